@@ -1,0 +1,119 @@
+"""Field checks shared by the model classes; each raises ``ValidationError`` naming the owner.
+
+``owner`` is how the message names the object (``item 'F-1'``), ``field`` the attribute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, NoReturn, TypeVar
+
+from collectlib.errors import ValidationError
+from collectlib.money import is_amount
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def fail(owner: str, message: str) -> NoReturn:
+    """Raise the ``ValidationError`` ``"<owner>: <message>"``."""
+    raise ValidationError(f"{owner}: {message}")
+
+
+def check_id(owner: str, field: str, value: object) -> None:
+    """Check that ``value`` is a non-empty string without surrounding spaces."""
+    if not isinstance(value, str) or not value or value != value.strip():
+        fail(owner, f"{field} must be a non-empty string without surrounding spaces, not {value!r}")
+
+
+def check_text(owner: str, field: str, value: object, *, optional: bool = False) -> None:
+    """Check that ``value`` is a string (or ``None`` when optional)."""
+    if optional and value is None:
+        return
+    if not isinstance(value, str):
+        fail(owner, f"{field} must be a string, not {value!r}")
+
+
+def check_date(owner: str, field: str, value: object, *, optional: bool = False) -> None:
+    """Check that ``value`` is a ``datetime.date`` (not a datetime), or ``None`` when optional."""
+    if optional and value is None:
+        return
+    if type(value) is not dt.date:
+        fail(owner, f"{field} must be a date, not {value!r}")
+
+
+def check_int(owner: str, field: str, value: object, *, minimum: int | None = None) -> None:
+    """Check that ``value`` is an ``int`` (not a bool), at least ``minimum`` when given."""
+    if type(value) is not int:
+        fail(owner, f"{field} must be a whole number, not {value!r}")
+    if minimum is not None and value < minimum:
+        fail(owner, f"{field} must be at least {minimum}, not {value}")
+
+
+def check_bool(owner: str, field: str, value: object) -> None:
+    """Check that ``value`` is a ``bool``."""
+    if type(value) is not bool:
+        fail(owner, f"{field} must be True or False, not {value!r}")
+
+
+def check_amount(owner: str, field: str, value: object, *, minimum: Decimal | None = None) -> None:
+    """Check that ``value`` is a finite ``Decimal``, at least ``minimum`` when given."""
+    if not is_amount(value):
+        fail(owner, f"{field}: not an amount: {value!r}")
+    if minimum is not None and value < minimum:  # type: ignore[operator]
+        fail(owner, f"{field} must be at least {minimum}, not {value}")
+
+
+def check_enum(owner: str, field: str, value: object, kind: type[enum.Enum]) -> None:
+    """Check that ``value`` is a member of ``kind`` (the converter has read its value)."""
+    if not isinstance(value, kind):
+        names = ", ".join(m.value for m in kind)
+        fail(owner, f"{field}: unknown {kind.__name__} {value!r} (one of {names})")
+
+
+def check_instances(owner: str, field: str, values: object, kind: type[Any]) -> None:
+    """Check that ``values`` is a tuple or frozenset whose elements are instances of ``kind``."""
+    if not isinstance(values, tuple | frozenset):
+        fail(owner, f"{field} must be a collection of {kind.__name__}, not {values!r}")
+    for position, value in enumerate(values):
+        if not isinstance(value, kind):
+            fail(owner, f"{field}[{position}] must be a {kind.__name__}, not {value!r}")
+
+
+def to_enum(kind: type[E], value: object) -> E:
+    """Read ``value`` as a member of ``kind`` (member or value); return it unchanged if not one.
+
+    A value left unchanged is reported by the class's validation (``check_enum``).
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        return value  # type: ignore[return-value]
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Freeze an iterable into a tuple (a string is one value, not characters)."""
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, str):
+        return (value,)
+    try:
+        return tuple(value)
+    except TypeError:
+        return value  # type: ignore[return-value]  # reported by check_instances
+
+
+def to_frozenset(value: Iterable[Any]) -> frozenset[Any]:
+    """Freeze an iterable into a frozenset (a string is one value, not characters)."""
+    if isinstance(value, frozenset):
+        return value
+    if isinstance(value, str):
+        return frozenset((value,))
+    try:
+        return frozenset(value)
+    except TypeError:
+        return value  # type: ignore[return-value]  # reported by check_instances

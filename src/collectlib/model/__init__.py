@@ -1,0 +1,62 @@
+"""The domain records: immutable ``attrs`` classes, validated when built.
+
+Every record is frozen, slotted and keyword-only; collections are tuples and
+frozensets; ``attrs.evolve`` makes a changed copy (validated again).  The rules that
+combine records are functions in ``collectlib.rules``; the records carry only data
+and small derived properties.
+"""
+
+from collectlib.model.accounts import Account
+from collectlib.model.actions import ActionTemplate, SpecificAction
+from collectlib.model.items import Item
+from collectlib.model.journal import (
+    ActionCancelled,
+    ActionCompleted,
+    ActionCreated,
+    ActionDeleted,
+    ActionRescheduled,
+    ItemsReleased,
+    ItemsSynced,
+    JournalEvent,
+    OwnerAssigned,
+    PlanCancelled,
+    PlanCreated,
+    PlanReviewed,
+    ScenarioActionRecorded,
+    StatusApplied,
+)
+from collectlib.model.plans import Installment, PaymentPlan
+from collectlib.model.policy import PenaltyRule, Policy, QuickPromise, SendingWindow
+from collectlib.model.scenarios import Scenario, Step, Trigger
+from collectlib.model.statuses import Status
+
+__all__ = [
+    "Account",
+    "ActionCancelled",
+    "ActionCompleted",
+    "ActionCreated",
+    "ActionDeleted",
+    "ActionRescheduled",
+    "ActionTemplate",
+    "Installment",
+    "Item",
+    "ItemsReleased",
+    "ItemsSynced",
+    "JournalEvent",
+    "OwnerAssigned",
+    "PaymentPlan",
+    "PenaltyRule",
+    "PlanCancelled",
+    "PlanCreated",
+    "PlanReviewed",
+    "Policy",
+    "QuickPromise",
+    "Scenario",
+    "ScenarioActionRecorded",
+    "SendingWindow",
+    "SpecificAction",
+    "Status",
+    "StatusApplied",
+    "Step",
+    "Trigger",
+]

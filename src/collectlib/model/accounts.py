@@ -1,0 +1,131 @@
+"""Accounts: the customer file that every rule operates on."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from collectlib._checks import (
+    check_bool,
+    check_id,
+    check_instances,
+    check_text,
+    fail,
+    to_tuple,
+)
+from collectlib.errors import UnknownActionError, UnknownItemError, UnknownPlanError
+from collectlib.model.actions import SpecificAction
+from collectlib.model.items import Item
+from collectlib.model.journal import JournalEvent
+from collectlib.model.plans import PaymentPlan
+
+__all__ = ["Account"]
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+@attrs.frozen(kw_only=True)
+class Account:
+    """A customer file: its open items, specific actions, payment plans and journal.
+
+    Item, action and plan ids are unique; actions and plans name items of the
+    account; an item is held by at most one open action.  ``scenario`` (a scenario
+    name) overrides the policy's choice by ``client_type``.  Operations return a new
+    ``Account``; the journal (oldest event first) records what they did.
+
+    >>> from datetime import date
+    >>> account = Account(id="C-001", name="Durand SA", items=[
+    ...     Item(id="F-1", kind="INVOICE", issue_date=date(2026, 1, 5),
+    ...          due_date=date(2026, 2, 4), amount=100, open_amount=100)])
+    >>> account.item("F-1").amount
+    Decimal('100')
+    >>> account.item("F-9")
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.UnknownItemError: account 'C-001': no item 'F-9'
+    """
+
+    id: str
+    name: str = ""
+    currency: str = "EUR"
+    """The ISO 4217 code of the account's amounts."""
+    client_type: str | None = None
+    scenario: str | None = None
+    """The name of the account's own scenario, if it overrides the policy's choice."""
+    collector: str | None = None
+    """The person who chases this account."""
+    penalties_enabled: bool = False
+    items: tuple[Item, ...] = attrs.field(default=(), converter=to_tuple)
+    actions: tuple[SpecificAction, ...] = attrs.field(default=(), converter=to_tuple)
+    plans: tuple[PaymentPlan, ...] = attrs.field(default=(), converter=to_tuple)
+    journal: tuple[JournalEvent, ...] = attrs.field(default=(), converter=to_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        check_id("account", "id", self.id)
+        owner = f"account {self.id!r}"
+        check_text(owner, "name", self.name)
+        if not _CURRENCY.fullmatch(str(self.currency)):
+            fail(owner, f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}")
+        for field in ("client_type", "scenario", "collector"):
+            value = getattr(self, field)
+            if value is not None:
+                check_id(owner, field, value)
+        check_bool(owner, "penalties_enabled", self.penalties_enabled)
+        check_instances(owner, "items", self.items, Item)
+        check_instances(owner, "actions", self.actions, SpecificAction)
+        check_instances(owner, "plans", self.plans, PaymentPlan)
+        check_instances(owner, "journal", self.journal, JournalEvent)
+        item_ids: set[str] = set()
+        for item in self.items:
+            if item.id in item_ids:
+                fail(owner, f"two items have the id {item.id!r}")
+            item_ids.add(item.id)
+        action_ids: set[str] = set()
+        held_by: dict[str, str] = {}
+        for action in self.actions:
+            if action.id in action_ids:
+                fail(owner, f"two actions have the id {action.id!r}")
+            action_ids.add(action.id)
+            unknown = action.item_ids - item_ids
+            if unknown:
+                fail(owner, f"action {action.id!r} names unknown items {sorted(unknown)}")
+            if action.is_open:
+                for item_id in sorted(action.item_ids):
+                    other = held_by.setdefault(item_id, action.id)
+                    if other != action.id:
+                        fail(
+                            owner,
+                            f"item {item_id!r} is in two open actions, {other!r} and {action.id!r}",
+                        )
+        plan_ids: set[str] = set()
+        for plan in self.plans:
+            if plan.id in plan_ids:
+                fail(owner, f"two plans have the id {plan.id!r}")
+            plan_ids.add(plan.id)
+            unknown = plan.item_ids - item_ids
+            if unknown:
+                fail(owner, f"plan {plan.id!r} names unknown items {sorted(unknown)}")
+            if plan.action_id is not None and plan.action_id not in action_ids:
+                fail(owner, f"plan {plan.id!r} names unknown action {plan.action_id!r}")
+
+    def item(self, item_id: str) -> Item:
+        """Return the item ``item_id``, or raise ``UnknownItemError`` naming it."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise UnknownItemError(f"account {self.id!r}: no item {item_id!r}")
+
+    def action(self, action_id: str) -> SpecificAction:
+        """Return the specific action ``action_id``, or raise ``UnknownActionError``."""
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        raise UnknownActionError(f"account {self.id!r}: no action {action_id!r}")
+
+    def plan(self, plan_id: str) -> PaymentPlan:
+        """Return the payment plan ``plan_id``, or raise ``UnknownPlanError``."""
+        for plan in self.plans:
+            if plan.id == plan_id:
+                return plan
+        raise UnknownPlanError(f"account {self.id!r}: no plan {plan_id!r}")

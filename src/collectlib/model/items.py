@@ -1,0 +1,126 @@
+"""Items: the open-item lines of a customer statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from collectlib._checks import (
+    check_amount,
+    check_date,
+    check_enum,
+    check_id,
+    check_text,
+    fail,
+    to_enum,
+)
+from collectlib.enums import ItemKind
+from collectlib.money import ZERO, coerce_amount
+
+__all__ = ["Item"]
+
+
+def _kind(value: ItemKind | str) -> ItemKind:
+    return to_enum(ItemKind, value)
+
+
+@attrs.frozen(kw_only=True)
+class Item:
+    """One open-item line of a customer statement, with its qualification.
+
+    ``amount`` and ``open_amount`` are signed: a debit is positive, a credit negative.
+    An ``INVOICE`` is a debit, a ``CREDIT_NOTE`` or ``PAYMENT`` a credit, ``OTHER``
+    either.  ``open_amount`` has the sign of ``amount`` (or is zero: the item is
+    closed) and never exceeds it in size.  ``due_date`` may precede ``issue_date``:
+    ERP data is messy, and the rules only read the due date.
+
+    >>> from datetime import date
+    >>> item = Item(id="F-1001", kind=ItemKind.INVOICE, issue_date=date(2026, 1, 5),
+    ...             due_date=date(2026, 2, 4), amount="1200.00", open_amount=500)
+    >>> item.is_debit, item.days_late(date(2026, 2, 14))
+    (True, 10)
+    >>> Item(id="F-1002", kind="INVOICE", issue_date=date(2026, 1, 5),
+    ...      due_date=date(2026, 2, 4), amount=100, open_amount="120.00")
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: item 'F-1002': open_amount 120.00 exceeds amount 100
+    """
+
+    id: str
+    """The item's number, unique in its account."""
+    kind: ItemKind = attrs.field(converter=_kind)
+    issue_date: dt.date
+    due_date: dt.date
+    amount: Decimal = attrs.field(converter=coerce_amount)
+    """The initial amount, signed (debit positive, credit negative)."""
+    open_amount: Decimal = attrs.field(converter=coerce_amount)
+    """What remains open, signed like ``amount``; zero when the item is closed."""
+    reference: str = ""
+    status: str | None = None
+    """The code of the status qualifying the item, if any."""
+    status_date: dt.date | None = None
+    comment: str = ""
+    owner: str | None = None
+    """The person in charge of resolution."""
+    promise_date: dt.date | None = None
+    """The date the customer promised to pay."""
+
+    def __attrs_post_init__(self) -> None:
+        check_id("item", "id", self.id)
+        owner = f"item {self.id!r}"
+        check_enum(owner, "kind", self.kind, ItemKind)
+        check_date(owner, "issue_date", self.issue_date)
+        check_date(owner, "due_date", self.due_date)
+        check_amount(owner, "amount", self.amount)
+        check_amount(owner, "open_amount", self.open_amount)
+        amount, open_amount, kind = self.amount, self.open_amount, self.kind
+        if kind is ItemKind.INVOICE:
+            if amount <= ZERO:
+                fail(owner, f"an INVOICE has a positive amount, not {amount}")
+        elif kind is ItemKind.OTHER:
+            if not amount:
+                fail(owner, "amount must not be zero")
+        elif amount >= ZERO:
+            fail(owner, f"a {kind.value} has a negative amount, not {amount}")
+        if open_amount:
+            if (open_amount > ZERO) is not (amount > ZERO):
+                fail(owner, f"open_amount {open_amount} has not the sign of amount {amount}")
+            if abs(open_amount) > abs(amount):
+                fail(owner, f"open_amount {open_amount} exceeds amount {amount}")
+        check_text(owner, "reference", self.reference)
+        check_text(owner, "comment", self.comment)
+        if self.status is not None:
+            check_id(owner, "status", self.status)
+        check_date(owner, "status_date", self.status_date, optional=True)
+        check_text(owner, "owner", self.owner, optional=True)
+        check_date(owner, "promise_date", self.promise_date, optional=True)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether something remains to be paid or allocated (``open_amount != 0``)."""
+        return bool(self.open_amount)
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the item is settled (``open_amount == 0``)."""
+        return not self.open_amount
+
+    @property
+    def is_debit(self) -> bool:
+        """Whether the customer owes this item (``open_amount > 0``)."""
+        return self.open_amount > ZERO
+
+    @property
+    def is_credit(self) -> bool:
+        """Whether this item is owed to the customer (``open_amount < 0``)."""
+        return self.open_amount < ZERO
+
+    def is_overdue(self, on: dt.date) -> bool:
+        """Whether the item is a debit whose due date is before ``on``."""
+        return self.open_amount > ZERO and self.due_date < on
+
+    def days_late(self, on: dt.date) -> int:
+        """Days from the due date to ``on``, or 0 when ``on`` is not after the due date."""
+        return max(0, (on - self.due_date).days)

@@ -1,0 +1,255 @@
+"""The policy: the settings of the collection department (statuses, scenarios, thresholds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from collectlib._checks import (
+    check_amount,
+    check_id,
+    check_instances,
+    check_int,
+    fail,
+    to_frozenset,
+    to_tuple,
+)
+from collectlib._frozen import FrozenMap
+from collectlib.enums import StatusCategory
+from collectlib.errors import ConfigurationError, UnknownStatusError
+from collectlib.model.scenarios import Scenario
+from collectlib.model.statuses import Status
+from collectlib.money import ZERO, coerce_amount
+
+__all__ = ["PenaltyRule", "Policy", "QuickPromise", "SendingWindow"]
+
+_MAX_QUICK_PROMISE_DAYS = 5
+
+
+@attrs.frozen(kw_only=True)
+class QuickPromise:
+    """The one-click promise to pay: the status it applies and the promise delay (D+0 to D+5).
+
+    >>> QuickPromise(status="promise", delay_days=6)
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: quick promise: delay_days must be 0 to 5 (a short-term \
+promise), not 6
+    """
+
+    status: str
+    delay_days: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        check_id("quick promise", "status", self.status)
+        check_int("quick promise", "delay_days", self.delay_days, minimum=0)
+        if self.delay_days > _MAX_QUICK_PROMISE_DAYS:
+            fail(
+                "quick promise",
+                f"delay_days must be 0 to {_MAX_QUICK_PROMISE_DAYS} (a short-term promise), "
+                f"not {self.delay_days}",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class PenaltyRule:
+    """Late-payment penalties: yearly interest rate, fixed recovery cost per overdue item.
+
+    ``annual_rate`` is a fraction (``Decimal("0.12")`` for 12 %); interest counts
+    ``year_days`` days in a year.
+    """
+
+    annual_rate: Decimal = attrs.field(converter=coerce_amount)
+    recovery_cost: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
+    year_days: int = 365
+
+    def __attrs_post_init__(self) -> None:
+        check_amount("penalties", "annual_rate", self.annual_rate, minimum=ZERO)
+        check_amount("penalties", "recovery_cost", self.recovery_cost, minimum=ZERO)
+        check_int("penalties", "year_days", self.year_days, minimum=1)
+
+
+def _slots(value: object) -> tuple[tuple[dt.time, dt.time], ...]:
+    return tuple(sorted(to_tuple(value), key=_slot_key))  # type: ignore[arg-type]
+
+
+def _slot_key(slot: object) -> tuple[dt.time, ...]:
+    return (
+        tuple(slot) if isinstance(slot, tuple) and all(isinstance(t, dt.time) for t in slot) else ()
+    )
+
+
+@attrs.frozen(kw_only=True)
+class SendingWindow:
+    """When automatic messages may go out: days of the week and time slots.
+
+    ``weekdays`` uses ``date.weekday()`` numbers (Monday 0 to Sunday 6); ``slots`` are
+    ``(start, end)`` times, start included and end excluded, kept sorted and never
+    overlapping.
+
+    >>> from datetime import time
+    >>> window = SendingWindow(weekdays={0, 1, 2, 3, 4},
+    ...                        slots=[(time(14), time(17)), (time(9), time(12))])
+    >>> window.slots[0]
+    (datetime.time(9, 0), datetime.time(12, 0))
+    """
+
+    weekdays: frozenset[int] = attrs.field(converter=to_frozenset)
+    slots: tuple[tuple[dt.time, dt.time], ...] = attrs.field(converter=_slots)
+
+    def __attrs_post_init__(self) -> None:
+        owner = "sending window"
+        check_instances(owner, "weekdays", self.weekdays, int)
+        if not self.weekdays:
+            fail(owner, "weekdays must name at least one day")
+        for day in sorted(self.weekdays):
+            if type(day) is not int or not 0 <= day <= 6:
+                fail(owner, f"weekdays are 0 (Monday) to 6 (Sunday), not {day!r}")
+        if not self.slots:
+            fail(owner, "slots must hold at least one (start, end) time slot")
+        for slot in self.slots:
+            if not _slot_key(slot) or len(slot) != 2:
+                fail(owner, f"a slot is a (start, end) pair of times, not {slot!r}")
+            start, end = slot
+            if start.tzinfo is not None or end.tzinfo is not None:
+                fail(owner, f"slot {start}-{end}: times are local, without a time zone")
+            if start >= end:
+                fail(owner, f"slot {start}-{end} ends before it starts")
+        for before, after in zip(self.slots, self.slots[1:], strict=False):
+            if after[0] < before[1]:
+                fail(owner, f"slots {before[0]}-{before[1]} and {after[0]}-{after[1]} overlap")
+
+
+def _frozen_map(value: Mapping[str, str]) -> FrozenMap[str, str]:
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap(value)
+    return value  # type: ignore[unreachable]  # not a mapping: reported by Policy
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """The collection department's settings, with every reference checked.
+
+    ``default_scenario``, ``scenario_by_client_type`` values, ``quick_promise.status``
+    and ``dispute_resolved_status`` name scenarios and statuses that must exist;
+    a ``ConfigurationError`` lists every missing one at once.
+
+    ``minimum_amount``: no scenario action for an account whose balance is below it.
+    ``ignore_below``: a debit item whose open amount is below it is ignored by the
+    scenario (small residues awaiting write-off).
+
+    >>> Policy(default_scenario="standard", quick_promise=QuickPromise(status="promise"))
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ConfigurationError: policy: default_scenario: no scenario 'standard'; \
+quick_promise.status: no status 'promise'
+    """
+
+    statuses: tuple[Status, ...] = attrs.field(default=(), converter=to_tuple)
+    scenarios: tuple[Scenario, ...] = attrs.field(default=(), converter=to_tuple)
+    default_scenario: str | None = None
+    scenario_by_client_type: FrozenMap[str, str] = attrs.field(
+        factory=FrozenMap, converter=_frozen_map
+    )
+    minimum_amount: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
+    ignore_below: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
+    quick_promise: QuickPromise | None = None
+    dispute_resolved_status: str | None = None
+    penalties: PenaltyRule | None = None
+    sending_window: SendingWindow | None = None
+    _statuses_by_code: Mapping[str, Status] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _scenarios_by_name: Mapping[str, Scenario] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        owner = "policy"
+        check_instances(owner, "statuses", self.statuses, Status)
+        check_instances(owner, "scenarios", self.scenarios, Scenario)
+        if not isinstance(self.scenario_by_client_type, FrozenMap):
+            fail(
+                owner,
+                f"scenario_by_client_type must be a mapping, not {self.scenario_by_client_type!r}",
+            )
+        for client_type, name in self.scenario_by_client_type.items():
+            check_id(owner, "scenario_by_client_type key", client_type)
+            check_id(owner, f"scenario_by_client_type[{client_type!r}]", name)
+        if self.default_scenario is not None:
+            check_id(owner, "default_scenario", self.default_scenario)
+        if self.dispute_resolved_status is not None:
+            check_id(owner, "dispute_resolved_status", self.dispute_resolved_status)
+        check_amount(owner, "minimum_amount", self.minimum_amount, minimum=ZERO)
+        check_amount(owner, "ignore_below", self.ignore_below, minimum=ZERO)
+        for field, value, kind in (
+            ("quick_promise", self.quick_promise, QuickPromise),
+            ("penalties", self.penalties, PenaltyRule),
+            ("sending_window", self.sending_window, SendingWindow),
+        ):
+            if value is not None and not isinstance(value, kind):
+                fail(owner, f"{field} must be a {kind.__name__}, not {value!r}")
+        statuses: dict[str, Status] = {}
+        for status in self.statuses:
+            if status.code in statuses:
+                fail(owner, f"two statuses have the code {status.code!r}")
+            statuses[status.code] = status
+        scenarios: dict[str, Scenario] = {}
+        for scenario in self.scenarios:
+            if scenario.name in scenarios:
+                fail(owner, f"two scenarios are named {scenario.name!r}")
+            scenarios[scenario.name] = scenario
+        object.__setattr__(self, "_statuses_by_code", statuses)
+        object.__setattr__(self, "_scenarios_by_name", scenarios)
+        self._check_references()
+
+    def _check_references(self) -> None:
+        problems: list[str] = []
+        if (
+            self.default_scenario is not None
+            and self.default_scenario not in self._scenarios_by_name
+        ):
+            problems.append(f"default_scenario: no scenario {self.default_scenario!r}")
+        for client_type, name in self.scenario_by_client_type.items():
+            if name not in self._scenarios_by_name:
+                problems.append(f"scenario_by_client_type[{client_type!r}]: no scenario {name!r}")
+        quick_promise = self.quick_promise.status if self.quick_promise else None
+        for field, code, category in (
+            ("quick_promise.status", quick_promise, StatusCategory.PROMISE),
+            (
+                "dispute_resolved_status",
+                self.dispute_resolved_status,
+                StatusCategory.DISPUTE_RESOLVED,
+            ),
+        ):
+            if code is None:
+                continue
+            status = self._statuses_by_code.get(code)
+            if status is None:
+                problems.append(f"{field}: no status {code!r}")
+            elif status.category is not category:
+                problems.append(
+                    f"{field}: status {code!r} is a {status.category.value} status, "
+                    f"not a {category.value} one"
+                )
+        if problems:
+            raise ConfigurationError("policy: " + "; ".join(problems))
+
+    def status(self, code: str) -> Status:
+        """Return the status with ``code``, or raise ``UnknownStatusError`` naming it."""
+        try:
+            return self._statuses_by_code[code]
+        except KeyError:
+            raise UnknownStatusError(f"policy: no status {code!r}") from None
+
+    def scenario(self, name: str) -> Scenario:
+        """Return the scenario named ``name``, or raise ``ConfigurationError`` naming it."""
+        try:
+            return self._scenarios_by_name[name]
+        except KeyError:
+            raise ConfigurationError(f"policy: no scenario {name!r}") from None

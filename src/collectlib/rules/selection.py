@@ -1,0 +1,123 @@
+"""Which items the scenario works on: excluded, ignored, collectable items, balance, leader.
+
+- An item is **excluded** while an open specific action holds it.
+- A debit item is **ignored** when its open amount is below ``policy.ignore_below``.
+- An item is **collectable** when open, not ignored and not excluded; credits are
+  collectable too (they reduce the balance).
+- The **balance** is the sum of the collectable open amounts.
+- The **leader** is the collectable debit item with the oldest due date, ties broken
+  by issue date, then id; it is chosen whether or not it is overdue.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from collectlib.enums import ActionState
+from collectlib.errors import ConfigurationError
+from collectlib.model import Account, Item, Policy, Scenario
+from collectlib.money import ZERO
+
+__all__ = [
+    "balance",
+    "collectable_items",
+    "excluded_item_ids",
+    "leader_invoice",
+    "scenario_for",
+]
+
+_OPEN = ActionState.OPEN
+
+
+def excluded_item_ids(account: Account) -> frozenset[str]:
+    """Return the ids of the items held by an open specific action (out of the scenario)."""
+    excluded: set[str] = set()
+    for action in account.actions:
+        if action.state is _OPEN:
+            excluded |= action.item_ids
+    return frozenset(excluded)
+
+
+def scan(account: Account, ignore_below: Decimal) -> tuple[Item | None, Decimal, list[str]]:
+    """Return the leader, the balance and the collectable item ids, in one pass.
+
+    The one definition of "collectable" and "leader": every public selection
+    function and the agenda read it from here.
+    """
+    excluded = excluded_item_ids(account) if account.actions else None
+    leader: Item | None = None
+    leader_due = None
+    total = ZERO
+    ids: list[str] = []
+    append = ids.append
+    for item in account.items:
+        open_amount = item.open_amount
+        if not open_amount or (excluded and item.id in excluded):
+            continue
+        if open_amount > ZERO:
+            if open_amount < ignore_below:
+                continue
+            due = item.due_date
+            if leader_due is None or due < leader_due:
+                leader, leader_due = item, due
+            elif due == leader_due and (item.issue_date, item.id) < (
+                leader.issue_date,  # type: ignore[union-attr]  # set with leader_due
+                leader.id,  # type: ignore[union-attr]
+            ):
+                leader = item
+        total += open_amount
+        append(item.id)
+    return leader, total, ids
+
+
+def collectable_items(account: Account, policy: Policy) -> tuple[Item, ...]:
+    """Return the account's collectable items (open, not ignored, not excluded), in order."""
+    ids = frozenset(scan(account, policy.ignore_below)[2])
+    return tuple(item for item in account.items if item.id in ids)
+
+
+def balance(account: Account, policy: Policy) -> Decimal:
+    """Return the sum of the collectable open amounts (credits net off debits).
+
+    >>> from datetime import date
+    >>> from collectlib import Item
+    >>> d = date(2026, 1, 1)
+    >>> account = Account(id="C-1", items=[
+    ...     Item(id="F-1", kind="INVOICE", issue_date=d, due_date=d, amount=100, open_amount=100),
+    ...     Item(id="F-2", kind="INVOICE", issue_date=d, due_date=d, amount=3, open_amount=3),
+    ...     Item(id="AV-1", kind="CREDIT_NOTE", issue_date=d, due_date=d, amount=-30,
+    ...          open_amount=-30)])
+    >>> balance(account, Policy(ignore_below=5))
+    Decimal('70')
+    """
+    return scan(account, policy.ignore_below)[1]
+
+
+def leader_invoice(account: Account, policy: Policy) -> Item | None:
+    """Return the collectable debit item with the oldest due date, or ``None``.
+
+    Ties are broken by issue date, then by id.
+    """
+    return scan(account, policy.ignore_below)[0]
+
+
+def scenario_for(account: Account, policy: Policy) -> Scenario | None:
+    """Return the account's scenario: its own, else its client type's, else the default.
+
+    A name the policy does not define is a ``ConfigurationError`` naming the account.
+    """
+    name = account.scenario
+    if name is None:
+        client_type = account.client_type
+        if client_type is not None and client_type in policy.scenario_by_client_type:
+            name = policy.scenario_by_client_type[client_type]
+        else:
+            name = policy.default_scenario
+        if name is None:
+            return None
+    try:
+        return policy.scenario(name)
+    except ConfigurationError:
+        raise ConfigurationError(
+            f"account {account.id!r}: scenario {name!r} is not in the policy"
+        ) from None

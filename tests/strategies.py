@@ -1,0 +1,150 @@
+"""Hypothesis strategies for collectlib's own tests: valid records by construction.
+
+(The public ``collectlib.strategies`` module, for users, comes with its own issue; these
+stay private to the test suite.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from collectlib import (
+    Account,
+    ActionState,
+    Channel,
+    Item,
+    ItemKind,
+    Policy,
+    Scenario,
+    SpecificAction,
+    Step,
+    Trigger,
+)
+
+BASE = dt.date(2026, 1, 1)
+
+dates = st.integers(min_value=-400, max_value=400).map(lambda n: BASE + dt.timedelta(days=n))
+cents = st.integers(min_value=1, max_value=10_000_000).map(lambda n: Decimal(n).scaleb(-2))
+ids = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=8).filter(
+    lambda s: s == s.strip()
+)
+
+
+@st.composite
+def items(draw: st.DrawFn, item_id: str | None = None, kind: ItemKind | None = None) -> Item:
+    """An item of any kind, open, partly paid or closed."""
+    kind = kind or draw(st.sampled_from(ItemKind))
+    size = draw(cents)
+    if kind is ItemKind.INVOICE:
+        amount = size
+    elif kind is ItemKind.OTHER:
+        amount = draw(st.sampled_from([size, -size]))
+    else:
+        amount = -size
+    open_amount = draw(
+        st.sampled_from([amount, Decimal(0), amount]) | cents.map(lambda c: min(c, abs(amount)))
+        .map(lambda c: c if amount > 0 else -c)
+    )
+    issue = draw(dates)
+    due = issue + dt.timedelta(days=draw(st.integers(min_value=-10, max_value=90)))
+    return Item(
+        id=item_id if item_id is not None else draw(ids),
+        kind=kind,
+        issue_date=issue,
+        due_date=due,
+        amount=amount,
+        open_amount=open_amount,
+    )
+
+
+@st.composite
+def item_lists(draw: st.DrawFn, min_size: int = 0, max_size: int = 8) -> tuple[Item, ...]:
+    """Items with unique ids."""
+    names = draw(st.lists(ids, min_size=min_size, max_size=max_size, unique=True))
+    return tuple(draw(items(item_id=name)) for name in names)
+
+
+def steps(index: int) -> st.SearchStrategy[Step]:
+    """A valid step named after its position."""
+    channel = st.sampled_from(Channel)
+    return st.builds(
+        lambda ch, trig, auto, conf: Step(
+            name=f"step-{index}",
+            channel=ch,
+            trigger=trig,
+            template="Dear #customer_name, you owe #total_due." if ch.is_message else None,
+            automatic=auto and ch.is_message,
+            to_be_confirmed=auto and conf and ch.is_message,
+        ),
+        channel,
+        st.one_of(
+            st.integers(-15, 120).map(Trigger.leader_due),
+            st.integers(0, 30).map(Trigger.after_last_action),
+        ),
+        st.booleans(),
+        st.booleans(),
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, name: str = "standard", max_steps: int = 5) -> Scenario:
+    """A valid scenario: leader_due offsets never go back in time."""
+    count = draw(st.integers(0, max_steps))
+    raw = [draw(steps(i)) for i in range(count)]
+    fixed: list[Step] = []
+    latest = None
+    for step in raw:
+        if step.trigger.days is not None and step.trigger.kind.value == "LEADER_DUE":
+            if latest is not None and step.trigger.days < latest:
+                step = Step(
+                    name=step.name,
+                    channel=step.channel,
+                    trigger=Trigger.leader_due(latest),
+                    template=step.template,
+                    automatic=step.automatic,
+                    to_be_confirmed=step.to_be_confirmed,
+                )
+            latest = step.trigger.days
+        fixed.append(step)
+    return Scenario(name=name, steps=tuple(fixed), catch_up=draw(st.booleans()))
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> Policy:
+    """A policy with one default scenario and small thresholds."""
+    scenario = draw(scenarios())
+    return Policy(
+        scenarios=[scenario],
+        default_scenario=scenario.name,
+        minimum_amount=draw(st.sampled_from([Decimal(0), Decimal(0), Decimal(50)])),
+        ignore_below=draw(st.sampled_from([Decimal(0), Decimal(0), Decimal(10)])),
+    )
+
+
+@st.composite
+def accounts(draw: st.DrawFn, account_id: str = "C-1", with_actions: bool = True) -> Account:
+    """An account with unique item ids and, optionally, open specific actions on some items."""
+    item_tuple = draw(item_lists())
+    actions: list[SpecificAction] = []
+    if with_actions and item_tuple:
+        free = [item.id for item in item_tuple]
+        for number in range(draw(st.integers(0, 2))):
+            if not free:
+                break
+            chosen = draw(st.lists(st.sampled_from(free), min_size=1, max_size=3, unique=True))
+            free = [i for i in free if i not in chosen]
+            actions.append(
+                SpecificAction(
+                    id=f"A{number + 1}",
+                    name="follow-up",
+                    channel=Channel.CALL,
+                    item_ids=frozenset(chosen),
+                    due_on=draw(dates),
+                    created_on=BASE,
+                    state=ActionState.OPEN,
+                )
+            )
+    return Account(id=account_id, name="Customer", items=item_tuple, actions=tuple(actions))
