@@ -1,0 +1,202 @@
+"""SPEC §8: due_actions and the agenda of a portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builders import account, action, d, invoice, policy
+from collectlib import (
+    Account,
+    AgendaEntry,
+    Channel,
+    EntryKind,
+    ValidationError,
+    agenda,
+    due_actions,
+    next_action,
+)
+from strategies import BASE, accounts, policies
+
+
+def test_scenario_row_carries_the_proposal() -> None:
+    acc = account(
+        invoice("F-1", "2026-01-10", 700), invoice("F-2", "2026-03-01", 300), collector="marie"
+    )
+    (row,) = due_actions(acc, policy(), d("2026-01-15"))
+    assert row == AgendaEntry(
+        account_id="C-1",
+        collector="marie",
+        due_on=d("2026-01-11"),
+        late_days=4,
+        kind=EntryKind.SCENARIO,
+        channel=Channel.EMAIL,
+        name="reminder e-mail",
+        item_ids=frozenset({"F-1", "F-2"}),
+        amount=row.amount,
+        automatic=True,
+        needs_confirmation=False,
+        action_id=None,
+        step_index=0,
+    )
+    assert row.amount == 1000
+
+
+def test_nothing_due_before_the_due_date() -> None:
+    acc = account(invoice("F-1", "2026-01-10"))
+    assert due_actions(acc, policy(), d("2026-01-10")) == ()
+    assert len(due_actions(acc, policy(), d("2026-01-11"))) == 1
+
+
+def test_specific_row_amount_is_the_open_amount_of_its_open_items() -> None:
+    acc = account(
+        invoice("F-1", "2026-01-10", 700, open_amount=200),
+        invoice("F-2", "2026-02-10", 300, open_amount=0),
+        invoice("F-3", "2026-03-10", 100),
+        actions=(action("A1", {"F-1", "F-2"}, "2026-03-01"),),
+    )
+    rows = due_actions(acc, policy(), d("2026-03-12"))
+    assert [(r.kind, r.name, r.amount, r.item_ids) for r in rows] == [
+        (EntryKind.SCENARIO, "reminder e-mail", 100, {"F-3"}),
+        (EntryKind.SPECIFIC, "follow-up call", 200, {"F-1"}),
+    ]
+    assert rows[1].action_id == "A1"
+    assert rows[1].step_index is None
+    assert rows[1].late_days == 11
+
+
+def test_action_whose_items_are_all_closed_is_deleted_as_of_its_date() -> None:
+    acc = account(
+        invoice("F-1", "2026-01-10", 700, open_amount=0),
+        actions=(action("A1", {"F-1"}, "2026-03-01"),),
+    )
+    assert due_actions(acc, policy(), d("2026-03-12")) == ()
+
+
+def test_agenda_sorts_by_due_date_then_amount_descending_then_account() -> None:
+    pol = policy()
+    portfolio = [
+        account(invoice("F-1", "2026-01-10", 100), id="C-3"),
+        account(invoice("F-1", "2026-01-10", 900), id="C-2"),
+        account(invoice("F-1", "2026-01-05", 50), id="C-4"),
+        account(invoice("F-1", "2026-01-10", 100), id="C-1"),
+    ]
+    rows = agenda(portfolio, pol, d("2026-02-01"))
+    assert [(r.account_id, r.due_on.day, r.amount) for r in rows] == [
+        ("C-4", 6, 50),
+        ("C-2", 11, 900),
+        ("C-1", 11, 100),
+        ("C-3", 11, 100),
+    ]
+
+
+def test_horizon_shows_what_falls_due_in_the_next_days() -> None:
+    portfolio = [account(invoice("F-1", "2026-01-10"))]
+    assert agenda(portfolio, policy(), d("2026-01-05")) == ()
+    (row,) = agenda(portfolio, policy(), d("2026-01-05"), horizon_days=6)
+    assert row.due_on == d("2026-01-11")
+    assert row.late_days == 0
+
+
+def test_agenda_reads_any_iterable_once() -> None:
+    reads = []
+
+    def portfolio() -> Iterator[Account]:
+        for number in range(3):
+            reads.append(number)
+            yield account(invoice("F-1", "2026-01-10"), id=f"C-{number}")
+
+    assert len(agenda(portfolio(), policy(), d("2026-02-01"))) == 3
+    assert reads == [0, 1, 2]
+
+
+def test_an_account_twice_in_the_portfolio_is_an_error() -> None:
+    acc = account(invoice("F-1", "2026-01-10"))
+    with pytest.raises(ValidationError, match="agenda: account 'C-1' appears twice"):
+        agenda([acc, acc], policy(), d("2026-02-01"))
+
+
+@pytest.mark.parametrize("horizon", [-1, 1.5, True, "3"])
+def test_horizon_must_be_a_whole_number_of_days(horizon: object) -> None:
+    with pytest.raises(ValidationError, match="horizon_days must be a whole number >= 0"):
+        agenda([], policy(), d("2026-02-01"), horizon_days=horizon)
+
+
+# --- properties -----------------------------------------------------------------------
+
+on_dates = st.integers(min_value=-30, max_value=500).map(lambda n: BASE + dt.timedelta(days=n))
+
+
+@st.composite
+def portfolios(draw: st.DrawFn) -> list[Account]:
+    count = draw(st.integers(0, 6))
+    return [draw(accounts(account_id=f"C-{number}")) for number in range(count)]
+
+
+def _order(row: AgendaEntry) -> tuple[object, ...]:
+    return (row.due_on, -row.amount, row.account_id)
+
+
+@given(portfolios(), policies(min_steps=1), on_dates)
+def test_agenda_is_every_accounts_due_actions_in_order(portfolio, pol, on) -> None:
+    rows = agenda(portfolio, pol, on)
+    expected = [row for acc in portfolio for row in due_actions(acc, pol, on)]
+    assert sorted(rows, key=_order) == list(rows)
+    assert sorted(rows, key=repr) == sorted(expected, key=repr)
+
+
+@given(portfolios(), policies(min_steps=1), on_dates, st.data())
+def test_agenda_does_not_depend_on_the_order_of_accounts(portfolio, pol, on, data) -> None:
+    shuffled = data.draw(st.permutations(portfolio))
+    assert agenda(shuffled, pol, on) == agenda(portfolio, pol, on)
+
+
+@given(portfolios(), policies(min_steps=1), on_dates, st.integers(0, 60), st.integers(0, 60))
+def test_a_longer_horizon_only_adds_rows(portfolio, pol, on, short, extra) -> None:
+    near = set(agenda(portfolio, pol, on, short))
+    far = set(agenda(portfolio, pol, on, short + extra))
+    assert near <= far
+    for row in far:
+        assert row.due_on <= on + dt.timedelta(days=short + extra)
+        assert row.late_days == max(0, (on - row.due_on).days)
+
+
+@given(portfolios(), policies(min_steps=1), on_dates)
+def test_scenario_rows_match_next_action(portfolio, pol, on) -> None:
+    snapshot = [(acc, hash(acc)) for acc in portfolio]
+    rows = {
+        row.account_id: row for row in agenda(portfolio, pol, on) if row.kind is EntryKind.SCENARIO
+    }
+    for acc in portfolio:
+        proposal = next_action(acc, pol, on)
+        if proposal is None or proposal.due_on > on:
+            assert acc.id not in rows
+        else:
+            row = rows[acc.id]
+            assert (row.due_on, row.step_index, row.item_ids, row.amount) == (
+                proposal.due_on,
+                proposal.step_index,
+                proposal.item_ids,
+                proposal.balance,
+            )
+            assert (row.automatic, row.needs_confirmation) == (
+                proposal.automatic,
+                proposal.needs_confirmation,
+            )
+    assert snapshot == [(acc, hash(acc)) for acc in portfolio]
+
+
+@given(portfolios(), policies(), on_dates)
+def test_specific_rows_never_name_closed_items(portfolio, pol, on) -> None:
+    for row in agenda(portfolio, pol, on):
+        acc = next(a for a in portfolio if a.id == row.account_id)
+        for item_id in row.item_ids:
+            assert acc.item(item_id).is_open
+        assert row.amount == sum(acc.item(i).open_amount for i in row.item_ids)
+        if row.kind is EntryKind.SPECIFIC:
+            assert attrs.evolve(acc.action(row.action_id)).is_open

@@ -1,0 +1,425 @@
+"""SPEC §3: the next scenario action, cycles, restart, catch-up, record_action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from builders import STANDARD, account, action, credit, d, invoice, policy
+from collectlib import (
+    ActionCreated,
+    Channel,
+    IdleReason,
+    ItemsSynced,
+    Policy,
+    Proposal,
+    RuleViolation,
+    Scenario,
+    Step,
+    Trigger,
+    balance,
+    collectable_items,
+    excluded_item_ids,
+    idle_reason,
+    leader_invoice,
+    next_action,
+    record_action,
+)
+from strategies import BASE, accounts, policies
+
+
+def propose(acc, pol, today: str) -> Proposal:
+    proposal = next_action(acc, pol, d(today))
+    assert proposal is not None, idle_reason(acc, pol, d(today))
+    return proposal
+
+
+class TestFirstCycle:
+    def test_first_step_is_due_on_leader_due_date_plus_days(self) -> None:
+        acc = account(invoice("F-1", "2026-01-10", 1200), invoice("F-2", "2026-02-10", 300))
+        proposal = propose(acc, policy(), "2026-01-05")
+        assert (proposal.step_index, proposal.step.name) == (0, "reminder e-mail")
+        assert proposal.due_on == d("2026-01-11")
+        assert proposal.leader_id == "F-1"
+        assert proposal.balance == 1500
+        assert proposal.item_ids == {"F-1", "F-2"}
+        assert proposal.late_days == 0
+        assert proposal.automatic
+        assert not proposal.needs_confirmation
+
+    def test_proposal_is_returned_before_it_is_due_and_late_days_count_after(self) -> None:
+        acc = account(invoice("F-1", "2026-01-10"))
+        assert propose(acc, policy(), "2025-12-01").due_on == d("2026-01-11")
+        assert propose(acc, policy(), "2026-01-21").late_days == 10
+
+    def test_unrecorded_reminder_keeps_coming_back_and_never_escalates(self) -> None:
+        acc = account(invoice("F-1", "2026-01-10"))
+        for today in ("2026-01-11", "2026-02-10", "2026-06-30"):
+            assert propose(acc, policy(), today).step_index == 0
+
+    def test_steps_follow_one_another_as_they_are_recorded(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        seen = []
+        on = d("2026-01-11")
+        while (proposal := next_action(acc, pol, on)) is not None:
+            on = max(on, proposal.due_on)
+            seen.append((proposal.step.name, proposal.due_on.isoformat()))
+            acc = record_action(acc, proposal, pol, on, by="marie")
+        assert seen == [
+            ("reminder e-mail", "2026-01-11"),
+            ("call", "2026-01-25"),
+            ("letter", "2026-02-04"),
+            ("formal notice", "2026-02-24"),
+        ]
+        assert idle_reason(acc, pol, on) is IdleReason.SCENARIO_COMPLETED
+
+    def test_after_last_action_counts_from_the_day_the_action_was_done(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        acc = record_action(acc, propose(acc, pol, "2026-01-11"), pol, d("2026-01-11"))
+        acc = record_action(acc, propose(acc, pol, "2026-01-30"), pol, d("2026-01-30"))
+        assert propose(acc, pol, "2026-01-30").due_on == d("2026-02-09")
+
+    def test_after_last_action_first_step_counts_from_leader_due_date(self) -> None:
+        scenario = Scenario(
+            name="s",
+            steps=(Step(name="call", channel="CALL", trigger=Trigger.after_last_action(3)),),
+        )
+        pol = Policy(scenarios=(scenario,), default_scenario="s")
+        assert propose(account(invoice("F-1", "2026-01-10")), pol, "2026-01-01").due_on == d(
+            "2026-01-13"
+        )
+
+    def test_step_is_never_due_before_the_last_action_of_the_cycle(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        # the e-mail (due +1) is only sent on +30; the call (due +15) is then due that day
+        acc = record_action(acc, propose(acc, pol, "2026-02-09"), pol, d("2026-02-09"))
+        assert propose(acc, pol, "2026-02-09").due_on == d("2026-02-09")
+
+    def test_journal_records_who_did_what(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        acc = record_action(
+            acc, propose(acc, pol, "2026-01-11"), pol, d("2026-01-12"), note="sent", by="marie"
+        )
+        (event,) = acc.journal
+        assert (event.on, event.by, event.step_index, event.leader_id) == (
+            d("2026-01-12"),
+            "marie",
+            0,
+            "F-1",
+        )
+        assert (event.step_name, event.channel, event.note) == (
+            "reminder e-mail",
+            Channel.EMAIL,
+            "sent",
+        )
+        assert event.amount == 100
+
+
+class TestRestart:
+    def _after_two_steps(self):
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10", 500), invoice("F-2", "2026-03-10", 200))
+        acc = record_action(acc, propose(acc, pol, "2026-01-11"), pol, d("2026-01-11"))
+        acc = record_action(acc, propose(acc, pol, "2026-01-25"), pol, d("2026-01-25"))
+        return acc, pol
+
+    def test_restart_when_leader_is_paid(self) -> None:
+        acc, pol = self._after_two_steps()
+        paid = attrs.evolve(acc, items=(attrs.evolve(acc.items[0], open_amount=0), acc.items[1]))
+        proposal = propose(paid, pol, "2026-03-20")
+        assert (proposal.leader_id, proposal.step_index, proposal.due_on) == (
+            "F-2",
+            0,
+            d("2026-03-11"),
+        )
+
+    def test_restart_when_leader_goes_into_a_specific_action(self) -> None:
+        acc, pol = self._after_two_steps()
+        taken = attrs.evolve(acc, actions=(action("A1", {"F-1"}, "2026-02-15"),))
+        proposal = propose(taken, pol, "2026-03-20")
+        assert (proposal.leader_id, proposal.step_index) == ("F-2", 0)
+
+    def test_restart_when_excluded_leader_comes_back(self) -> None:
+        acc, pol = self._after_two_steps()
+        event = ActionCreated(
+            on=d("2026-01-26"),
+            action_id="A1",
+            name="dispute",
+            item_ids={"F-1"},
+            due_on=d("2026-02-01"),
+        )
+        back = attrs.evolve(acc, journal=(*acc.journal, event))  # the action is closed again
+        proposal = propose(back, pol, "2026-02-01")
+        assert (proposal.leader_id, proposal.step_index) == ("F-1", 0)
+
+    def test_restart_when_closed_leader_comes_back(self) -> None:
+        acc, pol = self._after_two_steps()
+        event = ItemsSynced(on=d("2026-01-27"), closed={"F-1"})
+        back = attrs.evolve(acc, journal=(*acc.journal, event))  # then reopened by the ERP
+        assert propose(back, pol, "2026-02-01").step_index == 0
+
+    def test_other_items_closing_do_not_restart_the_cycle(self) -> None:
+        acc, pol = self._after_two_steps()
+        event = ItemsSynced(on=d("2026-01-27"), closed={"F-9"})
+        other = attrs.evolve(acc, journal=(*acc.journal, event))
+        assert propose(other, pol, "2026-02-01").step_index == 2
+
+    def test_older_invoice_imported_becomes_leader_and_restarts(self) -> None:
+        acc, pol = self._after_two_steps()
+        older = attrs.evolve(acc, items=(*acc.items, invoice("F-0", "2025-12-20")))
+        proposal = propose(older, pol, "2026-02-01")
+        assert (proposal.leader_id, proposal.step_index, proposal.due_on) == (
+            "F-0",
+            0,
+            d("2025-12-21"),
+        )
+
+    def test_restart_when_the_account_changes_scenario(self) -> None:
+        acc, pol = self._after_two_steps()
+        other = Scenario(name="other", steps=STANDARD.steps)
+        pol = attrs.evolve(pol, scenarios=(STANDARD, other))
+        assert propose(attrs.evolve(acc, scenario="other"), pol, "2026-02-01").step_index == 0
+
+
+class TestCatchUp:
+    def test_by_default_a_long_overdue_leader_starts_at_step_one(self) -> None:
+        acc = account(invoice("F-1", "2025-08-01"))
+        proposal = propose(acc, policy(), "2026-01-01")
+        assert (proposal.step_index, proposal.due_on, proposal.late_days) == (
+            0,
+            d("2025-08-02"),
+            152,
+        )
+
+    def test_catch_up_starts_at_the_latest_leader_due_step_already_due(self) -> None:
+        pol = policy(scenarios=(attrs.evolve(STANDARD, catch_up=True),))
+        acc = account(invoice("F-1", "2025-08-01"))
+        proposal = propose(acc, pol, "2026-01-01")
+        assert (proposal.step.name, proposal.due_on) == ("formal notice", d("2025-09-15"))
+        assert propose(acc, pol, "2025-08-20").step.name == "call"
+        assert propose(acc, pol, "2025-07-01").step.name == "reminder e-mail"
+
+    def test_catch_up_only_chooses_where_a_cycle_starts(self) -> None:
+        pol = policy(scenarios=(attrs.evolve(STANDARD, catch_up=True),))
+        acc = account(invoice("F-1", "2025-08-01"))
+        acc = record_action(acc, propose(acc, pol, "2025-08-20"), pol, d("2025-08-20"))
+        proposal = propose(acc, pol, "2026-01-01")
+        assert (proposal.step.name, proposal.due_on) == ("letter", d("2025-08-30"))
+
+
+class TestIdle:
+    def test_no_scenario(self) -> None:
+        acc = account(invoice("F-1", "2026-01-10"))
+        assert next_action(acc, Policy(), d("2026-02-01")) is None
+        assert idle_reason(acc, Policy(), d("2026-02-01")) is IdleReason.NO_SCENARIO
+
+    def test_no_leader(self) -> None:
+        acc = account(credit("AV-1", "2026-01-10"))
+        assert idle_reason(acc, policy(), d("2026-02-01")) is IdleReason.NO_LEADER
+
+    def test_below_minimum_amount(self) -> None:
+        acc = account(invoice("F-1", "2026-01-10", 80))
+        assert (
+            idle_reason(acc, policy(minimum_amount=100), d("2026-02-01"))
+            is IdleReason.BELOW_MINIMUM
+        )
+        assert idle_reason(acc, policy(minimum_amount=80), d("2026-02-01")) is None
+
+    def test_credits_netting_the_balance_to_zero_leave_nothing_to_chase(self) -> None:
+        acc = account(invoice("F-1", "2026-01-10", 50), credit("AV-1", "2026-01-01", -50))
+        assert idle_reason(acc, policy(), d("2026-02-01")) is IdleReason.BELOW_MINIMUM
+
+    def test_scenario_without_steps_is_completed_at_once(self) -> None:
+        pol = Policy(scenarios=(Scenario(name="manual"),), default_scenario="manual")
+        acc = account(invoice("F-1", "2026-01-10"))
+        assert idle_reason(acc, pol, d("2026-02-01")) is IdleReason.SCENARIO_COMPLETED
+
+
+class TestRecordAction:
+    def test_stale_proposal_is_refused(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-02-10"))
+        proposal = propose(acc, pol, "2026-01-11")
+        paid = attrs.evolve(acc, items=(attrs.evolve(acc.items[0], open_amount=0), acc.items[1]))
+        with pytest.raises(
+            RuleViolation, match=r"account 'C-1': stale proposal: step 0 .* leader 'F-1'"
+        ):
+            record_action(paid, proposal, pol, d("2026-02-11"))
+
+    def test_recording_twice_is_refused(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        proposal = propose(acc, pol, "2026-01-11")
+        acc = record_action(acc, proposal, pol, d("2026-01-11"))
+        with pytest.raises(RuleViolation, match="stale proposal"):
+            record_action(acc, proposal, pol, d("2026-01-12"))
+
+    def test_recording_before_the_last_scenario_action_is_refused(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        acc = record_action(acc, propose(acc, pol, "2026-01-11"), pol, d("2026-01-20"))
+        proposal = propose(acc, pol, "2026-01-25")
+        with pytest.raises(
+            RuleViolation, match=r"cannot record an action on 2026-01-19, before the last"
+        ):
+            record_action(acc, proposal, pol, d("2026-01-19"))
+
+    def test_proposal_for_another_account_is_refused(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        proposal = propose(acc, pol, "2026-01-11")
+        with pytest.raises(RuleViolation, match="the proposal is for account 'C-1'"):
+            record_action(attrs.evolve(acc, id="C-2"), proposal, pol, d("2026-01-11"))
+
+    def test_nothing_to_record_when_idle(self) -> None:
+        pol = policy()
+        acc = account(invoice("F-1", "2026-01-10"))
+        proposal = propose(acc, pol, "2026-01-11")
+        closed = attrs.evolve(acc, items=(attrs.evolve(acc.items[0], open_amount=0),))
+        with pytest.raises(RuleViolation, match=r"now proposes nothing \(NO_LEADER\)"):
+            record_action(closed, proposal, pol, d("2026-01-11"))
+
+
+# --- properties -----------------------------------------------------------------------
+
+days = st.integers(min_value=-30, max_value=500).map(lambda n: BASE + dt.timedelta(days=n))
+
+
+@given(accounts(), policies(min_steps=1), days)
+def test_proposal_names_only_collectable_items_and_the_leader(acc, pol, today) -> None:
+    proposal = next_action(acc, pol, today)
+    assume(proposal is not None)
+    assert proposal is not None
+    collectable = {item.id for item in collectable_items(acc, pol)}
+    assert proposal.item_ids == collectable
+    assert not proposal.item_ids & excluded_item_ids(acc)
+    assert proposal.leader_id == leader_invoice(acc, pol).id
+    assert proposal.balance == balance(acc, pol) > 0
+    assert proposal.balance >= pol.minimum_amount
+    assert proposal.late_days == max(0, (today - proposal.due_on).days)
+
+
+@given(accounts(), policies(), days)
+def test_next_action_and_idle_reason_agree(acc, pol, today) -> None:
+    assert (next_action(acc, pol, today) is None) == (idle_reason(acc, pol, today) is not None)
+
+
+@given(accounts(), policies(min_steps=1), days, st.integers(0, 40))
+def test_recording_the_proposal_gives_the_next_step_or_none(acc, pol, today, delay) -> None:
+    proposal = next_action(acc, pol, today)
+    assume(proposal is not None)
+    assert proposal is not None
+    on = today + dt.timedelta(days=delay)
+    before = (acc, hash(acc), pol, hash(pol), proposal, hash(proposal))
+    after = record_action(acc, proposal, pol, on)
+    assert before == (acc, hash(acc), pol, hash(pol), proposal, hash(proposal))
+    following = next_action(after, pol, on)
+    if following is None:
+        assert idle_reason(after, pol, on) is IdleReason.SCENARIO_COMPLETED
+        assert proposal.step_index == len(pol.scenario(proposal.scenario).steps) - 1
+    else:
+        assert following.step_index == proposal.step_index + 1
+        assert following.leader_id == proposal.leader_id
+        assert following.due_on >= on
+
+
+@given(accounts(), policies(), days)
+def test_next_action_is_deterministic_and_leaves_inputs_unchanged(acc, pol, today) -> None:
+    snapshot = (acc, hash(acc), pol, hash(pol))
+    first = next_action(acc, pol, today)
+    assert next_action(acc, pol, today) == first
+    assert snapshot == (acc, hash(acc), pol, hash(pol))
+
+
+@given(accounts(), policies(), days, days)
+def test_without_catch_up_the_proposal_does_not_depend_on_today(acc, pol, day1, day2) -> None:
+    pol = attrs.evolve(pol, scenarios=tuple(attrs.evolve(s, catch_up=False) for s in pol.scenarios))
+    first, second = next_action(acc, pol, day1), next_action(acc, pol, day2)
+    if first is None or second is None:
+        assert first is second is None
+    else:
+        assert attrs.evolve(first, late_days=0) == attrs.evolve(second, late_days=0)
+
+
+@given(accounts(), policies(min_steps=2), days)
+def test_catch_up_never_proposes_a_step_not_yet_due_when_an_earlier_one_is(acc, pol, today) -> None:
+    pol = attrs.evolve(pol, scenarios=tuple(attrs.evolve(s, catch_up=True) for s in pol.scenarios))
+    proposal = next_action(acc, pol, today)
+    assume(proposal is not None and proposal.step_index > 0)
+    assert proposal is not None
+    assert proposal.due_on <= today
+
+
+# --- stateful: a collector working an account day after day ---------------------------
+
+
+class CollectorWorksAnAccount(RuleBasedStateMachine):
+    """Days pass, the collector performs what is proposed, the customer pays now and then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.policy = attrs.evolve(
+            Policy(scenarios=(STANDARD,), default_scenario="standard"), minimum_amount=Decimal(10)
+        )
+        self.account = account(
+            invoice("F-1", "2026-01-10", 400),
+            invoice("F-2", "2026-02-10", 250),
+            invoice("F-3", "2026-03-10", 125),
+            credit("AV-1", "2026-01-05", -60),
+        )
+        self.today = d("2026-01-01")
+        self.last_done: dt.date | None = None
+
+    @rule(days=st.integers(1, 20))
+    def days_pass(self, days: int) -> None:
+        self.today += dt.timedelta(days=days)
+
+    @precondition(lambda self: next_action(self.account, self.policy, self.today) is not None)
+    @rule()
+    def collector_performs_the_proposal(self) -> None:
+        proposal = next_action(self.account, self.policy, self.today)
+        assert proposal is not None
+        before = self.account
+        self.account = record_action(before, proposal, self.policy, self.today, by="marie")
+        assert len(self.account.journal) == len(before.journal) + 1
+        self.last_done = self.today
+
+    @rule(data=st.data())
+    def customer_pays_an_invoice(self, data: st.DataObject) -> None:
+        open_items = [item for item in self.account.items if item.is_debit]
+        if not open_items:
+            return
+        paid = data.draw(st.sampled_from(open_items))
+        items = tuple(
+            attrs.evolve(item, open_amount=0) if item.id == paid.id else item
+            for item in self.account.items
+        )
+        event = ItemsSynced(on=self.today, closed={paid.id})
+        self.account = attrs.evolve(
+            self.account, items=items, journal=(*self.account.journal, event)
+        )
+
+    @invariant()
+    def proposal_is_consistent(self) -> None:
+        proposal = next_action(self.account, self.policy, self.today)
+        reason = idle_reason(self.account, self.policy, self.today)
+        assert (proposal is None) == (reason is not None)
+        if proposal is not None:
+            leader = leader_invoice(self.account, self.policy)
+            assert leader is not None
+            assert proposal.leader_id == leader.id
+            if self.last_done is not None and proposal.step_index > 0:
+                assert proposal.due_on >= self.last_done
+
+
+TestCollectorWorksAnAccount = CollectorWorksAnAccount.TestCase
