@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from operator import attrgetter
 from typing import NamedTuple
 
-from collectlib.enums import ActionState, Channel, EntryKind, IdleReason
+from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Policy
 from collectlib.money import ZERO
@@ -60,7 +59,7 @@ def _collect(
 ) -> None:
     """Append the account's actions due by ``until`` (late days counted on ``on``)."""
     decision = decide(account, policy, on)
-    if not isinstance(decision, IdleReason):
+    if type(decision) is tuple:
         scenario, index, _leader, due, total, ids = decision
         if due <= until:
             step = scenario.steps[index]
@@ -161,12 +160,10 @@ def agenda(
         if len(seen) != count:
             raise ValidationError(f"agenda: account {account.id!r} appears twice")
         _collect(account, policy, on, until, append)
-    rows.sort(key=_BY_ACCOUNT)
-    rows.sort(key=_BY_AMOUNT, reverse=True)
-    rows.sort(key=_BY_DUE)
+    rows.sort(key=_order)
     return tuple(rows)
 
 
-_BY_ACCOUNT = attrgetter("account_id")
-_BY_AMOUNT = attrgetter("amount")
-_BY_DUE = attrgetter("due_on")
+def _order(row: AgendaEntry) -> tuple[dt.date, Decimal, str]:
+    """Return the agenda's sort key: due date, then amount (largest first), then account id."""
+    return (row[2], -row[8], row[0])

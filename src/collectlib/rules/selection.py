@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from collectlib.enums import ActionState
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 _OPEN = ActionState.OPEN
+_NEVER = dt.date.max
 
 
 def excluded_item_ids(account: Account) -> frozenset[str]:
@@ -42,11 +44,13 @@ def scan(account: Account, ignore_below: Decimal) -> tuple[Item | None, Decimal,
     """Return the leader, the balance and the collectable item ids, in one pass.
 
     The one definition of "collectable" and "leader": every public selection
-    function and the agenda read it from here.
+    function and the agenda read it from here.  (It is the agenda's hot loop: one
+    comparison tells a debit kept from a credit or an ignored debit, since
+    ``ignore_below >= 0``.)
     """
     excluded = excluded_item_ids(account) if account.actions else None
     leader: Item | None = None
-    leader_due = None
+    leader_due = _NEVER
     total = ZERO
     ids: list[str] = []
     append = ids.append
@@ -54,17 +58,16 @@ def scan(account: Account, ignore_below: Decimal) -> tuple[Item | None, Decimal,
         open_amount = item.open_amount
         if not open_amount or (excluded and item.id in excluded):
             continue
-        if open_amount > ZERO:
-            if open_amount < ignore_below:
-                continue
+        if open_amount >= ignore_below:  # a debit, not ignored
             due = item.due_date
-            if leader_due is None or due < leader_due:
-                leader, leader_due = item, due
-            elif due == leader_due and (item.issue_date, item.id) < (
-                leader.issue_date,  # type: ignore[union-attr]  # set with leader_due
-                leader.id,  # type: ignore[union-attr]
+            if due <= leader_due and (
+                due < leader_due
+                or leader is None
+                or (item.issue_date, item.id) < (leader.issue_date, leader.id)
             ):
-                leader = item
+                leader, leader_due = item, due
+        elif open_amount > ZERO:  # a debit below the threshold: ignored
+            continue
         total += open_amount
         append(item.id)
     return leader, total, ids
