@@ -200,3 +200,10 @@ def test_specific_rows_never_name_closed_items(portfolio, pol, on) -> None:
         assert row.amount == sum(acc.item(i).open_amount for i in row.item_ids)
         if row.kind is EntryKind.SPECIFIC:
             assert attrs.evolve(acc.action(row.action_id)).is_open
+
+
+def test_agenda_and_due_actions_need_a_date() -> None:
+    with pytest.raises(ValidationError, match="agenda: on must be a date"):
+        agenda([], policy(), "2026-02-01")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="due_actions: on must be a date"):
+        due_actions(account(), policy(), None)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from collectlib import (
     Scenario,
     Step,
     Trigger,
+    ValidationError,
     balance,
     collectable_items,
     excluded_item_ids,
@@ -423,3 +424,24 @@ class CollectorWorksAnAccount(RuleBasedStateMachine):
 
 
 TestCollectorWorksAnAccount = CollectorWorksAnAccount.TestCase
+
+
+@pytest.mark.parametrize("today", ["2026-01-01", None, dt.datetime(2026, 1, 1)])
+def test_the_date_asked_about_must_be_a_date(today: object) -> None:
+    acc = account(invoice("F-1", "2026-01-10"))
+    with pytest.raises(ValidationError, match=r"next_action: today must be a date"):
+        next_action(acc, policy(), today)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"idle_reason: today must be a date"):
+        idle_reason(acc, policy(), today)  # type: ignore[arg-type]
+
+
+def test_record_action_checks_its_arguments() -> None:
+    pol = policy()
+    acc = account(invoice("F-1", "2026-01-10"))
+    proposal = propose(acc, pol, "2026-01-11")
+    with pytest.raises(ValidationError, match="record_action: on must be a date"):
+        record_action(acc, proposal, pol, "2026-01-11")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="record_action: proposal must be a Proposal"):
+        record_action(acc, None, pol, d("2026-01-11"))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="record_action: by must be a string"):
+        record_action(acc, proposal, pol, d("2026-01-11"), by=7)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
+from collectlib._checks import check_date
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Policy
@@ -130,6 +131,7 @@ def _collect_specific(
 
 def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEntry, ...]:
     """Return the account's actions due by ``on``: the scenario's, then the specific ones."""
+    check_date("due_actions", "on", on)
     rows: list[AgendaEntry] = []
     _collect(account, policy, on, on, rows.append)
     return tuple(rows)
@@ -146,6 +148,7 @@ def agenda(
     time, and only the rows are kept.  An account id seen twice is a
     ``ValidationError``.
     """
+    check_date("agenda", "on", on)
     if type(horizon_days) is not int or horizon_days < 0:
         raise ValidationError(
             f"agenda: horizon_days must be a whole number >= 0, not {horizon_days!r}"

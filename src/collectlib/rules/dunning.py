@@ -16,8 +16,9 @@ from decimal import Decimal
 
 import attrs
 
+from collectlib._checks import check_date, check_text
 from collectlib.enums import IdleReason, TriggerKind
-from collectlib.errors import RuleViolation
+from collectlib.errors import RuleViolation, ValidationError
 from collectlib.model import (
     Account,
     ActionCreated,
@@ -136,6 +137,7 @@ def next_action(account: Account, policy: Policy, today: dt.date) -> Proposal | 
     leader: ``idle_reason`` says which.  Until the proposal is recorded with
     ``record_action``, the same proposal keeps coming back.
     """
+    check_date("next_action", "today", today)
     decision = decide(account, policy, today)
     if isinstance(decision, IdleReason):
         return None
@@ -158,6 +160,7 @@ def next_action(account: Account, policy: Policy, today: dt.date) -> Proposal | 
 
 def idle_reason(account: Account, policy: Policy, today: dt.date) -> IdleReason | None:
     """Return why the account has no scenario proposal, or ``None`` when it has one."""
+    check_date("idle_reason", "today", today)
     decision = decide(account, policy, today)
     return decision if isinstance(decision, IdleReason) else None
 
@@ -177,7 +180,12 @@ def record_action(
     step and leader), and ``on`` must not be before the last scenario action
     performed: otherwise a ``RuleViolation`` says why and nothing is recorded.
     """
+    check_date("record_action", "on", on)
+    check_text("record_action", "note", note)
+    check_text("record_action", "by", by, optional=True)
     owner = f"account {account.id!r}"
+    if not isinstance(proposal, Proposal):
+        raise ValidationError(f"record_action: proposal must be a Proposal, not {proposal!r}")
     if proposal.account_id != account.id:
         raise RuleViolation(f"{owner}: the proposal is for account {proposal.account_id!r}")
     for event in reversed(account.journal):
