@@ -21,6 +21,8 @@ from collectlib.money import ZERO, coerce_amount
 
 __all__ = ["Item"]
 
+_DATE = dt.date
+
 
 def _kind(value: ItemKind | str) -> ItemKind:
     return to_enum(ItemKind, value)
@@ -68,27 +70,56 @@ class Item:
     """The date the customer promised to pay."""
 
     def __attrs_post_init__(self) -> None:
+        # The usual item (an id, dates, finite Decimal amounts, no qualification) is
+        # recognised with a few type tests; anything else takes the full check,
+        # which names the field at fault.
+        amount, open_amount, item_id = self.amount, self.open_amount, self.id
+        if not (
+            type(item_id) is str
+            and item_id
+            and item_id == item_id.strip()
+            and self.kind.__class__ is ItemKind
+            and type(self.issue_date) is _DATE
+            and type(self.due_date) is _DATE
+            and type(amount) is Decimal
+            and type(open_amount) is Decimal
+            and amount.is_finite()
+            and open_amount.is_finite()
+            and self.reference.__class__ is str
+            and self.comment.__class__ is str
+            and self.status is None
+            and self.status_date is None
+            and self.owner is None
+            and self.promise_date is None
+        ):
+            self._check_fields()
+        kind = self.kind
+        if kind is ItemKind.INVOICE:
+            if amount <= ZERO:
+                fail(self._owner, f"an INVOICE has a positive amount, not {amount}")
+        elif kind is ItemKind.OTHER:
+            if not amount:
+                fail(self._owner, "amount must not be zero")
+        elif amount >= ZERO:
+            fail(self._owner, f"a {kind.value} has a negative amount, not {amount}")
+        if open_amount:
+            if (open_amount > ZERO) is not (amount > ZERO):
+                fail(self._owner, f"open_amount {open_amount} has not the sign of amount {amount}")
+            if abs(open_amount) > abs(amount):
+                fail(self._owner, f"open_amount {open_amount} exceeds amount {amount}")
+
+    @property
+    def _owner(self) -> str:
+        return f"item {self.id!r}"
+
+    def _check_fields(self) -> None:
         check_id("item", "id", self.id)
-        owner = f"item {self.id!r}"
+        owner = self._owner
         check_enum(owner, "kind", self.kind, ItemKind)
         check_date(owner, "issue_date", self.issue_date)
         check_date(owner, "due_date", self.due_date)
         check_amount(owner, "amount", self.amount)
         check_amount(owner, "open_amount", self.open_amount)
-        amount, open_amount, kind = self.amount, self.open_amount, self.kind
-        if kind is ItemKind.INVOICE:
-            if amount <= ZERO:
-                fail(owner, f"an INVOICE has a positive amount, not {amount}")
-        elif kind is ItemKind.OTHER:
-            if not amount:
-                fail(owner, "amount must not be zero")
-        elif amount >= ZERO:
-            fail(owner, f"a {kind.value} has a negative amount, not {amount}")
-        if open_amount:
-            if (open_amount > ZERO) is not (amount > ZERO):
-                fail(owner, f"open_amount {open_amount} has not the sign of amount {amount}")
-            if abs(open_amount) > abs(amount):
-                fail(owner, f"open_amount {open_amount} exceeds amount {amount}")
         check_text(owner, "reference", self.reference)
         check_text(owner, "comment", self.comment)
         if self.status is not None:
