@@ -1,0 +1,480 @@
+"""Hypothesis strategies for collectlib's records, for property tests of your own rules.
+
+Install with ``pip install collectlib[testing]``.  Every strategy draws records that
+are valid by construction and consistent with each other: a policy's scenario and
+status references resolve, an account's actions and plans name its own items, an item
+is held by at most one open action, a disputed item is held by one.  Parameters steer
+the draws (date ranges, currencies, amounts, sizes); every parameter that takes a
+strategy also accepts a plain value.
+
+>>> from hypothesis import given
+>>> from collectlib import next_action
+>>> from collectlib.strategies import accounts, dates, policies
+>>> @given(policy=policies(), data=st.data())
+... def test_no_disputed_item_is_ever_chased(policy, data):
+...     account = data.draw(accounts(policy=policy))
+...     proposal = next_action(account, policy, data.draw(dates()))
+...     disputed = {i.id for i in account.items if i.status
+...                 and policy.status(i.status).is_dispute}
+...     assert proposal is None or not proposal.item_ids & disputed
+>>> test_no_disputed_item_is_ever_chased()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from hypothesis import strategies as st
+
+from collectlib.enums import ActionState, Channel, ItemKind, StatusCategory, TriggerKind
+from collectlib.model import (
+    Account,
+    ActionTemplate,
+    Item,
+    PaymentPlan,
+    PenaltyRule,
+    Policy,
+    QuickPromise,
+    Scenario,
+    SpecificAction,
+    Status,
+    Step,
+    Trigger,
+)
+from collectlib.money import minor_unit_digits
+from collectlib.rules.plans import schedule
+
+__all__ = [
+    "accounts",
+    "action_templates",
+    "amounts",
+    "dates",
+    "item_ids",
+    "items",
+    "policies",
+    "portfolios",
+    "scenarios",
+    "statuses",
+    "steps",
+]
+
+T = TypeVar("T")
+
+MESSAGE_TEMPLATE = "Dear #customer_name, #total_due is now due. Thank you."
+"""The template drawn for message steps and actions (it uses known hashtags only)."""
+
+
+def _strategy(value: T | st.SearchStrategy[T]) -> st.SearchStrategy[T]:
+    return value if isinstance(value, st.SearchStrategy) else st.just(value)
+
+
+def dates(
+    min_value: dt.date = dt.date(2020, 1, 1), max_value: dt.date = dt.date(2030, 12, 31)
+) -> st.SearchStrategy[dt.date]:
+    """Draw dates between ``min_value`` and ``max_value`` (inclusive)."""
+    return st.dates(min_value=min_value, max_value=max_value)
+
+
+def amounts(
+    min_value: Decimal | int | str = "0.01",
+    max_value: Decimal | int | str = "100000",
+    currency: str = "EUR",
+) -> st.SearchStrategy[Decimal]:
+    """Draw positive amounts in the currency's minor unit (``12.34`` in EUR, ``12`` in JPY)."""
+    digits = minor_unit_digits(currency)
+    low, high = (int(Decimal(v).scaleb(digits).to_integral_value()) for v in (min_value, max_value))
+    return st.integers(min_value=max(low, 1), max_value=high).map(
+        lambda n: Decimal(n).scaleb(-digits)
+    )
+
+
+def item_ids(prefix: str = "F-") -> st.SearchStrategy[str]:
+    """Draw item numbers such as ``F-1042``."""
+    return st.integers(min_value=1, max_value=999_999).map(lambda n: f"{prefix}{n}")
+
+
+@st.composite
+def items(
+    draw: st.DrawFn,
+    /,
+    *,
+    ids: str | st.SearchStrategy[str] = item_ids(),  # strategies are immutable
+    kinds: ItemKind | st.SearchStrategy[ItemKind] = st.sampled_from(
+        (ItemKind.INVOICE,) * 4 + (ItemKind.CREDIT_NOTE, ItemKind.PAYMENT, ItemKind.OTHER)
+    ),
+    issue_dates: st.SearchStrategy[dt.date] = dates(),
+    payment_terms: st.SearchStrategy[int] = st.sampled_from((0, 30, 45, 60)),
+    sizes: st.SearchStrategy[Decimal] = amounts(),
+    open_states: Sequence[str] = ("open", "open", "partial", "closed"),
+) -> Item:
+    """Draw an item: an invoice most often, sometimes a credit note, a payment or another entry.
+
+    ``open_states`` lists what the draw picks from: ``"open"`` (nothing paid),
+    ``"partial"`` or ``"closed"``.
+    """
+    kind = draw(_strategy(kinds))
+    size = draw(sizes)
+    if kind is ItemKind.INVOICE:
+        amount = size
+    elif kind is ItemKind.OTHER:
+        amount = draw(st.sampled_from((size, -size)))
+    else:
+        amount = -size
+    state = draw(st.sampled_from(tuple(open_states)))
+    if state == "closed":
+        open_amount = Decimal(0)
+    elif state == "partial" and abs(amount) > size.scaleb(0).min(Decimal("0.01")):
+        part = draw(st.integers(1, 99))
+        open_amount = (amount * part / 100).quantize(
+            size if size.as_tuple().exponent else Decimal(1)
+        )
+        open_amount = open_amount if open_amount else amount
+    else:
+        open_amount = amount
+    issue = draw(issue_dates)
+    return Item(
+        id=draw(_strategy(ids)),
+        kind=kind,
+        issue_date=issue,
+        due_date=issue + dt.timedelta(days=draw(payment_terms)),
+        amount=amount,
+        open_amount=open_amount,
+    )
+
+
+def _template(channel: Channel) -> str | None:
+    return MESSAGE_TEMPLATE if channel.is_message else None
+
+
+@st.composite
+def action_templates(
+    draw: st.DrawFn,
+    /,
+    *,
+    channels: st.SearchStrategy[Channel] = st.sampled_from(Channel),
+    delay_days: st.SearchStrategy[int] = st.integers(0, 30),
+) -> ActionTemplate:
+    """Draw an action template; automatic (maybe to be confirmed) only on message channels."""
+    channel = draw(channels)
+    automatic = channel.is_message and draw(st.booleans())
+    return ActionTemplate(
+        name=f"{channel.value.lower()} follow-up",
+        channel=channel,
+        delay_days=draw(delay_days),
+        automatic=automatic,
+        to_be_confirmed=automatic and draw(st.booleans()),
+        template=_template(channel),
+    )
+
+
+@st.composite
+def statuses(
+    draw: st.DrawFn,
+    /,
+    *,
+    code: str | st.SearchStrategy[str] = st.sampled_from(("ongoing", "promise", "dispute")),
+    categories: st.SearchStrategy[StatusCategory] = st.sampled_from(StatusCategory),
+) -> Status:
+    """Draw a status; DISPUTE and LITIGATION ones always carry their follow-up action."""
+    category = draw(categories)
+    needs_action = category in (StatusCategory.DISPUTE, StatusCategory.LITIGATION)
+    action = draw(action_templates()) if needs_action or draw(st.booleans()) else None
+    return Status(code=draw(_strategy(code)), category=category, action=action)
+
+
+@st.composite
+def steps(
+    draw: st.DrawFn,
+    /,
+    *,
+    name: str = "step",
+    channels: st.SearchStrategy[Channel] = st.sampled_from(Channel),
+) -> Step:
+    """Draw a step on any channel, due from the leader's due date or from the last action."""
+    channel = draw(channels)
+    automatic = channel.is_message and draw(st.booleans())
+    trigger = draw(
+        st.one_of(
+            st.integers(-15, 120).map(Trigger.leader_due),
+            st.integers(0, 30).map(Trigger.after_last_action),
+        )
+    )
+    return Step(
+        name=name,
+        channel=channel,
+        trigger=trigger,
+        template=_template(channel),
+        automatic=automatic,
+        to_be_confirmed=automatic and draw(st.booleans()),
+    )
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn,
+    /,
+    *,
+    name: str | st.SearchStrategy[str] = "standard",
+    min_steps: int = 0,
+    max_steps: int = 5,
+    catch_up: bool | st.SearchStrategy[bool] = st.booleans(),
+) -> Scenario:
+    """Draw a scenario whose ``leader_due`` steps never go back in time."""
+    drawn = [
+        draw(steps(name=f"step {n + 1}")) for n in range(draw(st.integers(min_steps, max_steps)))
+    ]
+    kept: list[Step] = []
+    latest: int | None = None
+    for step in drawn:
+        if step.trigger.kind is TriggerKind.LEADER_DUE:
+            days = step.trigger.days if latest is None else max(latest, step.trigger.days)
+            latest = days
+            step = Step(  # noqa: PLW2901
+                name=step.name,
+                channel=step.channel,
+                trigger=Trigger.leader_due(days),
+                template=step.template,
+                automatic=step.automatic,
+                to_be_confirmed=step.to_be_confirmed,
+            )
+        kept.append(step)
+    return Scenario(
+        name=draw(_strategy(name)), steps=tuple(kept), catch_up=draw(_strategy(catch_up))
+    )
+
+
+_THRESHOLDS = st.sampled_from((Decimal(0), Decimal(0), Decimal(10), Decimal(50)))
+
+_STANDARD_STATUSES = (
+    Status(code="ongoing", label="Being handled"),
+    Status(
+        code="promise",
+        label="Promise to pay",
+        category=StatusCategory.PROMISE,
+        action=ActionTemplate(name="promise follow-up", channel=Channel.CALL, delay_days=2),
+    ),
+    Status(
+        code="price-dispute",
+        label="Price dispute",
+        category=StatusCategory.DISPUTE,
+        action=ActionTemplate(name="dispute follow-up", channel=Channel.CALL, delay_days=7),
+    ),
+    Status(code="resolved", label="Dispute resolved", category=StatusCategory.DISPUTE_RESOLVED),
+    Status(
+        code="plan",
+        label="Payment plan",
+        category=StatusCategory.PAYMENT_PLAN,
+        action=ActionTemplate(name="installment check", channel=Channel.CALL),
+    ),
+    Status(
+        code="litigation",
+        label="Litigation",
+        category=StatusCategory.LITIGATION,
+        action=ActionTemplate(name="lawyer follow-up", channel=Channel.LITIGATION, delay_days=30),
+    ),
+)
+
+
+@st.composite
+def policies(
+    draw: st.DrawFn,
+    /,
+    *,
+    min_scenarios: int = 1,
+    max_scenarios: int = 3,
+    min_steps: int = 0,
+    max_steps: int = 5,
+    client_types: Sequence[str] = ("retail", "public", "risky"),
+    thresholds: st.SearchStrategy[Decimal] = st.sampled_from(
+        (Decimal(0), Decimal(0), Decimal(10), Decimal(50))
+    ),
+) -> Policy:
+    """Draw a consistent policy: standard statuses, scenarios, default and client-type choices.
+
+    Every status category is represented; the quick promise, dispute-resolved status
+    and penalties are drawn configured or not.
+    """
+    count = draw(st.integers(min_scenarios, max_scenarios))
+    drawn = [
+        draw(scenarios(name=f"scenario {n + 1}", min_steps=min_steps, max_steps=max_steps))
+        for n in range(count)
+    ]
+    names = [s.name for s in drawn]
+    by_type = (
+        {t: draw(st.sampled_from(names)) for t in client_types if draw(st.booleans())}
+        if names
+        else {}
+    )
+    return Policy(
+        statuses=_STANDARD_STATUSES,
+        scenarios=tuple(drawn),
+        default_scenario=draw(st.sampled_from(names) | st.none()) if len(names) > 0 else None,
+        scenario_by_client_type=by_type,
+        minimum_amount=draw(thresholds),
+        ignore_below=draw(thresholds),
+        quick_promise=QuickPromise(status="promise", delay_days=draw(st.integers(0, 5)))
+        if draw(st.booleans())
+        else None,
+        dispute_resolved_status="resolved" if draw(st.booleans()) else None,
+        penalties=PenaltyRule(annual_rate=Decimal("0.12"), recovery_cost=Decimal(40))
+        if draw(st.booleans())
+        else None,
+    )
+
+
+@st.composite
+def accounts(
+    draw: st.DrawFn,
+    /,
+    *,
+    policy: Policy | None = None,
+    id: str | st.SearchStrategy[str] = st.integers(1, 99_999).map(lambda n: f"C-{n:05d}"),
+    currency: str = "EUR",
+    min_items: int = 0,
+    max_items: int = 10,
+    issue_dates: st.SearchStrategy[dt.date] = dates(),
+    with_actions: bool = True,
+    with_plans: bool = False,
+    qualified: bool = True,
+) -> Account:
+    """Draw an account with unique items and, as asked, specific actions, plans and statuses.
+
+    With ``policy``, the account may name one of its scenarios or client types, and
+    items are qualified with its statuses (a disputed item is always held by its
+    open follow-up action, as ``apply_status`` would leave it).  Actions and plans
+    are drawn as records, consistent with the rules; plans need ``with_actions``.
+    """
+    account_id = draw(_strategy(id))
+    numbers = draw(
+        st.lists(st.integers(1, 99_999), min_size=min_items, max_size=max_items, unique=True)
+    )
+    drawn = [
+        draw(items(ids=f"F-{n}", issue_dates=issue_dates, sizes=amounts(currency=currency)))
+        for n in numbers
+    ]
+    actions: list[SpecificAction] = []
+    plans: list[PaymentPlan] = []
+    free = [item for item in drawn if item.is_open]
+    created = draw(issue_dates)
+
+    def new_action(chosen: list[Item], name: str, **extra: Any) -> SpecificAction:
+        action = SpecificAction(
+            id=f"A{len(actions) + 1}",
+            name=name,
+            channel=Channel.CALL,
+            item_ids=frozenset(item.id for item in chosen),
+            due_on=created + dt.timedelta(days=draw(st.integers(0, 60))),
+            created_on=created,
+            **extra,
+        )
+        actions.append(action)
+        return action
+
+    if with_plans:
+        debits = [item for item in free if item.is_debit]
+        if len(debits) > 0 and draw(st.booleans()):
+            chosen = draw(
+                st.lists(st.sampled_from(debits), min_size=1, max_size=3, unique_by=lambda i: i.id)
+            )
+            total = sum((item.open_amount for item in chosen), Decimal(0))
+            installments = schedule(
+                total,
+                draw(st.integers(1, min(6, int(total.scaleb(2))))),
+                created + dt.timedelta(days=15),
+                currency=currency,
+            )
+            action = new_action(chosen, "installment check", plan_id=f"P{len(plans) + 1}")
+            plans.append(
+                PaymentPlan(
+                    id=f"P{len(plans) + 1}",
+                    item_ids=action.item_ids,
+                    installments=installments,
+                    created_on=created,
+                    total=total,
+                    action_id=action.id,
+                )
+            )
+            free = [item for item in free if item.id not in action.item_ids]
+    if with_actions:
+        for _ in range(draw(st.integers(0, 2))):
+            if not free:
+                break
+            chosen = draw(
+                st.lists(st.sampled_from(free), min_size=1, max_size=3, unique_by=lambda i: i.id)
+            )
+            new_action(chosen, "follow-up call")
+            free = [item for item in free if item not in chosen]
+        if len(drawn) > 0 and draw(st.booleans()):
+            done = draw(st.sampled_from(drawn))
+            new_action([done], "old call", state=ActionState.DONE, closed_on=created)
+    if policy is not None and qualified and drawn:
+        drawn = _qualify(draw, drawn, actions, policy, created)
+    scenario = client_type = None
+    if policy is not None:
+        if policy.scenarios and draw(st.integers(0, 4)) == 0:
+            scenario = draw(st.sampled_from(policy.scenarios)).name
+        if len(policy.scenario_by_client_type) > 0 and draw(st.booleans()):
+            client_type = draw(st.sampled_from(sorted(policy.scenario_by_client_type)))
+    return Account(
+        id=account_id,
+        name=f"Customer {account_id}",
+        currency=currency,
+        client_type=client_type,
+        scenario=scenario,
+        collector=draw(st.sampled_from((None, "marie", "paul"))),
+        penalties_enabled=draw(st.booleans()),
+        items=tuple(drawn),
+        actions=tuple(actions),
+        plans=tuple(plans),
+    )
+
+
+def _qualify(
+    draw: st.DrawFn, drawn: list[Item], actions: list[SpecificAction], policy: Policy, on: dt.date
+) -> list[Item]:
+    """Give some items statuses of ``policy``; disputes only to items an open action holds."""
+    held = {i for a in actions if a.state is ActionState.OPEN for i in a.item_ids}
+    qualified = []
+    for item in drawn:
+        choices = [
+            s for s in policy.statuses if not s.is_dispute or (item.id in held and item.is_open)
+        ]
+        if choices and item.is_open and draw(st.integers(0, 2)) == 0:
+            status = draw(st.sampled_from(choices))
+            promise = (
+                on + dt.timedelta(days=3) if status.category is StatusCategory.PROMISE else None
+            )
+            item = Item(  # noqa: PLW2901
+                id=item.id,
+                kind=item.kind,
+                issue_date=item.issue_date,
+                due_date=item.due_date,
+                amount=item.amount,
+                open_amount=item.open_amount,
+                status=status.code,
+                status_date=on,
+                comment="called the customer",
+                promise_date=promise,
+            )
+        qualified.append(item)
+    return qualified
+
+
+@st.composite
+def portfolios(
+    draw: st.DrawFn,
+    /,
+    *,
+    policy: Policy | None = None,
+    min_size: int = 0,
+    max_size: int = 8,
+    **account_options: Any,
+) -> tuple[Account, ...]:
+    """Draw accounts with unique ids (``C-00001``, ``C-00002``...); options go to ``accounts``."""
+    count = draw(st.integers(min_size, max_size))
+    return tuple(
+        draw(accounts(policy=policy, id=f"C-{n + 1:05d}", **account_options)) for n in range(count)
+    )
