@@ -45,8 +45,8 @@ def items(draw: st.DrawFn, item_id: str | None = None, kind: ItemKind | None = N
     else:
         amount = -size
     open_amount = draw(
-        st.sampled_from([amount, Decimal(0), amount]) | cents.map(lambda c: min(c, abs(amount)))
-        .map(lambda c: c if amount > 0 else -c)
+        st.sampled_from([amount, Decimal(0), amount])
+        | cents.map(lambda c: min(c, abs(amount))).map(lambda c: c if amount > 0 else -c)
     )
     issue = draw(dates)
     due = issue + dt.timedelta(days=draw(st.integers(min_value=-10, max_value=90)))
@@ -99,7 +99,7 @@ def scenarios(draw: st.DrawFn, name: str = "standard", max_steps: int = 5) -> Sc
     for step in raw:
         if step.trigger.days is not None and step.trigger.kind.value == "LEADER_DUE":
             if latest is not None and step.trigger.days < latest:
-                step = Step(
+                step = Step(  # noqa: PLW2901  # the step is replaced by its fixed copy
                     name=step.name,
                     channel=step.channel,
                     trigger=Trigger.leader_due(latest),
