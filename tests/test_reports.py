@@ -656,3 +656,15 @@ def test_tallies_add_up_and_nothing_else_adds_to_them() -> None:
     )
     with pytest.raises(TypeError):
         Tally() + 1  # type: ignore[operator]
+
+
+def test_every_public_report_name_is_in_the_reference() -> None:
+    import pathlib
+
+    import collectlib
+    from collectlib.portfolio import reports
+
+    page = pathlib.Path(__file__).parent.parent / "docs" / "reference" / "reports.md"
+    text = page.read_text(encoding="utf-8")
+    assert [name for name in reports.__all__ if f"`{name}" not in text] == []
+    assert set(reports.__all__) <= set(collectlib.__all__)
