@@ -551,7 +551,8 @@ def overdue_ratio(accounts: Iterable[Account], on: dt.date, beyond: int = 0) -> 
     >>> overdue_ratio([account], date(2026, 2, 15), beyond=60).ratio
     0.0
     """
-    report = OverdueRatio(on=on, beyond=beyond)  # checks the arguments
+    check_date("overdue_ratio", "on", on)
+    check_int("overdue_ratio", "beyond", beyond, minimum=0)
     receivables = overdue = ZERO
     currency: str | None = None
     for account in accounts:
@@ -562,7 +563,9 @@ def overdue_ratio(accounts: Iterable[Account], on: dt.date, beyond: int = 0) -> 
                 receivables += amount
                 if item.days_late(on) > beyond:
                     overdue += amount
-    return attrs.evolve(report, currency=currency, receivables=receivables, overdue=overdue)
+    return OverdueRatio(
+        on=on, beyond=beyond, currency=currency, receivables=receivables, overdue=overdue
+    )
 
 
 # -- Dispute resolution time ---------------------------------------------------------------
