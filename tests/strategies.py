@@ -149,3 +149,63 @@ def accounts(draw: st.DrawFn, account_id: str = "C-1", with_actions: bool = True
                 )
             )
     return Account(id=account_id, name="Customer", items=item_tuple, actions=tuple(actions))
+
+
+STATUS_CODES = ("call", "promise", "price", "court", "settled")
+"""The status codes of ``report_policy()``: ongoing, promise, dispute, litigation, resolved."""
+
+
+def report_policy() -> Policy:
+    """A policy whose statuses cover every category the reports read."""
+    from collectlib import ActionTemplate, Status, StatusCategory
+
+    follow_up = ActionTemplate(name="follow-up", channel=Channel.CALL)
+    return Policy(
+        statuses=[
+            Status(code="call"),
+            Status(code="promise", category=StatusCategory.PROMISE),
+            Status(code="price", category=StatusCategory.DISPUTE, action=follow_up),
+            Status(code="court", category=StatusCategory.LITIGATION, action=follow_up),
+            Status(code="settled", category=StatusCategory.DISPUTE_RESOLVED),
+        ],
+        dispute_resolved_status="settled",
+    )
+
+
+@st.composite
+def report_accounts(draw: st.DrawFn, account_id: str = "C-1", currency: str = "EUR") -> Account:
+    """An account for the reports: qualified items, a collector or none, a journal of statuses.
+
+    Item statuses and journal events use ``STATUS_CODES``; journal dates run forward
+    from ``BASE`` (the journal is in operation order).
+    """
+    import attrs
+
+    from collectlib import StatusApplied
+
+    account = draw(accounts(account_id=account_id))
+    statuses = st.none() | st.sampled_from(STATUS_CODES)
+    item_tuple = tuple(attrs.evolve(item, status=draw(statuses)) for item in account.items)
+    journal: list[StatusApplied] = []
+    if item_tuple:
+        day = BASE
+        for _ in range(draw(st.integers(0, 6))):
+            day += dt.timedelta(days=draw(st.integers(0, 40)))
+            chosen = draw(
+                st.lists(st.sampled_from([item.id for item in item_tuple]), min_size=1, unique=True)
+            )
+            journal.append(StatusApplied(on=day, item_ids=chosen, status=draw(statuses)))
+    return attrs.evolve(
+        account,
+        currency=currency,
+        collector=draw(st.none() | st.sampled_from(["ana", "bob"])),
+        items=item_tuple,
+        journal=tuple(journal),
+    )
+
+
+@st.composite
+def portfolios(draw: st.DrawFn, max_size: int = 6) -> list[Account]:
+    """Accounts with unique ids (``C-1``, ``C-2``...) in one currency, for the reports."""
+    count = draw(st.integers(0, max_size))
+    return [draw(report_accounts(account_id=f"C-{number + 1}")) for number in range(count)]

@@ -1,5 +1,35 @@
-"""Whole portfolios: the collection agenda (and, later, the reports)."""
+"""Whole portfolios: the collection agenda and the reports."""
 
 from collectlib.portfolio.agenda import AgendaEntry, agenda, due_actions
+from collectlib.portfolio.reports import (
+    AgedBalance,
+    DaysSalesOutstanding,
+    DisputeResolutionTime,
+    OverdueRatio,
+    QualificationRate,
+    SalesPeriod,
+    Tally,
+    aged_balance,
+    dispute_resolution_time,
+    dso,
+    overdue_ratio,
+    qualification_rate,
+)
 
-__all__ = ["AgendaEntry", "agenda", "due_actions"]
+__all__ = [
+    "AgedBalance",
+    "AgendaEntry",
+    "DaysSalesOutstanding",
+    "DisputeResolutionTime",
+    "OverdueRatio",
+    "QualificationRate",
+    "SalesPeriod",
+    "Tally",
+    "aged_balance",
+    "agenda",
+    "dispute_resolution_time",
+    "dso",
+    "due_actions",
+    "overdue_ratio",
+    "qualification_rate",
+]
