@@ -17,8 +17,10 @@ from collectlib import (
     Channel,
     Item,
     ItemKind,
+    PenaltyRule,
     Policy,
     Scenario,
+    SendingWindow,
     SpecificAction,
     Step,
     Trigger,
@@ -45,8 +47,8 @@ def items(draw: st.DrawFn, item_id: str | None = None, kind: ItemKind | None = N
     else:
         amount = -size
     open_amount = draw(
-        st.sampled_from([amount, Decimal(0), amount]) | cents.map(lambda c: min(c, abs(amount)))
-        .map(lambda c: c if amount > 0 else -c)
+        st.sampled_from([amount, Decimal(0), amount])
+        | cents.map(lambda c: min(c, abs(amount))).map(lambda c: c if amount > 0 else -c)
     )
     issue = draw(dates)
     due = issue + dt.timedelta(days=draw(st.integers(min_value=-10, max_value=90)))
@@ -96,7 +98,8 @@ def scenarios(draw: st.DrawFn, name: str = "standard", max_steps: int = 5) -> Sc
     raw = [draw(steps(i)) for i in range(count)]
     fixed: list[Step] = []
     latest = None
-    for step in raw:
+    for drawn in raw:
+        step = drawn
         if step.trigger.days is not None and step.trigger.kind.value == "LEADER_DUE":
             if latest is not None and step.trigger.days < latest:
                 step = Step(
@@ -148,3 +151,34 @@ def accounts(draw: st.DrawFn, account_id: str = "C-1", with_actions: bool = True
                 )
             )
     return Account(id=account_id, name="Customer", items=item_tuple, actions=tuple(actions))
+
+
+@st.composite
+def sending_windows(draw: st.DrawFn) -> SendingWindow:
+    """A valid sending window: some weekdays, one to four slots that never overlap."""
+    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    points = sorted(
+        draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=8, unique=True))
+    )
+    slots = [
+        (dt.time(start // 60, start % 60), dt.time(end // 60, end % 60))
+        for start, end in zip(points[0::2], points[1::2], strict=False)
+    ]
+    return SendingWindow(weekdays=weekdays, slots=slots)
+
+
+def local_datetimes() -> st.SearchStrategy[dt.datetime]:
+    """Naive datetimes around ``BASE``, down to the microsecond."""
+    return st.datetimes(
+        min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31), timezones=st.none()
+    )
+
+
+def penalty_rules() -> st.SearchStrategy[PenaltyRule]:
+    """A penalty rule: a rate from 0 to 30 %, a recovery cost, 360, 365 or 366 days a year."""
+    return st.builds(
+        PenaltyRule,
+        annual_rate=st.integers(0, 3000).map(lambda n: Decimal(n).scaleb(-4)),
+        recovery_cost=st.sampled_from([Decimal(0), Decimal(40), Decimal("12.5")]),
+        year_days=st.sampled_from([360, 365, 366]),
+    )

@@ -29,6 +29,7 @@ from collectlib.errors import (
     UnknownStatusError,
     ValidationError,
 )
+from collectlib.hashtags import HASHTAGS, check_template
 from collectlib.model import (
     Account,
     ActionCancelled,
@@ -59,23 +60,34 @@ from collectlib.model import (
     Step,
     Trigger,
 )
-from collectlib.money import minor_unit_digits, quantize, to_amount
+from collectlib.money import Money, minor_unit_digits, quantize, to_amount
 from collectlib.portfolio import AgendaEntry, agenda, due_actions
 from collectlib.rules import (
+    ItemPenalty,
+    Penalties,
     Proposal,
+    Statement,
+    StatementRow,
     balance,
     collectable_items,
     excluded_item_ids,
+    format_amount,
+    format_date,
     idle_reason,
     leader_invoice,
     next_action,
+    penalties,
     record_action,
+    render,
     scenario_for,
+    send_at,
+    template_context,
 )
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "HASHTAGS",
     "Account",
     "ActionCancelled",
     "ActionCompleted",
@@ -94,12 +106,15 @@ __all__ = [
     "Installment",
     "Item",
     "ItemKind",
+    "ItemPenalty",
     "ItemsReleased",
     "ItemsSynced",
     "JournalEvent",
     "LoadError",
+    "Money",
     "OwnerAssigned",
     "PaymentPlan",
+    "Penalties",
     "PenaltyRule",
     "PlanCancelled",
     "PlanCreated",
@@ -113,6 +128,8 @@ __all__ = [
     "ScenarioActionRecorded",
     "SendingWindow",
     "SpecificAction",
+    "Statement",
+    "StatementRow",
     "Status",
     "StatusApplied",
     "StatusCategory",
@@ -128,15 +145,22 @@ __all__ = [
     "__version__",
     "agenda",
     "balance",
+    "check_template",
     "collectable_items",
     "due_actions",
     "excluded_item_ids",
+    "format_amount",
+    "format_date",
     "idle_reason",
     "leader_invoice",
     "minor_unit_digits",
     "next_action",
+    "penalties",
     "quantize",
     "record_action",
+    "render",
     "scenario_for",
+    "send_at",
+    "template_context",
     "to_amount",
 ]
