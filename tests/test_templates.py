@@ -222,6 +222,13 @@ def test_an_account_without_name_is_called_by_its_id_and_no_collector_is_empty()
     assert values["collector"] == ""
 
 
+def test_a_status_the_policy_does_not_define_shows_its_code() -> None:
+    mystery = item("F-7", "10.00", dt.date(2024, 5, 1), status="mystery")
+    account = attrs.evolve(DUPONT, items=[mystery], actions=[])
+    values = context("F-7", account=account, policy=attrs.evolve(POLICY, penalties=None))
+    assert values["status"] == ("mystery",)
+
+
 def test_an_unknown_selected_item_is_an_error() -> None:
     with pytest.raises(UnknownItemError, match="no item 'F-404'"):
         template_context(DUPONT, ["F-1", "F-404"], POLICY, ON)
@@ -340,6 +347,23 @@ def test_an_unknown_locale_is_a_validation_error() -> None:
         render("#today", {"today": ON}, locale="xx_YY")
     with pytest.raises(ValidationError, match="locale 'not a locale!'"):
         format_date(ON, "not a locale!")
+
+
+def test_a_locale_must_be_text() -> None:
+    pytest.importorskip("babel")
+    with pytest.raises(ValidationError, match="locale must be a string"):
+        format_date(ON, 42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "message"),
+    [("NaN", "EUR", "not an amount"), ("1", "euro", "ISO 4217"), ("1", None, "ISO 4217")],
+)
+def test_money_is_a_finite_amount_and_a_currency_code(
+    amount: str, currency: object, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Money(amount=amount, currency=currency)  # type: ignore[arg-type]
 
 
 def test_the_core_does_not_import_babel() -> None:
