@@ -18,8 +18,10 @@ from collectlib import (
     Channel,
     Item,
     ItemKind,
+    PenaltyRule,
     Policy,
     Scenario,
+    SendingWindow,
     SpecificAction,
     Step,
     Trigger,
@@ -209,3 +211,34 @@ def portfolios(draw: st.DrawFn, max_size: int = 6) -> list[Account]:
     """Accounts with unique ids (``C-1``, ``C-2``...) in one currency, for the reports."""
     count = draw(st.integers(0, max_size))
     return [draw(report_accounts(account_id=f"C-{number + 1}")) for number in range(count)]
+
+
+@st.composite
+def sending_windows(draw: st.DrawFn) -> SendingWindow:
+    """A valid sending window: some weekdays, one to four slots that never overlap."""
+    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    points = sorted(
+        draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=8, unique=True))
+    )
+    slots = [
+        (dt.time(start // 60, start % 60), dt.time(end // 60, end % 60))
+        for start, end in zip(points[0::2], points[1::2], strict=False)
+    ]
+    return SendingWindow(weekdays=weekdays, slots=slots)
+
+
+def local_datetimes() -> st.SearchStrategy[dt.datetime]:
+    """Naive datetimes around ``BASE``, down to the microsecond."""
+    return st.datetimes(
+        min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31), timezones=st.none()
+    )
+
+
+def penalty_rules() -> st.SearchStrategy[PenaltyRule]:
+    """A penalty rule: a rate from 0 to 30 %, a recovery cost, 360, 365 or 366 days a year."""
+    return st.builds(
+        PenaltyRule,
+        annual_rate=st.integers(0, 3000).map(lambda n: Decimal(n).scaleb(-4)),
+        recovery_cost=st.sampled_from([Decimal(0), Decimal(40), Decimal("12.5")]),
+        year_days=st.sampled_from([360, 365, 366]),
+    )

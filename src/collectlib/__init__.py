@@ -29,6 +29,7 @@ from collectlib.errors import (
     UnknownStatusError,
     ValidationError,
 )
+from collectlib.hashtags import HASHTAGS, check_template
 from collectlib.model import (
     Account,
     ActionCancelled,
@@ -59,7 +60,7 @@ from collectlib.model import (
     Step,
     Trigger,
 )
-from collectlib.money import minor_unit_digits, quantize, to_amount
+from collectlib.money import Money, minor_unit_digits, quantize, to_amount
 from collectlib.portfolio import (
     AgedBalance,
     AgendaEntry,
@@ -78,20 +79,31 @@ from collectlib.portfolio import (
     qualification_rate,
 )
 from collectlib.rules import (
+    ItemPenalty,
+    Penalties,
     Proposal,
+    Statement,
+    StatementRow,
     balance,
     collectable_items,
     excluded_item_ids,
+    format_amount,
+    format_date,
     idle_reason,
     leader_invoice,
     next_action,
+    penalties,
     record_action,
+    render,
     scenario_for,
+    send_at,
+    template_context,
 )
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "HASHTAGS",
     "Account",
     "ActionCancelled",
     "ActionCompleted",
@@ -113,13 +125,16 @@ __all__ = [
     "Installment",
     "Item",
     "ItemKind",
+    "ItemPenalty",
     "ItemsReleased",
     "ItemsSynced",
     "JournalEvent",
     "LoadError",
+    "Money",
     "OverdueRatio",
     "OwnerAssigned",
     "PaymentPlan",
+    "Penalties",
     "PenaltyRule",
     "PlanCancelled",
     "PlanCreated",
@@ -135,6 +150,8 @@ __all__ = [
     "ScenarioActionRecorded",
     "SendingWindow",
     "SpecificAction",
+    "Statement",
+    "StatementRow",
     "Status",
     "StatusApplied",
     "StatusCategory",
@@ -152,19 +169,26 @@ __all__ = [
     "aged_balance",
     "agenda",
     "balance",
+    "check_template",
     "collectable_items",
     "dispute_resolution_time",
     "dso",
     "due_actions",
     "excluded_item_ids",
+    "format_amount",
+    "format_date",
     "idle_reason",
     "leader_invoice",
     "minor_unit_digits",
     "next_action",
     "overdue_ratio",
+    "penalties",
     "qualification_rate",
     "quantize",
     "record_action",
+    "render",
     "scenario_for",
+    "send_at",
+    "template_context",
     "to_amount",
 ]

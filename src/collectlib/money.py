@@ -18,12 +18,15 @@ Decimal('100.1')
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+import attrs
+
 from collectlib.errors import ValidationError
 
-__all__ = ["Amount", "minor_unit_digits", "quantize", "to_amount"]
+__all__ = ["Amount", "Money", "minor_unit_digits", "quantize", "to_amount"]
 
 Amount = Decimal | int | str | float
 """What an amount argument accepts; it is stored as ``Decimal``."""
@@ -38,6 +41,7 @@ _MINOR_UNIT_DIGITS: Final = {
     "XOF": 0, "XPF": 0,
 }  # fmt: skip
 _EXPONENTS: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}
+_CURRENCY: Final = re.compile(r"[A-Z]{3}")
 
 
 def minor_unit_digits(currency: str) -> int:
@@ -75,6 +79,11 @@ def is_amount(value: object) -> bool:
     return isinstance(value, Decimal) and value.is_finite()
 
 
+def is_currency(value: object) -> bool:
+    """Tell whether ``value`` reads as an ISO 4217 code: three capital letters (``EUR``)."""
+    return isinstance(value, str) and _CURRENCY.fullmatch(value) is not None
+
+
 def to_amount(value: Amount, what: str = "amount") -> Decimal:
     """Convert ``value`` to a finite ``Decimal`` or raise ``ValidationError`` naming ``what``.
 
@@ -89,3 +98,31 @@ def to_amount(value: Amount, what: str = "amount") -> Decimal:
     if not is_amount(result):
         raise ValidationError(f"{what}: not an amount: {value!r}")
     return result
+
+
+@attrs.frozen(kw_only=True)
+class Money:
+    """An amount with its currency, as a template shows it (``str`` is locale-neutral).
+
+    >>> str(Money(amount="-1234.5", currency="EUR"))
+    '-1,234.50 EUR'
+    >>> str(Money(amount=1234, currency="JPY"))
+    '1,234 JPY'
+    """
+
+    amount: Decimal = attrs.field(converter=coerce_amount)
+    currency: str = "EUR"
+
+    def __attrs_post_init__(self) -> None:
+        if not is_amount(self.amount):
+            raise ValidationError(f"money: amount: not an amount: {self.amount!r}")
+        if not is_currency(self.currency):
+            raise ValidationError(
+                f"money: currency must be an ISO 4217 code like 'EUR', not {self.currency!r}"
+            )
+
+    def __str__(self) -> str:
+        amount = quantize(self.amount, self.currency)
+        if not amount:
+            amount = abs(amount)  # no "-0.00"
+        return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"

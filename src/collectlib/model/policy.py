@@ -20,6 +20,7 @@ from collectlib._checks import (
 from collectlib._frozen import FrozenMap
 from collectlib.enums import StatusCategory
 from collectlib.errors import ConfigurationError, UnknownStatusError
+from collectlib.hashtags import template_problems
 from collectlib.model.scenarios import Scenario
 from collectlib.model.statuses import Status
 from collectlib.money import ZERO, coerce_amount
@@ -58,8 +59,15 @@ promise), not 6
 class PenaltyRule:
     """Late-payment penalties: yearly interest rate, fixed recovery cost per overdue item.
 
-    ``annual_rate`` is a fraction (``Decimal("0.12")`` for 12 %); interest counts
-    ``year_days`` days in a year.
+    ``annual_rate`` is a fraction (``Decimal("0.12")`` for 12 %), from 0 to 1: a rate
+    above 100 % a year is taken for a percentage written as a number and refused.
+    Interest counts ``year_days`` days in a year.
+
+    >>> PenaltyRule(annual_rate=12)
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: penalties: annual_rate is a fraction \
+(0.12 for 12 %), at most 1, not 12
     """
 
     annual_rate: Decimal = attrs.field(converter=coerce_amount)
@@ -68,6 +76,11 @@ class PenaltyRule:
 
     def __attrs_post_init__(self) -> None:
         check_amount("penalties", "annual_rate", self.annual_rate, minimum=ZERO)
+        if self.annual_rate > 1:
+            fail(
+                "penalties",
+                f"annual_rate is a fraction (0.12 for 12 %), at most 1, not {self.annual_rate}",
+            )
         check_amount("penalties", "recovery_cost", self.recovery_cost, minimum=ZERO)
         check_int("penalties", "year_days", self.year_days, minimum=1)
 
@@ -137,7 +150,10 @@ class Policy:
 
     ``default_scenario``, ``scenario_by_client_type`` values, ``quick_promise.status``
     and ``dispute_resolved_status`` name scenarios and statuses that must exist;
-    a ``ConfigurationError`` lists every missing one at once.
+    a ``ConfigurationError`` lists every missing one at once, and every unknown
+    #hashtag in the templates of scenario steps and status actions (see
+    ``collectlib.hashtags``), so a typo fails when the policy is built, not when the
+    message goes out.
 
     ``minimum_amount``: no scenario action for an account whose balance is below it.
     ``ignore_below``: a debit item whose open amount is below it is ignored by the
@@ -236,6 +252,19 @@ quick_promise.status: no status 'promise'
                 problems.append(
                     f"{field}: status {code!r} is a {status.category.value} status, "
                     f"not a {category.value} one"
+                )
+        for scenario in self.scenarios:
+            for step in scenario.steps:
+                if step.template is not None:
+                    problems.extend(
+                        f"scenario {scenario.name!r} step {step.name!r}: {problem}"
+                        for problem in template_problems(step.template)
+                    )
+        for status in self.statuses:
+            if status.action is not None and status.action.template is not None:
+                problems.extend(
+                    f"status {status.code!r} action {status.action.name!r}: {problem}"
+                    for problem in template_problems(status.action.template)
                 )
         if problems:
             raise ConfigurationError("policy: " + "; ".join(problems))

@@ -10,9 +10,10 @@ from typing import NamedTuple
 from collectlib._checks import check_date
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
-from collectlib.model import Account, Policy
+from collectlib.model import Account, Policy, SendingWindow
 from collectlib.money import ZERO
 from collectlib.rules.dunning import decide
+from collectlib.rules.sending import planned_send_at
 
 __all__ = ["AgendaEntry", "agenda", "due_actions"]
 
@@ -28,6 +29,9 @@ class AgendaEntry(NamedTuple):
     and its amount is the account's balance; a specific row has ``action_id`` and
     no ``step_index``, and its amount is the open amount of the action's open items.
     ``late_days`` counts from ``due_on`` to the agenda date (0 when not yet due).
+    ``send_at`` is when an automatic action goes out under the policy's sending
+    window, *now* being the start of the agenda date (``planned_send_at``); ``None``
+    for an action that is not automatic, one to be confirmed, or without a window.
 
     A row is a ``NamedTuple``: immutable, cheap to build by the million, and
     ``entry._asdict()`` gives the plain dict a CSV writer or a data frame wants.
@@ -46,6 +50,7 @@ class AgendaEntry(NamedTuple):
     needs_confirmation: bool
     action_id: str | None
     step_index: int | None
+    send_at: dt.datetime | None = None
 
 
 _new_entry = tuple.__new__
@@ -60,6 +65,7 @@ def _collect(
 ) -> None:
     """Append the account's actions due by ``until`` (late days counted on ``on``)."""
     decision = decide(account, policy, on)
+    window = policy.sending_window
     if type(decision) is tuple:
         scenario, index, _leader, due, total, ids = decision
         if due <= until:
@@ -82,15 +88,22 @@ def _collect(
                         step.automatic and step.to_be_confirmed,
                         None,
                         index,
+                        None
+                        if window is None
+                        else planned_send_at(window, step.automatic, step.to_be_confirmed, due, on),
                     ),
                 )
             )
     if account.actions:
-        _collect_specific(account, on, until, append)
+        _collect_specific(account, window, on, until, append)
 
 
 def _collect_specific(
-    account: Account, on: dt.date, until: dt.date, append: Callable[[AgendaEntry], None]
+    account: Account,
+    window: SendingWindow | None,
+    on: dt.date,
+    until: dt.date,
+    append: Callable[[AgendaEntry], None],
 ) -> None:
     """Append the open specific actions due by ``until`` that still hold an open item.
 
@@ -124,6 +137,11 @@ def _collect_specific(
                     action.automatic and action.to_be_confirmed,
                     action.id,
                     None,
+                    None
+                    if window is None
+                    else planned_send_at(
+                        window, action.automatic, action.to_be_confirmed, action.due_on, on
+                    ),
                 ),
             )
         )

@@ -32,6 +32,7 @@ from collectlib.model import (
 )
 from collectlib.money import ZERO
 from collectlib.rules.selection import scan, scenario_for
+from collectlib.rules.sending import planned_send_at
 
 __all__ = ["Proposal", "idle_reason", "next_action", "record_action"]
 
@@ -44,7 +45,10 @@ class Proposal:
 
     ``step_index`` is the step's position in the scenario, from 0.  ``item_ids`` are
     all the collectable items and ``balance`` their sum.  ``late_days`` counts the
-    days from ``due_on`` to the date asked about (0 when not yet due).
+    days from ``due_on`` to the date asked about (0 when not yet due).  ``send_at``
+    is when an automatic step goes out under the policy's sending window (see
+    ``collectlib.rules.sending.planned_send_at``); ``None`` for a step that is not
+    automatic, one to be confirmed, or a policy without a window.
     """
 
     account_id: str
@@ -58,6 +62,7 @@ class Proposal:
     balance: Decimal
     automatic: bool
     needs_confirmation: bool
+    send_at: dt.datetime | None = None
 
 
 Decision = tuple[Scenario, int, Item, dt.date, Decimal, list[str]]
@@ -155,6 +160,9 @@ def next_action(account: Account, policy: Policy, today: dt.date) -> Proposal | 
         balance=total,
         automatic=step.automatic,
         needs_confirmation=step.needs_confirmation,
+        send_at=planned_send_at(
+            policy.sending_window, step.automatic, step.to_be_confirmed, due, today
+        ),
     )
 
 

@@ -1,0 +1,108 @@
+"""The #hashtags of message templates: the token rule and the names collectlib knows.
+
+A **hashtag** is ``#`` followed by a lowercase ASCII letter, then any ASCII letters,
+digits and underscores, taken as long as possible: in ``"#total_due."`` the hashtag
+is ``#total_due``.  ``##`` is a literal ``#`` (so ``##fff`` in CSS gives ``#fff``).
+Any other ``#`` is plain text: ``"invoice #12"``, ``"# "``, ``"#Total"`` are left as they
+are.  A hashtag whose name is not in :data:`HASHTAGS` is an error, found by
+:func:`check_template` before any message goes out (``Policy`` checks every template
+it holds when it is built).
+
+>>> check_template("Dear #customer_name, invoice #12 is overdue: #overdue_amount.")
+('customer_name', 'overdue_amount')
+>>> check_template("Pay #totl_due now")
+Traceback (most recent call last):
+...
+collectlib.errors.TemplateError: template: unknown hashtag #totl_due at line 1, column 5 \
+(did you mean #total_due?)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Final
+
+from collectlib._frozen import FrozenMap
+from collectlib.errors import TemplateError
+
+__all__ = ["HASHTAGS", "check_template"]
+
+TOKEN: Final = re.compile(r"##|#([a-z][A-Za-z0-9_]*)")
+"""A ``##`` escape (group 1 is ``None``) or a hashtag (group 1 is its name)."""
+
+HASHTAGS: Final[FrozenMap[str, str]] = FrozenMap(
+    {
+        # The seed product's names.
+        "items_list": "statement of all the account's open items",
+        "items_list_overdue": "statement of the open overdue debit items",
+        "items_list_overdue_exclude_late_penalties": (
+            "statement of the open overdue debit items, without the penalties column"
+        ),
+        "items_list_not_due": "statement of the open items not yet due",
+        "items_list_selected": "statement of the selected open items",
+        "items_amount_selected": "open amount of the selected items",
+        "items_amount_selected_include_late_penalties": (
+            "open amount of the selected items plus their late penalties"
+        ),
+        "items_amount_selected_late_penalties": "late penalties of the selected items",
+        "items_amount_overdue_include_late_penalties": (
+            "overdue amount plus the late penalties on it"
+        ),
+        "items_amount_late_penalties": "late penalties on the overdue amount",
+        # Ours.
+        "customer_name": "the account's name (its id when it has none)",
+        "account_id": "the account's id",
+        "collector": "the account's collector (empty when none)",
+        "total_due": "the balance: collectable open amounts, credits netted",
+        "overdue_amount": "open amount of the collectable overdue debit items",
+        "status": "status labels of the selected items, distinct, joined by '; '",
+        "comment": "comments of the selected items, distinct, joined by '; '",
+        "promise_date": "promise dates of the selected items, distinct, joined by '; '",
+        "today": "the date the message is prepared for",
+    }
+)
+"""Every hashtag name collectlib knows, with its meaning (in the order of the docs)."""
+
+
+def template_problems(template: str) -> list[str]:
+    """Return one message per hashtag of ``template`` whose name is not in ``HASHTAGS``.
+
+    Each message names the hashtag and where it is (line and column, from 1) and
+    suggests the closest known name when there is one.
+    """
+    problems: list[str] = []
+    for match in TOKEN.finditer(template):
+        name = match.group(1)
+        if name is None or name in HASHTAGS:
+            continue
+        problems.append(f"unknown hashtag #{name} at {position(template, match.start())}")
+        close = difflib.get_close_matches(name, HASHTAGS, n=1)
+        if close:
+            problems[-1] += f" (did you mean #{close[0]}?)"
+    return problems
+
+
+def position(template: str, offset: int) -> str:
+    """Say where ``offset`` is in ``template`` as ``line L, column C`` (both from 1)."""
+    line = template.count("\n", 0, offset) + 1
+    column = offset - (template.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def check_template(template: str) -> tuple[str, ...]:
+    """Return the hashtag names ``template`` uses (first use first, each once).
+
+    Raise ``TemplateError`` listing every unknown hashtag with its position, or when
+    ``template`` is not a string.
+
+    >>> check_template("##fff, #today, #today")
+    ('today',)
+    """
+    if not isinstance(template, str):
+        raise TemplateError(f"template must be a string, not {template!r}")
+    problems = template_problems(template)
+    if problems:
+        raise TemplateError("template: " + "; ".join(problems))
+    names = (match.group(1) for match in TOKEN.finditer(template))
+    return tuple(dict.fromkeys(name for name in names if name is not None))

@@ -1,0 +1,452 @@
+"""Message templates: the values of the #hashtags, and rendering them as text or HTML.
+
+``template_context`` computes what every hashtag stands for, for an account, the
+items an action is about and a date; ``render`` puts those values into a template.
+The context holds values, not text (``Money``, dates, ``Statement`` tables, strings),
+so one context renders an HTML e-mail, a plain-text SMS or a French letter alike:
+``render`` formats them.
+
+- **Formatting.**  By default the output does not depend on the machine: amounts as
+  ``1,234.56 EUR`` (quantized half up to the currency's minor unit), dates ISO
+  (``2026-02-04``).  With ``locale="fr_FR"`` (any locale Babel knows) amounts and dates
+  follow the locale's own standard, from Babel's CLDR data (``1 234,56 €``,
+  ``4 févr. 2026``); Babel is the optional extra ``collectlib[i18n]`` and is imported
+  only when a locale is asked for.
+- **HTML mode.**  Every inserted value is escaped (``<``, ``>``, ``&``, quotes), names
+  and comments included, since they come from outside; statements become ``<table>``
+  elements whose cells are escaped.  The template itself is taken as HTML, untouched.
+
+>>> from datetime import date
+>>> from collectlib import Account, Item, Policy
+>>> account = Account(id="C-7", name="Durand & Fils", items=[
+...     Item(id="F-1", kind="INVOICE", issue_date=date(2026, 1, 5),
+...          due_date=date(2026, 2, 4), amount="1234.5", open_amount="1234.5")])
+>>> context = template_context(account, ["F-1"], Policy(), date(2026, 2, 20))
+>>> render("#customer_name owes #overdue_amount (invoice ##1 of #today).", context)
+'Durand & Fils owes 1,234.50 EUR (invoice #1 of 2026-02-20).'
+>>> render("<p>#customer_name</p>", context, html=True)
+'<p>Durand &amp; Fils</p>'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+import attrs
+
+from collectlib._checks import (
+    check_amount,
+    check_bool,
+    check_date,
+    check_id,
+    check_instances,
+    check_int,
+    check_text,
+    fail,
+    to_frozenset,
+    to_tuple,
+)
+from collectlib._frozen import FrozenMap
+from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
+from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
+from collectlib.model import Account, Item, Policy
+from collectlib.money import ZERO, Money, is_currency, quantize
+from collectlib.rules.penalties import Penalties, penalties
+from collectlib.rules.selection import scan
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from babel import Locale
+
+__all__ = [
+    "Statement",
+    "StatementRow",
+    "TemplateValue",
+    "format_amount",
+    "format_date",
+    "render",
+    "template_context",
+]
+
+_HEADINGS: Final = ("Item", "Issued", "Due", "Amount", "Open", "Days late", "Status")
+_PENALTIES_HEADING: Final = "Penalties"
+_RIGHT: Final = frozenset({3, 4, 5, 7})  # the columns of numbers, aligned right
+_SEPARATOR: Final = "; "
+
+
+@attrs.frozen(kw_only=True)
+class StatementRow:
+    """One line of a statement: an open item, its dates, amounts, lateness and status.
+
+    ``days_late`` is 0 when the item is not overdue; ``status`` is the status's label
+    (empty when none); ``penalties`` is what the item bears in late penalties, and
+    ``None`` in a statement that shows no penalties.
+    """
+
+    item_id: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount: Decimal
+    open_amount: Decimal
+    days_late: int = 0
+    status: str = ""
+    penalties: Decimal | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_id("statement row", "item_id", self.item_id)
+        owner = f"statement row {self.item_id!r}"
+        check_date(owner, "issue_date", self.issue_date)
+        check_date(owner, "due_date", self.due_date)
+        check_amount(owner, "amount", self.amount)
+        check_amount(owner, "open_amount", self.open_amount)
+        check_int(owner, "days_late", self.days_late, minimum=0)
+        check_text(owner, "status", self.status)
+        if self.penalties is not None:
+            check_amount(owner, "penalties", self.penalties, minimum=ZERO)
+
+
+@attrs.frozen(kw_only=True)
+class Statement:
+    """A table of open items in one currency, as ``#items_list`` and its variants show it.
+
+    ``with_penalties`` adds a penalties column (each row's ``penalties`` is then set).
+    ``render`` writes it as a text table (columns aligned, a total line) or, in HTML
+    mode, as a ``<table>``; a statement with no row renders as nothing.
+    """
+
+    currency: str
+    rows: tuple[StatementRow, ...] = attrs.field(default=(), converter=to_tuple)
+    with_penalties: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not is_currency(self.currency):
+            fail(
+                "statement", f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}"
+            )
+        check_instances("statement", "rows", self.rows, StatementRow)
+        check_bool("statement", "with_penalties", self.with_penalties)
+        if self.with_penalties:
+            for row in self.rows:
+                if row.penalties is None:
+                    fail("statement", f"row {row.item_id!r} has no penalties")
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the rows' open amounts."""
+        return sum((row.open_amount for row in self.rows), ZERO)
+
+    @property
+    def penalties_total(self) -> Decimal:
+        """The sum of the rows' penalties (zero when the statement shows none)."""
+        return sum((row.penalties or ZERO for row in self.rows), ZERO)
+
+
+TemplateValue: TypeAlias = (
+    str | Money | dt.date | Statement | tuple[str | Money | dt.date, ...] | None
+)
+"""What a context maps a hashtag name to.  A tuple shows its values joined by ``"; "``;
+``None`` shows nothing."""
+
+
+def _statement_order(item: Item) -> tuple[dt.date, dt.date, str]:
+    return item.due_date, item.issue_date, item.id
+
+
+def template_context(
+    account: Account, item_ids: Iterable[str], policy: Policy, on: dt.date
+) -> FrozenMap[str, TemplateValue]:
+    """Return the value of every hashtag of ``HASHTAGS`` for ``account`` on ``on``.
+
+    ``item_ids`` are the *selected* items (an action's items, a proposal's
+    ``item_ids``); unknown ids are an ``UnknownItemError``, closed ones are left out
+    (an action's message shows what is still open).  Statements list open items by
+    due date, then issue date, then id.  The ``#items_list*`` statements show every
+    open item of their kind, excluded or not; ``#total_due``, ``#overdue_amount`` and
+    ``#items_amount_late_penalties`` count the collectable items only (open, not
+    ignored, not in a specific action), as the scenario does.  A statement shows a
+    penalties column when the account has penalties enabled and the policy a rule
+    (``#items_list_not_due`` and ``#items_list_overdue_exclude_late_penalties``
+    never do).  Amounts are in the account's currency.
+    """
+    selected_ids = to_frozenset(item_ids)
+    for item_id in sorted(selected_ids):
+        account.item(item_id)
+    currency = account.currency
+    open_items = sorted((item for item in account.items if item.is_open), key=_statement_order)
+    selected = [item for item in open_items if item.id in selected_ids]
+    overdue = [item for item in open_items if item.is_overdue(on)]
+    _leader, total_due, collectable_ids = scan(account, policy.ignore_below)
+    collectable = frozenset(collectable_ids)
+    collectable_overdue = [item for item in overdue if item.id in collectable]
+    overdue_amount = sum((item.open_amount for item in collectable_overdue), ZERO)
+
+    all_penalties = penalties(account, (item.id for item in open_items), policy, on)
+    selected_penalties = penalties(account, (item.id for item in selected), policy, on)
+    overdue_penalties = penalties(account, (item.id for item in collectable_overdue), policy, on)
+    shown = all_penalties if account.penalties_enabled and policy.penalties else None
+    selected_amount = sum((item.open_amount for item in selected), ZERO)
+
+    def statement(items: list[Item], with_penalties: Penalties | None) -> Statement:
+        return _statement(items, currency, policy, on, with_penalties)
+
+    def money(amount: Decimal) -> Money:
+        return Money(amount=amount, currency=currency)
+
+    labels = [_label(item.status, policy) for item in selected if item.status is not None]
+    return FrozenMap(
+        {
+            "items_list": statement(open_items, shown),
+            "items_list_overdue": statement(overdue, shown),
+            "items_list_overdue_exclude_late_penalties": statement(overdue, None),
+            "items_list_not_due": statement(
+                [item for item in open_items if item.due_date >= on], None
+            ),
+            "items_list_selected": statement(selected, shown),
+            "items_amount_selected": money(selected_amount),
+            "items_amount_selected_include_late_penalties": money(
+                selected_amount + selected_penalties.total
+            ),
+            "items_amount_selected_late_penalties": money(selected_penalties.total),
+            "items_amount_overdue_include_late_penalties": money(
+                overdue_amount + overdue_penalties.total
+            ),
+            "items_amount_late_penalties": money(overdue_penalties.total),
+            "customer_name": account.name or account.id,
+            "account_id": account.id,
+            "collector": account.collector or "",
+            "total_due": money(total_due),
+            "overdue_amount": money(overdue_amount),
+            "status": tuple(dict.fromkeys(labels)),
+            "comment": tuple(dict.fromkeys(item.comment for item in selected if item.comment)),
+            "promise_date": tuple(
+                sorted({item.promise_date for item in selected if item.promise_date is not None})
+            ),
+            "today": on,
+        }
+    )
+
+
+def _label(code: str, policy: Policy) -> str:
+    """Return the label of the status ``code``, or the code when the policy lacks it."""
+    try:
+        return policy.status(code).label
+    except UnknownStatusError:
+        return code
+
+
+def _statement(
+    items: list[Item], currency: str, policy: Policy, on: dt.date, shown: Penalties | None
+) -> Statement:
+    rows = []
+    for item in items:
+        penalty = None
+        if shown is not None:
+            entry = shown.by_item.get(item.id)
+            penalty = entry.total if entry is not None else ZERO
+        rows.append(
+            StatementRow(
+                item_id=item.id,
+                issue_date=item.issue_date,
+                due_date=item.due_date,
+                amount=item.amount,
+                open_amount=item.open_amount,
+                days_late=item.days_late(on) if item.is_debit else 0,
+                status="" if item.status is None else _label(item.status, policy),
+                penalties=penalty,
+            )
+        )
+    return Statement(currency=currency, rows=tuple(rows), with_penalties=shown is not None)
+
+
+def render(
+    template: str,
+    context: Mapping[str, TemplateValue],
+    html: bool = False,
+    *,
+    locale: str | None = None,
+) -> str:
+    """Return ``template`` with each #hashtag replaced by its value in ``context``.
+
+    The token rule is ``collectlib.hashtags``'s (``##`` gives ``#``; ``invoice #12`` is
+    left alone).  A hashtag that collectlib does not know, or that ``context`` has no
+    value for, is a ``TemplateError`` listing every such hashtag with its line and
+    column.  ``html=True`` escapes every inserted value; ``locale`` formats amounts
+    and dates the locale's way (needs Babel), else they are locale-neutral.
+
+    >>> from collectlib import Money
+    >>> render("Total: #total_due, ##1 and invoice #12", {"total_due": Money(amount=5)})
+    'Total: 5.00 EUR, #1 and invoice #12'
+    >>> render("#total_due #todya", {})
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.TemplateError: template: unknown hashtag #todya at line 1, column 12 \
+(did you mean #today?); no value for #total_due at line 1, column 1
+    """
+    if not isinstance(template, str):
+        raise TemplateError(f"template must be a string, not {template!r}")
+    problems = template_problems(template)
+    for match in TOKEN.finditer(template):
+        name = match.group(1)
+        if name is not None and name in HASHTAGS and name not in context:
+            problems.append(f"no value for #{name} at {position(template, match.start())}")
+    if problems:
+        raise TemplateError("template: " + "; ".join(problems))
+    formats = _Formats(locale)
+    shown: dict[str, str] = {}
+    parts: list[str] = []
+    last = 0
+    for match in TOKEN.finditer(template):
+        parts.append(template[last : match.start()])
+        last = match.end()
+        name = match.group(1)
+        if name is None:
+            parts.append("#")
+            continue
+        if name not in shown:
+            shown[name] = formats.show(name, context[name], html)
+        parts.append(shown[name])
+    parts.append(template[last:])
+    return "".join(parts)
+
+
+def format_amount(amount: Decimal, currency: str, locale: str | None = None) -> str:
+    """Format an amount as templates show it: ``1,234.56 EUR``, or the locale's way.
+
+    The amount is first quantized half up to the currency's minor unit.
+
+    >>> from decimal import Decimal
+    >>> format_amount(Decimal("1234.565"), "EUR")
+    '1,234.57 EUR'
+    """
+    return _Formats(locale).amount(amount, currency)
+
+
+def format_date(day: dt.date, locale: str | None = None) -> str:
+    """Format a date as templates show it: ISO (``2026-02-04``), or the locale's medium form.
+
+    >>> format_date(dt.date(2026, 2, 4))
+    '2026-02-04'
+    """
+    return _Formats(locale).date(day)
+
+
+class _Formats:
+    """How amounts and dates are written: locale-neutral, or a Babel locale's way."""
+
+    __slots__ = ("_babel", "_locale")
+
+    def __init__(self, locale: str | None) -> None:
+        self._babel: ModuleType | None = None
+        self._locale: Locale | None = None
+        if locale is not None:
+            try:
+                # Babel is optional: imported when a locale is asked for, never before.
+                from collectlib import _babel  # noqa: PLC0415
+            except ImportError:  # pragma: no cover  # the test environment has Babel
+                raise ConfigurationError(
+                    f"locale {locale!r} needs Babel: pip install 'collectlib[i18n]'"
+                ) from None
+            self._babel, self._locale = _babel, _babel.parse_locale(locale)
+
+    def amount(self, amount: Decimal, currency: str) -> str:
+        money = Money(amount=amount, currency=currency)
+        if self._babel is None:
+            return str(money)
+        return self._babel.amount(quantize(money.amount, currency), currency, self._locale)  # type: ignore[no-any-return]
+
+    def date(self, day: dt.date) -> str:
+        if self._babel is None:
+            return day.isoformat()
+        return self._babel.date(day, self._locale)  # type: ignore[no-any-return]
+
+    def show(self, name: str, value: object, html: bool) -> str:
+        """Return ``value`` as inserted for ``#name`` (escaped in HTML mode)."""
+        if isinstance(value, Statement):
+            return self._html_table(value) if html else self._text_table(value)
+        if isinstance(value, tuple):
+            text = _SEPARATOR.join(self._text(name, part) for part in value)
+        else:
+            text = self._text(name, value)
+        return html_.escape(text) if html else text
+
+    def _text(self, name: str, value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Money):
+            return self.amount(value.amount, value.currency)
+        if type(value) is dt.date:
+            return self.date(value)
+        raise TemplateError(
+            f"#{name}: cannot insert a {type(value).__name__} "
+            "(a context value is a str, Money, date, Statement, a tuple of them, or None)"
+        )
+
+    def _cells(self, statement: Statement) -> tuple[list[str], list[list[str]], list[str]]:
+        currency, amount, date = statement.currency, self.amount, self.date
+        headings = list(_HEADINGS)
+        if statement.with_penalties:
+            headings.append(_PENALTIES_HEADING)
+        rows = []
+        for row in statement.rows:
+            cells = [
+                row.item_id,
+                date(row.issue_date),
+                date(row.due_date),
+                amount(row.amount, currency),
+                amount(row.open_amount, currency),
+                str(row.days_late) if row.days_late else "",
+                row.status,
+            ]
+            if statement.with_penalties:
+                cells.append(amount(row.penalties, currency) if row.penalties else "")
+            rows.append(cells)
+        total = ["Total", "", "", "", amount(statement.total, currency), "", ""]
+        if statement.with_penalties:
+            total.append(amount(statement.penalties_total, currency))
+        return headings, rows, total
+
+    def _text_table(self, statement: Statement) -> str:
+        if not statement.rows:
+            return ""
+        headings, rows, total = self._cells(statement)
+        lines = [headings, *rows, total]
+        widths = [max(len(line[column]) for line in lines) for column in range(len(headings))]
+        lines.insert(1, ["-" * width for width in widths])
+
+        def line(cells: list[str]) -> str:
+            padded: list[Callable[[int], str]] = [
+                cell.rjust if column in _RIGHT else cell.ljust for column, cell in enumerate(cells)
+            ]
+            return "  ".join(pad(width) for pad, width in zip(padded, widths, strict=True)).rstrip()
+
+        return "\n".join(line(cells) for cells in lines)
+
+    def _html_table(self, statement: Statement) -> str:
+        if not statement.rows:
+            return ""
+        headings, rows, total = self._cells(statement)
+        escape = html_.escape
+
+        def cells(tag: str, values: list[str]) -> str:
+            return "".join(
+                f'<{tag} class="amount">{escape(value)}</{tag}>'
+                if column in _RIGHT
+                else f"<{tag}>{escape(value)}</{tag}>"
+                for column, value in enumerate(values)
+            )
+
+        body = "\n".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
+        return (
+            '<table class="collectlib-statement">\n'
+            f"<thead><tr>{cells('th', headings)}</tr></thead>\n"
+            f"<tbody>\n{body}\n</tbody>\n"
+            f"<tfoot><tr>{cells('td', total)}</tr></tfoot>\n"
+            "</table>"
+        )

@@ -1,0 +1,481 @@
+"""Rendering templates and the values of the hashtags (SPEC section 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectlib import (
+    HASHTAGS,
+    Account,
+    ActionTemplate,
+    Channel,
+    Item,
+    Money,
+    PenaltyRule,
+    Policy,
+    SpecificAction,
+    Statement,
+    StatementRow,
+    Status,
+    TemplateError,
+    UnknownItemError,
+    ValidationError,
+    check_template,
+    format_amount,
+    format_date,
+    render,
+    template_context,
+)
+from strategies import accounts, dates, penalty_rules, policies
+
+ON = dt.date(2024, 5, 15)
+LITIGE = Status(
+    code="litige",
+    label="price dispute",
+    category="DISPUTE",
+    action=ActionTemplate(name="Suivi litige", channel="CALL"),
+)
+PROMISE = Status(code="promise", label="promise to pay", category="PROMISE")
+POLICY = Policy(
+    statuses=[LITIGE, PROMISE],
+    penalties=PenaltyRule(annual_rate="0.145", recovery_cost=40),
+    ignore_below=5,
+)
+
+
+def item(item_id: str, open_amount: str, due: dt.date, **more: object) -> Item:
+    fields: dict[str, object] = {"amount": open_amount, "kind": "INVOICE"} | more
+    return Item(
+        id=item_id,
+        issue_date=due - dt.timedelta(days=30),
+        due_date=due,
+        open_amount=open_amount,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+DUPONT = Account(
+    id="C-DUPONT",
+    name="Dupont <SARL> & Fils",
+    collector="alice",
+    penalties_enabled=True,
+    items=[
+        item("F-1", "12000.00", dt.date(2024, 3, 31), comment="called 2024-05-02"),
+        item(
+            "F-2",
+            "1500.00",
+            dt.date(2024, 5, 5),
+            amount="2000.00",
+            status="promise",
+            comment="pays Friday",
+            promise_date=dt.date(2024, 5, 17),
+        ),
+        item("F-3", "3000.00", dt.date(2024, 4, 30), status="litige", comment="wrong price"),
+        item("F-4", "800.00", dt.date(2024, 6, 14)),
+        item("F-5", "3.00", dt.date(2024, 1, 31)),  # below ignore_below: not collectable
+        item("F-6", "0", dt.date(2024, 1, 31), amount="100.00"),  # paid
+        item("AV-1", "-200.00", dt.date(2024, 4, 1), kind="CREDIT_NOTE", amount="-200.00"),
+    ],
+    actions=[
+        SpecificAction(
+            id="A1",
+            name="Suivi litige",
+            channel=Channel.CALL,
+            item_ids={"F-3"},
+            due_on=dt.date(2024, 5, 20),
+            created_on=dt.date(2024, 5, 6),
+            origin_status="litige",
+        )
+    ],
+)
+
+
+def context(
+    *selected: str, account: Account = DUPONT, policy: Policy = POLICY
+) -> dict[str, object]:
+    return dict(template_context(account, selected, policy, ON))
+
+
+# --- render: the token rule -----------------------------------------------------------------
+
+
+def test_hashtags_are_replaced_and_other_hashes_left_alone() -> None:
+    result = render(
+        "Invoice #12: ##1 #today, #customer_name.", {"today": ON, "customer_name": "Dupont"}
+    )
+    assert result == "Invoice #12: #1 2024-05-15, Dupont."
+
+
+def test_an_unknown_hashtag_is_a_template_error_naming_it_and_its_position() -> None:
+    with pytest.raises(TemplateError) as caught:
+        render("Hello\n  #customer_nam", {"customer_name": "x"})
+    assert str(caught.value) == (
+        "template: unknown hashtag #customer_nam at line 2, column 3 (did you mean #customer_name?)"
+    )
+
+
+def test_a_known_hashtag_missing_from_the_context_is_a_template_error() -> None:
+    with pytest.raises(TemplateError, match="no value for #total_due at line 1, column 5"):
+        render("Pay #total_due", {"today": ON})
+
+
+def test_a_value_of_another_type_is_a_template_error_naming_the_hashtag() -> None:
+    with pytest.raises(TemplateError, match="#total_due: cannot insert a Decimal"):
+        render("#total_due", {"total_due": Decimal(5)})  # type: ignore[dict-item]
+
+
+def test_several_values_are_joined_and_none_shows_nothing() -> None:
+    values = {"status": ("promise", "dispute"), "promise_date": (ON, ON), "collector": None}
+    assert render("#status|#promise_date|#collector|", values) == (
+        "promise; dispute|2024-05-15; 2024-05-15||"
+    )
+
+
+def test_an_empty_template_renders_as_nothing() -> None:
+    assert render("", {}) == ""
+
+
+def test_a_template_must_be_text() -> None:
+    with pytest.raises(TemplateError, match="must be a string"):
+        render(b"#today", {"today": ON})  # type: ignore[arg-type]
+
+
+# --- the values of the hashtags ------------------------------------------------------------
+
+
+def test_the_context_has_a_value_for_every_known_hashtag() -> None:
+    assert set(context()) == set(HASHTAGS)
+
+
+def test_the_values_of_the_hashtags_for_a_story_account() -> None:
+    values = context("F-1", "F-2", "F-6")
+    eur = lambda amount: Money(amount=Decimal(amount), currency="EUR")  # noqa: E731
+    # Collectable: F-1, F-2, F-4, AV-1 (F-3 is in action A1, F-5 below ignore_below).
+    assert values["total_due"] == eur("14100.00")
+    # Overdue collectable debits: F-1 (45 days) and F-2 (10 days).
+    assert values["overdue_amount"] == eur("13500.00")
+    # Penalties: F-1 214.52 + 40.00, F-2 5.96 + 40.00 (see test_penalties).
+    assert values["items_amount_late_penalties"] == eur("300.48")
+    assert values["items_amount_overdue_include_late_penalties"] == eur("13800.48")
+    # F-6 is closed: left out of the selection.
+    assert values["items_amount_selected"] == eur("13500.00")
+    assert values["items_amount_selected_late_penalties"] == eur("300.48")
+    assert values["items_amount_selected_include_late_penalties"] == eur("13800.48")
+    assert values["customer_name"] == "Dupont <SARL> & Fils"
+    assert values["account_id"] == "C-DUPONT"
+    assert values["collector"] == "alice"
+    assert values["status"] == ("promise to pay",)
+    assert values["comment"] == ("called 2024-05-02", "pays Friday")
+    assert values["promise_date"] == (dt.date(2024, 5, 17),)
+    assert values["today"] == ON
+
+
+def test_the_statements_list_open_items_by_due_date() -> None:
+    values = context("F-2", "F-1")
+
+    def ids(name: str) -> list[str]:
+        statement = values[name]
+        assert isinstance(statement, Statement)
+        return [row.item_id for row in statement.rows]
+
+    assert ids("items_list") == ["F-5", "F-1", "AV-1", "F-3", "F-2", "F-4"]
+    assert ids("items_list_overdue") == ["F-5", "F-1", "F-3", "F-2"]
+    assert ids("items_list_overdue_exclude_late_penalties") == ["F-5", "F-1", "F-3", "F-2"]
+    assert ids("items_list_not_due") == ["F-4"]
+    assert ids("items_list_selected") == ["F-1", "F-2"]
+
+
+def test_statements_show_penalties_only_when_enabled_and_not_excluded() -> None:
+    values = context("F-1")
+    shown = {name for name, value in values.items() if getattr(value, "with_penalties", False)}
+    assert shown == {"items_list", "items_list_overdue", "items_list_selected"}
+    disabled = context("F-1", account=attrs.evolve(DUPONT, penalties_enabled=False))
+    assert not any(getattr(value, "with_penalties", False) for value in disabled.values())
+
+
+def test_a_disputed_item_shows_in_the_statement_without_penalties() -> None:
+    statement = context()["items_list_overdue"]
+    assert isinstance(statement, Statement)
+    row = {row.item_id: row for row in statement.rows}["F-3"]
+    assert (row.status, row.days_late, row.penalties) == ("price dispute", 15, Decimal(0))
+
+
+def test_without_penalties_the_amounts_with_penalties_are_the_amounts() -> None:
+    values = context("F-1", policy=attrs.evolve(POLICY, penalties=None))
+    assert values["items_amount_late_penalties"] == Money(amount=0)
+    assert values["items_amount_selected_include_late_penalties"] == values["items_amount_selected"]
+
+
+def test_an_account_without_name_is_called_by_its_id_and_no_collector_is_empty() -> None:
+    values = context(account=attrs.evolve(DUPONT, name="", collector=None))
+    assert values["customer_name"] == "C-DUPONT"
+    assert values["collector"] == ""
+
+
+def test_a_status_the_policy_does_not_define_shows_its_code() -> None:
+    mystery = item("F-7", "10.00", dt.date(2024, 5, 1), status="mystery")
+    account = attrs.evolve(DUPONT, items=[mystery], actions=[])
+    values = context("F-7", account=account, policy=attrs.evolve(POLICY, penalties=None))
+    assert values["status"] == ("mystery",)
+
+
+def test_an_unknown_selected_item_is_an_error() -> None:
+    with pytest.raises(UnknownItemError, match="no item 'F-404'"):
+        template_context(DUPONT, ["F-1", "F-404"], POLICY, ON)
+
+
+def test_a_single_item_id_is_one_id_not_its_characters() -> None:
+    values = template_context(DUPONT, "F-1", POLICY, ON)
+    assert values["items_amount_selected"] == Money(amount=Decimal("12000.00"))
+
+
+# --- rendering statements ----------------------------------------------------------------
+
+STATEMENT = Statement(
+    currency="EUR",
+    with_penalties=True,
+    rows=[
+        StatementRow(
+            item_id="F-1",
+            issue_date=dt.date(2024, 3, 1),
+            due_date=dt.date(2024, 3, 31),
+            amount=Decimal("12000.00"),
+            open_amount=Decimal("12000.00"),
+            days_late=45,
+            penalties=Decimal("254.52"),
+        ),
+        StatementRow(
+            item_id="AV-1",
+            issue_date=dt.date(2024, 4, 1),
+            due_date=dt.date(2024, 4, 1),
+            amount=Decimal("-200.00"),
+            open_amount=Decimal("-200.00"),
+            status="<b>credit</b>",
+            penalties=Decimal(0),
+        ),
+    ],
+)
+
+
+def test_a_statement_renders_as_an_aligned_text_table_with_a_total() -> None:
+    expected = """\
+Item   Issued      Due                Amount           Open  Days late  Status          Penalties
+-----  ----------  ----------  -------------  -------------  ---------  -------------  ----------
+F-1    2024-03-01  2024-03-31  12,000.00 EUR  12,000.00 EUR         45                 254.52 EUR
+AV-1   2024-04-01  2024-04-01    -200.00 EUR    -200.00 EUR             <b>credit</b>
+Total                                         11,800.00 EUR                            254.52 EUR"""
+    assert render("#items_list", {"items_list": STATEMENT}) == expected
+
+
+def test_a_statement_renders_as_an_html_table_with_escaped_cells() -> None:
+    result = render("#items_list", {"items_list": STATEMENT}, html=True)
+    assert result.startswith('<table class="collectlib-statement">\n<thead><tr><th>Item</th>')
+    assert "<td>&lt;b&gt;credit&lt;/b&gt;</td>" in result
+    assert '<td class="amount">11,800.00 EUR</td>' in result
+    assert result.endswith("</tfoot>\n</table>")
+
+
+def test_an_empty_statement_renders_as_nothing() -> None:
+    empty = Statement(currency="EUR")
+    assert render("[#items_list]", {"items_list": empty}) == "[]"
+    assert render("[#items_list]", {"items_list": empty}, html=True) == "[]"
+
+
+def test_a_statement_with_penalties_needs_them_on_every_row() -> None:
+    row = attrs.evolve(STATEMENT.rows[0], penalties=None)
+    with pytest.raises(ValidationError, match="row 'F-1' has no penalties"):
+        Statement(currency="EUR", rows=[row], with_penalties=True)
+
+
+def test_a_statement_needs_a_currency_code() -> None:
+    with pytest.raises(ValidationError, match="currency must be an ISO 4217 code"):
+        Statement(currency="euro")
+
+
+# --- HTML mode ------------------------------------------------------------------------------
+
+
+def test_html_mode_escapes_names_and_comments() -> None:
+    values = context("F-3", account=attrs.evolve(DUPONT, name='<script>alert("x")</script>'))
+    result = render("<p>#customer_name: #comment</p>", values, html=True)
+    assert result == ("<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;: wrong price</p>")
+
+
+def test_text_mode_inserts_values_as_they_are() -> None:
+    assert render("#customer_name", context()) == "Dupont <SARL> & Fils"
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+def test_default_formatting_is_locale_neutral() -> None:
+    assert format_amount(Decimal("1234.5"), "EUR") == "1,234.50 EUR"
+    assert format_amount(Decimal("-1234567.891"), "KWD") == "-1,234,567.891 KWD"
+    assert format_amount(Decimal("1234.5"), "JPY") == "1,235 JPY"
+    assert format_amount(Decimal("-0.001"), "EUR") == "0.00 EUR"
+    assert format_date(dt.date(2026, 2, 4)) == "2026-02-04"
+
+
+def test_a_locale_formats_amounts_and_dates_by_its_standard() -> None:
+    pytest.importorskip("babel")
+    assert format_amount(Decimal("1234.56"), "EUR", "fr_FR") == "1\u202f234,56\xa0€"
+    assert format_amount(Decimal("1234.5"), "USD", "en_US") == "$1,234.50"
+    assert format_date(dt.date(2026, 2, 4), "fr_FR") == "4 févr. 2026"
+    assert format_date(dt.date(2026, 2, 4), "de_DE") == "04.02.2026"
+    result = render("#total_due le #today", context(), locale="fr_FR")
+    assert result == "14\u202f100,00\xa0€ le 15 mai 2024"
+
+
+def test_amounts_are_rounded_half_up_before_the_locale_writes_them() -> None:
+    pytest.importorskip("babel")
+    assert format_amount(Decimal("0.125"), "EUR", "en_US") == "€0.13"
+
+
+def test_an_unknown_locale_is_a_validation_error() -> None:
+    pytest.importorskip("babel")
+    with pytest.raises(ValidationError, match="locale 'xx_YY'"):
+        render("#today", {"today": ON}, locale="xx_YY")
+    with pytest.raises(ValidationError, match="locale 'not a locale!'"):
+        format_date(ON, "not a locale!")
+
+
+def test_a_locale_must_be_text() -> None:
+    pytest.importorskip("babel")
+    with pytest.raises(ValidationError, match="locale must be a string"):
+        format_date(ON, 42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "message"),
+    [("NaN", "EUR", "not an amount"), ("1", "euro", "ISO 4217"), ("1", None, "ISO 4217")],
+)
+def test_money_is_a_finite_amount_and_a_currency_code(
+    amount: str, currency: object, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Money(amount=amount, currency=currency)  # type: ignore[arg-type]
+
+
+def test_the_core_does_not_import_babel() -> None:
+    code = "import sys, collectlib; print('babel' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_every_hashtag_is_documented_with_its_meaning() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "reference" / "templates.md").read_text(
+        encoding="utf-8"
+    )
+    for name, meaning in HASHTAGS.items():
+        assert f"`#{name}`" in page
+        assert meaning in page, name
+
+
+# --- properties ---------------------------------------------------------------------------
+
+ALLOWED_TAGS = {"p", "table", "thead", "tbody", "tfoot", "tr", "th", "td"}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+outside = st.text(max_size=30)
+
+
+@given(name=outside, comment=outside, status=outside, item_id=outside)
+def test_no_inserted_value_can_open_a_tag(
+    name: str, comment: str, status: str, item_id: str
+) -> None:
+    row = attrs.evolve(STATEMENT.rows[0], status=status)
+    if item_id and item_id == item_id.strip():
+        row = attrs.evolve(row, item_id=item_id)
+    values = {
+        "customer_name": name,
+        "comment": (comment, name),
+        "items_list": attrs.evolve(STATEMENT, rows=[row, *STATEMENT.rows[1:]]),
+    }
+    result = render("<p>#customer_name</p><p>#comment</p>#items_list", values, html=True)
+    parser = _Tags()
+    parser.feed(result)
+    parser.close()
+    assert set(parser.tags) <= ALLOWED_TAGS
+    assert parser.tags.count("p") == 2
+    assert parser.tags.count("td") == 8 * 3
+    inline = render("#customer_name#comment", values, html=True)
+    assert "<" not in inline
+    assert ">" not in inline
+
+
+@given(
+    account=accounts(),
+    policy=policies(),
+    rule=penalty_rules() | st.none(),
+    on=dates,
+    data=st.data(),
+)
+def test_rendering_any_known_hashtags_with_a_full_context_never_raises(
+    account: Account, policy: Policy, rule: PenaltyRule | None, on: dt.date, data: st.DataObject
+) -> None:
+    account = attrs.evolve(account, penalties_enabled=data.draw(st.booleans()))
+    policy = attrs.evolve(policy, penalties=rule)
+    ids = [entry.id for entry in account.items]
+    selected = data.draw(st.sets(st.sampled_from(ids)) if ids else st.just(set()))
+    names = data.draw(st.lists(st.sampled_from(sorted(HASHTAGS)), max_size=6))
+    template = " ".join(f"#{name}" for name in names)
+    values = template_context(account, selected, policy, on)
+    assert isinstance(render(template, values), str)
+    assert isinstance(render(template, values, html=True), str)
+    included = values["items_amount_selected_include_late_penalties"]
+    assert isinstance(included, Money)
+    assert included.amount == (
+        values["items_amount_selected"].amount  # type: ignore[union-attr]
+        + values["items_amount_selected_late_penalties"].amount  # type: ignore[union-attr]
+    )
+
+
+FULL_CONTEXT = template_context(DUPONT, ["F-1", "F-2"], POLICY, ON)
+
+
+pieces = st.sampled_from([f"#{name}" for name in HASHTAGS]) | st.text(alphabet="#adeost_Z1 \n")
+
+
+@given(st.lists(pieces).map("".join))
+def test_check_template_agrees_with_render(template: str) -> None:
+    try:
+        check_template(template)
+    except TemplateError:
+        with pytest.raises(TemplateError):
+            render(template, FULL_CONTEXT)
+    else:
+        render(template, FULL_CONTEXT)
+        render(template, FULL_CONTEXT, html=True)
+
+
+@given(st.text(st.characters(blacklist_characters="#")))
+def test_text_without_a_hash_renders_as_itself(text: str) -> None:
+    assert render(text, {}) == text
