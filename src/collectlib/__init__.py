@@ -77,6 +77,7 @@ from collectlib.portfolio import (
     due_actions,
     overdue_ratio,
     qualification_rate,
+    sort_agenda,
 )
 from collectlib.rules import (
     ItemPenalty,
@@ -189,6 +190,7 @@ __all__ = [
     "render",
     "scenario_for",
     "send_at",
+    "sort_agenda",
     "template_context",
     "to_amount",
 ]

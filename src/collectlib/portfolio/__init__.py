@@ -1,6 +1,6 @@
 """Whole portfolios: the collection agenda and the reports."""
 
-from collectlib.portfolio.agenda import AgendaEntry, agenda, due_actions
+from collectlib.portfolio.agenda import AgendaEntry, agenda, due_actions, sort_agenda
 from collectlib.portfolio.reports import (
     AgedBalance,
     DaysSalesOutstanding,
@@ -32,4 +32,5 @@ __all__ = [
     "due_actions",
     "overdue_ratio",
     "qualification_rate",
+    "sort_agenda",
 ]

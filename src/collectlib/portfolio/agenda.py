@@ -15,7 +15,7 @@ from collectlib.money import ZERO
 from collectlib.rules.dunning import decide
 from collectlib.rules.sending import planned_send_at
 
-__all__ = ["AgendaEntry", "agenda", "due_actions"]
+__all__ = ["AgendaEntry", "agenda", "due_actions", "sort_agenda"]
 
 _OPEN = ActionState.OPEN
 _SCENARIO = EntryKind.SCENARIO
@@ -181,6 +181,17 @@ def agenda(
         if len(seen) != count:
             raise ValidationError(f"agenda: account {account.id!r} appears twice")
         _collect(account, policy, on, until, append)
+    return sort_agenda(rows)
+
+
+def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
+    """Return ``entries`` in the agenda's order: due date, amount (largest first), account.
+
+    The sort is stable, so an account's rows keep their order.  Use it to combine
+    agendas computed apart (per partition, per worker): sorting their concatenation
+    gives the agenda of the whole portfolio.
+    """
+    rows = list(entries)
     rows.sort(key=_order)
     return tuple(rows)
 

@@ -1,0 +1,290 @@
+"""Data frames in and out: accounts from a table of open items, agendas and reports as frames.
+
+Install with ``pip install collectlib[frames]`` (pandas and pyarrow); the Dask runner
+needs ``collectlib[dask]``.  collectlib's core never imports this module.
+
+The items table has one row per item, with the columns of an ERP's open-items
+extract (names configurable with ``columns=``): ``account_id``, ``account_name``,
+``item_id``, ``kind``, ``issue_date``, ``due_date``, ``amount``, ``open_amount``,
+``currency``.  Amounts may be ``Decimal`` objects (exact), strings, integers or
+floats (a float is read through ``str()``, like everywhere in collectlib); dates may be
+``datetime.date`` objects, ISO strings or datetime64 values.
+
+>>> import pandas as pd
+>>> from datetime import date
+>>> from collectlib import Policy, Scenario, Step, Trigger, agenda
+>>> table = pd.DataFrame({
+...     "account_id": ["C-1", "C-1", "C-2"], "account_name": ["Durand", "Durand", "Martin"],
+...     "item_id": ["F-1", "F-2", "F-9"], "kind": ["INVOICE", "INVOICE", "INVOICE"],
+...     "issue_date": ["2026-01-01", "2026-02-01", "2026-01-10"],
+...     "due_date": ["2026-01-31", "2026-03-03", "2026-02-09"],
+...     "amount": ["1200.00", "300.00", "80.50"], "open_amount": ["1200.00", "300.00", "80.50"],
+...     "currency": ["EUR", "EUR", "EUR"]})
+>>> accounts = list(accounts_from_frame(table))
+>>> [(a.id, len(a.items)) for a in accounts]
+[('C-1', 2), ('C-2', 1)]
+>>> policy = Policy(scenarios=[Scenario(name="s", steps=[
+...     Step(name="call", channel="CALL", trigger=Trigger.leader_due(5))])], default_scenario="s")
+>>> agenda_frame(agenda(accounts, policy, date(2026, 2, 20)))[["account_id", "due_on", "amount"]]
+  account_id      due_on   amount
+0        C-1  2026-02-05  1500.00
+1        C-2  2026-02-14    80.50
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from collectlib.enums import ItemKind
+from collectlib.errors import CollectError, LoadError
+from collectlib.model import Account, Item, Policy
+from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pyarrow as pa
+
+__all__ = [
+    "ITEM_COLUMNS",
+    "accounts_from_frame",
+    "agenda_dask",
+    "agenda_frame",
+    "report_frame",
+]
+
+ITEM_COLUMNS: Mapping[str, str] = {
+    "account_id": "account_id",
+    "account_name": "account_name",
+    "item_id": "item_id",
+    "kind": "kind",
+    "issue_date": "issue_date",
+    "due_date": "due_date",
+    "amount": "amount",
+    "open_amount": "open_amount",
+    "currency": "currency",
+}
+"""The default column names of an items table (field name -> column name)."""
+
+_REQUIRED = ("account_id", "item_id", "kind", "issue_date", "due_date", "amount", "open_amount")
+_AGENDA_COLUMNS = list(AgendaEntry._fields)
+
+
+def _names(columns: Mapping[str, str] | None) -> dict[str, str]:
+    names = dict(ITEM_COLUMNS)
+    if columns:
+        unknown = set(columns) - set(ITEM_COLUMNS)
+        if unknown:
+            raise LoadError(f"items table: unknown fields in columns=: {sorted(unknown)}")
+        names.update(columns)
+    return names
+
+
+def _dates(values: pd.Series, what: str) -> list[Any]:
+    """Read a column of dates once per distinct value (a column holds few distinct dates)."""
+    cache: dict[Any, Any] = {}
+    out = []
+    for position, value in enumerate(values.tolist()):
+        try:
+            out.append(cache[value])
+            continue
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: read it and let the item reject it
+            out.append(value)
+            continue
+        if isinstance(value, dt.datetime):
+            parsed: Any = value.date()
+        elif isinstance(value, dt.date):
+            parsed = value
+        elif isinstance(value, str):
+            try:
+                parsed = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise LoadError(
+                    f"items table: row {position}: {what}: not a date: {value!r}"
+                ) from None
+        else:
+            raise LoadError(f"items table: row {position}: {what}: not a date: {value!r}")
+        cache[value] = parsed
+        out.append(parsed)
+    return out
+
+
+def _amounts(values: pd.Series, what: str) -> list[Decimal]:
+    """Read a column of amounts exactly: Decimal as is, str and int directly, float via str()."""
+    out = []
+    for position, value in enumerate(values.tolist()):
+        if type(value) is Decimal:
+            out.append(value)
+            continue
+        try:
+            if isinstance(value, float):
+                out.append(Decimal(str(value)))
+            elif isinstance(value, int | str) and not isinstance(value, bool):
+                out.append(Decimal(value))
+            else:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise LoadError(
+                f"items table: row {position}: {what}: not an amount: {value!r}"
+            ) from None
+    return out
+
+
+def accounts_from_frame(
+    table: pd.DataFrame | pa.Table,
+    *,
+    columns: Mapping[str, str] | None = None,
+    currency: str = "EUR",
+) -> Iterator[Account]:
+    """Build one ``Account`` per account id of an items table, in order of first appearance.
+
+    ``table`` is a pandas DataFrame or a pyarrow Table with one row per item.
+    Columns are converted a column at a time; each item is then validated like any
+    ``Item`` (a bad row is a ``LoadError`` naming its row and item).  ``currency``
+    is used when the table has no currency column.
+    """
+    if not isinstance(table, pd.DataFrame):
+        table = table.to_pandas()
+    names = _names(columns)
+    missing = [names[f] for f in _REQUIRED if names[f] not in table.columns]
+    if missing:
+        raise LoadError(f"items table: missing columns {missing}")
+    frame = table.reset_index(drop=True)
+    account_ids = frame[names["account_id"]].astype(str).tolist()
+    item_ids = frame[names["item_id"]].astype(str).tolist()
+    kinds = frame[names["kind"]].tolist()
+    issue = _dates(frame[names["issue_date"]], names["issue_date"])
+    due = _dates(frame[names["due_date"]], names["due_date"])
+    amount = _amounts(frame[names["amount"]], names["amount"])
+    open_amount = _amounts(frame[names["open_amount"]], names["open_amount"])
+    has_name = names["account_name"] in frame.columns
+    account_names = frame[names["account_name"]].tolist() if has_name else None
+    has_currency = names["currency"] in frame.columns
+    currencies = frame[names["currency"]].tolist() if has_currency else None
+    # Rows of one account may be anywhere in the table: group them, keeping the
+    # order of first appearance of accounts and the table's order within each.
+    rows_of: dict[str, list[int]] = {}
+    for position, account_id in enumerate(account_ids):
+        rows_of.setdefault(account_id, []).append(position)
+    kind_of = {kind.value: kind for kind in ItemKind}
+    for account_id, rows in rows_of.items():
+        first = rows[0]
+        try:
+            items = tuple(
+                Item(
+                    id=item_ids[row],
+                    kind=kind_of.get(kinds[row], kinds[row]),
+                    issue_date=issue[row],
+                    due_date=due[row],
+                    amount=amount[row],
+                    open_amount=open_amount[row],
+                )
+                for row in rows
+            )
+            yield Account(
+                id=account_id,
+                name=str(account_names[first]) if account_names is not None else "",
+                currency=str(currencies[first]) if currencies is not None else currency,
+                items=items,
+            )
+        except CollectError as error:
+            row = next(
+                (
+                    r
+                    for r in rows
+                    if _row_error(r, item_ids, kinds, issue, due, amount, open_amount)
+                ),
+                first,
+            )
+            raise LoadError(f"items table: row {row} (account {account_id!r}): {error}") from None
+
+
+def _row_error(row: int, *columns: list[Any]) -> bool:
+    """Tell whether the item of ``row`` cannot be built (to name the row of an error)."""
+    item_ids, kinds, issue, due, amount, open_amount = columns
+    try:
+        Item(
+            id=item_ids[row],
+            kind=kinds[row],
+            issue_date=issue[row],
+            due_date=due[row],
+            amount=amount[row],
+            open_amount=open_amount[row],
+        )
+    except CollectError:
+        return True
+    return False
+
+
+def agenda_frame(entries: Iterable[AgendaEntry]) -> pd.DataFrame:
+    """Return agenda rows as a DataFrame: one column per ``AgendaEntry`` field.
+
+    Amounts stay ``Decimal`` (exact; ``.astype(float)`` for charts), ``item_ids``
+    become sorted tuples, enums their values.
+    """
+    records = [
+        {
+            **entry._asdict(),
+            "kind": entry.kind.value,
+            "channel": entry.channel.value,
+            "item_ids": tuple(sorted(entry.item_ids)),
+        }
+        for entry in entries
+    ]
+    return pd.DataFrame.from_records(records, columns=_AGENDA_COLUMNS)
+
+
+def report_frame(report: Any) -> pd.DataFrame:
+    """Return a report's ``rows()`` as a DataFrame (any report of ``collectlib.portfolio``)."""
+    return pd.DataFrame.from_records(report.rows())
+
+
+def _partition_agenda(  # noqa: PLR0917  # called positionally by map_partitions
+    part: pd.DataFrame,
+    policy: Policy,
+    on: dt.date,
+    horizon_days: int,
+    columns: Mapping[str, str] | None,
+    currency: str,
+) -> pd.DataFrame:
+    """Compute the agenda of the accounts whose items are all in ``part``."""
+    rows = agenda(
+        accounts_from_frame(part, columns=columns, currency=currency), policy, on, horizon_days
+    )
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=_AGENDA_COLUMNS).astype(
+        object
+    )
+
+
+def agenda_dask(
+    items: dd.DataFrame,
+    policy: Policy,
+    on: dt.date,
+    horizon_days: int = 0,
+    *,
+    columns: Mapping[str, str] | None = None,
+    currency: str = "EUR",
+    partitioned_by_account: bool = False,
+) -> tuple[AgendaEntry, ...]:
+    """Run the agenda over a Dask items table; equal, row for row, to ``agenda`` in one process.
+
+    The table is shuffled on the account id so that every account's items meet in
+    one partition (skip it with ``partitioned_by_account=True`` when the table is
+    already laid out that way, e.g. Parquet files written per account range); each
+    partition runs the pure ``agenda`` where its data lives, and only the rows come
+    back, to be put in the agenda's order with ``sort_agenda``.  Runs on whatever
+    scheduler is active (a ``distributed.Client`` for a cluster).
+    """
+    names = _names(columns)
+    table = items if partitioned_by_account else items.shuffle(on=names["account_id"])
+    meta = pd.DataFrame({name: pd.Series(dtype=object) for name in _AGENDA_COLUMNS})
+    parts = table.map_partitions(
+        _partition_agenda, policy, on, horizon_days, columns, currency, meta=meta
+    ).compute()
+    return sort_agenda(AgendaEntry(*row) for row in parts.itertuples(index=False, name=None))

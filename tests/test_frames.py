@@ -1,0 +1,207 @@
+"""collectlib.frames: items tables in, agenda and reports out, and the Dask runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectlib import Account, LoadError, aged_balance, agenda
+from collectlib.frames import accounts_from_frame, agenda_dask, agenda_frame, report_frame
+from collectlib.strategies import accounts, policies
+
+ON = dt.date(2026, 6, 1)
+
+
+def table_of(portfolio: list[Account] | tuple[Account, ...]) -> pd.DataFrame:
+    """The items table an ERP would export for ``portfolio`` (amounts as strings)."""
+    return pd.DataFrame(
+        [
+            {
+                "account_id": account.id,
+                "account_name": account.name,
+                "item_id": item.id,
+                "kind": item.kind.value,
+                "issue_date": item.issue_date.isoformat(),
+                "due_date": item.due_date.isoformat(),
+                "amount": str(item.amount),
+                "open_amount": str(item.open_amount),
+                "currency": account.currency,
+            }
+            for account in portfolio
+            for item in account.items
+        ],
+        columns=[
+            "account_id",
+            "account_name",
+            "item_id",
+            "kind",
+            "issue_date",
+            "due_date",
+            "amount",
+            "open_amount",
+            "currency",
+        ],
+    )
+
+
+plain_portfolios = st.lists(
+    accounts(with_actions=False, min_items=1, max_items=6), max_size=6, unique_by=lambda a: a.id
+)
+
+
+@given(plain_portfolios)
+def test_a_table_gives_back_the_accounts_it_was_made_from(portfolio) -> None:
+    assert list(accounts_from_frame(table_of(portfolio))) == [
+        Account(id=a.id, name=a.name, currency=a.currency, items=a.items) for a in portfolio
+    ]
+
+
+@given(plain_portfolios, st.randoms())
+def test_rows_of_an_account_may_be_anywhere_in_the_table(portfolio, random) -> None:
+    table = table_of(portfolio)
+    shuffled = table.sample(frac=1, random_state=random.randint(0, 2**31))
+    by_id = {a.id: a.items for a in accounts_from_frame(shuffled)}
+    for account in portfolio:
+        assert sorted(by_id[account.id], key=lambda i: i.id) == sorted(
+            account.items, key=lambda i: i.id
+        )
+
+
+def test_arrow_tables_decimals_floats_and_dates_are_read_exactly() -> None:
+    table = pa.table(
+        {
+            "account_id": ["C-1", "C-1"],
+            "item_id": ["F-1", "F-2"],
+            "kind": ["INVOICE", "CREDIT_NOTE"],
+            "issue_date": [dt.date(2026, 1, 1), dt.date(2026, 1, 5)],
+            "due_date": pa.array([dt.date(2026, 1, 31), dt.date(2026, 1, 5)], pa.date32()),
+            "amount": pa.array([Decimal("100.10"), Decimal("-20.00")], pa.decimal128(12, 2)),
+            "open_amount": [100.1, -20.0],
+        }
+    )
+    (account,) = accounts_from_frame(table, currency="CHF")
+    assert account.currency == "CHF"
+    assert [i.open_amount for i in account.items] == [Decimal("100.1"), Decimal("-20.0")]
+    assert account.items[0].amount == Decimal("100.10")
+    assert account.items[0].due_date == dt.date(2026, 1, 31)
+
+
+def test_columns_can_be_renamed() -> None:
+    table = table_of([]).rename(columns={"account_id": "Customer", "item_id": "Document"})
+    table.loc[0] = ["C-9", "X", "F-1", "INVOICE", "2026-01-01", "2026-01-31", "10", "10", "EUR"]
+    (account,) = accounts_from_frame(
+        table, columns={"account_id": "Customer", "item_id": "Document"}
+    )
+    assert (account.id, account.items[0].id) == ("C-9", "F-1")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("due_date", "2026-13-01", r"row 1: due_date: not a date: '2026-13-01'"),
+        ("amount", "12,50", r"row 1: amount: not an amount: '12,50'"),
+        (
+            "open_amount",
+            "500",
+            r"row 1 \(account 'C-1'\): item 'F-2': open_amount 500 exceeds amount 100",
+        ),
+        ("kind", "BILL", r"row 1 \(account 'C-1'\): item 'F-2': kind: unknown ItemKind 'BILL'"),
+    ],
+)
+def test_bad_rows_are_load_errors_naming_the_row(column: str, value: str, message: str) -> None:
+    table = pd.DataFrame(
+        {
+            "account_id": ["C-1", "C-1"],
+            "item_id": ["F-1", "F-2"],
+            "kind": ["INVOICE", "INVOICE"],
+            "issue_date": ["2026-01-01", "2026-01-01"],
+            "due_date": ["2026-01-31", "2026-01-31"],
+            "amount": ["100", "100"],
+            "open_amount": ["100", "100"],
+        }
+    )
+    table.loc[1, column] = value
+    snapshot = table.copy()
+    with pytest.raises(LoadError, match=message):
+        list(accounts_from_frame(table))
+    pd.testing.assert_frame_equal(table, snapshot)
+
+
+def test_missing_and_unknown_columns_are_load_errors() -> None:
+    with pytest.raises(LoadError, match=r"missing columns \['item_id'"):
+        list(accounts_from_frame(pd.DataFrame({"account_id": ["C-1"]})))
+    with pytest.raises(LoadError, match=r"unknown fields in columns=: \['customer'\]"):
+        list(accounts_from_frame(table_of([]), columns={"customer": "x"}))
+
+
+@given(policies(min_steps=1), st.data())
+def test_agenda_frame_has_one_row_per_entry(policy, data) -> None:
+    portfolio = data.draw(st.lists(accounts(policy=policy), max_size=5, unique_by=lambda a: a.id))
+    rows = agenda(portfolio, policy, ON, horizon_days=30)
+    frame = agenda_frame(rows)
+    assert list(frame.columns) == list(rows[0]._fields if rows else frame.columns)
+    assert len(frame) == len(rows)
+    assert [tuple(x) for x in frame["item_ids"]] == [tuple(sorted(r.item_ids)) for r in rows]
+    assert list(frame["amount"]) == [r.amount for r in rows]
+
+
+def test_report_frame_is_the_report_rows() -> None:
+    account = next(accounts_from_frame(table_of([])), None)
+    assert account is None
+    report = aged_balance([], ON)
+    assert report_frame(report).to_dict("records") == report.rows()
+
+
+def test_dask_agenda_equals_the_single_process_agenda_row_for_row() -> None:
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    from collectlib import Item, Policy, Scenario, Step, Trigger
+
+    policy = Policy(
+        scenarios=[
+            Scenario(
+                name="standard",
+                steps=[
+                    Step(name="call", channel="CALL", trigger=Trigger.leader_due(5)),
+                    Step(name="visit", channel="CALL", trigger=Trigger.after_last_action(10)),
+                ],
+            )
+        ],
+        default_scenario="standard",
+        minimum_amount=100,
+    )
+    portfolio = [
+        Account(
+            id=f"C-{number:03d}",
+            items=[
+                Item(
+                    id=f"F-{number}-{line}",
+                    kind="INVOICE",
+                    issue_date=ON - dt.timedelta(days=number * 7 + line),
+                    due_date=ON - dt.timedelta(days=number * 5 + line * 11 - 40),
+                    amount=Decimal(number * 37 + line * 11),
+                    open_amount=Decimal(number * 37 + line * 11) if (number + line) % 4 else 0,
+                )
+                for line in range(1 + number % 5)
+            ],
+        )
+        for number in range(1, 41)
+    ]
+    table = table_of(portfolio)
+    expected = agenda(accounts_from_frame(table), policy, ON, horizon_days=20)
+    assert len(expected) > 10
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
+        got = agenda_dask(dd.from_pandas(table, npartitions=4), policy, ON, horizon_days=20)
+    assert got == expected
