@@ -112,3 +112,46 @@ def account(*items: Item, **changes: object) -> Account:
 
 
 ZERO = Decimal(0)
+
+
+# --- qualification -----------------------------------------------------------------
+
+from collectlib import (  # noqa: E402
+    ActionTemplate,
+    QuickPromise,
+    Status,
+    StatusCategory,
+)
+
+CALL_BACK = ActionTemplate(name="call back", channel=Channel.CALL, delay_days=3)
+DISPUTE_FOLLOW_UP = ActionTemplate(name="dispute follow-up", channel=Channel.CALL, delay_days=7)
+PROMISE_CHECK = ActionTemplate(name="check the payment", channel=Channel.CALL, delay_days=2)
+
+STATUSES = (
+    Status(code="ongoing", label="Being handled"),
+    Status(
+        code="promise",
+        label="Promise to pay",
+        category=StatusCategory.PROMISE,
+        action=PROMISE_CHECK,
+    ),
+    Status(code="promise-bare", category=StatusCategory.PROMISE),
+    Status(code="price-dispute", category=StatusCategory.DISPUTE, action=DISPUTE_FOLLOW_UP),
+    Status(code="resolved", category=StatusCategory.DISPUTE_RESOLVED),
+    Status(
+        code="litigation",
+        category=StatusCategory.LITIGATION,
+        action=ActionTemplate(name="lawyer", channel=Channel.LITIGATION, delay_days=30),
+    ),
+)
+
+
+def qualifying_policy(**changes: object) -> Policy:
+    """The standard scenario with statuses, a quick promise and a dispute-resolved status."""
+    fields: dict[str, object] = {
+        "statuses": STATUSES,
+        "quick_promise": QuickPromise(status="promise", delay_days=3),
+        "dispute_resolved_status": "resolved",
+    }
+    fields.update(changes)
+    return policy(**fields)

@@ -245,7 +245,7 @@ def report_frame(report: Any) -> pd.DataFrame:
     return pd.DataFrame.from_records(report.rows())
 
 
-def _partition_agenda(  # noqa: PLR0917  # called positionally by map_partitions
+def _partition_agenda(  # called positionally by map_partitions
     part: pd.DataFrame,
     policy: Policy,
     on: dt.date,

@@ -1,7 +1,16 @@
 """The rules: pure functions from records (and a date) to decisions or new records."""
 
+from collectlib.rules.actions import (
+    cancel_action,
+    complete_action,
+    create_action,
+    reschedule_action,
+)
 from collectlib.rules.dunning import Proposal, idle_reason, next_action, record_action
 from collectlib.rules.penalties import ItemPenalty, Penalties, penalties
+from collectlib.rules.plans import PlanProgress, plan_progress, schedule
+from collectlib.rules.promises import quick_promise
+from collectlib.rules.qualification import apply_status, assign_owner
 from collectlib.rules.selection import (
     balance,
     collectable_items,
@@ -10,6 +19,7 @@ from collectlib.rules.selection import (
     scenario_for,
 )
 from collectlib.rules.sending import send_at
+from collectlib.rules.sync import sync_items
 from collectlib.rules.templates import (
     Statement,
     StatementRow,
@@ -22,11 +32,17 @@ from collectlib.rules.templates import (
 __all__ = [
     "ItemPenalty",
     "Penalties",
+    "PlanProgress",
     "Proposal",
     "Statement",
     "StatementRow",
+    "apply_status",
+    "assign_owner",
     "balance",
+    "cancel_action",
     "collectable_items",
+    "complete_action",
+    "create_action",
     "excluded_item_ids",
     "format_amount",
     "format_date",
@@ -34,9 +50,14 @@ __all__ = [
     "leader_invoice",
     "next_action",
     "penalties",
+    "plan_progress",
+    "quick_promise",
     "record_action",
     "render",
+    "reschedule_action",
     "scenario_for",
+    "schedule",
     "send_at",
+    "sync_items",
     "template_context",
 ]

@@ -1,0 +1,240 @@
+"""A rules state machine for your own collection invariants (extra ``collectlib[testing]``).
+
+``CollectionMachine`` is a Hypothesis ``RuleBasedStateMachine`` that drives one
+account through random sequences of everything a collection team does — days
+passing, scenario actions performed, statuses applied, quick promises, specific
+actions created, rescheduled, completed and cancelled, owners assigned, ERP extracts
+merged with payments — and checks collectlib's invariants after every step.
+Subclass it to steer the draws (override ``draw_policy`` and ``draw_account``) and to
+add your own ``@invariant()`` methods::
+
+    from hypothesis.stateful import invariant
+    from collectlib.testing import CollectionMachine
+
+    class MyRules(CollectionMachine):
+        @invariant()
+        def disputed_items_are_never_chased(self):
+            proposal = self.proposal()
+            disputed = {i.id for i in self.account.items
+                        if i.status and self.policy.status(i.status).is_dispute}
+            assert proposal is None or not proposal.item_ids & disputed
+
+    TestMyRules = MyRules.TestCase
+
+An operation the rules refuse (a ``CollectError``) is part of the game: the machine
+checks that the account it was given is unchanged, and goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from collectlib.enums import FollowUp
+from collectlib.errors import CollectError
+from collectlib.model import Account, ActionTemplate, Policy
+from collectlib.rules import (
+    Proposal,
+    apply_status,
+    assign_owner,
+    cancel_action,
+    complete_action,
+    create_action,
+    excluded_item_ids,
+    next_action,
+    quick_promise,
+    record_action,
+    reschedule_action,
+    sync_items,
+)
+from collectlib.strategies import accounts, dates, policies
+
+__all__ = ["CollectionMachine"]
+
+_CALL_BACK = ActionTemplate(name="call back", channel="CALL", delay_days=3)
+
+
+class CollectionMachine(RuleBasedStateMachine):
+    """Random days of collection work on one account, with the library's invariants checked.
+
+    Attributes: ``policy``, ``account`` (the current state), ``today``.  Runs are
+    25 steps long by default (``TestCase.settings`` to change it).
+    """
+
+    policy: Policy
+    account: Account
+    today: dt.date
+
+    def draw_policy(self, data: st.DataObject) -> Policy:
+        """Draw the policy of the run (override to test your own)."""
+        return data.draw(policies(min_steps=1), label="policy")
+
+    def draw_account(self, data: st.DataObject, policy: Policy) -> Account:
+        """Draw the account of the run (override to start from your own)."""
+        return data.draw(accounts(policy=policy, min_items=1, with_plans=True), label="account")
+
+    @initialize(data=st.data())
+    def start(self, data: st.DataObject) -> None:
+        """Draw the policy, the account and the first day."""
+        self.policy = self.draw_policy(data)
+        self.account = self.draw_account(data, self.policy)
+        self.today = data.draw(dates(), label="today")
+
+    def proposal(self) -> Proposal | None:
+        """Return the scenario's proposal for the account today."""
+        return next_action(self.account, self.policy, self.today)
+
+    def apply(self, operation: Callable[[Account], Account]) -> None:
+        """Run an operation on the account: keep its result, or check a refusal changed nothing."""
+        before, fingerprint = self.account, hash(self.account)
+        try:
+            after = operation(before)
+        except CollectError:
+            assert self.account is before
+            assert hash(before) == fingerprint
+            return
+        assert hash(before) == fingerprint, "the operation changed its input"
+        assert {i.id for i in before.items} <= {i.id for i in after.items}
+        assert len(after.journal) >= len(before.journal)
+        assert after.journal[: len(before.journal)] == before.journal
+        self.account = after
+
+    def _items(self, data: st.DataObject, *, open_only: bool = True) -> list[str]:
+        ids = sorted(i.id for i in self.account.items if i.is_open or not open_only)
+        if not ids:
+            return []
+        return data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4, unique=True))
+
+    def _action_id(self, data: st.DataObject) -> str | None:
+        ids = [a.id for a in self.account.actions]
+        return data.draw(st.sampled_from(ids)) if ids else None
+
+    @rule(days=st.integers(1, 30))
+    def days_pass(self, days: int) -> None:
+        """Let days go by."""
+        self.today += dt.timedelta(days=days)
+
+    @precondition(lambda self: self.proposal() is not None)
+    @rule()
+    def perform_the_proposed_action(self) -> None:
+        """Do what the scenario proposes, on its due date at the earliest."""
+        proposal = self.proposal()
+        assert proposal is not None
+        on = max(self.today, proposal.due_on)
+        self.apply(lambda a: record_action(a, proposal, self.policy, on, by="collector"))
+        self.today = on
+
+    @rule(data=st.data())
+    def qualify_items(self, data: st.DataObject) -> None:
+        """Apply a status (or clear it) with a follow-up."""
+        chosen = self._items(data)
+        status = data.draw(st.sampled_from([None, *self.policy.statuses]))
+        choices: list[FollowUp | ActionTemplate] = [
+            FollowUp.DEFAULT,
+            FollowUp.KEEP,
+            FollowUp.SCENARIO,
+            _CALL_BACK,
+        ]
+        follow_up = data.draw(st.sampled_from(choices))
+        self.apply(
+            lambda a: apply_status(a, chosen, status, self.policy, self.today, follow_up=follow_up)
+        )
+        if (
+            chosen
+            and status is not None
+            and status.is_dispute
+            and self.account.item(chosen[0]).status == status.code
+        ):
+            assert set(chosen) <= excluded_item_ids(self.account)
+
+    @rule(data=st.data())
+    def record_a_quick_promise(self, data: st.DataObject) -> None:
+        """Record a quick promise to pay."""
+        chosen = self._items(data)
+        self.apply(lambda a: quick_promise(a, chosen, self.policy, self.today))
+
+    @rule(data=st.data())
+    def create_a_specific_action(self, data: st.DataObject) -> None:
+        """Take items out of the scenario with a specific action."""
+        chosen = self._items(data)
+        self.apply(lambda a: create_action(a, chosen, _CALL_BACK, self.today))
+        if chosen and any(a.is_open and a.item_ids == set(chosen) for a in self.account.actions):
+            assert set(chosen) <= excluded_item_ids(self.account)
+
+    @rule(data=st.data(), later=st.integers(0, 20))
+    def reschedule_an_action(self, data: st.DataObject, later: int) -> None:
+        """Move an action's due date."""
+        action_id = self._action_id(data)
+        if action_id is not None:
+            due = self.today + dt.timedelta(days=later)
+            self.apply(lambda a: reschedule_action(a, action_id, due, self.today))
+
+    @rule(data=st.data(), complete=st.booleans())
+    def close_an_action(self, data: st.DataObject, complete: bool) -> None:
+        """Complete or cancel an action; its items return to the scenario."""
+        action_id = self._action_id(data)
+        if action_id is None:
+            return
+        action = self.account.action(action_id)
+        if complete:
+            self.apply(lambda a: complete_action(a, action_id, self.policy, self.today))
+        else:
+            self.apply(lambda a: cancel_action(a, action_id, self.today))
+        if action.is_open and not self.account.action(action_id).is_open:
+            assert not action.item_ids & excluded_item_ids(self.account)
+
+    @rule(data=st.data(), owner=st.sampled_from([None, "anna", "paul"]))
+    def assign_an_owner(self, data: st.DataObject, owner: str | None) -> None:
+        """Put somebody else in charge of resolving items."""
+        chosen = self._items(data, open_only=False)
+        self.apply(lambda a: assign_owner(a, chosen, owner, self.today))
+
+    @rule(data=st.data())
+    def merge_the_erp_extract(self, data: st.DataObject) -> None:
+        """Merge the nightly ERP extract: some items paid in full, some in part."""
+        extract = []
+        for item in self.account.items:
+            if not item.is_open:
+                continue
+            fate = data.draw(st.sampled_from(["unchanged", "unchanged", "paid", "part"]))
+            if fate == "paid":
+                continue
+            if fate == "part" and abs(item.open_amount) > Decimal("0.01"):
+                half = (item.open_amount / 2).quantize(Decimal("0.01"))
+                extract.append(attrs.evolve(item, open_amount=half or item.open_amount))
+            else:
+                extract.append(item)
+        self.apply(lambda a: sync_items(a, extract, self.today, by="erp"))
+
+    @invariant()
+    def excluded_items_are_held_by_exactly_one_open_action(self) -> None:
+        """Check that an item is out of the scenario exactly when one open action holds it."""
+        if not hasattr(self, "account"):
+            return
+        held: dict[str, int] = {}
+        for action in self.account.actions:
+            if action.is_open:
+                for item_id in action.item_ids:
+                    held[item_id] = held.get(item_id, 0) + 1
+        assert set(held) == excluded_item_ids(self.account)
+        assert all(count == 1 for count in held.values())
+
+    @invariant()
+    def the_proposal_names_only_collectable_items(self) -> None:
+        """Check that the scenario never chases an excluded item and leads with one of its items."""
+        if not hasattr(self, "account"):
+            return
+        proposal = self.proposal()
+        if proposal is not None:
+            assert not proposal.item_ids & excluded_item_ids(self.account)
+            assert proposal.leader_id in proposal.item_ids
+            assert proposal.balance > 0
+
+
+CollectionMachine.TestCase.settings = settings(stateful_step_count=25)
