@@ -194,3 +194,173 @@ def test_progress_leaves_the_account_unchanged() -> None:
     plan_progress(acc, "P1", d("2026-03-01"))
     assert snapshot == (acc, hash(acc))
     assert attrs.evolve(acc) == acc
+
+
+# --- create, review, cancel -------------------------------------------------------------
+
+from builders import qualifying_policy  # noqa: E402
+from collectlib import (  # noqa: E402
+    ActionState,
+    ActionTemplate,
+    ConfigurationError,
+    PlanCancelled,
+    PlanCreated,
+    PlanReviewed,
+    RuleViolation,
+    Status,
+    StatusCategory,
+    agenda,
+    cancel_plan,
+    create_plan,
+    excluded_item_ids,
+    review_plan,
+)
+
+PLAN_STATUS = Status(
+    code="plan",
+    category=StatusCategory.PAYMENT_PLAN,
+    action=ActionTemplate(name="check the installment", channel="CALL"),
+)
+
+
+def plan_policy(**changes):
+    from builders import STATUSES
+
+    return qualifying_policy(statuses=(*STATUSES, PLAN_STATUS), **changes)
+
+
+def customer():
+    return account(
+        invoice("F-1", "2025-11-10", 600),
+        invoice("F-2", "2025-12-10", 300),
+        invoice("F-3", "2026-01-10", 50),
+    )
+
+
+AGREED = d("2026-01-20")
+
+
+def agreed():
+    return create_plan(
+        customer(),
+        ["F-1", "F-2"],
+        schedule(900, 3, d("2026-02-01")),
+        plan_policy(),
+        AGREED,
+        comment="3 x 300 EUR, 1st of the month",
+        by="marie",
+    )
+
+
+def test_a_plan_qualifies_its_items_and_takes_them_out_of_the_scenario() -> None:
+    acc = agreed()
+    (plan,) = acc.plans
+    assert (plan.id, plan.total, plan.created_on, plan.action_id) == ("P1", 900, AGREED, "A1")
+    assert [(i.status, i.comment) for i in acc.items[:2]] == [
+        ("plan", "3 x 300 EUR, 1st of the month")
+    ] * 2
+    (follow_up,) = acc.actions
+    assert (follow_up.name, follow_up.due_on, follow_up.plan_id) == (
+        "check the installment",
+        d("2026-02-01"),
+        "P1",
+    )
+    assert excluded_item_ids(acc) == {"F-1", "F-2"}
+    assert acc.journal[-1] == PlanCreated(
+        on=AGREED,
+        by="marie",
+        plan_id="P1",
+        item_ids={"F-1", "F-2"},
+        total=900,
+        comment="3 x 300 EUR, 1st of the month",
+    )
+
+
+def test_review_moves_the_follow_up_to_the_next_installment_when_on_track() -> None:
+    acc = agreed()
+    paid = attrs.evolve(acc, items=(attrs.evolve(acc.items[0], open_amount=300), *acc.items[1:]))
+    reviewed = review_plan(paid, "P1", plan_policy(), d("2026-02-03"))
+    assert reviewed.actions[0].due_on == d("2026-03-01")
+    assert reviewed.journal[-1] == PlanReviewed(
+        on=d("2026-02-03"), plan_id="P1", state=PlanState.ON_TRACK, next_due_on=d("2026-03-01")
+    )
+
+
+def test_review_leaves_a_late_plan_due_and_the_agenda_shows_the_arrears() -> None:
+    acc = agreed()
+    reviewed = review_plan(acc, "P1", plan_policy(), d("2026-02-03"))
+    assert reviewed.actions[0].due_on == d("2026-02-01")
+    assert reviewed.journal[-1].state is PlanState.LATE
+    (row,) = [r for r in agenda([reviewed], plan_policy(), d("2026-02-03")) if r.action_id == "A1"]
+    assert (row.arrears, row.amount, row.late_days) == (Decimal(300), Decimal(900), 2)
+
+
+def test_review_completes_a_paid_plan() -> None:
+    acc = agreed()
+    paid = attrs.evolve(
+        acc, items=tuple(attrs.evolve(i, open_amount=0) for i in acc.items[:2]) + acc.items[2:]
+    )
+    reviewed = review_plan(paid, "P1", plan_policy(), d("2026-03-05"))
+    assert reviewed.actions[0].state is ActionState.DONE
+    with pytest.raises(RuleViolation, match="review_plan: plan 'P1' is not running"):
+        review_plan(reviewed, "P1", plan_policy(), d("2026-03-06"))
+
+
+def test_cancelling_a_broken_plan_returns_the_items_to_the_scenario() -> None:
+    acc = cancel_plan(
+        agreed(), "P1", d("2026-02-10"), reason="missed the first installment", by="marie"
+    )
+    assert acc.actions[0].state is ActionState.CANCELLED
+    assert excluded_item_ids(acc) == frozenset()
+    assert acc.journal[-1] == PlanCancelled(
+        on=d("2026-02-10"), by="marie", plan_id="P1", reason="missed the first installment"
+    )
+    with pytest.raises(RuleViolation, match="cancel_plan: plan 'P1' is not running"):
+        cancel_plan(acc, "P1", d("2026-02-11"))
+    again = create_plan(
+        acc, ["F-1"], schedule(600, 2, d("2026-03-01")), plan_policy(), d("2026-02-11")
+    )
+    assert [p.id for p in again.plans] == ["P1", "P2"]
+
+
+@pytest.mark.parametrize(
+    ("items", "installments", "message"),
+    [
+        (
+            ["F-1", "F-2"],
+            schedule(800, 2, d("2026-02-01")),
+            "the installments sum to 800.00, the items' open total is 900",
+        ),
+        (
+            ["F-1"],
+            schedule(600, 2, d("2026-01-19")),
+            r"the first installment \(2026-01-19\) is before 2026-01-20",
+        ),
+        (["F-1", "AV"], schedule(600, 2, d("2026-02-01")), "item 'AV' is a credit"),
+        (["F-9"], schedule(600, 2, d("2026-02-01")), "no item 'F-9'"),
+    ],
+)
+def test_bad_plans_are_refused(items, installments, message) -> None:
+    from builders import credit
+
+    acc = attrs.evolve(customer(), items=(*customer().items, credit("AV", "2026-01-01")))
+    with pytest.raises((RuleViolation, UnknownPlanError, KeyError), match=message):
+        create_plan(acc, items, installments, plan_policy(), AGREED)
+
+
+def test_an_item_in_a_running_plan_cannot_join_another() -> None:
+    with pytest.raises(RuleViolation, match="item 'F-2' is in the running plan 'P1'"):
+        create_plan(
+            agreed(), ["F-2", "F-3"], schedule(350, 2, d("2026-02-01")), plan_policy(), AGREED
+        )
+
+
+def test_plan_status_must_be_configured_and_of_the_plan_category() -> None:
+    with pytest.raises(ConfigurationError, match="the policy has no PAYMENT_PLAN status"):
+        create_plan(customer(), ["F-3"], schedule(50, 1, AGREED), qualifying_policy(), AGREED)
+    with pytest.raises(
+        RuleViolation, match="status 'ongoing' is a ONGOING status, not PAYMENT_PLAN"
+    ):
+        create_plan(
+            customer(), ["F-3"], schedule(50, 1, AGREED), plan_policy(), AGREED, status="ongoing"
+        )

@@ -236,11 +236,11 @@ def test_agenda_rows_carry_the_sending_time_of_scenario_and_specific_actions() -
     assert rows[0].send_at == rows[0]._asdict()["send_at"]
 
 
-def test_agenda_entry_field_order_ends_with_send_at() -> None:
+def test_agenda_entry_ends_with_the_optional_fields() -> None:
     from collectlib import AgendaEntry
 
-    assert AgendaEntry._fields[-1] == "send_at"
-    assert AgendaEntry._field_defaults == {"send_at": None}
+    assert AgendaEntry._fields[-2:] == ("send_at", "arrears")
+    assert AgendaEntry._field_defaults == {"send_at": None, "arrears": None}
 
 
 # --- properties ---------------------------------------------------------------------------

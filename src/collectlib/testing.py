@@ -1,10 +1,10 @@
 """A rules state machine for your own collection invariants (extra ``collectlib[testing]``).
 
 ``CollectionMachine`` is a Hypothesis ``RuleBasedStateMachine`` that drives one
-account through random sequences of everything a collection team does — days
-passing, scenario actions performed, statuses applied, quick promises, specific
-actions created, rescheduled, completed and cancelled, owners assigned, ERP extracts
-merged with payments — and checks collectlib's invariants after every step.
+account through random sequences of everything a collection team does
+(days passing, scenario actions performed, statuses applied, quick promises, specific
+actions created, rescheduled, completed and cancelled, owners assigned, payment plans
+agreed, reviewed and broken, ERP extracts merged with payments) and checks collectlib's invariants after every step.
 Subclass it to steer the draws (override ``draw_policy`` and ``draw_account``) and to
 add your own ``@invariant()`` methods::
 
@@ -44,13 +44,17 @@ from collectlib.rules import (
     apply_status,
     assign_owner,
     cancel_action,
+    cancel_plan,
     complete_action,
     create_action,
+    create_plan,
     excluded_item_ids,
     next_action,
     quick_promise,
     record_action,
     reschedule_action,
+    review_plan,
+    schedule,
     sync_items,
 )
 from collectlib.strategies import accounts, dates, policies
@@ -142,15 +146,11 @@ class CollectionMachine(RuleBasedStateMachine):
             _CALL_BACK,
         ]
         follow_up = data.draw(st.sampled_from(choices))
+        before = self.account
         self.apply(
             lambda a: apply_status(a, chosen, status, self.policy, self.today, follow_up=follow_up)
         )
-        if (
-            chosen
-            and status is not None
-            and status.is_dispute
-            and self.account.item(chosen[0]).status == status.code
-        ):
+        if self.account is not before and status is not None and status.is_dispute:
             assert set(chosen) <= excluded_item_ids(self.account)
 
     @rule(data=st.data())
@@ -211,6 +211,42 @@ class CollectionMachine(RuleBasedStateMachine):
             else:
                 extract.append(item)
         self.apply(lambda a: sync_items(a, extract, self.today, by="erp"))
+
+    @rule(data=st.data(), count=st.integers(1, 4))
+    def agree_a_payment_plan(self, data: st.DataObject, count: int) -> None:
+        """Agree a payment plan on open debit items, in equal monthly installments."""
+        debits = sorted(i.id for i in self.account.items if i.is_debit)
+        if not debits:
+            return
+        chosen = data.draw(st.lists(st.sampled_from(debits), min_size=1, max_size=3, unique=True))
+        total = sum((self.account.item(i).open_amount for i in chosen), Decimal(0))
+        try:
+            installments = schedule(total, count, self.today, currency=self.account.currency)
+        except CollectError:  # a total too small (or too precise) to split
+            return
+        self.apply(lambda a: create_plan(a, chosen, installments, self.policy, self.today))
+
+    @rule(data=st.data(), cancel=st.booleans())
+    def review_or_break_a_plan(self, data: st.DataObject, cancel: bool) -> None:
+        """Review a plan (or break it off); a plan that ended is refused."""
+        if not self.account.plans:
+            return
+        plan_id = data.draw(st.sampled_from([p.id for p in self.account.plans]))
+        if cancel:
+            self.apply(lambda a: cancel_plan(a, plan_id, self.today))
+        else:
+            self.apply(lambda a: review_plan(a, plan_id, self.policy, self.today))
+
+    @invariant()
+    def an_item_is_in_at_most_one_running_plan(self) -> None:
+        """Check that no item is in two running plans (a plan runs while its action is open)."""
+        if not hasattr(self, "account"):
+            return
+        seen: set[str] = set()
+        for plan in self.account.plans:
+            if plan.action_id is not None and self.account.action(plan.action_id).is_open:
+                assert not seen & plan.item_ids
+                seen |= plan.item_ids
 
     @invariant()
     def excluded_items_are_held_by_exactly_one_open_action(self) -> None:

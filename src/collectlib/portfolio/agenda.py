@@ -13,6 +13,7 @@ from collectlib.errors import ValidationError
 from collectlib.model import Account, Policy, SendingWindow
 from collectlib.money import ZERO
 from collectlib.rules.dunning import decide
+from collectlib.rules.plans import plan_progress
 from collectlib.rules.sending import planned_send_at
 
 __all__ = ["AgendaEntry", "agenda", "due_actions", "sort_agenda"]
@@ -32,6 +33,8 @@ class AgendaEntry(NamedTuple):
     ``send_at`` is when an automatic action goes out under the policy's sending
     window, *now* being the start of the agenda date (``planned_send_at``); ``None``
     for an action that is not automatic, one to be confirmed, or without a window.
+    ``arrears`` is set on the follow-up row of a payment plan: what is due to date
+    and not paid (``plan_progress``); ``None`` on other rows.
 
     A row is a ``NamedTuple``: immutable, cheap to build by the million, and
     ``entry._asdict()`` gives the plain dict a CSV writer or a data frame wants.
@@ -51,6 +54,7 @@ class AgendaEntry(NamedTuple):
     action_id: str | None
     step_index: int | None
     send_at: dt.datetime | None = None
+    arrears: Decimal | None = None
 
 
 _new_entry = tuple.__new__
@@ -91,6 +95,7 @@ def _collect(
                         None
                         if window is None
                         else planned_send_at(window, step.automatic, step.to_be_confirmed, due, on),
+                        None,
                     ),
                 )
             )
@@ -142,6 +147,9 @@ def _collect_specific(
                     else planned_send_at(
                         window, action.automatic, action.to_be_confirmed, action.due_on, on
                     ),
+                    None
+                    if action.plan_id is None
+                    else plan_progress(account, action.plan_id, on).arrears,
                 ),
             )
         )

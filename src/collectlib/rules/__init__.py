@@ -8,7 +8,14 @@ from collectlib.rules.actions import (
 )
 from collectlib.rules.dunning import Proposal, idle_reason, next_action, record_action
 from collectlib.rules.penalties import ItemPenalty, Penalties, penalties
-from collectlib.rules.plans import PlanProgress, plan_progress, schedule
+from collectlib.rules.plans import (
+    PlanProgress,
+    cancel_plan,
+    create_plan,
+    plan_progress,
+    review_plan,
+    schedule,
+)
 from collectlib.rules.promises import quick_promise
 from collectlib.rules.qualification import apply_status, assign_owner
 from collectlib.rules.selection import (
@@ -40,9 +47,11 @@ __all__ = [
     "assign_owner",
     "balance",
     "cancel_action",
+    "cancel_plan",
     "collectable_items",
     "complete_action",
     "create_action",
+    "create_plan",
     "excluded_item_ids",
     "format_amount",
     "format_date",
@@ -55,6 +64,7 @@ __all__ = [
     "record_action",
     "render",
     "reschedule_action",
+    "review_plan",
     "scenario_for",
     "schedule",
     "send_at",

@@ -1,24 +1,58 @@
-"""Payment plans: equal installment schedules and how a running plan is going.
+"""Payment plans: agree a schedule of installments, follow it, end it.
 
 A plan covers the open total of some debit items; the customer pays it in
-installments.  ``schedule`` builds the installments, ``plan_progress`` compares what
-was paid (read from the items' open amounts) with what was due.
+installments.  ``schedule`` builds equal installments; ``create_plan`` qualifies the
+items with a payment-plan status and takes them out of the scenario with the plan's
+follow-up action, due on the first installment; ``plan_progress`` compares what was
+paid (read from the items' open amounts) with what was due; ``review_plan`` moves the
+follow-up along while the customer keeps up; ``cancel_plan`` breaks it off.  A plan
+*runs* while its follow-up action is open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from collectlib._checks import check_date, check_int, fail
-from collectlib.enums import PlanState
-from collectlib.model import Account, Installment
+from collectlib._checks import check_date, check_id, check_instances, check_int, check_text, fail
+from collectlib.enums import FollowUp, PlanState, StatusCategory
+from collectlib.errors import ConfigurationError, RuleViolation
+from collectlib.model import (
+    Account,
+    ActionTemplate,
+    Installment,
+    PaymentPlan,
+    PlanCancelled,
+    PlanCreated,
+    PlanReviewed,
+    Policy,
+    SpecificAction,
+    Status,
+)
 from collectlib.money import ZERO, Amount, quantize, to_amount
+from collectlib.rules.actions import (
+    cancel_action,
+    checked_item_ids,
+    complete_action,
+    open_new_action,
+    reschedule_action,
+)
+from collectlib.rules.qualification import apply_status
 
-__all__ = ["PlanProgress", "plan_progress", "schedule"]
+__all__ = [
+    "PlanProgress",
+    "cancel_plan",
+    "create_plan",
+    "plan_progress",
+    "review_plan",
+    "schedule",
+]
+
+_FOLLOW_UP = ActionTemplate(name="payment plan follow-up", channel="CALL")
 
 _MONTHLY = relativedelta(months=1)
 
@@ -114,3 +148,145 @@ def plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
         next_installment=next_installment,
         state=state,
     )
+
+
+def _plan_status(policy: Policy, status: Status | str | None, owner: str) -> Status:
+    """Return the status a new plan applies: the one given, else the policy's first plan status."""
+    if status is None:
+        for candidate in policy.statuses:
+            if candidate.category is StatusCategory.PAYMENT_PLAN:
+                return candidate
+        raise ConfigurationError(f"{owner}: the policy has no PAYMENT_PLAN status")
+    found = policy.status(status.code if isinstance(status, Status) else status)
+    if found.category is not StatusCategory.PAYMENT_PLAN:
+        raise RuleViolation(
+            f"{owner}: status {found.code!r} is a {found.category.value} status, not PAYMENT_PLAN"
+        )
+    return found
+
+
+def running_action(account: Account, plan: PaymentPlan) -> SpecificAction | None:
+    """Return the open follow-up action of ``plan``, or ``None`` when the plan has ended."""
+    if plan.action_id is None:
+        return None
+    action = account.action(plan.action_id)
+    return action if action.is_open else None
+
+
+def create_plan(  # noqa: PLR0917  # the signature SPEC gives
+    account: Account,
+    item_ids: Iterable[str],
+    installments: Iterable[Installment],
+    policy: Policy,
+    on: dt.date,
+    status: Status | str | None = None,
+    comment: str = "",
+    plan_id: str | None = None,
+    *,
+    by: str | None = None,
+) -> Account:
+    """Return ``account`` with a payment plan agreed on the open debit items chosen.
+
+    The installments (from ``schedule`` or written by hand) must sum exactly to the
+    items' open total and fall on or after ``on``.  The items take the plan status
+    (``status``, else the policy's first ``PAYMENT_PLAN`` status) with ``comment``,
+    and leave the scenario with the plan's follow-up action (the status's action, or
+    a call) due on the first installment.  An item already in a running plan, a
+    credit or a closed item is a ``RuleViolation``; nothing is applied.
+    """
+    what = "create_plan"
+    check_date(what, "on", on)
+    check_text(what, "comment", comment)
+    owner = f"account {account.id!r}: {what}"
+    chosen = checked_item_ids(account, item_ids, what)
+    plan_status = _plan_status(policy, status, owner)
+    credits = sorted(i.id for i in account.items if i.id in chosen and not i.is_debit)
+    if credits:
+        raise RuleViolation(f"{owner}: item {', '.join(map(repr, credits))} is a credit")
+    for plan in account.plans:
+        taken = sorted(plan.item_ids & chosen)
+        if taken and running_action(account, plan) is not None:
+            raise RuleViolation(
+                f"{owner}: item {', '.join(map(repr, taken))} is in the running plan {plan.id!r}"
+            )
+    schedule_ = tuple(installments)
+    check_instances(owner, "installments", schedule_, Installment)
+    total = sum((i.open_amount for i in account.items if i.id in chosen), ZERO)
+    scheduled = sum((i.amount for i in schedule_), ZERO)
+    if scheduled != total:
+        raise RuleViolation(
+            f"{owner}: the installments sum to {scheduled}, the items' open total is {total}"
+        )
+    if schedule_ and schedule_[0].due_on < on:
+        raise RuleViolation(
+            f"{owner}: the first installment ({schedule_[0].due_on}) is before {on}"
+        )
+    new_id = plan_id if plan_id is not None else f"P{len(account.plans) + 1}"
+    check_id(owner, "plan_id", new_id)
+    if any(p.id == new_id for p in account.plans):
+        raise RuleViolation(f"{owner}: a plan {new_id!r} exists already")
+    qualified = apply_status(
+        account, chosen, plan_status, policy, on, comment=comment, follow_up=FollowUp.KEEP, by=by
+    )
+    template = plan_status.action or _FOLLOW_UP
+    first_due = schedule_[0].due_on if schedule_ else on
+    followed = open_new_action(qualified, chosen, template, on, first_due, by=by, plan_id=new_id)
+    action_id = followed.actions[-1].id
+    plan = PaymentPlan(
+        id=new_id,
+        item_ids=chosen,
+        installments=schedule_,
+        created_on=on,
+        total=total,
+        action_id=action_id,
+    )
+    event = PlanCreated(on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment)
+    return attrs.evolve(followed, plans=(*followed.plans, plan), journal=(*followed.journal, event))
+
+
+def review_plan(
+    account: Account, plan_id: str, policy: Policy, on: dt.date, *, by: str | None = None
+) -> Account:
+    """Return ``account`` after the plan's review on ``on``.
+
+    Completed (every item closed): its follow-up action is completed.  On track with
+    the follow-up due: the follow-up moves to the next installment's date.  Late:
+    the follow-up stays due, so the agenda shows it with the arrears.  The journal
+    records what the review found.  A plan that has ended is a ``RuleViolation``.
+    """
+    check_date("review_plan", "on", on)
+    plan = account.plan(plan_id)
+    action = running_action(account, plan)
+    if action is None:
+        raise RuleViolation(f"account {account.id!r}: review_plan: plan {plan_id!r} is not running")
+    progress = plan_progress(account, plan_id, on)
+    next_due = progress.next_installment.due_on if progress.next_installment else None
+    if progress.state is PlanState.COMPLETED:
+        account = complete_action(account, action.id, policy, on, note="plan paid", by=by)
+    elif (
+        progress.state is PlanState.ON_TRACK
+        and action.due_on <= on
+        and next_due is not None
+        and next_due != action.due_on
+    ):
+        account = reschedule_action(account, action.id, max(next_due, on), on, by=by)
+    event = PlanReviewed(on=on, by=by, plan_id=plan_id, state=progress.state, next_due_on=next_due)
+    return attrs.evolve(account, journal=(*account.journal, event))
+
+
+def cancel_plan(
+    account: Account, plan_id: str, on: dt.date, reason: str = "", *, by: str | None = None
+) -> Account:
+    """Return ``account`` with the plan broken off: its items go back to the scenario.
+
+    The follow-up action is cancelled and the journal records why (``reason``).
+    """
+    check_date("cancel_plan", "on", on)
+    check_text("cancel_plan", "reason", reason)
+    plan = account.plan(plan_id)
+    action = running_action(account, plan)
+    if action is None:
+        raise RuleViolation(f"account {account.id!r}: cancel_plan: plan {plan_id!r} is not running")
+    account = cancel_action(account, action.id, on, reason=reason or "plan cancelled", by=by)
+    event = PlanCancelled(on=on, by=by, plan_id=plan_id, reason=reason)
+    return attrs.evolve(account, journal=(*account.journal, event))
