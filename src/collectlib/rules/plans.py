@@ -107,6 +107,7 @@ class PlanProgress:
     ``next_installment``: the first installment not fully covered by what was paid
     (``None`` once everything is paid).  ``state``: ``COMPLETED`` when every item of
     the plan is closed, else ``LATE`` when there are arrears, else ``ON_TRACK``.
+    Amounts are in the account's currency, to its minor unit.
     """
 
     paid: Decimal
@@ -125,9 +126,12 @@ def plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
     plan = account.plan(plan_id)
     items = [item for item in account.items if item.id in plan.item_ids]
     still_open = sum((item.open_amount for item in items if item.open_amount > ZERO), ZERO)
-    paid = max(ZERO, plan.total - still_open)
-    due_to_date = sum((i.amount for i in plan.installments if i.due_on < on), ZERO)
-    arrears = max(ZERO, due_to_date - paid)
+    currency = account.currency
+    paid = quantize(max(ZERO, plan.total - still_open), currency)
+    due_to_date = quantize(
+        sum((i.amount for i in plan.installments if i.due_on < on), ZERO), currency
+    )
+    arrears = quantize(max(ZERO, due_to_date - paid), currency)
     covered = ZERO
     next_installment = None
     for installment in plan.installments:
