@@ -1,7 +1,8 @@
 """Test configuration: Hypothesis profiles.
 
 ``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``) runs enough examples to matter within the
-CI budget; ``deep`` is for long local runs; ``dev`` (the default) is quick.
+CI budget; ``deep`` is for long local runs; ``dev`` (the default) is quick; ``mutation`` (used by
+``tools/mutation.sh``) is small and derandomized, so a mutant's verdict is repeatable.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "mutation", max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
 )
 settings.register_profile(
     "deep", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]

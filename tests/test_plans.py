@@ -364,3 +364,45 @@ def test_plan_status_must_be_configured_and_of_the_plan_category() -> None:
         create_plan(
             customer(), ["F-3"], schedule(50, 1, AGREED), plan_policy(), AGREED, status="ongoing"
         )
+
+
+def test_a_plan_id_can_be_given_once_and_a_status_object_used() -> None:
+    pol = plan_policy()
+    acc = create_plan(
+        customer(),
+        "F-3",
+        schedule(50, 1, AGREED),
+        pol,
+        AGREED,
+        status=PLAN_STATUS,
+        plan_id="PLAN-9",
+    )
+    assert [p.id for p in acc.plans] == ["PLAN-9"]
+    with pytest.raises(RuleViolation, match="a plan 'PLAN-9' exists already"):
+        create_plan(
+            cancel_plan(acc, "PLAN-9", AGREED),
+            ["F-3"],
+            schedule(50, 1, AGREED),
+            pol,
+            AGREED,
+            plan_id="PLAN-9",
+        )
+
+
+def test_a_plan_without_follow_up_action_is_not_running() -> None:
+    from collectlib import PaymentPlan
+
+    plan = PaymentPlan(
+        id="OLD",
+        item_ids={"F-1"},
+        installments=schedule(600, 1, AGREED),
+        created_on=AGREED,
+        total=600,
+    )
+    acc = attrs.evolve(customer(), plans=(plan,))
+    with pytest.raises(RuleViolation, match="plan 'OLD' is not running"):
+        review_plan(acc, "OLD", plan_policy(), AGREED)
+    assert (
+        create_plan(acc, ["F-1"], schedule(600, 1, AGREED), plan_policy(), AGREED).plans[-1].id
+        == "P2"
+    )
