@@ -242,3 +242,85 @@ def penalty_rules() -> st.SearchStrategy[PenaltyRule]:
         recovery_cost=st.sampled_from([Decimal(0), Decimal(40), Decimal("12.5")]),
         year_days=st.sampled_from([360, 365, 366]),
     )
+
+
+def journal_events() -> st.SearchStrategy[object]:
+    """A valid journal event of any kind, by a named user or by nobody in particular."""
+    from collectlib import (
+        ActionCancelled,
+        ActionCompleted,
+        ActionCreated,
+        ActionDeleted,
+        ActionRescheduled,
+        ItemsReleased,
+        ItemsSynced,
+        OwnerAssigned,
+        PlanCancelled,
+        PlanCreated,
+        PlanReviewed,
+        PlanState,
+        ScenarioActionRecorded,
+        StatusApplied,
+    )
+
+    item_sets = st.frozensets(ids, min_size=1, max_size=4)
+    texts = st.text(max_size=12)
+    names = st.sampled_from(["ana", "bob"])
+    common: dict[str, st.SearchStrategy[object]] = {"on": dates, "by": st.none() | names}
+    return st.one_of(
+        st.builds(
+            ScenarioActionRecorded,
+            **common,
+            scenario=st.just("standard"),
+            step_index=st.integers(0, 9),
+            step_name=st.sampled_from(["reminder", "call", "letter"]),
+            channel=st.sampled_from(Channel),
+            leader_id=ids,
+            item_ids=item_sets,
+            amount=cents,
+            note=texts,
+        ),
+        st.builds(
+            StatusApplied,
+            **common,
+            item_ids=item_sets,
+            status=st.none() | st.sampled_from(STATUS_CODES),
+            comment=texts,
+            owner=st.none() | names,
+            promise_date=st.none() | dates,
+        ),
+        st.builds(OwnerAssigned, **common, item_ids=item_sets, owner=st.none() | names),
+        st.builds(
+            ActionCreated,
+            **common,
+            action_id=ids,
+            name=st.just("follow-up"),
+            item_ids=item_sets,
+            due_on=dates,
+            origin_status=st.none() | st.sampled_from(STATUS_CODES),
+            plan_id=st.none() | ids,
+        ),
+        st.builds(ItemsReleased, **common, action_id=ids, item_ids=item_sets),
+        st.builds(ActionRescheduled, **common, action_id=ids, due_on=dates, previous_due_on=dates),
+        st.builds(ActionCompleted, **common, action_id=ids, note=texts),
+        st.builds(ActionCancelled, **common, action_id=ids, reason=texts),
+        st.builds(ActionDeleted, **common, action_id=ids),
+        st.builds(
+            ItemsSynced,
+            **common,
+            added=st.frozensets(ids, max_size=3),
+            updated=st.frozensets(ids, max_size=3),
+            closed=st.frozensets(ids, max_size=3),
+        ),
+        st.builds(
+            PlanCreated, **common, plan_id=ids, item_ids=item_sets, total=cents, comment=texts
+        ),
+        st.builds(
+            PlanReviewed,
+            **common,
+            plan_id=ids,
+            state=st.sampled_from(PlanState),
+            next_due_on=st.none() | dates,
+        ),
+        st.builds(PlanCancelled, **common, plan_id=ids, reason=texts),
+    )

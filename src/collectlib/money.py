@@ -19,7 +19,7 @@ Decimal('100.1')
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Final
 
 import attrs
@@ -42,6 +42,9 @@ _MINOR_UNIT_DIGITS: Final = {
 }  # fmt: skip
 _EXPONENTS: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
+# Rounding reads this context, never the thread's: a caller's precision or traps must
+# not change (or break) a result.  Any precision: quantizing only adds or drops places.
+_ROUNDING: Final = Context(prec=MAX_PREC, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
 
 
 def minor_unit_digits(currency: str) -> int:
@@ -51,7 +54,9 @@ def minor_unit_digits(currency: str) -> int:
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` to the currency's minor unit, half up (``2.345 EUR`` -> ``2.35``)."""
-    return amount.quantize(_EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP)
+    return amount.quantize(
+        _EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP, context=_ROUNDING
+    )
 
 
 def coerce_amount(value: Amount) -> Decimal:

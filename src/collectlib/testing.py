@@ -1,10 +1,11 @@
 """A rules state machine for your own collection invariants (extra ``collectlib[testing]``).
 
 ``CollectionMachine`` is a Hypothesis ``RuleBasedStateMachine`` that drives one
-account through random sequences of everything a collection team does
-(days passing, scenario actions performed, statuses applied, quick promises, specific
-actions created, rescheduled, completed and cancelled, owners assigned, payment plans
-agreed, reviewed and broken, ERP extracts merged with payments) and checks collectlib's invariants after every step.
+account through random sequences of everything a collection team does (days passing,
+scenario actions performed, statuses applied, quick promises, specific actions created,
+rescheduled, completed and cancelled, owners assigned, payment plans agreed, reviewed
+and broken, ERP extracts merged with payments) and checks collectlib's invariants after
+every step.
 Subclass it to steer the draws (override ``draw_policy`` and ``draw_account``) and to
 add your own ``@invariant()`` methods::
 

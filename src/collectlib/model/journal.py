@@ -10,12 +10,25 @@ it make up the current cycle (see ``next_action``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from collectlib._checks import check_date, check_text, to_frozenset
+from collectlib._checks import (
+    check_amount,
+    check_date,
+    check_enum,
+    check_id,
+    check_instances,
+    check_int,
+    check_text,
+    to_enum,
+    to_frozenset,
+)
 from collectlib.enums import Channel, PlanState
+from collectlib.money import coerce_amount
 
 __all__ = [
     "ActionCancelled",
@@ -35,113 +48,153 @@ __all__ = [
 ]
 
 
+_Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _checked(check: Callable[..., None], **options: Any) -> _Validator:
+    """Make an attrs validator running ``check(<event class>, <field>, value, **options)``."""
+
+    def validate(event: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check(type(event).__name__, attribute.name, value, **options)
+
+    return validate
+
+
+def _check_optional_id(owner: str, field: str, value: object) -> None:
+    if value is not None:
+        check_id(owner, field, value)
+
+
+def _channel(value: Channel | str) -> Channel:
+    return to_enum(Channel, value)
+
+
+def _plan_state(value: PlanState | str) -> PlanState:
+    return to_enum(PlanState, value)
+
+
+_DATE = _checked(check_date)
+_OPTIONAL_DATE = _checked(check_date, optional=True)
+_ID = _checked(check_id)
+_OPTIONAL_ID = _checked(_check_optional_id)
+_TEXT = _checked(check_text)
+_OPTIONAL_TEXT = _checked(check_text, optional=True)
+_IDS = _checked(check_instances, kind=str)
+_INDEX = _checked(check_int, minimum=0)
+_AMOUNT = _checked(check_amount)
+_CHANNEL = _checked(check_enum, kind=Channel)
+_PLAN_STATE = _checked(check_enum, kind=PlanState)
+
+
 @attrs.frozen(kw_only=True)
 class JournalEvent:
-    """What every journal event has: the date it took effect and the user acting."""
+    """What every journal event has: the date it took effect and the user acting.
 
-    on: dt.date
-    by: str | None = None
+    Every field is checked when the event is built, like any record's.
+    """
 
-    def __attrs_post_init__(self) -> None:
-        owner = type(self).__name__
-        check_date(owner, "on", self.on)
-        check_text(owner, "by", self.by, optional=True)
+    on: dt.date = attrs.field(validator=_DATE)
+    by: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
 
 
 @attrs.frozen(kw_only=True)
 class ScenarioActionRecorded(JournalEvent):
     """A proposed scenario step was performed (``record_action``)."""
 
-    scenario: str
-    step_index: int
+    scenario: str = attrs.field(validator=_ID)
+    step_index: int = attrs.field(validator=_INDEX)
     """The position of the step in the scenario, from 0."""
-    step_name: str
-    channel: Channel
-    leader_id: str
-    item_ids: frozenset[str] = attrs.field(converter=to_frozenset)
-    amount: Decimal
+    step_name: str = attrs.field(validator=_ID)
+    channel: Channel = attrs.field(converter=_channel, validator=_CHANNEL)
+    leader_id: str = attrs.field(validator=_ID)
+    item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
+    amount: Decimal = attrs.field(converter=coerce_amount, validator=_AMOUNT)
     """The balance the action was about."""
-    note: str = ""
+    note: str = attrs.field(default="", validator=_TEXT)
 
 
 @attrs.frozen(kw_only=True)
 class StatusApplied(JournalEvent):
     """Items were qualified with a status (``status`` None: the qualification was cleared)."""
 
-    item_ids: frozenset[str] = attrs.field(converter=to_frozenset)
-    status: str | None
-    comment: str = ""
-    owner: str | None = None
-    promise_date: dt.date | None = None
+    item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
+    status: str | None = attrs.field(validator=_OPTIONAL_ID)
+    comment: str = attrs.field(default="", validator=_TEXT)
+    owner: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    promise_date: dt.date | None = attrs.field(default=None, validator=_OPTIONAL_DATE)
 
 
 @attrs.frozen(kw_only=True)
 class OwnerAssigned(JournalEvent):
     """Items got a new person in charge of resolution."""
 
-    item_ids: frozenset[str] = attrs.field(converter=to_frozenset)
-    owner: str | None
+    item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
+    owner: str | None = attrs.field(validator=_OPTIONAL_TEXT)
 
 
 @attrs.frozen(kw_only=True)
 class ActionCreated(JournalEvent):
     """A specific action was created on items, taking them out of the scenario."""
 
-    action_id: str
-    name: str
-    item_ids: frozenset[str] = attrs.field(converter=to_frozenset)
-    due_on: dt.date
-    origin_status: str | None = None
-    plan_id: str | None = None
+    action_id: str = attrs.field(validator=_ID)
+    name: str = attrs.field(validator=_ID)
+    item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
+    due_on: dt.date = attrs.field(validator=_DATE)
+    origin_status: str | None = attrs.field(default=None, validator=_OPTIONAL_ID)
+    plan_id: str | None = attrs.field(default=None, validator=_OPTIONAL_ID)
 
 
 @attrs.frozen(kw_only=True)
 class ItemsReleased(JournalEvent):
     """Items left an open action (moved to another action, closed, or back to the scenario)."""
 
-    action_id: str
-    item_ids: frozenset[str] = attrs.field(converter=to_frozenset)
+    action_id: str = attrs.field(validator=_ID)
+    item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
 
 
 @attrs.frozen(kw_only=True)
 class ActionRescheduled(JournalEvent):
     """An open action got a new due date."""
 
-    action_id: str
-    due_on: dt.date
-    previous_due_on: dt.date
+    action_id: str = attrs.field(validator=_ID)
+    due_on: dt.date = attrs.field(validator=_DATE)
+    previous_due_on: dt.date = attrs.field(validator=_DATE)
 
 
 @attrs.frozen(kw_only=True)
 class ActionCompleted(JournalEvent):
     """An action was done; its items returned to the scenario."""
 
-    action_id: str
-    note: str = ""
+    action_id: str = attrs.field(validator=_ID)
+    note: str = attrs.field(default="", validator=_TEXT)
 
 
 @attrs.frozen(kw_only=True)
 class ActionCancelled(JournalEvent):
     """An action was cancelled (by a user, or because it was left with no item)."""
 
-    action_id: str
-    reason: str = ""
+    action_id: str = attrs.field(validator=_ID)
+    reason: str = attrs.field(default="", validator=_TEXT)
 
 
 @attrs.frozen(kw_only=True)
 class ActionDeleted(JournalEvent):
     """An open action was deleted because all its items were closed."""
 
-    action_id: str
+    action_id: str = attrs.field(validator=_ID)
 
 
 @attrs.frozen(kw_only=True)
 class ItemsSynced(JournalEvent):
     """An ERP extract was merged: items added, updated, and closed (paid)."""
 
-    added: frozenset[str] = attrs.field(default=frozenset(), converter=to_frozenset)
-    updated: frozenset[str] = attrs.field(default=frozenset(), converter=to_frozenset)
-    closed: frozenset[str] = attrs.field(default=frozenset(), converter=to_frozenset)
+    added: frozenset[str] = attrs.field(default=frozenset(), converter=to_frozenset, validator=_IDS)
+    updated: frozenset[str] = attrs.field(
+        default=frozenset(), converter=to_frozenset, validator=_IDS
+    )
+    closed: frozenset[str] = attrs.field(
+        default=frozenset(), converter=to_frozenset, validator=_IDS
+    )
     """Items that were open and are now closed."""
 
 
@@ -149,24 +202,24 @@ class ItemsSynced(JournalEvent):
 class PlanCreated(JournalEvent):
     """A payment plan was agreed on items."""
 
-    plan_id: str
-    item_ids: frozenset[str] = attrs.field(converter=to_frozenset)
-    total: Decimal
-    comment: str = ""
+    plan_id: str = attrs.field(validator=_ID)
+    item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
+    total: Decimal = attrs.field(converter=coerce_amount, validator=_AMOUNT)
+    comment: str = attrs.field(default="", validator=_TEXT)
 
 
 @attrs.frozen(kw_only=True)
 class PlanReviewed(JournalEvent):
     """A payment plan was reviewed; ``state`` is what the review found."""
 
-    plan_id: str
-    state: PlanState
-    next_due_on: dt.date | None = None
+    plan_id: str = attrs.field(validator=_ID)
+    state: PlanState = attrs.field(converter=_plan_state, validator=_PLAN_STATE)
+    next_due_on: dt.date | None = attrs.field(default=None, validator=_OPTIONAL_DATE)
 
 
 @attrs.frozen(kw_only=True)
 class PlanCancelled(JournalEvent):
     """A payment plan was broken off; its items returned to the scenario."""
 
-    plan_id: str
-    reason: str = ""
+    plan_id: str = attrs.field(validator=_ID)
+    reason: str = attrs.field(default="", validator=_TEXT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 import attrs
 
@@ -86,7 +87,11 @@ class PenaltyRule:
 
 
 def _slots(value: object) -> tuple[tuple[dt.time, dt.time], ...]:
-    return tuple(sorted(to_tuple(value), key=_slot_key))  # type: ignore[arg-type]
+    slots = to_tuple(value)  # type: ignore[arg-type]
+    try:
+        return tuple(sorted(slots, key=_slot_key))
+    except TypeError:  # not a collection, or local and zoned times: reported by the class
+        return slots
 
 
 def _slot_key(slot: object) -> tuple[dt.time, ...]:
@@ -121,6 +126,10 @@ class SendingWindow:
         for day in sorted(self.weekdays):
             if type(day) is not int or not 0 <= day <= 6:
                 fail(owner, f"weekdays are 0 (Monday) to 6 (Sunday), not {day!r}")
+        if not isinstance(self.slots, tuple):
+            fail(
+                owner, f"slots must be a collection of (start, end) time slots, not {self.slots!r}"
+            )
         if not self.slots:
             fail(owner, "slots must hold at least one (start, end) time slot")
         for slot in self.slots:
@@ -220,8 +229,9 @@ quick_promise.status: no status 'promise'
             if scenario.name in scenarios:
                 fail(owner, f"two scenarios are named {scenario.name!r}")
             scenarios[scenario.name] = scenario
-        object.__setattr__(self, "_statuses_by_code", statuses)
-        object.__setattr__(self, "_scenarios_by_name", scenarios)
+        # Read-only views: a frozen record holds no mutable container.
+        object.__setattr__(self, "_statuses_by_code", MappingProxyType(statuses))
+        object.__setattr__(self, "_scenarios_by_name", MappingProxyType(scenarios))
         self._check_references()
 
     def _check_references(self) -> None:

@@ -53,7 +53,11 @@ class Trigger:
         check_enum("trigger", "kind", self.kind, TriggerKind)
         minimum = 0 if self.kind is TriggerKind.AFTER_LAST_ACTION else None
         check_int("trigger", "days", self.days, minimum=minimum)
-        object.__setattr__(self, "delta", dt.timedelta(days=self.days))
+        try:
+            delta = dt.timedelta(days=self.days)
+        except OverflowError:
+            fail("trigger", f"days {self.days} is out of range")
+        object.__setattr__(self, "delta", delta)
 
     @classmethod
     def leader_due(cls, days: int) -> Trigger:

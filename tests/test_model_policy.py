@@ -1,0 +1,440 @@
+"""The policy and its settings (SPEC §1 "Policy"): references checked, all problems at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectlib import (
+    ActionTemplate,
+    Channel,
+    ConfigurationError,
+    PenaltyRule,
+    Policy,
+    QuickPromise,
+    Scenario,
+    SendingWindow,
+    Status,
+    StatusCategory,
+    Step,
+    Trigger,
+    UnknownStatusError,
+    ValidationError,
+)
+from collectlib._frozen import FrozenMap
+from collectlib.strategies import policies
+from strategies import penalty_rules, sending_windows
+
+FOLLOW_UP = ActionTemplate(name="follow-up", channel=Channel.CALL)
+STATUSES = (
+    Status(code="call"),
+    Status(code="promise", category=StatusCategory.PROMISE),
+    Status(code="price", category=StatusCategory.DISPUTE, action=FOLLOW_UP),
+    Status(code="settled", category=StatusCategory.DISPUTE_RESOLVED),
+)
+STANDARD = Scenario(
+    name="standard", steps=(Step(name="call", channel="CALL", trigger=Trigger.leader_due(5)),)
+)
+GENTLE = Scenario(name="gentle")
+
+
+def policy(**changes: Any) -> Policy:
+    """A valid, fully configured policy, changed as asked."""
+    fields: dict[str, Any] = {
+        "statuses": STATUSES,
+        "scenarios": (STANDARD, GENTLE),
+        "default_scenario": "standard",
+        "scenario_by_client_type": {"public": "gentle"},
+        "minimum_amount": Decimal(50),
+        "ignore_below": Decimal(5),
+        "quick_promise": QuickPromise(status="promise", delay_days=3),
+        "dispute_resolved_status": "settled",
+        "penalties": PenaltyRule(annual_rate="0.12", recovery_cost=40),
+        "sending_window": SendingWindow(
+            weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(17))]
+        ),
+    }
+    return Policy(**{**fields, **changes})
+
+
+# --- QuickPromise ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days", range(6))
+def test_a_quick_promise_is_zero_to_five_days(days: int) -> None:
+    assert QuickPromise(status="promise", delay_days=days).delay_days == days
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        (
+            {"delay_days": 6},
+            r"^quick promise: delay_days must be 0 to 5 \(a short-term promise\), not 6$",
+        ),
+        ({"delay_days": 30}, r"^quick promise: delay_days must be 0 to 5 .*, not 30$"),
+        ({"delay_days": -1}, r"^quick promise: delay_days must be at least 0, not -1$"),
+        ({"delay_days": True}, r"^quick promise: delay_days must be a whole number, not True$"),
+        ({"delay_days": 2.0}, r"^quick promise: delay_days must be a whole number, not 2\.0$"),
+        ({"status": ""}, r"^quick promise: status must be a non-empty string"),
+        ({"status": None}, r"^quick promise: status must be .*, not None$"),
+    ],
+)
+def test_a_bad_quick_promise_field_is_a_validation_error(
+    changes: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ValidationError, match=match):
+        QuickPromise(**{"status": "promise", **changes})
+
+
+# --- PenaltyRule -------------------------------------------------------------------------
+
+
+def test_a_penalty_rule_reads_its_amounts_as_decimals() -> None:
+    rule = PenaltyRule(annual_rate=0.12, recovery_cost="40")
+    assert (rule.annual_rate, rule.recovery_cost, rule.year_days) == (
+        Decimal("0.12"),
+        Decimal(40),
+        365,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"annual_rate": "-0.01"}, r"^penalties: annual_rate must be at least 0, not -0\.01$"),
+        (
+            {"annual_rate": 12},
+            r"^penalties: annual_rate is a fraction \(0\.12 for 12 %\), at most 1, not 12$",
+        ),
+        ({"annual_rate": "abc"}, r"^penalties: annual_rate: not an amount: 'abc'$"),
+        (
+            {"annual_rate": float("nan")},
+            r"^penalties: annual_rate: not an amount: Decimal\('NaN'\)$",
+        ),
+        ({"annual_rate": True}, r"^penalties: annual_rate: not an amount: True$"),
+        ({"recovery_cost": -40}, r"^penalties: recovery_cost must be at least 0, not -40$"),
+        (
+            {"recovery_cost": float("inf")},
+            r"^penalties: recovery_cost: not an amount: Decimal\('Infinity'\)$",
+        ),
+        ({"year_days": 0}, r"^penalties: year_days must be at least 1, not 0$"),
+        ({"year_days": True}, r"^penalties: year_days must be a whole number, not True$"),
+        ({"year_days": "365"}, r"^penalties: year_days must be a whole number, not '365'$"),
+    ],
+)
+def test_a_bad_penalty_field_is_a_validation_error(changes: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        PenaltyRule(**{"annual_rate": "0.10", **changes})
+
+
+@pytest.mark.parametrize("rate", ["0", "1", "0.0001"])
+def test_a_penalty_rate_is_a_fraction_from_zero_to_one(rate: str) -> None:
+    assert PenaltyRule(annual_rate=rate).annual_rate == Decimal(rate)
+
+
+# --- SendingWindow -----------------------------------------------------------------------
+
+NINE, NOON, TWO, FIVE = dt.time(9), dt.time(12), dt.time(14), dt.time(17)
+
+
+def test_slots_are_kept_sorted_and_may_touch() -> None:
+    window = SendingWindow(weekdays=[0, 2], slots=[(TWO, FIVE), (NINE, NOON), (NOON, TWO)])
+    assert window.slots == ((NINE, NOON), (NOON, TWO), (TWO, FIVE))
+    assert window.weekdays == frozenset({0, 2})
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"weekdays": set()}, r"^sending window: weekdays must name at least one day$"),
+        ({"weekdays": {7}}, r"^sending window: weekdays are 0 \(Monday\) to 6 \(Sunday\), not 7$"),
+        ({"weekdays": {-1, 2}}, r"^sending window: weekdays are 0 .*, not -1$"),
+        ({"weekdays": {True}}, r"^sending window: weekdays are 0 .*, not True$"),
+        ({"weekdays": 3}, r"^sending window: weekdays must be a collection of int, not 3$"),
+        ({"weekdays": ["Monday"]}, r"^sending window: weekdays\[0\] must be a int, not 'Monday'$"),
+        ({"slots": []}, r"^sending window: slots must hold at least one \(start, end\) time slot$"),
+        (
+            {"slots": 5},
+            r"^sending window: slots must be a collection of \(start, end\) time slots, not 5$",
+        ),
+        (
+            {"slots": [(NOON, NINE)]},
+            r"^sending window: slot 12:00:00-09:00:00 ends before it starts$",
+        ),
+        ({"slots": [(NINE, NINE)]}, r"^sending window: slot 09:00:00-09:00:00 ends before it"),
+        (
+            {"slots": [(NINE, TWO), (NOON, FIVE)]},
+            r"^sending window: slots 09:00:00-14:00:00 and 12:00:00-17:00:00 overlap$",
+        ),
+        (
+            {"slots": [(NINE, NOON, TWO)]},
+            r"^sending window: a slot is a \(start, end\) pair of times, not \(datetime\.time",
+        ),
+        (
+            {"slots": [("09:00", "12:00")]},
+            r"^sending window: a slot is a \(start, end\) pair of times, not \('09:00', '12:00'\)$",
+        ),
+        (
+            {"slots": [(dt.datetime(2026, 1, 1, 9), dt.datetime(2026, 1, 1, 12))]},
+            r"^sending window: a slot is a \(start, end\) pair of times",
+        ),
+        (
+            {"slots": [(dt.time(9, tzinfo=dt.timezone.utc), NOON)]},
+            r"^sending window: slot 09:00:00\+00:00-12:00:00: times are local, "
+            r"without a time zone$",
+        ),
+        (
+            {
+                "slots": [
+                    (dt.time(9, tzinfo=dt.timezone.utc), dt.time(10, tzinfo=dt.timezone.utc)),
+                    (TWO, FIVE),
+                ]
+            },
+            r"^sending window: slot 09:00:00\+00:00-10:00:00\+00:00: times are local",
+        ),
+    ],
+)
+def test_a_bad_sending_window_is_a_validation_error(changes: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        SendingWindow(**{"weekdays": {0}, "slots": [(NINE, NOON)], **changes})
+
+
+@given(sending_windows())
+def test_any_sending_window_has_sorted_slots_that_never_overlap(window: SendingWindow) -> None:
+    assert list(window.slots) == sorted(window.slots)
+    for (_, end), (start, _) in zip(window.slots, window.slots[1:], strict=False):
+        assert end <= start
+    assert SendingWindow(weekdays=window.weekdays, slots=reversed(window.slots)) == window
+
+
+# --- Policy: fields ----------------------------------------------------------------------
+
+
+def test_a_policy_may_configure_nothing() -> None:
+    empty = Policy()
+    assert (empty.statuses, empty.scenarios, empty.default_scenario) == ((), (), None)
+    assert empty.scenario_by_client_type == {}
+    assert empty.minimum_amount == empty.ignore_below == 0
+
+
+def test_a_fully_configured_policy_keeps_its_settings() -> None:
+    built = policy()
+    assert built.scenario_by_client_type == {"public": "gentle"}
+    assert isinstance(built.scenario_by_client_type, FrozenMap)
+    assert built.status("promise").category is StatusCategory.PROMISE
+    assert built.scenario("gentle") is GENTLE
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"statuses": [5]}, r"^policy: statuses\[0\] must be a Status, not 5$"),
+        ({"statuses": Status(code="call")}, r"^policy: statuses must be a collection of Status"),
+        (
+            {"scenarios": ["standard"]},
+            r"^policy: scenarios\[0\] must be a Scenario, not 'standard'$",
+        ),
+        (
+            {"scenario_by_client_type": [("public", "gentle")]},
+            r"^policy: scenario_by_client_type must be a mapping, not \[\('public', 'gentle'\)\]$",
+        ),
+        (
+            {"scenario_by_client_type": {"": "gentle"}},
+            r"^policy: scenario_by_client_type key must be a non-empty string",
+        ),
+        (
+            {"scenario_by_client_type": {"public": 5}},
+            r"^policy: scenario_by_client_type\['public'\] must be a non-empty string.*, not 5$",
+        ),
+        ({"default_scenario": ""}, r"^policy: default_scenario must be a non-empty string"),
+        ({"dispute_resolved_status": 3}, r"^policy: dispute_resolved_status must be"),
+        ({"minimum_amount": -1}, r"^policy: minimum_amount must be at least 0, not -1$"),
+        ({"minimum_amount": True}, r"^policy: minimum_amount: not an amount: True$"),
+        ({"minimum_amount": "fifty"}, r"^policy: minimum_amount: not an amount: 'fifty'$"),
+        (
+            {"ignore_below": float("nan")},
+            r"^policy: ignore_below: not an amount: Decimal\('NaN'\)$",
+        ),
+        ({"ignore_below": "-0.01"}, r"^policy: ignore_below must be at least 0, not -0\.01$"),
+        (
+            {"quick_promise": "promise"},
+            r"^policy: quick_promise must be a QuickPromise, not 'promise'$",
+        ),
+        ({"penalties": 0.12}, r"^policy: penalties must be a PenaltyRule, not 0\.12$"),
+        ({"sending_window": {"weekdays": [0]}}, r"^policy: sending_window must be a SendingWindow"),
+    ],
+)
+def test_a_bad_policy_field_is_a_validation_error_naming_the_field(
+    changes: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ValidationError, match=match):
+        policy(**changes)
+
+
+def test_status_codes_are_unique() -> None:
+    with pytest.raises(ValidationError, match=r"^policy: two statuses have the code 'call'$"):
+        policy(statuses=(*STATUSES, Status(code="call", label="Called again")))
+
+
+def test_scenario_names_are_unique() -> None:
+    with pytest.raises(ValidationError, match=r"^policy: two scenarios are named 'gentle'$"):
+        policy(scenarios=(STANDARD, GENTLE, Scenario(name="gentle", catch_up=True)))
+
+
+# --- Policy: references ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"default_scenario": "strict"}, r"^policy: default_scenario: no scenario 'strict'$"),
+        (
+            {"scenario_by_client_type": {"risky": "strict"}},
+            r"^policy: scenario_by_client_type\['risky'\]: no scenario 'strict'$",
+        ),
+        (
+            {"quick_promise": QuickPromise(status="promised")},
+            r"^policy: quick_promise\.status: no status 'promised'$",
+        ),
+        (
+            {"dispute_resolved_status": "done"},
+            r"^policy: dispute_resolved_status: no status 'done'$",
+        ),
+    ],
+)
+def test_a_missing_reference_is_a_configuration_error_naming_it(
+    changes: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=match):
+        policy(**changes)
+
+
+def test_every_missing_reference_is_listed_at_once() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Policy(
+            statuses=STATUSES,
+            scenarios=(STANDARD,),
+            default_scenario="strict",
+            scenario_by_client_type={"public": "gentle", "risky": "harsh", "retail": "standard"},
+            quick_promise=QuickPromise(status="promised"),
+            dispute_resolved_status="done",
+        )
+    assert str(raised.value) == (
+        "policy: default_scenario: no scenario 'strict'; "
+        "scenario_by_client_type['public']: no scenario 'gentle'; "
+        "scenario_by_client_type['risky']: no scenario 'harsh'; "
+        "quick_promise.status: no status 'promised'; "
+        "dispute_resolved_status: no status 'done'"
+    )
+
+
+@pytest.mark.parametrize("code", ["call", "price", "settled"])
+def test_the_quick_promise_status_must_be_a_promise(code: str) -> None:
+    category = next(s.category for s in STATUSES if s.code == code)
+    with pytest.raises(
+        ConfigurationError,
+        match=rf"^policy: quick_promise\.status: status '{code}' is a {category.value} status, "
+        r"not a PROMISE one$",
+    ):
+        policy(quick_promise=QuickPromise(status=code))
+
+
+@pytest.mark.parametrize("code", ["call", "promise", "price"])
+def test_the_dispute_resolved_status_must_be_a_dispute_resolved_one(code: str) -> None:
+    category = next(s.category for s in STATUSES if s.code == code)
+    with pytest.raises(
+        ConfigurationError,
+        match=rf"^policy: dispute_resolved_status: status '{code}' is a {category.value} status, "
+        r"not a DISPUTE_RESOLVED one$",
+    ):
+        policy(dispute_resolved_status=code)
+
+
+def test_wrong_categories_and_missing_references_are_listed_together() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        policy(quick_promise=QuickPromise(status="call"), default_scenario="strict")
+    message = str(raised.value)
+    assert "default_scenario: no scenario 'strict'" in message
+    assert "quick_promise.status: status 'call' is a ONGOING status, not a PROMISE one" in message
+
+
+def test_an_unknown_hashtag_in_a_step_or_status_template_is_a_configuration_error() -> None:
+    mail = Step(
+        name="mail", channel="EMAIL", trigger=Trigger.leader_due(1), template="Pay #totl_due"
+    )
+    letter = ActionTemplate(name="letter", channel="LETTER", template="Dear #nme")
+    with pytest.raises(ConfigurationError) as raised:
+        policy(
+            scenarios=(Scenario(name="standard", steps=(mail,)), GENTLE),
+            statuses=(*STATUSES, Status(code="court", category="LITIGATION", action=letter)),
+        )
+    message = str(raised.value)
+    assert "scenario 'standard' step 'mail': unknown hashtag #totl_due" in message
+    assert "status 'court' action 'letter': unknown hashtag #nme" in message
+
+
+def test_looking_up_an_unknown_status_names_it() -> None:
+    with pytest.raises(UnknownStatusError, match=r"^policy: no status 'nope'$") as raised:
+        policy().status("nope")
+    assert isinstance(raised.value, KeyError)
+
+
+def test_looking_up_an_unknown_scenario_names_it() -> None:
+    with pytest.raises(ConfigurationError, match=r"^policy: no scenario 'nope'$"):
+        policy().scenario("nope")
+
+
+# --- Policy: hashable, equal by value ----------------------------------------------------
+
+
+def test_a_policy_is_hashable_with_its_client_type_mapping() -> None:
+    first = policy(scenario_by_client_type={"public": "gentle", "retail": "standard"})
+    second = policy(scenario_by_client_type={"retail": "standard", "public": "gentle"})
+    assert first == second
+    assert hash(first) == hash(second)
+    assert len({first, second}) == 1
+
+
+def test_policies_differing_only_by_client_type_mapping_are_not_equal() -> None:
+    assert policy() != policy(scenario_by_client_type={"public": "standard"})
+
+
+def test_the_client_type_mapping_is_a_copy_of_what_was_given() -> None:
+    given_mapping = {"public": "gentle"}
+    built = policy(scenario_by_client_type=given_mapping)
+    given_mapping["public"] = "nope"
+    assert built.scenario_by_client_type["public"] == "gentle"
+
+
+def test_a_frozen_map_is_kept_as_is() -> None:
+    mapping = FrozenMap({"public": "gentle"})
+    assert policy(scenario_by_client_type=mapping).scenario_by_client_type is mapping
+
+
+@given(policies())
+def test_any_policy_rebuilt_from_its_fields_is_equal_and_hashes_alike(drawn: Policy) -> None:
+    fields = {str(f.alias): getattr(drawn, f.name) for f in attrs.fields(Policy) if f.init}
+    fields["scenario_by_client_type"] = dict(drawn.scenario_by_client_type)
+    copy = Policy(**fields)
+    assert copy == drawn
+    assert hash(copy) == hash(drawn)
+
+
+@given(policies(), penalty_rules(), st.integers(0, 5))
+def test_changing_a_policy_setting_gives_a_new_valid_policy(
+    drawn: Policy, rule: PenaltyRule, days: int
+) -> None:
+    before = attrs.evolve(drawn)
+    promise = QuickPromise(status="promise", delay_days=days)
+    changed = attrs.evolve(drawn, penalties=rule, minimum_amount="10", quick_promise=promise)
+    assert (changed.penalties, changed.minimum_amount) == (rule, Decimal(10))
+    assert changed.quick_promise == promise
+    assert changed.status("promise") == drawn.status("promise")
+    assert drawn == before

@@ -1,0 +1,250 @@
+"""Scenarios, steps and triggers (SPEC §1 "Scenario and Step").
+
+The channel rules of steps are tested with those of action templates, in
+``test_model_actions.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectlib import Channel, Scenario, Step, Trigger, TriggerKind, ValidationError
+from collectlib.strategies import scenarios
+
+
+def call(name: str, trigger: Trigger) -> Step:
+    """A call step."""
+    return Step(name=name, channel=Channel.CALL, trigger=trigger)
+
+
+def letter(name: str, trigger: Trigger) -> Step:
+    """A letter step."""
+    return Step(name=name, channel=Channel.LETTER, trigger=trigger, template="Please pay")
+
+
+# --- Trigger -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days", [-30, -5, 0, 1, 45])
+def test_a_leader_due_trigger_may_count_back_from_the_due_date(days: int) -> None:
+    trigger = Trigger.leader_due(days)
+    assert (trigger.kind, trigger.days) == (TriggerKind.LEADER_DUE, days)
+    assert trigger.delta == dt.timedelta(days=days)
+
+
+@pytest.mark.parametrize("days", [-1, -30])
+def test_after_last_action_days_are_never_negative(days: int) -> None:
+    with pytest.raises(ValidationError, match=rf"^trigger: days must be at least 0, not {days}$"):
+        Trigger.after_last_action(days)
+
+
+def test_after_last_action_may_be_zero_days() -> None:
+    assert Trigger.after_last_action(0).delta == dt.timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"kind": "WEEKLY"}, r"^trigger: kind: unknown TriggerKind 'WEEKLY' \(one of LEADER_DUE, "),
+        ({"kind": None}, r"^trigger: kind: unknown TriggerKind None"),
+        ({"days": True}, r"^trigger: days must be a whole number, not True$"),
+        ({"days": 1.5}, r"^trigger: days must be a whole number, not 1\.5$"),
+        ({"days": "5"}, r"^trigger: days must be a whole number, not '5'$"),
+        ({"days": None}, r"^trigger: days must be a whole number, not None$"),
+        ({"days": 10**12}, r"^trigger: days 1000000000000 is out of range$"),
+        ({"days": -(10**9)}, r"^trigger: days -1000000000 is out of range$"),
+    ],
+)
+def test_a_bad_trigger_field_is_a_validation_error(changes: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        Trigger(**{"kind": TriggerKind.LEADER_DUE, "days": 3, **changes})
+
+
+def test_the_trigger_kind_is_read_from_its_value() -> None:
+    assert Trigger(kind="AFTER_LAST_ACTION", days=2) == Trigger.after_last_action(2)
+
+
+@pytest.mark.parametrize(
+    ("trigger", "text"),
+    [
+        (Trigger.leader_due(-5), "leader due -5"),
+        (Trigger.leader_due(0), "leader due +0"),
+        (Trigger.leader_due(15), "leader due +15"),
+        (Trigger.after_last_action(7), "last action +7"),
+    ],
+)
+def test_a_trigger_prints_what_it_counts_from(trigger: Trigger, text: str) -> None:
+    assert str(trigger) == text
+
+
+def test_triggers_are_equal_by_kind_and_days() -> None:
+    assert Trigger.leader_due(3) == Trigger(kind="LEADER_DUE", days=3)
+    assert Trigger.leader_due(3) != Trigger.after_last_action(3)
+    assert len({Trigger.leader_due(3), Trigger(kind="LEADER_DUE", days=3)}) == 1
+
+
+# --- Step --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"name": ""}, r"^step: name must be a non-empty string"),
+        ({"name": 2}, r"^step: name must be .*, not 2$"),
+        ({"trigger": 10}, r"^step 'call': trigger must be a Trigger, not 10$"),
+        ({"trigger": None}, r"^step 'call': trigger must be a Trigger, not None$"),
+        ({"trigger": "leader due +10"}, r"^step 'call': trigger must be a Trigger, not 'leader"),
+    ],
+)
+def test_a_bad_step_field_names_the_step_and_field(changes: dict[str, Any], match: str) -> None:
+    fields: dict[str, Any] = {
+        "name": "call",
+        "channel": Channel.CALL,
+        "trigger": Trigger.leader_due(10),
+    }
+    with pytest.raises(ValidationError, match=match):
+        Step(**{**fields, **changes})
+
+
+def test_a_step_needs_confirmation_when_automatic_and_to_be_confirmed() -> None:
+    mail = Step(
+        name="mail",
+        channel="EMAIL",
+        trigger=Trigger.leader_due(1),
+        template="Hello",
+        automatic=True,
+        to_be_confirmed=True,
+    )
+    assert mail.needs_confirmation
+    assert not attrs.evolve(mail, to_be_confirmed=False).needs_confirmation
+
+
+# --- Scenario ----------------------------------------------------------------------------
+
+
+def test_a_scenario_may_have_no_step() -> None:
+    assert Scenario(name="by hand").steps == ()
+
+
+def test_steps_are_stored_as_a_tuple() -> None:
+    steps = [call("a", Trigger.leader_due(1)), call("b", Trigger.leader_due(2))]
+    assert Scenario(name="s", steps=steps).steps == tuple(steps)
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"name": ""}, r"^scenario: name must be a non-empty string"),
+        ({"name": None}, r"^scenario: name must be .*, not None$"),
+        ({"steps": 5}, r"^scenario 'standard': steps must be a collection of Step, not 5$"),
+        ({"steps": ["call"]}, r"^scenario 'standard': steps\[0\] must be a Step, not 'call'$"),
+        (
+            {"steps": [call("a", Trigger.leader_due(1)), Trigger.leader_due(2)]},
+            r"^scenario 'standard': steps\[1\] must be a Step, not Trigger\(",
+        ),
+        ({"catch_up": "no"}, r"^scenario 'standard': catch_up must be True or False, not 'no'$"),
+        ({"catch_up": 0}, r"^scenario 'standard': catch_up must be True or False, not 0$"),
+    ],
+)
+def test_a_bad_scenario_field_names_the_scenario_and_field(
+    changes: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(ValidationError, match=match):
+        Scenario(**{"name": "standard", **changes})
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [call("call", Trigger.leader_due(1)), call("call", Trigger.leader_due(5))],
+        [call("call", Trigger.leader_due(1)), call("call", Trigger.after_last_action(5))],
+        [
+            call("call", Trigger.leader_due(1)),
+            letter("letter", Trigger.leader_due(5)),
+            letter("call", Trigger.after_last_action(2)),
+        ],
+    ],
+)
+def test_step_names_are_unique_in_a_scenario(steps: list[Step]) -> None:
+    with pytest.raises(ValidationError, match=r"^scenario 'standard': two steps are named 'call'$"):
+        Scenario(name="standard", steps=steps)
+
+
+def test_a_step_going_back_in_time_is_an_error_naming_both_steps() -> None:
+    steps = [
+        call("reminder", Trigger.leader_due(1)),
+        letter("letter", Trigger.leader_due(15)),
+        call("call", Trigger.leader_due(10)),
+    ]
+    with pytest.raises(
+        ValidationError,
+        match=r"^scenario 'standard': step 'call' \(leader due \+10\) goes back in time "
+        r"after step 'letter' \(leader due \+15\)$",
+    ):
+        Scenario(name="standard", steps=steps)
+
+
+def test_going_back_in_time_compares_leader_due_steps_across_other_steps() -> None:
+    steps = [
+        letter("letter", Trigger.leader_due(15)),
+        call("call", Trigger.after_last_action(30)),
+        letter("final", Trigger.leader_due(-5)),
+    ]
+    with pytest.raises(
+        ValidationError,
+        match=r"^scenario 'standard': step 'final' \(leader due -5\) goes back in time "
+        r"after step 'letter' \(leader due \+15\)$",
+    ):
+        Scenario(name="standard", steps=steps)
+
+
+def test_leader_due_steps_may_share_a_day_and_after_last_action_steps_are_free() -> None:
+    steps = [
+        letter("courtesy", Trigger.leader_due(-5)),
+        call("call", Trigger.leader_due(-5)),
+        call("again", Trigger.after_last_action(0)),
+        letter("letter", Trigger.leader_due(20)),
+        call("last", Trigger.after_last_action(3)),
+    ]
+    assert len(Scenario(name="standard", steps=steps).steps) == 5
+
+
+_STEP_KINDS = st.lists(
+    st.tuples(st.sampled_from(TriggerKind), st.integers(-20, 60)), min_size=0, max_size=8
+)
+
+
+@given(_STEP_KINDS)
+def test_a_scenario_is_valid_exactly_when_its_leader_due_offsets_never_decrease(
+    triggers: list[tuple[TriggerKind, int]],
+) -> None:
+    steps = [
+        call(
+            f"step {n}",
+            Trigger.leader_due(days)
+            if kind is TriggerKind.LEADER_DUE
+            else Trigger.after_last_action(abs(days)),
+        )
+        for n, (kind, days) in enumerate(triggers)
+    ]
+    offsets = [days for kind, days in triggers if kind is TriggerKind.LEADER_DUE]
+    in_order = all(a <= b for a, b in itertools.pairwise(offsets))
+    if in_order:
+        assert Scenario(name="s", steps=steps).steps == tuple(steps)
+    else:
+        with pytest.raises(ValidationError, match=r"goes back in time after step"):
+            Scenario(name="s", steps=steps)
+
+
+@given(scenarios())
+def test_a_scenario_rebuilt_from_its_fields_is_equal_and_hashes_alike(drawn: Scenario) -> None:
+    copy = Scenario(**attrs.asdict(drawn, recurse=False))
+    assert copy == drawn
+    assert hash(copy) == hash(drawn)

@@ -1,0 +1,313 @@
+"""Amounts (SPEC §0 "Money is Decimal"): coercion, the currency's minor unit, half-up rounding."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_FLOOR, Decimal, Inexact, InvalidOperation, localcontext
+from fractions import Fraction
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from collectlib import Money, ValidationError, minor_unit_digits, quantize, to_amount
+from collectlib.money import coerce_amount, is_amount, is_currency
+
+finite_decimals = st.decimals(allow_nan=False, allow_infinity=False)
+finite_floats = st.floats(allow_nan=False, allow_infinity=False)
+currencies = st.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY", "KRW", "KWD", "BHD", "TND", "XYZ"])
+# Realistic amounts (up to a thousand billion), with any number of decimal places.
+money_decimals = st.decimals(
+    min_value=-(10**12), max_value=10**12, allow_nan=False, allow_infinity=False
+)
+
+
+# --- Coercion -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (100, "100"),
+        (-7, "-7"),
+        (0, "0"),
+        (10**30, "1000000000000000000000000000000"),
+        ("12.50", "12.50"),
+        (" 12.50 ", "12.50"),
+        ("-0.005", "-0.005"),
+        ("1E+3", "1E+3"),
+        (Decimal("99.990"), "99.990"),
+        (100.1, "100.1"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1e20, "1E+20"),
+        (2.5, "2.5"),
+    ],
+)
+def test_an_amount_reads_int_str_decimal_and_float(value: object, expected: str) -> None:
+    amount = to_amount(value)  # type: ignore[arg-type]
+    assert type(amount) is Decimal
+    assert str(amount) == expected
+
+
+def test_a_float_goes_through_str_not_its_binary_value() -> None:
+    assert to_amount(100.1) == Decimal("100.1")
+    assert to_amount(100.1) != Decimal.from_float(100.1)
+
+
+def test_a_decimal_amount_is_kept_as_is() -> None:
+    amount = Decimal("12.340")
+    assert to_amount(amount) is amount
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        False,
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        Decimal("NaN"),
+        Decimal("-NaN"),
+        Decimal("sNaN"),
+        Decimal("Infinity"),
+        Decimal("-Infinity"),
+        "NaN",
+        "inf",
+        "-Infinity",
+        "abc",
+        "",
+        "12,50",
+        "1.2.3",
+        None,
+        [],
+        (1,),
+        b"12",
+        1 + 2j,
+        Fraction(1, 3),
+    ],
+)
+def test_what_is_not_a_finite_amount_is_rejected_naming_the_field(value: object) -> None:
+    with pytest.raises(ValidationError, match=r"^penalties\.annual_rate: not an amount: "):
+        to_amount(value, "penalties.annual_rate")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_a_bool_is_not_an_amount_although_it_is_an_int(value: bool) -> None:
+    with pytest.raises(ValidationError, match=rf"^amount: not an amount: {value}$"):
+        to_amount(value)
+
+
+def test_the_message_shows_the_value_as_given() -> None:
+    with pytest.raises(ValidationError, match=r"^total: not an amount: 'abc'$"):
+        to_amount("abc", "total")
+    with pytest.raises(ValidationError, match=r"^total: not an amount: nan$"):
+        to_amount(float("nan"), "total")
+
+
+@pytest.mark.parametrize("value", [True, "abc", None, float("nan"), Decimal("sNaN")])
+def test_the_converter_leaves_what_it_cannot_read_for_the_record_to_report(value: object) -> None:
+    converted = coerce_amount(value)  # type: ignore[arg-type]
+    assert not is_amount(converted)
+
+
+@given(finite_decimals)
+@example(Decimal("-0"))
+@example(Decimal("1E+999999"))
+@example(Decimal("-1E-999999"))
+def test_any_finite_decimal_is_its_own_amount(amount: Decimal) -> None:
+    coerced = to_amount(amount)
+    assert coerced == amount
+    assert str(coerced) == str(amount)  # same digits and exponent
+
+
+@given(finite_decimals)
+def test_any_finite_decimal_written_as_text_reads_back_exactly(amount: Decimal) -> None:
+    assert str(to_amount(str(amount))) == str(amount)
+
+
+@given(st.integers())
+def test_any_int_is_an_exact_amount(number: int) -> None:
+    assert to_amount(number) == number
+    assert to_amount(number).as_tuple().exponent == 0
+
+
+@given(finite_floats)
+def test_a_float_reads_as_its_shortest_text(number: float) -> None:
+    amount = to_amount(number)
+    assert amount == Decimal(str(number))
+    assert float(amount) == number
+
+
+@given(st.text())
+@example("NaN")
+@example("-sNaN")
+@example(" 1 ")
+def test_text_is_an_amount_or_a_validation_error(text: str) -> None:
+    try:
+        expected: Decimal | None = Decimal(text.strip())
+    except InvalidOperation:
+        expected = None
+    if expected is not None and expected.is_finite():
+        assert str(to_amount(text)) == str(expected)
+    else:
+        with pytest.raises(ValidationError, match=r"^amount: not an amount: "):
+            to_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal(1), True),
+        (Decimal("-0.01"), True),
+        (Decimal("NaN"), False),
+        (Decimal("Infinity"), False),
+        (1, False),
+        ("1", False),
+        (1.0, False),
+    ],
+)
+def test_only_a_finite_decimal_is_an_amount(value: object, expected: bool) -> None:
+    assert is_amount(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("EUR", True), ("JPY", True), ("eur", False), ("EURO", False), ("EU", False), (None, False)],
+)
+def test_a_currency_is_three_capital_letters(value: object, expected: bool) -> None:
+    assert is_currency(value) is expected
+
+
+# --- Minor units and rounding ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("currency", "digits"),
+    [
+        ("JPY", 0),
+        ("KRW", 0),
+        ("KWD", 3),
+        ("BHD", 3),
+        ("TND", 3),
+        ("EUR", 2),
+        ("USD", 2),
+        ("GBP", 2),
+        ("CHF", 2),
+        ("XYZ", 2),
+    ],
+)
+def test_the_minor_unit_is_two_digits_unless_the_currency_says_otherwise(
+    currency: str, digits: int
+) -> None:
+    assert minor_unit_digits(currency) == digits
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("2.345", "EUR", "2.35"),
+        ("2.344", "EUR", "2.34"),
+        ("2.355", "EUR", "2.36"),
+        ("-2.345", "EUR", "-2.35"),
+        ("0.005", "EUR", "0.01"),
+        ("-0.004", "EUR", "-0.00"),
+        ("10", "EUR", "10.00"),
+        ("1234.5", "JPY", "1235"),
+        ("1234.49", "JPY", "1234"),
+        ("-0.5", "JPY", "-1"),
+        ("1.0005", "KWD", "1.001"),
+        ("1.0004", "BHD", "1.000"),
+        ("2.5", "TND", "2.500"),
+    ],
+)
+def test_quantize_rounds_half_up_to_the_minor_unit(
+    amount: str, currency: str, expected: str
+) -> None:
+    assert str(quantize(Decimal(amount), currency)) == expected
+
+
+def test_quantize_ignores_the_threads_decimal_context() -> None:
+    with localcontext() as context:
+        context.prec = 3
+        context.rounding = ROUND_FLOOR
+        context.traps[Inexact] = True
+        assert str(quantize(Decimal("12345.675"), "EUR")) == "12345.68"
+        assert str(quantize(Decimal("-2.345"), "EUR")) == "-2.35"
+
+
+def _half_up(amount: Decimal, digits: int) -> Fraction:
+    """The reference rule: round the magnitude half up, keep the sign."""
+    scaled = abs(Fraction(amount)) * 10**digits
+    rounded = math.floor(scaled + Fraction(1, 2))
+    return Fraction(rounded if amount >= 0 else -rounded, 10**digits)
+
+
+@given(money_decimals, currencies)
+def test_quantize_matches_the_half_up_rule(amount: Decimal, currency: str) -> None:
+    digits = minor_unit_digits(currency)
+    result = quantize(amount, currency)
+    assert result.as_tuple().exponent == -digits
+    assert Fraction(result) == _half_up(amount, digits)
+    assert abs(Fraction(result) - Fraction(amount)) <= Fraction(1, 2 * 10**digits)
+
+
+@given(money_decimals, currencies)
+def test_quantize_is_idempotent(amount: Decimal, currency: str) -> None:
+    once = quantize(amount, currency)
+    assert str(quantize(once, currency)) == str(once)
+
+
+@given(money_decimals, currencies)
+def test_quantize_is_symmetric_around_zero(amount: Decimal, currency: str) -> None:
+    assert quantize(-amount, currency) == -quantize(amount, currency)
+
+
+@given(st.integers(-(10**15), 10**15), currencies)
+def test_quantize_keeps_an_amount_already_in_minor_units(units: int, currency: str) -> None:
+    amount = Decimal(units).scaleb(-minor_unit_digits(currency))
+    assert quantize(amount, currency) == amount
+
+
+def test_quantize_of_an_absurd_amount_is_not_silent() -> None:
+    with pytest.raises(InvalidOperation):
+        quantize(Decimal("1E+1000000"), "EUR")
+
+
+# --- Money -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("-1234.5", "EUR", "-1,234.50 EUR"),
+        (1234, "JPY", "1,234 JPY"),
+        ("0.0005", "KWD", "0.001 KWD"),
+        ("-0.001", "EUR", "0.00 EUR"),
+        (100.1, "USD", "100.10 USD"),
+    ],
+)
+def test_money_prints_the_quantized_amount_and_currency(
+    amount: object, currency: str, expected: str
+) -> None:
+    assert str(Money(amount=amount, currency=currency)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("amount", [True, "abc", float("inf"), None])
+def test_money_rejects_what_is_not_an_amount(amount: object) -> None:
+    with pytest.raises(ValidationError, match=r"^money: amount: not an amount: "):
+        Money(amount=amount)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("currency", ["eur", "EURO", "", None, 978])
+def test_money_rejects_a_currency_that_is_not_an_iso_code(currency: object) -> None:
+    with pytest.raises(ValidationError, match=r"^money: currency must be an ISO 4217 code"):
+        Money(amount=1, currency=currency)  # type: ignore[arg-type]
+
+
+@given(money_decimals, currencies)
+def test_money_is_equal_by_value_and_hashable(amount: Decimal, currency: str) -> None:
+    assert Money(amount=amount, currency=currency) == Money(amount=str(amount), currency=currency)
+    assert hash(Money(amount=amount, currency=currency)) == hash(
+        Money(amount=amount, currency=currency)
+    )
