@@ -42,6 +42,7 @@ import pandas as pd
 
 from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError
+from collectlib.io.files import ITEM_COLUMNS
 from collectlib.model import Account, Item, Policy
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
 
@@ -56,19 +57,6 @@ __all__ = [
     "agenda_frame",
     "report_frame",
 ]
-
-ITEM_COLUMNS: Mapping[str, str] = {
-    "account_id": "account_id",
-    "account_name": "account_name",
-    "item_id": "item_id",
-    "kind": "kind",
-    "issue_date": "issue_date",
-    "due_date": "due_date",
-    "amount": "amount",
-    "open_amount": "open_amount",
-    "currency": "currency",
-}
-"""The default column names of an items table (field name -> column name)."""
 
 _REQUIRED = ("account_id", "item_id", "kind", "issue_date", "due_date", "amount", "open_amount")
 _AGENDA_COLUMNS = list(AgendaEntry._fields)

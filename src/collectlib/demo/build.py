@@ -1,0 +1,136 @@
+"""Write the demo portfolio: ``python -m collectlib.demo.build`` (deterministic).
+
+Accounts are built with collectlib's own operations (statuses, actions, promises, a
+payment plan, scenario actions recorded), so their journals are real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from collectlib import (
+    Account,
+    Item,
+    Policy,
+    apply_status,
+    create_plan,
+    next_action,
+    quick_promise,
+    record_action,
+    schedule,
+)
+from collectlib.demo import AS_OF, policy
+from collectlib.io.files import Portfolio, save_portfolio
+
+NAMES = (
+    "Durand SA", "Martin & fils", "Bistro Lumière", "Atelier Roux", "Garage Morel",
+    "Boulangerie Petit", "Traiteur Blanc", "Hôtel des Voyageurs", "Pharmacie Leroy",
+    "Menuiserie Fabre", "Transports Girard", "Cave Bonnet", "Imprimerie Mercier",
+    "Clinique Vétérinaire Faure", "Librairie Lambert", "Fleurs Rousseau", "Optique Vincent",
+    "Électricité Muller", "Plomberie Lefèvre", "Auto-école Fontaine", "Camping Chevalier",
+    "Brasserie Robin", "Mairie de Saint-Aubin", "Lycée Jean Moulin", "Hôpital du Val",
+    "Communauté de communes du Lac", "Start-up Nuage", "Import Export Dupuis",
+    "Bâtiment Gauthier", "Studio Perrin", "Ferme Clément", "Salon Morin", "Épicerie Nicolas",
+    "Sport 2000 Henry", "Restaurant Le Lys", "Agence Mathieu",
+)  # fmt: skip
+COLLECTORS = ("marie", "paul", "sophie")
+
+
+def build() -> Portfolio:
+    """Return the demo portfolio, the same every time."""
+    rng = random.Random(2026)  # noqa: S311  # demo data, not secrets
+    rules = policy()
+    accounts = []
+    for number, name in enumerate(NAMES, start=1):
+        account_id = f"C-{number:03d}"
+        client_type = (
+            "public" if number in (23, 24, 25, 26) else "risky" if number in (27, 28) else None
+        )
+        items = []
+        for line in range(rng.randint(1, 6)):
+            issue = AS_OF - dt.timedelta(days=rng.randint(5, 160))
+            amount = Decimal(rng.randint(4_000, 480_000)).scaleb(-2)
+            state = rng.random()
+            open_amount = (
+                Decimal(0)
+                if state < 0.2
+                else (amount / 2).quantize(Decimal("0.01"))
+                if state < 0.3
+                else amount
+            )
+            items.append(
+                Item(id=f"F-{number:03d}{line:02d}", kind="INVOICE", issue_date=issue,
+                     due_date=issue + dt.timedelta(days=30), amount=amount, open_amount=open_amount)
+            )  # fmt: skip
+        if number % 5 == 0:
+            issue = AS_OF - dt.timedelta(days=rng.randint(10, 60))
+            credit = Decimal(-rng.randint(2_000, 30_000)).scaleb(-2)
+            items.append(Item(id=f"AV-{number:03d}", kind="CREDIT_NOTE", issue_date=issue,
+                              due_date=issue, amount=credit, open_amount=credit))  # fmt: skip
+        if number == 12:
+            small = AS_OF - dt.timedelta(days=90)  # a residue below ignore_below
+            items.append(Item(id="F-01299", kind="INVOICE", issue_date=small,
+                              due_date=small + dt.timedelta(days=30), amount="3.20",
+                              open_amount="3.20"))  # fmt: skip
+        account = Account(
+            id=account_id,
+            name=name,
+            client_type=client_type,
+            collector=COLLECTORS[number % 3],
+            penalties_enabled=number % 4 == 0,
+            items=items,
+        )
+        accounts.append(_history(account, rules, number))
+    return Portfolio(accounts=accounts, as_of=AS_OF)
+
+
+def _history(account: Account, rules: Policy, number: int) -> Account:
+    """Give most accounts a past: actions performed, disputes, promises, a plan."""
+    day = AS_OF - dt.timedelta(days=150)
+    if number % 4 != 1:  # the collectors have worked these accounts (the others are new)
+        stop = AS_OF - dt.timedelta(days=(number * 7) % 45 + 2)  # collectors are behind
+        while day < stop:
+            proposal = next_action(account, rules, day)
+            if proposal is None or proposal.due_on > day:
+                day += dt.timedelta(days=3)
+                continue
+            account = record_action(account, proposal, rules, day, by=account.collector)
+            day += dt.timedelta(days=5)
+    open_debits = [i.id for i in account.items if i.is_debit]
+    if not open_debits:
+        return account
+    when = AS_OF - dt.timedelta(days=6)
+    if number in (4, 17, 29):
+        account = apply_status(account, open_debits[:1], "price-dispute", rules, when,
+                               comment="unit price disputed", owner="sales-anna",
+                               by="marie")  # fmt: skip
+    elif number in (8, 21):
+        account = apply_status(account, open_debits[-1:], "quality-dispute", rules, when,
+                               comment="damaged goods", by="paul")  # fmt: skip
+    elif number in (6, 14, 33):
+        account = quick_promise(account, open_debits[:2], rules, AS_OF - dt.timedelta(days=4),
+                                comment="will pay by transfer", by="sophie")  # fmt: skip
+    elif number == 10:
+        total = sum((account.item(i).open_amount for i in open_debits), Decimal(0))
+        installments = schedule(total, 3, AS_OF - dt.timedelta(days=1))
+        account = create_plan(account, open_debits, installments, rules,
+                              AS_OF - dt.timedelta(days=20),
+                              comment="3 monthly installments", by="paul")  # fmt: skip
+    elif number == 31:
+        account = apply_status(account, open_debits, "litigation", rules, when,
+                               comment="file sent to the lawyer", by="marie")  # fmt: skip
+    return account
+
+
+def main() -> None:
+    """Write ``portfolio.json`` next to this file."""
+    target = Path(__file__).with_name("portfolio.json")
+    save_portfolio(build(), target)
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

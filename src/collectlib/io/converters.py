@@ -1,0 +1,232 @@
+"""Every record to JSON-ready data and back, losslessly, with one cattrs converter.
+
+Shapes: ``Decimal`` as a string (``"1200.00"``, exponent kept), dates, datetimes and
+times in ISO 8601, enums by value, frozensets as sorted lists, tuples as lists, journal
+events as dicts with a ``"type"`` tag (the class name), agenda rows as dicts.  Records
+are rebuilt through their constructors, so everything read is validated; a problem is a
+``LoadError`` whose message gives the path inside the document:
+
+>>> from collectlib import Item
+>>> structure({"id": "F-1", "kind": "INVOICE", "issue_date": "2026-01-05",
+...            "due_date": "2026-13-01", "amount": "100", "open_amount": "100"}, Item)
+Traceback (most recent call last):
+...
+collectlib.errors.LoadError: $.due_date: not a date: '2026-13-01'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar, get_args
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn
+from cattrs.strategies import configure_tagged_union, include_subclasses
+
+from collectlib._frozen import FrozenMap
+from collectlib.errors import CollectError, LoadError
+from collectlib.model import JournalEvent
+from collectlib.portfolio import AgendaEntry
+
+__all__ = ["converter", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+
+class _BadValueError(ValueError):
+    """A value a hook cannot read; its message is shown as is."""
+
+
+def _decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise _BadValueError(f"not an amount: {value!r}")
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise _BadValueError(f"not an amount: {value!r}") from None
+    if not result.is_finite():
+        raise _BadValueError(f"not an amount: {value!r}")
+    return result
+
+
+def _date(value: object, _: type) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # TOML has a date type of its own
+    try:
+        return dt.date.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _BadValueError(f"not a date: {value!r}") from None
+
+
+def _datetime(value: object, _: type) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _BadValueError(f"not a date and time: {value!r}") from None
+
+
+def _time(value: object, _: type) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _BadValueError(f"not a time: {value!r}") from None
+
+
+def _string(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise _BadValueError(f"not a string: {value!r}")
+    return value
+
+
+def _integer(value: object, _: type) -> int:
+    if type(value) is not int:
+        raise _BadValueError(f"not a whole number: {value!r}")
+    return value
+
+
+def _boolean(value: object, _: type) -> bool:
+    if type(value) is not bool:
+        raise _BadValueError(f"not true or false: {value!r}")
+    return value
+
+
+def _enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
+    try:
+        return kind(value)
+    except ValueError:
+        names = ", ".join(m.value for m in kind)
+        raise _BadValueError(f"unknown {kind.__name__} {value!r} (one of {names})") from None
+
+
+def _frozen_map(value: object, kind: Any) -> FrozenMap[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise _BadValueError(f"not a mapping: {value!r}")
+    key_type, value_type = get_args(kind) or (str, str)
+    return FrozenMap(
+        {
+            converter.structure(k, key_type): converter.structure(v, value_type)
+            for k, v in value.items()
+        }
+    )
+
+
+def _agenda_entry(value: object, _: type) -> AgendaEntry:
+    if not isinstance(value, Mapping):
+        raise _BadValueError(f"not a mapping: {value!r}")
+    fields = AgendaEntry.__annotations__
+    return AgendaEntry(
+        **{
+            name: converter.structure(value[name], fields[name])
+            for name in AgendaEntry._fields
+            if name in value
+        }
+    )
+
+
+def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
+    """Wrap cattrs' structuring of ``cls`` so the record's own validation joins the path."""
+
+    def hook(value: object, kind: type) -> Any:
+        if not isinstance(value, Mapping):
+            raise _BadValueError(f"not a mapping: {value!r}")
+        try:
+            return fields(value, kind)
+        except CollectError as error:
+            raise cattrs.ClassValidationError(
+                f"While structuring {cls.__name__}", [error], cls
+            ) from None
+
+    return hook
+
+
+def _make_converter() -> cattrs.Converter:
+    made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    made.register_unstructure_hook(Decimal, str)
+    made.register_structure_hook(Decimal, _decimal)
+    made.register_unstructure_hook(dt.date, dt.date.isoformat)
+    made.register_structure_hook(dt.date, _date)
+    made.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    made.register_structure_hook(dt.datetime, _datetime)
+    made.register_unstructure_hook(dt.time, dt.time.isoformat)
+    made.register_structure_hook(dt.time, _time)
+    made.register_structure_hook(str, _string)
+    made.register_structure_hook(int, _integer)
+    made.register_structure_hook(bool, _boolean)
+    made.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda member: member.value
+    )
+    made.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum
+    )
+    made.register_unstructure_hook_func(
+        lambda t: getattr(t, "__origin__", t) is frozenset,
+        lambda values: sorted(made.unstructure(v) for v in values),
+    )
+    made.register_unstructure_hook_func(
+        lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap,
+        lambda mapping: {made.unstructure(k): made.unstructure(v) for k, v in mapping.items()},
+    )
+    made.register_structure_hook_func(
+        lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap, _frozen_map
+    )
+    made.register_unstructure_hook(
+        AgendaEntry, lambda entry: {k: made.unstructure(v) for k, v in entry._asdict().items()}
+    )
+    made.register_structure_hook(AgendaEntry, _agenda_entry)
+    include_subclasses(
+        JournalEvent,
+        made,
+        union_strategy=functools.partial(configure_tagged_union, tag_name="type"),
+    )
+    made.register_structure_hook_factory(
+        lambda t: attrs.has(t) and not issubclass(t, JournalEvent),
+        lambda cls: _validated(
+            cls, make_dict_structure_fn(cls, made, _cattrs_forbid_extra_keys=True)
+        ),
+    )
+    return made
+
+
+converter = _make_converter()
+"""The one converter for every record (a ``cattrs.Converter``)."""
+
+
+def unstructure(record: Any) -> Any:
+    """Return ``record`` (any collectlib record, tuple or list of them) as JSON-ready data."""
+    return converter.unstructure(record)
+
+
+def _message(error: BaseException, kind: type | None) -> str:
+    if isinstance(error, CollectError | _BadValueError):
+        return str(error)
+    return cattrs.v.format_exception(error, kind)
+
+
+def structure(data: Any, kind: type[T], where: str = "$") -> T:
+    """Return ``data`` read as ``kind``, validated; a ``LoadError`` gives the path of every problem.
+
+    ``where`` prefixes the paths (a file name, say).
+    """
+    try:
+        return converter.structure(data, kind)
+    except (cattrs.BaseValidationError, CollectError, _BadValueError) as error:
+        if isinstance(error, cattrs.BaseValidationError):
+            problems = cattrs.transform_error(error, path=where, format_exception=_message)
+        else:
+            problems = [f"{where}: {error}"]
+        raise LoadError("; ".join(_reword(p) for p in problems)) from None
+
+
+def _reword(problem: str) -> str:
+    """``'not a date: x @ $.a.b'`` -> ``'$.a.b: not a date: x'``."""
+    message, _, path = problem.rpartition(" @ ")
+    return f"{path}: {message}" if message else problem

@@ -1,0 +1,288 @@
+"""Policy and portfolio files: TOML or JSON policies, JSON portfolios, ERP CSV extracts.
+
+Every file format is versioned (``format = 1``) and documented in
+``docs/reference/file-formats.md``.  Every problem is a ``LoadError`` naming the file and
+the line (CSV, TOML and JSON syntax) or the path inside the document
+(``portfolio.json: accounts[3].items[12].due_date: not a date: '2026-13-01'``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from collectlib.enums import ItemKind
+from collectlib.errors import CollectError, LoadError
+from collectlib.io.converters import structure, unstructure
+from collectlib.model import Account, Item, Policy
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "FORMAT",
+    "ITEM_COLUMNS",
+    "Portfolio",
+    "load_policy",
+    "load_portfolio",
+    "read_items_csv",
+    "save_policy",
+    "save_portfolio",
+]
+
+FORMAT = 1
+"""The version of the file formats this release reads and writes."""
+
+ITEM_COLUMNS: Mapping[str, str] = {
+    "account_id": "account_id",
+    "account_name": "account_name",
+    "item_id": "item_id",
+    "kind": "kind",
+    "issue_date": "issue_date",
+    "due_date": "due_date",
+    "amount": "amount",
+    "open_amount": "open_amount",
+    "currency": "currency",
+}
+"""The default column names of an open-items table (field name -> column name)."""
+
+_REQUIRED = ("account_id", "item_id", "kind", "issue_date", "due_date", "amount", "open_amount")
+
+
+def _tuple_of_accounts(accounts: Iterable[Account]) -> tuple[Account, ...]:
+    return tuple(accounts)
+
+
+@attrs.frozen(kw_only=True)
+class Portfolio:
+    """The accounts of a portfolio file, and the date it describes (``as_of``), if it says."""
+
+    accounts: tuple[Account, ...] = attrs.field(converter=_tuple_of_accounts)
+    as_of: dt.date | None = None
+
+
+def _read_document(path: Path) -> Any:
+    """Read a JSON or TOML file into plain data; syntax errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}: not a UTF-8 text file") from None
+    if path.suffix.lower() == ".toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise LoadError(f"{path}: not valid TOML: {error}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LoadError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+
+
+def _body(path: Path, document: Any, kind: str) -> dict[str, Any]:
+    if not isinstance(document, dict):
+        raise LoadError(f"{path}: a {kind} file holds a table/object at the top")
+    body = dict(document)
+    version = body.pop("format", None)
+    if version != FORMAT:
+        raise LoadError(f"{path}: format: expected {FORMAT}, found {version!r}")
+    return body
+
+
+def _where(path: Path, error: LoadError) -> LoadError:
+    return LoadError(f"{path}: {error}")
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read a policy from a TOML or JSON file (``format = 1``)."""
+    path = Path(path)
+    body = _body(path, _read_document(path), "policy")
+    try:
+        return structure(body, Policy, where="policy")
+    except LoadError as error:
+        raise _where(path, error) from None
+
+
+def save_policy(policy: Policy, path: str | Path) -> None:
+    """Write a policy as JSON (``format = 1``); ``load_policy`` reads it back equal."""
+    data = {"format": FORMAT, **unstructure(policy)}
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_portfolio(path: str | Path, **csv_options: Any) -> Portfolio:
+    """Read a portfolio: a JSON file (``format = 1``) or a CSV of open items.
+
+    ``csv_options`` go to ``read_items_csv`` for a ``.csv`` file.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return Portfolio(accounts=tuple(read_items_csv(path, **csv_options)))
+    body = _body(path, _read_document(path), "portfolio")
+    unknown = set(body) - {"accounts", "as_of"}
+    if unknown:
+        raise LoadError(f"{path}: unknown keys {sorted(unknown)}")
+    try:
+        accounts = structure(body.get("accounts", []), tuple[Account, ...], where="accounts")
+        as_of = structure(body["as_of"], dt.date, where="as_of") if "as_of" in body else None
+    except LoadError as error:
+        raise _where(path, error) from None
+    ids = [a.id for a in accounts]
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise LoadError(f"{path}: accounts: account {twice[0]!r} appears twice")
+    return Portfolio(accounts=accounts, as_of=as_of)
+
+
+def save_portfolio(portfolio: Portfolio, path: str | Path) -> None:
+    """Write a portfolio as JSON (``format = 1``); ``load_portfolio`` reads it back equal."""
+    data: dict[str, Any] = {"format": FORMAT}
+    if portfolio.as_of is not None:
+        data["as_of"] = portfolio.as_of.isoformat()
+    data["accounts"] = unstructure(portfolio.accounts)
+    Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_items_csv(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    currency: str = "EUR",
+    delimiter: str = ",",
+) -> Iterator[Account]:
+    """Stream the accounts of a CSV of open items, one row per item, as ERPs export them.
+
+    The rows of an account must be together (one after the other), so the file is
+    read once, one account at a time, whatever its size; an account found again after
+    others is a ``LoadError`` naming the line.  ``columns`` renames columns (field name ->
+    column name, see ``ITEM_COLUMNS``); ``currency`` applies when there is no currency
+    column.  Amounts are read exactly (``Decimal``), dates in ISO 8601 (``2026-03-31``);
+    every item is validated like any ``Item``, and a bad row is a ``LoadError`` naming the
+    file and line.
+    """
+    path = Path(path)
+    names = dict(ITEM_COLUMNS)
+    if columns:
+        unknown = set(columns) - set(ITEM_COLUMNS)
+        if unknown:
+            raise LoadError(f"{path}: unknown fields in columns=: {sorted(unknown)}")
+        names.update(columns)
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+    with handle:
+        yield from _accounts(path, csv.reader(handle, delimiter=delimiter), names, currency)
+
+
+def _accounts(
+    path: Path, rows: Iterator[list[str]], names: dict[str, str], currency: str
+) -> Iterator[Account]:
+    try:
+        header = next(rows)
+    except StopIteration:
+        return
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise LoadError(f"{path}:1: cannot read the header: {error}") from None
+    position = {column: index for index, column in enumerate(header)}
+    missing = [names[f] for f in _REQUIRED if names[f] not in position]
+    if missing:
+        raise LoadError(f"{path}:1: missing columns {missing}")
+    (account_col, item_col, kind_col, issue_col, due_col, amount_col, open_col) = (
+        position[names[f]] for f in _REQUIRED
+    )
+    name_col = position.get(names["account_name"])
+    currency_col = position.get(names["currency"])
+    width = len(header)
+    dates: dict[str, dt.date] = {}
+    kinds = {kind.value: kind for kind in ItemKind}
+    seen: set[str] = set()
+    current: str | None = None
+    first: list[str] = []
+    items: list[Item] = []
+    line = 1
+
+    def account() -> Account:
+        return Account(
+            id=current or "",
+            name=first[name_col] if name_col is not None else "",
+            currency=first[currency_col] if currency_col is not None else currency,
+            items=items,
+        )
+
+    try:
+        for line, row in enumerate(rows, start=2):
+            if len(row) != width:
+                if not row:
+                    continue
+                raise LoadError(f"{path}:{line}: {len(row)} fields, the header has {width}")
+            account_id = row[account_col]
+            if account_id != current:
+                if current is not None:
+                    yield _built(path, line - 1, account)
+                if account_id in seen:
+                    raise LoadError(
+                        f"{path}:{line}: account {account_id!r} appears again after other "
+                        "accounts (the rows of an account must be together)"
+                    )
+                seen.add(account_id)
+                current, first, items = account_id, row, []
+            try:
+                issue = dates.get(row[issue_col]) or _parse_date(
+                    dates, row[issue_col], "issue_date"
+                )
+                due = dates.get(row[due_col]) or _parse_date(dates, row[due_col], "due_date")
+                items.append(
+                    Item(
+                        id=row[item_col],
+                        kind=kinds.get(row[kind_col], row[kind_col]),
+                        issue_date=issue,
+                        due_date=due,
+                        amount=_parse_amount(row[amount_col], "amount"),
+                        open_amount=_parse_amount(row[open_col], "open_amount"),
+                    )
+                )
+            except CollectError as error:
+                raise LoadError(f"{path}:{line}: {error}") from None
+    except csv.Error as error:
+        raise LoadError(f"{path}:{line}: {error}") from None
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}: not a UTF-8 text file (near line {line})") from None
+    if current is not None:
+        yield _built(path, line, account)
+
+
+def _built(path: Path, line: int, build: Any) -> Account:
+    try:
+        return build()  # type: ignore[no-any-return]
+    except CollectError as error:
+        raise LoadError(f"{path}:{line}: {error}") from None
+
+
+def _parse_date(cache: dict[str, dt.date], text: str, field: str) -> dt.date:
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        raise LoadError(f"{field}: not a date: {text!r}") from None
+    cache[text] = value
+    return value
+
+
+def _parse_amount(text: str, field: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise LoadError(f"{field}: not an amount: {text!r}") from None
+    if not value.is_finite():
+        raise LoadError(f"{field}: not an amount: {text!r}")
+    return value
