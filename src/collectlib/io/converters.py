@@ -1,6 +1,7 @@
 """Every record to JSON-ready data and back, losslessly, with one cattrs converter.
 
-Shapes: ``Decimal`` as a string (``"1200.00"``, exponent kept), dates, datetimes and
+Shapes: ``Decimal`` as a string (``"1200.00"``, exponent kept; a number is read too, a
+float through ``str()``), dates, datetimes and
 times in ISO 8601, enums by value, frozensets as sorted lists, tuples as lists, journal
 events as dicts with a ``"type"`` tag (the class name), agenda rows as dicts.  Records
 are rebuilt through their constructors, so everything read is validated; a problem is a
@@ -21,7 +22,7 @@ import enum
 import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, get_args, get_type_hints
 
 import attrs
 import cattrs
@@ -43,10 +44,10 @@ class _BadValueError(ValueError):
 
 
 def _decimal(value: object, _: type) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise _BadValueError(f"not an amount: {value!r}")
     try:
-        result = Decimal(value)
+        result = Decimal(str(value) if isinstance(value, float) else value)
     except InvalidOperation:
         raise _BadValueError(f"not an amount: {value!r}") from None
     if not result.is_finite():
@@ -122,7 +123,7 @@ def _frozen_map(value: object, kind: Any) -> FrozenMap[Any, Any]:
 def _agenda_entry(value: object, _: type) -> AgendaEntry:
     if not isinstance(value, Mapping):
         raise _BadValueError(f"not a mapping: {value!r}")
-    fields = AgendaEntry.__annotations__
+    fields = _AGENDA_TYPES
     return AgendaEntry(
         **{
             name: converter.structure(value[name], fields[name])
@@ -130,6 +131,9 @@ def _agenda_entry(value: object, _: type) -> AgendaEntry:
             if name in value
         }
     )
+
+
+_AGENDA_TYPES = get_type_hints(AgendaEntry)
 
 
 def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
@@ -229,4 +233,6 @@ def structure(data: Any, kind: type[T], where: str = "$") -> T:
 def _reword(problem: str) -> str:
     """``'not a date: x @ $.a.b'`` -> ``'$.a.b: not a date: x'``."""
     message, _, path = problem.rpartition(" @ ")
-    return f"{path}: {message}" if message else problem
+    if not message:
+        return problem
+    return message if message.startswith(f"{path}: ") else f"{path}: {message}"

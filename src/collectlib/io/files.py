@@ -81,11 +81,11 @@ def _read_document(path: Path) -> Any:
         raise LoadError(f"{path}: not a UTF-8 text file") from None
     if path.suffix.lower() == ".toml":
         try:
-            return tomllib.loads(text)
+            return tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
             raise LoadError(f"{path}: not valid TOML: {error}") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
         raise LoadError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
 
