@@ -307,3 +307,8 @@ def test_items_are_validated_like_the_constructor_would(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as loaded:
         list(read_items_csv(write(tmp_path, "items.csv", HEADER + bad)))
     assert str(direct.value) in str(loaded.value)
+
+
+def test_the_example_policy_loads() -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "policy.toml"
+    assert load_policy(example) == policy()
