@@ -222,12 +222,11 @@ def structure(data: Any, kind: type[T], where: str = "$") -> T:
     """
     try:
         return converter.structure(data, kind)
-    except (cattrs.BaseValidationError, CollectError, _BadValueError) as error:
-        if isinstance(error, cattrs.BaseValidationError):
-            problems = cattrs.transform_error(error, path=where, format_exception=_message)
-        else:
-            problems = [f"{where}: {error}"]
-        raise LoadError("; ".join(_reword(p) for p in problems)) from None
+    except cattrs.BaseValidationError as error:
+        problems = cattrs.transform_error(error, path=where, format_exception=_message)
+    except (CollectError, ValueError, TypeError, KeyError, AttributeError) as error:
+        problems = [f"{where}: {_message(error, kind)}"]  # the document itself is amiss
+    raise LoadError("; ".join(_reword(p) for p in problems))
 
 
 def _reword(problem: str) -> str:

@@ -210,6 +210,8 @@ def _accounts(
     current: str | None = None
     first: list[str] = []
     items: list[Item] = []
+    append = items.append
+    new_item = Item
     line = 1
 
     def account() -> Account:
@@ -237,19 +239,26 @@ def _accounts(
                     )
                 seen.add(account_id)
                 current, first, items = account_id, row, []
+                append = items.append
             try:
                 issue = dates.get(row[issue_col]) or _parse_date(
                     dates, row[issue_col], "issue_date"
                 )
                 due = dates.get(row[due_col]) or _parse_date(dates, row[due_col], "due_date")
-                items.append(
-                    Item(
+                amount_text, open_text = row[amount_col], row[open_col]
+                amount = _parse_amount(amount_text, "amount")
+                # an unpaid item's open amount is its amount: one Decimal for both
+                open_amount = (
+                    amount if open_text == amount_text else _parse_amount(open_text, "open_amount")
+                )
+                append(
+                    new_item(
                         id=row[item_col],
                         kind=kinds.get(row[kind_col], row[kind_col]),
                         issue_date=issue,
                         due_date=due,
-                        amount=_parse_amount(row[amount_col], "amount"),
-                        open_amount=_parse_amount(row[open_col], "open_amount"),
+                        amount=amount,
+                        open_amount=open_amount,
                     )
                 )
             except CollectError as error:
@@ -280,9 +289,6 @@ def _parse_date(cache: dict[str, dt.date], text: str, field: str) -> dt.date:
 
 def _parse_amount(text: str, field: str) -> Decimal:
     try:
-        value = Decimal(text)
+        return Decimal(text)  # NaN and infinities are refused by the Item
     except InvalidOperation:
         raise LoadError(f"{field}: not an amount: {text!r}") from None
-    if not value.is_finite():
-        raise LoadError(f"{field}: not an amount: {text!r}")
-    return value

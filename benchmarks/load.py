@@ -1,0 +1,90 @@
+"""Load benchmark: a 1M-item CSV of open items -> accounts, and a JSON round trip.
+
+Writes the files to a temporary folder, then measures in one run: reading the CSV into
+accounts (items/s, one core), writing and reading the portfolio JSON (items/s), and the
+memory the loaded accounts take (bytes/item, ``tracemalloc`` over a 1 % sample).
+
+    python benchmarks/load.py                  # 1,000,000 items
+    python benchmarks/load.py --items 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import random
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from collectlib.io.files import Portfolio, load_portfolio, read_items_csv, save_portfolio
+
+ON = dt.date(2026, 11, 23)
+HEADER = "account_id,account_name,item_id,kind,issue_date,due_date,amount,open_amount,currency\n"
+
+
+def write_csv(path: Path, items: int, per_account: int = 10, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADER)
+        for number in range(items // per_account):
+            account = f"C{number:07d}"
+            for line in range(per_account):
+                issue = ON - dt.timedelta(days=rng.randrange(-60, 400))
+                cents = rng.randrange(100, 500_000)
+                paid = rng.random()
+                open_cents = 0 if paid < 0.3 else cents // 2 if paid < 0.4 else cents
+                out.write(
+                    f"{account},Customer {number},{account}-{line:02d},INVOICE,{issue},"
+                    f"{issue + dt.timedelta(days=30)},{cents / 100:.2f},{open_cents / 100:.2f},EUR\n"
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        items_csv = Path(folder) / "items.csv"
+        write_csv(items_csv, args.items)
+        sample_csv = Path(folder) / "sample.csv"
+        write_csv(sample_csv, max(10, args.items // 100))
+
+        gc.collect()
+        start = time.perf_counter()
+        accounts = tuple(read_items_csv(items_csv))
+        seconds = time.perf_counter() - start
+        count = sum(len(a.items) for a in accounts)
+        print(
+            f"CSV -> accounts     {seconds:6.2f} s  {count / seconds:>10,.0f} items/s  ({count:,} items)"
+        )
+
+        json_file = Path(folder) / "portfolio.json"
+        start = time.perf_counter()
+        save_portfolio(Portfolio(accounts=accounts), json_file)
+        written = time.perf_counter() - start
+        del accounts
+        gc.collect()
+        start = time.perf_counter()
+        back = load_portfolio(json_file)
+        read = time.perf_counter() - start
+        assert sum(len(a.items) for a in back.accounts) == count
+        print(f"JSON write          {written:6.2f} s  {count / written:>10,.0f} items/s")
+        print(f"JSON read           {read:6.2f} s  {count / read:>10,.0f} items/s")
+        del back
+        gc.collect()
+
+        tracemalloc.start()
+        kept = tuple(read_items_csv(sample_csv))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        sample = sum(len(a.items) for a in kept)
+        print(
+            f"memory              {peak / sample:6.0f} bytes/item (peak while loading {sample:,} items)"
+        )
+
+
+if __name__ == "__main__":
+    main()
