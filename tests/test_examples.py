@@ -1,0 +1,32 @@
+"""The notebook-style example runs as a plain script and produces its chart."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_the_notebook_runs_as_a_script_and_writes_its_chart(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "notebook.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert result.returncode == 0, result.stderr
+    chart = tmp_path / "aged_balance.png"
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "qualified:" in result.stdout
+    lines = {
+        line.split()[0]: line.split()
+        for line in result.stdout.splitlines()
+        if line.startswith("actions ")
+    }
+    current, stricter = int(lines["actions"][2]), int(lines["actions"][4])
+    assert stricter < current  # the what-if changes the agenda
