@@ -42,7 +42,7 @@ import pandas as pd
 
 from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError
-from collectlib.io.files import ITEM_COLUMNS
+from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
 
@@ -58,18 +58,7 @@ __all__ = [
     "report_frame",
 ]
 
-_REQUIRED = ("account_id", "item_id", "kind", "issue_date", "due_date", "amount", "open_amount")
 _AGENDA_COLUMNS = list(AgendaEntry._fields)
-
-
-def _names(columns: Mapping[str, str] | None) -> dict[str, str]:
-    names = dict(ITEM_COLUMNS)
-    if columns:
-        unknown = set(columns) - set(ITEM_COLUMNS)
-        if unknown:
-            raise LoadError(f"items table: unknown fields in columns=: {sorted(unknown)}")
-        names.update(columns)
-    return names
 
 
 def _dates(values: pd.Series, what: str) -> list[Any]:
@@ -139,8 +128,8 @@ def accounts_from_frame(
     """
     if not isinstance(table, pd.DataFrame):
         table = table.to_pandas()
-    names = _names(columns)
-    missing = [names[f] for f in _REQUIRED if names[f] not in table.columns]
+    names = column_names(columns, "items table")
+    missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in table.columns]
     if missing:
         raise LoadError(f"items table: missing columns {missing}")
     frame = table.reset_index(drop=True)
@@ -269,7 +258,7 @@ def agenda_dask(
     back, to be put in the agenda's order with ``sort_agenda``.  Runs on whatever
     scheduler is active (a ``distributed.Client`` for a cluster).
     """
-    names = _names(columns)
+    names = column_names(columns, "items table")
     table = items if partitioned_by_account else items.shuffle(on=names["account_id"])
     meta = pd.DataFrame({name: pd.Series(dtype=object) for name in _AGENDA_COLUMNS})
     parts = table.map_partitions(

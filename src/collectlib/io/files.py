@@ -56,7 +56,31 @@ ITEM_COLUMNS: Mapping[str, str] = {
 }
 """The default column names of an open-items table (field name -> column name)."""
 
-_REQUIRED = ("account_id", "item_id", "kind", "issue_date", "due_date", "amount", "open_amount")
+REQUIRED_COLUMNS = (
+    "account_id",
+    "item_id",
+    "kind",
+    "issue_date",
+    "due_date",
+    "amount",
+    "open_amount",
+)
+"""The fields an open-items table must have (``account_name`` and ``currency`` are optional)."""
+
+
+def column_names(columns: Mapping[str, str] | None, where: str) -> dict[str, str]:
+    """Return the column name of every field: ``ITEM_COLUMNS`` with ``columns`` applied.
+
+    A field that is not one of ``ITEM_COLUMNS`` is a ``LoadError`` (a typo in a mapping
+    must not be ignored).
+    """
+    names = dict(ITEM_COLUMNS)
+    if columns:
+        unknown = set(columns) - set(ITEM_COLUMNS)
+        if unknown:
+            raise LoadError(f"{where}: unknown fields in columns=: {sorted(unknown)}")
+        names.update(columns)
+    return names
 
 
 def _tuple_of_accounts(accounts: Iterable[Account]) -> tuple[Account, ...]:
@@ -171,12 +195,7 @@ def read_items_csv(
     file and line.
     """
     path = Path(path)
-    names = dict(ITEM_COLUMNS)
-    if columns:
-        unknown = set(columns) - set(ITEM_COLUMNS)
-        if unknown:
-            raise LoadError(f"{path}: unknown fields in columns=: {sorted(unknown)}")
-        names.update(columns)
+    names = column_names(columns, str(path))
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
@@ -195,11 +214,11 @@ def _accounts(
     except (csv.Error, UnicodeDecodeError) as error:
         raise LoadError(f"{path}:1: cannot read the header: {error}") from None
     position = {column: index for index, column in enumerate(header)}
-    missing = [names[f] for f in _REQUIRED if names[f] not in position]
+    missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in position]
     if missing:
         raise LoadError(f"{path}:1: missing columns {missing}")
     (account_col, item_col, kind_col, issue_col, due_col, amount_col, open_col) = (
-        position[names[f]] for f in _REQUIRED
+        position[names[f]] for f in REQUIRED_COLUMNS
     )
     name_col = position.get(names["account_name"])
     currency_col = position.get(names["currency"])
