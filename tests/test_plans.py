@@ -302,8 +302,10 @@ def test_review_completes_a_paid_plan() -> None:
     )
     reviewed = review_plan(paid, "P1", plan_policy(), d("2026-03-05"))
     assert reviewed.actions[0].state is ActionState.DONE
-    with pytest.raises(RuleViolation, match="review_plan: plan 'P1' is not running"):
-        review_plan(reviewed, "P1", plan_policy(), d("2026-03-06"))
+    again = review_plan(reviewed, "P1", plan_policy(), d("2026-03-06"))
+    assert again.journal[-1].state is PlanState.COMPLETED
+    with pytest.raises(RuleViolation, match="cancel_plan: plan 'P1' is not running"):
+        cancel_plan(reviewed, "P1", d("2026-03-06"))
 
 
 def test_cancelling_a_broken_plan_returns_the_items_to_the_scenario() -> None:

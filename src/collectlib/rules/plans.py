@@ -201,6 +201,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     what = "create_plan"
     check_date(what, "on", on)
     check_text(what, "comment", comment)
+    check_text(what, "by", by, optional=True)
     owner = f"account {account.id!r}: {what}"
     chosen = checked_item_ids(account, item_ids, what)
     plan_status = _plan_status(policy, status, owner)
@@ -253,19 +254,23 @@ def review_plan(
 ) -> Account:
     """Return ``account`` after the plan's review on ``on``.
 
-    Completed (every item closed): its follow-up action is completed.  On track with
+    Completed (every item closed): its follow-up action is completed (or was deleted
+    already, by the import that closed the items).  On track with
     the follow-up due: the follow-up moves to the next installment's date.  Late:
     the follow-up stays due, so the agenda shows it with the arrears.  The journal
     records what the review found.  A plan that has ended is a ``RuleViolation``.
     """
     check_date("review_plan", "on", on)
+    check_text("review_plan", "by", by, optional=True)
     plan = account.plan(plan_id)
     action = running_action(account, plan)
-    if action is None:
-        raise RuleViolation(f"account {account.id!r}: review_plan: plan {plan_id!r} is not running")
     progress = plan_progress(account, plan_id, on)
+    if action is None and progress.state is not PlanState.COMPLETED:
+        raise RuleViolation(f"account {account.id!r}: review_plan: plan {plan_id!r} is not running")
     next_due = progress.next_installment.due_on if progress.next_installment else None
-    if progress.state is PlanState.COMPLETED:
+    if action is None:
+        pass  # paid: the import that closed its items deleted the follow-up already
+    elif progress.state is PlanState.COMPLETED:
         account = complete_action(account, action.id, policy, on, note="plan paid", by=by)
     elif (
         progress.state is PlanState.ON_TRACK
@@ -287,6 +292,7 @@ def cancel_plan(
     """
     check_date("cancel_plan", "on", on)
     check_text("cancel_plan", "reason", reason)
+    check_text("cancel_plan", "by", by, optional=True)
     plan = account.plan(plan_id)
     action = running_action(account, plan)
     if action is None:

@@ -46,6 +46,7 @@ def quick_promise(
     """
     check_date("quick_promise", "today", today)
     check_text("quick_promise", "comment", comment)
+    check_text("quick_promise", "by", by, optional=True)
     setting = policy.quick_promise
     if setting is None:
         raise ConfigurationError("policy: the quick promise is not configured (quick_promise)")
