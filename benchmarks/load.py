@@ -38,7 +38,8 @@ def write_csv(path: Path, items: int, per_account: int = 10, seed: int = 7) -> N
                 open_cents = 0 if paid < 0.3 else cents // 2 if paid < 0.4 else cents
                 out.write(
                     f"{account},Customer {number},{account}-{line:02d},INVOICE,{issue},"
-                    f"{issue + dt.timedelta(days=30)},{cents / 100:.2f},{open_cents / 100:.2f},EUR\n"
+                    f"{issue + dt.timedelta(days=30)},"
+                    f"{cents / 100:.2f},{open_cents / 100:.2f},EUR\n"
                 )
 
 
@@ -57,9 +58,8 @@ def main() -> None:
         accounts = tuple(read_items_csv(items_csv))
         seconds = time.perf_counter() - start
         count = sum(len(a.items) for a in accounts)
-        print(
-            f"CSV -> accounts     {seconds:6.2f} s  {count / seconds:>10,.0f} items/s  ({count:,} items)"
-        )
+        rate = count / seconds
+        print(f"CSV -> accounts     {seconds:6.2f} s  {rate:>10,.0f} items/s  ({count:,} items)")
 
         json_file = Path(folder) / "portfolio.json"
         start = time.perf_counter()
@@ -81,9 +81,8 @@ def main() -> None:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         sample = sum(len(a.items) for a in kept)
-        print(
-            f"memory              {peak / sample:6.0f} bytes/item (peak while loading {sample:,} items)"
-        )
+        per_item = peak / sample
+        print(f"memory              {per_item:6.0f} bytes/item (peak, loading {sample:,} items)")
 
 
 if __name__ == "__main__":
