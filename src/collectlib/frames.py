@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from collectlib.enums import ItemKind
@@ -94,8 +95,14 @@ def _dates(values: pd.Series, what: str) -> list[Any]:
 
 def _amounts(values: pd.Series, what: str) -> list[Decimal]:
     """Read a column of amounts exactly: Decimal as is, str and int directly, float via str()."""
+    raw = values.tolist()
+    if all(type(value) is str for value in raw):
+        try:
+            return list(map(Decimal, raw))  # the usual text column, converted in C
+        except InvalidOperation:
+            pass  # find and name the bad row below
     out = []
-    for position, value in enumerate(values.tolist()):
+    for position, value in enumerate(raw):
         if type(value) is Decimal:
             out.append(value)
             continue
@@ -140,15 +147,22 @@ def accounts_from_frame(
     due = _dates(frame[names["due_date"]], names["due_date"])
     amount = _amounts(frame[names["amount"]], names["amount"])
     open_amount = _amounts(frame[names["open_amount"]], names["open_amount"])
+    # an unpaid item's open amount is its amount: keep one Decimal for both
+    open_amount = [
+        a if o == a and str(o) == str(a) else o for a, o in zip(amount, open_amount, strict=True)
+    ]
     has_name = names["account_name"] in frame.columns
     account_names = frame[names["account_name"]].tolist() if has_name else None
     has_currency = names["currency"] in frame.columns
     currencies = frame[names["currency"]].tolist() if has_currency else None
     # Rows of one account may be anywhere in the table: group them, keeping the
     # order of first appearance of accounts and the table's order within each.
-    rows_of: dict[str, list[int]] = {}
-    for position, account_id in enumerate(account_ids):
-        rows_of.setdefault(account_id, []).append(position)
+    if not account_ids:
+        return
+    codes, _ = pd.factorize(pd.Series(account_ids), sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes))[:-1]
+    rows_of = {account_ids[rows[0]]: rows.tolist() for rows in np.split(order, bounds)}
     kind_of = {kind.value: kind for kind in ItemKind}
     for account_id, rows in rows_of.items():
         first = rows[0]
