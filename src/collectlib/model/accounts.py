@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import attrs
 
 from collectlib._checks import (
@@ -19,10 +17,9 @@ from collectlib.model.actions import SpecificAction
 from collectlib.model.items import Item
 from collectlib.model.journal import JournalEvent
 from collectlib.model.plans import PaymentPlan
+from collectlib.money import is_currency
 
 __all__ = ["Account"]
-
-_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @attrs.frozen(kw_only=True)
@@ -65,7 +62,7 @@ class Account:
         check_id("account", "id", self.id)
         owner = f"account {self.id!r}"
         check_text(owner, "name", self.name)
-        if not _CURRENCY.fullmatch(str(self.currency)):
+        if not is_currency(self.currency):
             fail(owner, f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}")
         for field in ("client_type", "scenario", "collector"):
             value = getattr(self, field)
