@@ -320,7 +320,9 @@ def test_recording_the_proposal_gives_the_next_step_or_none(acc, pol, today, del
     proposal = next_action(acc, pol, today)
     assume(proposal is not None)
     assert proposal is not None
-    on = today + dt.timedelta(days=delay)
+    # A catch-up scenario starts a cycle at the step due on the day asked about: a day
+    # later it may start further on, and the proposal is then stale (the next test).
+    on = today if pol.scenario(proposal.scenario).catch_up else today + dt.timedelta(days=delay)
     before = (acc, hash(acc), pol, hash(pol), proposal, hash(proposal))
     after = record_action(acc, proposal, pol, on)
     assert before == (acc, hash(acc), pol, hash(pol), proposal, hash(proposal))
@@ -332,6 +334,18 @@ def test_recording_the_proposal_gives_the_next_step_or_none(acc, pol, today, del
         assert following.step_index == proposal.step_index + 1
         assert following.leader_id == proposal.leader_id
         assert following.due_on >= on
+
+
+def test_a_catch_up_proposal_recorded_after_the_scenario_moved_on_is_stale() -> None:
+    pol = policy(scenarios=(attrs.evolve(STANDARD, catch_up=True),))
+    acc = account(invoice("F-1", "2026-01-10"))
+    proposal = propose(acc, pol, "2026-01-20")  # the e-mail, due January 11
+    assert proposal.step.name == "reminder e-mail"
+    with pytest.raises(
+        RuleViolation, match=r"stale proposal: step 0 .* now proposes step 1 \('call'\)"
+    ):
+        record_action(acc, proposal, pol, d("2026-01-26"))  # the call became due on the 25th
+    assert record_action(acc, proposal, pol, d("2026-01-24")).journal[-1].step_index == 0
 
 
 @given(accounts(), policies(), days)

@@ -16,6 +16,7 @@ rule, configuration or file error (one line on stderr), 2 a usage error.
 from __future__ import annotations
 
 import argparse
+import gc
 import csv
 import datetime as dt
 import json
@@ -340,6 +341,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     out = out or sys.stdout
+    # The records hold no reference cycles: reference counting frees them, and the cyclic
+    # collector would only walk millions of live items again and again.  A program may
+    # decide this for itself; the library never does.
+    gc.disable()
     try:
         if args.command == "agenda":
             _agenda(args, parser, out)
