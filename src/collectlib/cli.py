@@ -16,9 +16,9 @@ rule, configuration or file error (one line on stderr), 2 a usage error.
 from __future__ import annotations
 
 import argparse
-import gc
 import csv
 import datetime as dt
+import gc
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
