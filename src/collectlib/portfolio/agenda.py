@@ -199,11 +199,25 @@ def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     agendas computed apart (per partition, per worker): sorting their concatenation
     gives the agenda of the whole portfolio.
     """
-    rows = list(entries)
-    rows.sort(key=_order)
-    return tuple(rows)
+    # A portfolio's rows fall on a few hundred dates: group them by date, then sort
+    # each group, which costs half of one sort of all rows on a composite key.
+    by_due: dict[dt.date, list[AgendaEntry]] = {}
+    for entry in entries:
+        group = by_due.get(entry[2])
+        if group is None:
+            by_due[entry[2]] = [entry]
+        else:
+            group.append(entry)
+    ordered: list[AgendaEntry] = []
+    extend = ordered.extend
+    for due in sorted(by_due):
+        group = by_due[due]
+        if len(group) > 1:
+            group.sort(key=_order)
+        extend(group)
+    return tuple(ordered)
 
 
-def _order(row: AgendaEntry) -> tuple[dt.date, Decimal, str]:
-    """Return the agenda's sort key: due date, then amount (largest first), then account id."""
-    return (row[2], -row[8], row[0])
+def _order(row: AgendaEntry) -> tuple[Decimal, str]:
+    """Return the order of rows due the same day: amount (largest first), then account id."""
+    return (-row[8], row[0])
