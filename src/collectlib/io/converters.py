@@ -55,31 +55,17 @@ def _decimal(value: object, _: type) -> Decimal:
     return result
 
 
-def _date(value: object, _: type) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value  # TOML has a date type of its own
-    try:
-        return dt.date.fromisoformat(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _BadValueError(f"not a date: {value!r}") from None
+_ISO_NAMES = {dt.date: "a date", dt.datetime: "a date and time", dt.time: "a time"}
 
 
-def _datetime(value: object, _: type) -> dt.datetime:
-    if isinstance(value, dt.datetime):
+def _iso(value: object, kind: type[Any]) -> Any:
+    """Read a date, datetime or time: ISO 8601 text, or the value itself (TOML has them)."""
+    if type(value) is kind:
         return value
     try:
-        return dt.datetime.fromisoformat(value)  # type: ignore[arg-type]
+        return kind.fromisoformat(value)
     except (TypeError, ValueError):
-        raise _BadValueError(f"not a date and time: {value!r}") from None
-
-
-def _time(value: object, _: type) -> dt.time:
-    if isinstance(value, dt.time):
-        return value
-    try:
-        return dt.time.fromisoformat(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _BadValueError(f"not a time: {value!r}") from None
+        raise _BadValueError(f"not {_ISO_NAMES[kind]}: {value!r}") from None
 
 
 def _string(value: object, _: type) -> str:
@@ -157,11 +143,11 @@ def _make_converter() -> cattrs.Converter:
     made.register_unstructure_hook(Decimal, str)
     made.register_structure_hook(Decimal, _decimal)
     made.register_unstructure_hook(dt.date, dt.date.isoformat)
-    made.register_structure_hook(dt.date, _date)
+    made.register_structure_hook(dt.date, _iso)
     made.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
-    made.register_structure_hook(dt.datetime, _datetime)
+    made.register_structure_hook(dt.datetime, _iso)
     made.register_unstructure_hook(dt.time, dt.time.isoformat)
-    made.register_structure_hook(dt.time, _time)
+    made.register_structure_hook(dt.time, _iso)
     made.register_structure_hook(str, _string)
     made.register_structure_hook(int, _integer)
     made.register_structure_hook(bool, _boolean)
