@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collectlib import Item, ItemKind, ValidationError
+from collectlib.model.items import _new_item
 from collectlib.strategies import items
 
 DAY = dt.date(2026, 1, 5)
@@ -244,3 +245,59 @@ def test_an_item_rebuilt_from_its_fields_is_equal_and_hashes_alike(drawn: Item) 
     copy = Item(**attrs.asdict(drawn, recurse=False))
     assert copy == drawn
     assert hash(copy) == hash(drawn)
+
+
+_IDS = st.one_of(st.just("F-1"), st.text(max_size=4), st.integers(), st.none())
+_KINDS = st.one_of(
+    st.sampled_from(ItemKind), st.sampled_from([k.value for k in ItemKind]), st.just("BILL")
+)
+_ODD = [Decimal("NaN"), Decimal("-Infinity"), Decimal("-0"), Decimal("0.00")]
+_DAYS = st.one_of(st.dates(), st.datetimes(), st.just("2026-02-04"), st.none())
+_AMOUNTS = st.one_of(
+    st.decimals(places=2, min_value=-1000, max_value=1000),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.sampled_from([Decimal("-0"), Decimal("0.00"), Decimal("-0.00")]),
+    st.integers(-1000, 1000),
+    st.just("12.50"),
+)
+
+
+def _outcome(build: Any, *values: object) -> tuple[str, object]:
+    try:
+        return "built", build(*values)
+    except ValidationError as error:
+        return "refused", str(error)
+
+
+def _by_keywords(*values: object) -> Item:
+    names = ("id", "kind", "issue_date", "due_date", "amount", "open_amount")
+    return Item(**dict(zip(names, values, strict=True)))
+
+
+_WILD = st.tuples(_IDS, _KINDS, _DAYS, _DAYS, _AMOUNTS, _AMOUNTS)
+_TYPED = st.tuples(  # what a loader passes: the field types, the rules broken or not
+    st.sampled_from(["F-1", "F-2", " F-3", ""]),
+    st.sampled_from(ItemKind),
+    st.dates(),
+    st.dates(),
+    st.decimals(places=2, min_value=-1000, max_value=1000) | st.sampled_from(_ODD),
+    st.decimals(places=2, min_value=-1000, max_value=1000) | st.sampled_from(_ODD),
+)
+
+
+@given(values=_TYPED | _WILD, unpaid=st.booleans())
+def test_the_loaders_constructor_builds_and_refuses_exactly_what_item_does(
+    values: tuple[Any, ...], unpaid: bool
+) -> None:
+    """``_new_item`` (the CSV loader's fast path) is ``Item(...)`` with fewer steps."""
+    if unpaid:
+        values = (*values[:5], values[4])  # the loader passes one Decimal for both
+    fast = _outcome(_new_item, *values)
+    assert fast == _outcome(_by_keywords, *values)
+    if fast[0] == "built":
+        built = fast[1]
+        assert type(built) is Item
+        assert attrs.asdict(built, recurse=False) == attrs.asdict(
+            _by_keywords(*values), recurse=False
+        )
+        assert hash(built) == hash(_by_keywords(*values))

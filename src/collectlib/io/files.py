@@ -23,6 +23,7 @@ from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import structure, unstructure
 from collectlib.model import Account, Item, Policy
+from collectlib.model.items import _new_item
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -224,13 +225,15 @@ def _accounts(
     currency_col = position.get(names["currency"])
     width = len(header)
     dates: dict[str, dt.date] = {}
-    kinds = {kind.value: kind for kind in ItemKind}
+    dates_get = dates.get
+    zeros_setdefault: Any = {}.setdefault  # one zero per spelling ("0.00") for the paid items
+    kinds_get = {kind.value: kind for kind in ItemKind}.get
     seen: set[str] = set()
     current: str | None = None
     first: list[str] = []
     items: list[Item] = []
     append = items.append
-    new_item = Item
+    new_item = _new_item
     line = 1
 
     def account() -> Account:
@@ -259,27 +262,28 @@ def _accounts(
                 seen.add(account_id)
                 current, first, items = account_id, row, []
                 append = items.append
+            issue_text, due_text = row[issue_col], row[due_col]
+            amount_text, open_text = row[amount_col], row[open_col]
             try:
-                issue = dates.get(row[issue_col]) or _parse_date(
-                    dates, row[issue_col], "issue_date"
-                )
-                due = dates.get(row[due_col]) or _parse_date(dates, row[due_col], "due_date")
-                amount_text, open_text = row[amount_col], row[open_col]
-                amount = _parse_amount(amount_text, "amount")
-                # an unpaid item's open amount is its amount: one Decimal for both
-                open_amount = (
-                    amount if open_text == amount_text else _parse_amount(open_text, "open_amount")
-                )
+                issue = dates_get(issue_text) or _parse_date(dates, issue_text, "issue_date")
+                due = dates_get(due_text) or _parse_date(dates, due_text, "due_date")
+                amount = Decimal(amount_text)
+                # an unpaid item's open amount is its amount, a paid one's a shared zero
+                if open_text == amount_text:
+                    open_amount = amount
+                else:
+                    open_amount = Decimal(open_text)
+                    if not open_amount:
+                        open_amount = zeros_setdefault(open_text, open_amount)
+                kind = row[kind_col]
                 append(
-                    new_item(
-                        id=row[item_col],
-                        kind=kinds.get(row[kind_col], row[kind_col]),
-                        issue_date=issue,
-                        due_date=due,
-                        amount=amount,
-                        open_amount=open_amount,
-                    )
+                    new_item(row[item_col], kinds_get(kind, kind), issue, due, amount, open_amount)
                 )
+            except InvalidOperation:
+                message = _amount_error(amount_text, "amount") or _amount_error(
+                    open_text, "open_amount"
+                )
+                raise LoadError(f"{path}:{line}: {message}") from None
             except CollectError as error:
                 raise LoadError(f"{path}:{line}: {error}") from None
     except csv.Error as error:
@@ -306,8 +310,10 @@ def _parse_date(cache: dict[str, dt.date], text: str, field: str) -> dt.date:
     return value
 
 
-def _parse_amount(text: str, field: str) -> Decimal:
+def _amount_error(text: str, field: str) -> str | None:
+    """Return the message for a cell that is not an amount, or ``None`` if it is one."""
     try:
-        return Decimal(text)  # NaN and infinities are refused by the Item
+        Decimal(text)  # NaN and infinities are amounts here: the Item refuses them
     except InvalidOperation:
-        raise LoadError(f"{field}: not an amount: {text!r}") from None
+        return f"{field}: not an amount: {text!r}"
+    return None

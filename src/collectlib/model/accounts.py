@@ -22,6 +22,14 @@ from collectlib.money import is_currency
 __all__ = ["Account"]
 
 
+def _twice(owner: str, items: tuple[Item, ...]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            fail(owner, f"two items have the id {item.id!r}")
+        seen.add(item.id)
+
+
 @attrs.frozen(kw_only=True)
 class Account:
     """A customer file: its open items, specific actions, payment plans and journal.
@@ -69,15 +77,18 @@ class Account:
             if value is not None:
                 check_id(owner, field, value)
         check_bool(owner, "penalties_enabled", self.penalties_enabled)
-        check_instances(owner, "items", self.items, Item)
+        items = self.items
+        check_instances(owner, "items", items, Item)
+        item_ids = {item.id for item in items}
+        if len(item_ids) != len(items):
+            _twice(owner, items)
+        if self.actions or self.plans:
+            self._check_actions_and_plans(owner, item_ids)
+        check_instances(owner, "journal", self.journal, JournalEvent)
+
+    def _check_actions_and_plans(self, owner: str, item_ids: set[str]) -> None:
         check_instances(owner, "actions", self.actions, SpecificAction)
         check_instances(owner, "plans", self.plans, PaymentPlan)
-        check_instances(owner, "journal", self.journal, JournalEvent)
-        item_ids: set[str] = set()
-        for item in self.items:
-            if item.id in item_ids:
-                fail(owner, f"two items have the id {item.id!r}")
-            item_ids.add(item.id)
         action_ids: set[str] = set()
         held_by: dict[str, str] = {}
         for action in self.actions:
