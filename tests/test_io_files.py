@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from collectlib import Account, Item, LoadError, ValidationError
@@ -203,6 +204,29 @@ def test_bad_csv_rows_name_the_file_and_line(tmp_path: Path, rows: str, message:
         list(read_items_csv(write(tmp_path, "items.csv", HEADER + rows)))
 
 
+def test_quoted_cells_may_hold_delimiters_quotes_and_line_breaks(tmp_path: Path) -> None:
+    text = (
+        HEADER
+        + 'C-1,"Durand, ""Fils""",F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR\r\n'
+        + '"C-2","Martin\nSA","F-2",INVOICE,2026-01-05,2026-02-04,5,5,EUR\n'
+        + "\n"
+        + ROW.replace("C-1", "C-3").replace("F-1", "F 3")
+        + ROW.replace("C-1", "C-3").replace("INVOICE", "BILL")
+    )
+    with pytest.raises(LoadError, match=r"items\.csv:7: item 'F-1': kind: unknown ItemKind"):
+        list(read_items_csv(write(tmp_path, "items.csv", text)))
+    first, second = list(read_items_csv(write(tmp_path, "good.csv", text.rsplit("C-3", 2)[0])))
+    assert (first.name, second.name, second.items[0].id) == ('Durand, "Fils"', "Martin\nSA", "F-2")
+
+
+@pytest.mark.parametrize("delimiter", ["", ";;", '"', "\n"])
+def test_a_delimiter_is_one_character_other_than_a_quote_or_a_line_break(
+    tmp_path: Path, delimiter: str
+) -> None:
+    with pytest.raises(LoadError, match=r"items\.csv: the delimiter is one character"):
+        list(read_items_csv(write(tmp_path, "items.csv", HEADER + ROW), delimiter=delimiter))
+
+
 def test_csv_header_problems(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match=r"items.csv:1: missing columns \['kind'"):
         list(read_items_csv(write(tmp_path, "items.csv", "account_id,item_id\n")))
@@ -240,6 +264,69 @@ _FIELDS = ["C-1", "Durand", "F-1", "INVOICE", "2026-01-05", "2026-02-04", "100.0
 
 
 fuzz = settings(max_examples=1500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+_CELLS = st.sampled_from(
+    [*_FIELDS, "", "C-2", "F-2", "50.00", "0.00", "a,b", 'say "hi"', "two\nlines", "x\r\ny",
+     " C-1", "é", "\x00", "CREDIT_NOTE", "-20"]
+)  # fmt: skip
+
+
+_GOOD_ROWS = st.builds(
+    lambda account, name, item: [account, name, item, *_FIELDS[3:]],
+    st.sampled_from(["C-1", "C-2", "C;3", "x\r\ny"]),
+    st.sampled_from(["Durand", "Durand, Fils", 'The "Best"', ""]),
+    st.sampled_from(["F-1", "F-2", "F,3", 'F"4', "F\n5"]),
+)
+
+
+def _rows_text(rows: list[list[str]], terminator: str, quoting: int) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator=terminator, quoting=quoting).writerows(rows)
+    return buffer.getvalue()
+
+
+def _outcome(path: Path, *, lines: bool = True) -> object:
+    try:
+        return list(read_items_csv(path))
+    except LoadError as error:
+        message = str(error).replace(path.name, "items.csv")
+        return message if lines else re.sub(r"items\.csv:\d+:", "items.csv:", message)
+
+
+@fuzz
+@given(
+    st.lists(_GOOD_ROWS, max_size=6, unique_by=lambda row: row[2]).map(sorted)
+    | st.lists(_GOOD_ROWS | st.lists(_CELLS, min_size=8, max_size=10) | st.just([]), max_size=8),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.just([]) | st.lists(st.sampled_from(['C-1,"open', 'a"b,c', '"', "\r", ",,,"]), max_size=2),
+)
+def test_csv_rows_are_the_rows_the_csv_module_reads(tmp_path_factory, rows, end, junk) -> None:
+    """The reader splits unquoted lines itself: the csv module, quoting every cell, agrees."""
+    import csv
+    import io
+
+    header = HEADER.rstrip("\n").split(",")
+    text = _rows_text([header, *rows], end, csv.QUOTE_MINIMAL) + end.join(junk)
+    folder = tmp_path_factory.mktemp("rows")
+    plain = folder / "plain.csv"
+    plain.write_bytes(text.encode())
+    try:
+        parsed = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:  # the csv module refuses the text: so does the reader
+        with pytest.raises(LoadError):
+            list(read_items_csv(plain))
+        return
+    quoted = folder / "quoted.csv"  # every line quoted: all of it read by the csv module
+    quoted.write_bytes(_rows_text(parsed, end, csv.QUOTE_ALL).encode())
+    if text.count('"') % 2:  # a quote left open to the end: quoting adds a line
+        assert _outcome(plain, lines=False) == _outcome(quoted, lines=False)
+    else:
+        assert _outcome(plain) == _outcome(quoted)
+    event("accounts" if isinstance(_outcome(plain), list) else "LoadError")
 
 
 @fuzz

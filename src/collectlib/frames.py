@@ -45,6 +45,7 @@ from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
+from collectlib.model.items import _new_item
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
 
 if TYPE_CHECKING:
@@ -168,13 +169,13 @@ def accounts_from_frame(
         first = rows[0]
         try:
             items = tuple(
-                Item(
-                    id=item_ids[row],
-                    kind=kind_of.get(kinds[row], kinds[row]),
-                    issue_date=issue[row],
-                    due_date=due[row],
-                    amount=amount[row],
-                    open_amount=open_amount[row],
+                _new_item(
+                    item_ids[row],
+                    kind_of.get(kinds[row], kinds[row]),
+                    issue[row],
+                    due[row],
+                    amount[row],
+                    open_amount[row],
                 )
                 for row in rows
             )

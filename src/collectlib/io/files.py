@@ -14,8 +14,9 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
@@ -197,19 +198,29 @@ def read_items_csv(
     """
     path = Path(path)
     names = column_names(columns, str(path))
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise LoadError(
+            f"{path}: the delimiter is one character other than a quote or a line break, "
+            f"not {delimiter!r}"
+        )
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
         raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
     with handle:
-        yield from _accounts(path, csv.reader(handle, delimiter=delimiter), names, currency)
+        yield from _accounts(path, handle, delimiter, names, currency)
 
 
-def _accounts(
-    path: Path, rows: Iterator[list[str]], names: dict[str, str], currency: str
+def _accounts(  # the hot loop of a million rows, kept flat
+    path: Path, handle: TextIO, delimiter: str, names: dict[str, str], currency: str
 ) -> Iterator[Account]:
+    # Lines are split on the delimiter; a line with a quote (or longer than the csv
+    # module's field limit) is read by the csv module, with the lines its quotes span:
+    # the same rows as csv.reader gives, at half the cost for the usual unquoted line.
+    limit = csv.field_size_limit()
     try:
-        header = next(rows)
+        header_reader = csv.reader(handle, delimiter=delimiter)
+        header = next(header_reader)
     except StopIteration:
         return
     except (csv.Error, UnicodeDecodeError) as error:
@@ -234,7 +245,6 @@ def _accounts(
     items: list[Item] = []
     append = items.append
     new_item = _new_item
-    line = 1
 
     def account() -> Account:
         return Account(
@@ -244,8 +254,17 @@ def _accounts(
             items=items,
         )
 
+    line = end = header_reader.line_num  # the last line read, the last line of a row
     try:
-        for line, row in enumerate(rows, start=2):
+        for text in handle:
+            line += 1
+            if '"' in text or len(text) >= limit:
+                reader = csv.reader(chain((text,), handle), delimiter=delimiter)
+                row = next(reader, [])
+                line += reader.line_num - 1
+            else:
+                cells = text.rstrip("\r\n")
+                row = cells.split(delimiter) if cells else []
             if len(row) != width:
                 if not row:
                     continue
@@ -253,7 +272,7 @@ def _accounts(
             account_id = row[account_col]
             if account_id != current:
                 if current is not None:
-                    yield _built(path, line - 1, account)
+                    yield _built(path, end, account)
                 if account_id in seen:
                     raise LoadError(
                         f"{path}:{line}: account {account_id!r} appears again after other "
@@ -286,6 +305,7 @@ def _accounts(
                 raise LoadError(f"{path}:{line}: {message}") from None
             except CollectError as error:
                 raise LoadError(f"{path}:{line}: {error}") from None
+            end = line
     except csv.Error as error:
         raise LoadError(f"{path}:{line}: {error}") from None
     except UnicodeDecodeError:
