@@ -159,9 +159,9 @@ def test_a_policy_whose_templates_use_known_hashtags_is_built() -> None:
 
 @pytest.mark.parametrize("template", ["", "   "])
 def test_an_empty_template_is_refused_where_one_is_required(template: str) -> None:
-    with pytest.raises(ValidationError, match="needs a template"):
+    with pytest.raises(ValidationError, match="need a template"):
         _step("empty", template)
-    with pytest.raises(ValidationError, match="needs a template"):
+    with pytest.raises(ValidationError, match="need a template"):
         ActionTemplate(name="empty", channel="LETTER", template=template)
 
 

@@ -82,7 +82,7 @@ def test_a_message_needs_a_template(
     build: Callable[..., object], owner: str, channel: Channel, text: str | None
 ) -> None:
     with pytest.raises(
-        ValidationError, match=rf"^{owner}: a {channel.value} action needs a template$"
+        ValidationError, match=rf"^{owner}: {channel.value} actions need a template$"
     ):
         build(channel=channel, template=text)
 
@@ -94,7 +94,7 @@ def test_only_a_message_can_be_automatic(
 ) -> None:
     with pytest.raises(
         ValidationError,
-        match=rf"^{owner}: a {channel.value} action cannot be automatic \(only messages can\)$",
+        match=rf"^{owner}: {channel.value} actions cannot be automatic \(only messages can\)$",
     ):
         build(channel=channel, automatic=True)
 

@@ -340,8 +340,8 @@ def test_the_quick_promise_status_must_be_a_promise(code: str) -> None:
     category = next(s.category for s in STATUSES if s.code == code)
     with pytest.raises(
         ConfigurationError,
-        match=rf"^policy: quick_promise\.status: status '{code}' is a {category.value} status, "
-        r"not a PROMISE one$",
+        match=rf"^policy: quick_promise\.status: status '{code}' has the category "
+        rf"{category.value}, not PROMISE$",
     ):
         policy(quick_promise=QuickPromise(status=code))
 
@@ -351,8 +351,8 @@ def test_the_dispute_resolved_status_must_be_a_dispute_resolved_one(code: str) -
     category = next(s.category for s in STATUSES if s.code == code)
     with pytest.raises(
         ConfigurationError,
-        match=rf"^policy: dispute_resolved_status: status '{code}' is a {category.value} status, "
-        r"not a DISPUTE_RESOLVED one$",
+        match=rf"^policy: dispute_resolved_status: status '{code}' has the category "
+        rf"{category.value}, not DISPUTE_RESOLVED$",
     ):
         policy(dispute_resolved_status=code)
 
@@ -362,7 +362,7 @@ def test_wrong_categories_and_missing_references_are_listed_together() -> None:
         policy(quick_promise=QuickPromise(status="call"), default_scenario="strict")
     message = str(raised.value)
     assert "default_scenario: no scenario 'strict'" in message
-    assert "quick_promise.status: status 'call' is a ONGOING status, not a PROMISE one" in message
+    assert "quick_promise.status: status 'call' has the category ONGOING, not PROMISE" in message
 
 
 def test_an_unknown_hashtag_in_a_step_or_status_template_is_a_configuration_error() -> None:

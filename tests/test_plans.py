@@ -361,7 +361,7 @@ def test_plan_status_must_be_configured_and_of_the_plan_category() -> None:
     with pytest.raises(ConfigurationError, match="the policy has no PAYMENT_PLAN status"):
         create_plan(customer(), ["F-3"], schedule(50, 1, AGREED), qualifying_policy(), AGREED)
     with pytest.raises(
-        RuleViolation, match="status 'ongoing' is a ONGOING status, not PAYMENT_PLAN"
+        RuleViolation, match="status 'ongoing' has the category ONGOING, not PAYMENT_PLAN"
     ):
         create_plan(
             customer(), ["F-3"], schedule(50, 1, AGREED), plan_policy(), AGREED, status="ongoing"

@@ -48,9 +48,9 @@ def check_channel_rules(
     channel = cast(Channel, channel)  # checked just above
     if channel.is_message:
         if not template or not str(template).strip():
-            fail(owner, f"a {channel.value} action needs a template")
+            fail(owner, f"{channel.value} actions need a template")
     elif automatic:
-        fail(owner, f"a {channel.value} action cannot be automatic (only messages can)")
+        fail(owner, f"{channel.value} actions cannot be automatic (only messages can)")
     if to_be_confirmed and not automatic:
         fail(
             owner,
@@ -70,7 +70,7 @@ automatic=False, to_be_confirmed=False, template=None)
     >>> ActionTemplate(name="Reminder", channel="EMAIL")
     Traceback (most recent call last):
     ...
-    collectlib.errors.ValidationError: action template 'Reminder': a EMAIL action needs a template
+    collectlib.errors.ValidationError: action template 'Reminder': EMAIL actions need a template
     """
 
     name: str

@@ -260,8 +260,8 @@ quick_promise.status: no status 'promise'
                 problems.append(f"{field}: no status {code!r}")
             elif status.category is not category:
                 problems.append(
-                    f"{field}: status {code!r} is a {status.category.value} status, "
-                    f"not a {category.value} one"
+                    f"{field}: status {code!r} has the category {status.category.value}, "
+                    f"not {category.value}"
                 )
         for scenario in self.scenarios:
             for step in scenario.steps:

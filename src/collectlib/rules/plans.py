@@ -164,7 +164,8 @@ def _plan_status(policy: Policy, status: Status | str | None, owner: str) -> Sta
     found = policy.status(status.code if isinstance(status, Status) else status)
     if found.category is not StatusCategory.PAYMENT_PLAN:
         raise RuleViolation(
-            f"{owner}: status {found.code!r} is a {found.category.value} status, not PAYMENT_PLAN"
+            f"{owner}: status {found.code!r} has the category {found.category.value}, "
+            "not PAYMENT_PLAN"
         )
     return found
 
