@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import attrs
 
 from collectlib._checks import (
@@ -22,12 +24,11 @@ from collectlib.money import is_currency
 __all__ = ["Account"]
 
 
-def _twice(owner: str, items: tuple[Item, ...]) -> None:
-    seen: set[str] = set()
-    for item in items:
-        if item.id in seen:
-            fail(owner, f"two items have the id {item.id!r}")
-        seen.add(item.id)
+def _twice(owner: str, items: tuple[Item, ...]) -> NoReturn:
+    """Name the first item whose id an item before it has (the caller knows there is one)."""
+    ids = [item.id for item in items]
+    twice = next(item_id for at, item_id in enumerate(ids) if item_id in ids[:at])
+    fail(owner, f"two items have the id {twice!r}")
 
 
 @attrs.frozen(kw_only=True)
