@@ -173,8 +173,8 @@ def load_portfolio(path: str | Path, **csv_options: Any) -> Portfolio:
 def save_portfolio(portfolio: Portfolio, path: str | Path) -> None:
     """Write a portfolio as JSON (``format = 1``); ``load_portfolio`` reads it back equal.
 
-    One account per line: a diff shows which accounts changed, and the file is written
-    at the speed of the compact JSON encoder.
+    One account per line: a diff shows which accounts changed, and the compact JSON
+    encoder writes it (an indented layout takes Python's slower encoder).
     """
     head: dict[str, Any] = {"format": FORMAT}
     if portfolio.as_of is not None:
