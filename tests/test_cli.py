@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from collectlib.demo import AS_OF
+from collectlib.io.files import Portfolio, read_items_csv, save_portfolio
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "collectlib" / "demo"
 SCRIPT = shutil.which("collectlib", path=str(Path(sys.executable).parent))
@@ -103,6 +105,54 @@ def test_next_explains_one_account() -> None:
     assert "next: step" in result.stdout
 
 
+def test_next_runs_on_the_demo_and_says_why() -> None:
+    working = run("next", "C-005")  # no portfolio: the demo, like agenda
+    assert working.returncode == 0, working.stderr
+    assert working.stdout.splitlines()[0] == f"account C-005 (Garage Morel) on {AS_OF}"
+    assert "cycle: no step done yet for this leader" in working.stdout
+    assert "next: step 0 'Courtesy e-mail'" in working.stdout
+    assert "sent automatically at 2026-03-16 09:00" in working.stdout
+    in_plan = run("next", "C-010").stdout  # every invoice is in the payment plan's follow-up
+    assert "held by action A1 'Check the installment'" in in_plan
+    assert "next: nothing (NO_LEADER): no debit left in the scenario" in in_plan
+    done = run("next", "C-012").stdout  # the four steps done; a small residue ignored
+    assert "ignored (below 5.00): F-01299" in done
+    assert "next: nothing (SCENARIO_COMPLETED)" in done
+    catch_up = run("next", "C-027").stdout
+    assert "scenario: risky customers (catch-up)" in catch_up
+
+
+def test_debug_goes_before_or_after_the_command(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("format = 2\n", encoding="utf-8")
+    for args in (("--debug", "check", str(policy)), ("check", str(policy), "--debug")):
+        result = run(*args)
+        assert result.returncode == 1
+        assert "Traceback" in result.stderr
+        assert "LoadError" in result.stderr
+    assert run("agenda", "--debug").returncode == 0
+
+
+def test_csv_carries_the_same_values_as_json() -> None:
+    for command in (("agenda",), ("report", "aged"), ("report", "qualification")):
+        rows = json.loads(run(*command, "--format", "json").stdout)
+        table = list(csv.DictReader(io.StringIO(run(*command, "--format", "csv").stdout)))
+        assert len(table) == len(rows)
+        for record, line in zip(rows, table, strict=True):
+            assert list(line) == list(record)
+            for key, value in record.items():
+                cell = (
+                    " ".join(value)
+                    if isinstance(value, list)
+                    else str(value).lower()
+                    if isinstance(value, bool)
+                    else ""
+                    if value is None
+                    else str(value)
+                )
+                assert line[key] == cell, (command, key)
+
+
 def test_reports() -> None:
     aged = run("report", "aged")
     assert aged.returncode == 0, aged.stderr
@@ -127,6 +177,8 @@ def test_reports() -> None:
             ("next", str(DEMO / "portfolio.json"), "C-999", "--policy", str(DEMO / "policy.toml")),
             "no account 'C-999'",
         ),
+        (("next", "C-999"), "collectlib: error: the demo portfolio: no account 'C-999'"),
+        (("agenda", "--policy", "missing.toml"), "collectlib: error: missing.toml: cannot read"),
     ],
 )
 def test_errors_print_one_line_and_exit_1(args: tuple[str, ...], message: str) -> None:
@@ -149,6 +201,108 @@ def test_a_bad_policy_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" in debug.stderr
 
 
+def test_a_bad_portfolio_names_the_line_or_the_path(tmp_path: Path) -> None:
+    policy = str(DEMO / "policy.toml")
+    items = tmp_path / "items.csv"
+    items.write_text(
+        "account_id,item_id,kind,issue_date,due_date,amount,open_amount\n"
+        "C-1,F-1,INVOICE,2026-01-05,2026-02-04,1200.00,1200.00\n"
+        "C-1,F-2,INVOICE,2026-01-05,2026-13-04,80.00,80.00\n",
+        encoding="utf-8",
+    )
+    portfolio = tmp_path / "portfolio.json"
+    portfolio.write_text(
+        '{"format": 1, "accounts": [{"id": "C-1", "items": [{"id": "F-1", "kind": "INVOICE",'
+        ' "issue_date": "2026-01-05", "due_date": "2026-13-01", "amount": "10",'
+        ' "open_amount": "10"}]}]}',
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": 1,\n "accounts": [\n}', encoding="utf-8")
+    for path, message in (
+        (items, f"{items}:3: due_date: not a date: '2026-13-04'"),
+        (portfolio, "accounts[0].items[0].due_date: not a date: '2026-13-01'"),
+        (broken, f"{broken}:3: not valid JSON"),
+    ):
+        for command in (
+            ("agenda", str(path)),
+            ("next", str(path), "C-1"),
+            ("report", "aged", str(path)),
+        ):
+            result = run(*command, "--policy", policy)
+            assert result.returncode == 1, command
+            assert message in result.stderr, (command, result.stderr)
+            assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _big_csv(path: Path, items: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write("account_id,item_id,kind,issue_date,due_date,amount,open_amount\n")
+        out.writelines(
+            f"C-{n // 4},F-{n},INVOICE,2026-01-05,2026-02-04,120.00,120.00\n" for n in range(items)
+        )
+
+
+def _stderr_on_a_terminal(
+    args: list[str], env: dict[str, str], stdout: Path
+) -> tuple[int, str, str]:
+    """Run the command with stderr on a pseudo-terminal; return code, stdout, stderr."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    command = [SCRIPT] if SCRIPT else [sys.executable, "-m", "collectlib"]
+    with stdout.open("w", encoding="utf-8") as sink:
+        process = subprocess.Popen([*command, *args], stdout=sink, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    code = process.wait(timeout=120)
+    return code, stdout.read_text(encoding="utf-8"), seen.decode()
+
+
+def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    items = tmp_path / "items.csv"
+    _big_csv(items, 250_000)
+    args = ["agenda", str(items), "--policy", str(DEMO / "policy.toml"), "--on", "2026-03-16"]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    out = tmp_path / "out.csv"
+    code, stdout, stderr = _stderr_on_a_terminal([*args, "--format", "csv"], env, out)
+    assert code == 0, stderr
+    assert "100,000 items" in stderr
+    assert "200,000 items" in stderr
+    assert stdout.count("\n") == 62_500 + 1  # an agenda row per account, and the header
+    quiet = _stderr_on_a_terminal([*args, "--format", "csv"], {**env, "CI": "true"}, out)
+    assert quiet[0] == 0
+    assert quiet[2] == ""
+    piped = run(*args, "--format", "csv")
+    assert piped.returncode == 0
+    assert piped.stderr == ""
+    assert piped.stdout == stdout
+
+
+def test_progress_of_a_json_portfolio(tmp_path: Path) -> None:
+    items = tmp_path / "items.csv"
+    _big_csv(items, 110_000)
+    portfolio = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=read_items_csv(items)), portfolio)
+    args = ["report", "aged", str(portfolio), "--policy", str(DEMO / "policy.toml")]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    code, stdout, stderr = _stderr_on_a_terminal(
+        [*args, "--on", "2026-03-16"], env, tmp_path / "out.txt"
+    )
+    assert code == 0, stderr
+    assert stderr.splitlines()[0] == f"reading {portfolio}"
+    assert "100,000 items" in stderr
+    assert stdout.splitlines()[-1].startswith("total")
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -157,6 +311,9 @@ def test_a_bad_policy_file_is_one_clear_line(tmp_path: Path) -> None:
         ("agenda", "--format", "xml"),
         ("frobnicate",),
         ("agenda", str(DEMO / "portfolio.json")),  # a portfolio needs its policy
+        ("next", str(DEMO / "portfolio.json"), "C-001"),
+        ("next",),
+        ("report", "weekly"),
         (),
     ],
 )

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +99,35 @@ def test_the_readme_gives_two_commands_that_install_and_run() -> None:
         assert run[0].removeprefix(".venv/bin/") in _console_scripts(), (
             f"the README runs {run[0]}, which pyproject.toml does not install"
         )
+
+
+def _console_sessions() -> list[tuple[str, list[str], str]]:
+    """Every ``$ collectlib ...`` line of the ```console blocks in docs/: page, args, output."""
+    sessions = []
+    for page in sorted(DOCS.rglob("*.md")):
+        for language, block in _fenced_blocks(_read(page)):
+            if language != "console":
+                continue
+            for command in re.split(r"^(?=\$ )", block, flags=re.M):
+                if command:
+                    line, _, shown = command.partition("\n")
+                    args = shlex.split(line.removeprefix("$ "))
+                    assert args[0] == "collectlib", f"{page}: a console line runs {args[0]}"
+                    sessions.append((page.relative_to(DOCS).as_posix(), args[1:], shown))
+    return sessions
+
+
+@pytest.mark.parametrize(("page", "args", "shown"), _console_sessions())
+def test_console_examples_print_what_the_docs_show(page: str, args: list[str], shown: str) -> None:
+    script = shutil.which("collectlib", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "collectlib"]
+    env = {**os.environ, "COLUMNS": "80"}  # argparse wraps its usage lines to the terminal
+    result = subprocess.run(
+        [*command, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert result.stdout + result.stderr == shown, f"{page}: collectlib {' '.join(args)}"
+    assert (result.returncode == 0) is ("error:" not in shown)
 
 
 def test_every_docs_page_is_linked_from_the_index() -> None:

@@ -3,14 +3,15 @@
     collectlib agenda [PORTFOLIO] [--policy FILE] [--on DATE] [--horizon DAYS]
                       [--collector NAME] [--format table|json|csv]
     collectlib check POLICY
-    collectlib next PORTFOLIO ACCOUNT [--policy FILE] [--on DATE]
+    collectlib next [PORTFOLIO] ACCOUNT [--policy FILE] [--on DATE]
     collectlib report aged|qualification [PORTFOLIO] [--policy FILE] [--on DATE]
                       [--format table|json|csv]
 
 Without a portfolio, the commands run on the demo portfolio and policy shipped with
 collectlib, as of the demo's date.  With a portfolio, ``--policy`` is required and
 ``--on`` defaults to the portfolio's ``as_of`` date, else today.  Exit codes: 0 ok, 1 a
-rule, configuration or file error (one line on stderr), 2 a usage error.
+rule, configuration or file error (one line on stderr), 2 a usage error.  ``--debug``
+(before or after the command) shows the traceback of an error.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import csv
 import datetime as dt
 import gc
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -27,12 +29,21 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from collectlib import demo
+from collectlib.enums import ActionState, IdleReason
 from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import unstructure
 from collectlib.io.files import Portfolio, load_policy, load_portfolio, read_items_csv
 from collectlib.model import Account, Policy, ScenarioActionRecorded
+from collectlib.money import ZERO
 from collectlib.portfolio import AgendaEntry, aged_balance, agenda, qualification_rate
-from collectlib.rules import idle_reason, leader_invoice, next_action, scenario_for
+from collectlib.rules import (
+    balance,
+    collectable_items,
+    idle_reason,
+    leader_invoice,
+    next_action,
+    scenario_for,
+)
 from collectlib.rules.dunning import last_cycle_action
 
 __all__ = ["main"]
@@ -62,74 +73,115 @@ def _parser() -> argparse.ArgumentParser:
         prog="collectlib", description="Receivables collection: agenda, policy checks, reports."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    # --debug is also accepted after the command; SUPPRESS keeps the one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def portfolio_options(command: argparse.ArgumentParser, *, optional: bool = True) -> None:
-        command.add_argument(
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        made = commands.add_parser(name, help=summary, description=summary, parents=[common])
+        made.set_defaults(usage=made)  # a usage error shows the command's own usage
+        return made
+
+    def portfolio_options(
+        parser: argparse.ArgumentParser, *then: tuple[str, str]
+    ) -> argparse.ArgumentParser:
+        parser.add_argument(
             "portfolio",
-            nargs="?" if optional else None,
+            nargs="?",
             type=Path,
+            metavar="PORTFOLIO",
             help="a portfolio JSON file or a CSV of open items (default: the demo portfolio)",
         )
-        command.add_argument("--policy", type=Path, help="the policy file (TOML or JSON)")
-        command.add_argument("--on", type=_date, help="the date (YYYY-MM-DD)")
+        for name, text in then:  # positionals after the optional portfolio
+            parser.add_argument(name, metavar=name.upper(), help=text)
+        parser.add_argument(
+            "--policy",
+            type=Path,
+            metavar="FILE",
+            help="the policy file, TOML or JSON (needed with PORTFOLIO)",
+        )
+        parser.add_argument(
+            "--on",
+            type=_date,
+            metavar="DATE",
+            help="the date, YYYY-MM-DD (default: the portfolio's, else today)",
+        )
+        return parser
 
-    show = commands.add_parser("agenda", help="the actions due across the portfolio")
-    portfolio_options(show)
-    show.add_argument("--horizon", type=_days, default=0, help="also what falls due in DAYS days")
-    show.add_argument("--collector", help="only this collector's actions")
-    show.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    def formats(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--format",
+            choices=("table", "json", "csv"),
+            default="table",
+            help="table for people (default), json or csv for programs",
+        )
 
-    check = commands.add_parser("check", help="validate and summarise a policy file")
+    show = portfolio_options(command("agenda", "the actions due across the portfolio"))
+    show.add_argument(
+        "--horizon", type=_days, default=0, metavar="DAYS", help="also what falls due in DAYS days"
+    )
+    show.add_argument("--collector", metavar="NAME", help="only this collector's actions")
+    formats(show)
+
+    check = command("check", "validate and summarise a policy file")
     check.add_argument("policy_file", type=Path, metavar="POLICY")
 
-    explain = commands.add_parser("next", help="explain the next action of one account")
-    explain.add_argument("portfolio", type=Path)
-    explain.add_argument("account", help="the account id")
-    explain.add_argument("--policy", type=Path)
-    explain.add_argument("--on", type=_date)
+    portfolio_options(
+        command("next", "explain the next action of one account"), ("account", "the account id")
+    )
 
-    report = commands.add_parser("report", help="portfolio reports")
+    report = command("report", "portfolio reports")
     report.add_argument("report", choices=("aged", "qualification"))
     portfolio_options(report)
-    report.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    formats(report)
     return parser
 
 
 def _progress(accounts: Iterable[Account], stream: TextIO) -> Iterator[Account]:
-    """Pass accounts through, telling the items read on a terminal every 100,000 items."""
-    read = 0
+    """Pass accounts through, telling the items done so far every 100,000 items."""
+    done = 0
     mark = _PROGRESS_EVERY
     for account in accounts:
-        read += len(account.items)
-        if read >= mark:
-            stream.write(f"\r{read:,} items read")
+        done += len(account.items)
+        if done >= mark:
+            stream.write(f"\r{done:,} items")
             stream.flush()
-            mark = read + _PROGRESS_EVERY
+            mark = done + _PROGRESS_EVERY
         yield account
-    if read >= _PROGRESS_EVERY:
+    if done >= _PROGRESS_EVERY:
         stream.write("\n")
+        stream.flush()
 
 
-def _inputs(
-    args: argparse.Namespace, parser: argparse.ArgumentParser
-) -> tuple[Iterable[Account], Policy, dt.date]:
+def _on_terminal() -> bool:
+    """Whether progress may be shown: stderr is a terminal, and not one of a CI run."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _inputs(args: argparse.Namespace) -> tuple[Iterable[Account], Policy, dt.date]:
     """Return the accounts (streamed from a CSV), the policy and the date of a command."""
     if args.portfolio is None:
         policy = load_policy(args.policy) if args.policy else demo.policy()
         return demo.portfolio().accounts, policy, args.on or demo.AS_OF
     if args.policy is None:
-        parser.error("a portfolio needs its --policy file")
+        args.usage.error("a portfolio needs its --policy file")
     policy = load_policy(args.policy)
     accounts: Iterable[Account]
     if args.portfolio.suffix.lower() == ".csv":
         accounts = read_items_csv(args.portfolio)
         on = args.on or dt.date.today()  # the outer ring may read the clock
-        if sys.stderr.isatty():
-            accounts = _progress(accounts, sys.stderr)
-        return accounts, policy, on
-    portfolio: Portfolio = load_portfolio(args.portfolio)
-    return portfolio.accounts, policy, args.on or portfolio.as_of or dt.date.today()
+    else:
+        if _on_terminal():
+            sys.stderr.write(f"reading {args.portfolio}\n")
+        portfolio: Portfolio = load_portfolio(args.portfolio)
+        accounts = portfolio.accounts
+        on = args.on or portfolio.as_of or dt.date.today()
+    if _on_terminal():
+        accounts = _progress(accounts, sys.stderr)
+    return accounts, policy, on
 
 
 def _cell(value: Any) -> str:
@@ -161,63 +213,65 @@ def _table(
         out.write(line(row) + "\n")
 
 
+def _csv_cell(value: Any) -> Any:
+    """Return a JSON-ready value as a CSV cell: lists space-separated, JSON's booleans."""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def _write_rows(
     records: list[dict[str, Any]], fmt: str, out: TextIO, headers: Sequence[str], right: set[int]
 ) -> None:
-    if fmt == "json":
-        json.dump(records, out, indent=1, ensure_ascii=False, default=str)
-        out.write("\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(
-            out, fieldnames=list(headers), extrasaction="ignore", lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(
-            {k: _cell(v) if not isinstance(v, Decimal) else str(v) for k, v in r.items()}
-            for r in records
-        )
-    else:
+    """Write rows as JSON or CSV, with the same JSON-ready values, or as a table."""
+    if fmt == "table":
         _table(headers, [[_cell(r.get(h)) for h in headers] for r in records], right, out)
+        return
+    plain: list[dict[str, Any]] = unstructure(records)
+    if fmt == "json":
+        json.dump(plain, out, indent=1, ensure_ascii=False)
+        out.write("\n")
+        return
+    writer = csv.DictWriter(out, fieldnames=list(headers), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _csv_cell(v) for k, v in r.items()} for r in plain)
 
 
-def _agenda(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO) -> None:
-    accounts, policy, on = _inputs(args, parser)
+def _agenda(args: argparse.Namespace, out: TextIO) -> None:
+    accounts, policy, on = _inputs(args)
     rows: Iterable[AgendaEntry] = agenda(accounts, policy, on, args.horizon)
     if args.collector:
         rows = [r for r in rows if r.collector == args.collector]
     rows = list(rows)
-    if args.format == "json":
-        json.dump(unstructure(rows), out, indent=1, ensure_ascii=False)
-        out.write("\n")
-        return
     records = [r._asdict() for r in rows]
-    for record in records:
+    if args.format != "table":  # for pipes: JSON-ready values, enums by value
+        _write_rows(records, args.format, out, list(AgendaEntry._fields), set())
+        return
+    for record in records:  # for people: lower case words, a count of items
         record["items"] = len(record["item_ids"])
         record["kind"] = record["kind"].value.lower()
         record["channel"] = record["channel"].value.lower()
-    if args.format == "csv":
-        _write_rows(records, "csv", out, list(AgendaEntry._fields), set())
-        return
-    headers = [
-        "due_on",
-        "late_days",
-        "account_id",
-        "collector",
-        "kind",
-        "channel",
-        "name",
-        "items",
-        "amount",
-        "arrears",
-    ]
-    if any(r.send_at for r in rows):
-        headers.append("send_at")
+    columns = ("due_on", "late_days", "account_id", "collector", "kind", "channel", "name",
+               "items", "amount", "arrears", "send_at")  # fmt: skip
+    optional = {"collector", "arrears", "send_at"}  # shown when some row has one
+    headers = [h for h in columns if h not in optional or any(r[h] is not None for r in records)]
+    right = {i for i, h in enumerate(headers) if h in {"late_days", "items", "amount", "arrears"}}
     out.write(
         f"Collection agenda on {on}" + (f" (+{args.horizon} days)" if args.horizon else "") + "\n\n"
     )
-    _write_rows(records, "table", out, headers, {1, 7, 8, 9})
+    if not rows:
+        out.write("nothing is due\n")
+        return
+    _write_rows(records, "table", out, headers, right)
     total = sum((r.amount for r in rows), Decimal(0))
-    out.write(f"\n{len(rows)} actions, {total:,.2f} at stake\n")
+    out.write(f"\n{_count(len(rows), 'action')}, {total:,.2f} at stake\n")
+
+
+def _count(number: int, noun: str) -> str:
+    """Return ``number`` and ``noun``, plural unless one: ``1 item``, ``3 items``."""
+    return f"{number:,} {noun}{'s' * (number != 1)}"
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> None:
@@ -270,42 +324,83 @@ def _check(args: argparse.Namespace, out: TextIO) -> None:
         out.write(f"sending window: weekdays {sorted(w.weekdays)}, {slots}\n")
 
 
-def _next(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO) -> None:
-    accounts, policy, on = _inputs(args, parser)
+def _some(ids: Sequence[str], shown: int = 6) -> str:
+    """Return the first ids joined, and how many more there are."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
+_IDLE_WHY = {
+    IdleReason.NO_SCENARIO: "the policy has no scenario for this account",
+    IdleReason.NO_LEADER: (
+        "no debit left in the scenario: each open one is held by a specific action "
+        "or below the policy's ignore_below"
+    ),
+    IdleReason.BELOW_MINIMUM: "the balance is below the policy's minimum amount",
+    IdleReason.SCENARIO_COMPLETED: "every step of the scenario is done for this leader",
+}
+
+
+def _next(args: argparse.Namespace, out: TextIO) -> None:
+    accounts, policy, on = _inputs(args)
     account = next((a for a in accounts if a.id == args.account), None)
     if account is None:
-        raise LoadError(f"{args.portfolio}: no account {args.account!r}")
+        where = args.portfolio or "the demo portfolio"
+        raise LoadError(f"{where}: no account {args.account!r}")
     scenario = scenario_for(account, policy)
     leader = leader_invoice(account, policy)
-    out.write(f"account {account.id} ({account.name}) on {on}\n")
-    out.write(f"scenario: {scenario.name if scenario else 'none'}\n")
+    collectable = collectable_items(account, policy)
+    write = out.write
+    write(f"account {account.id} ({account.name}) on {on}\n")
+    write(f"scenario: {scenario.name if scenario else 'none'}")
+    write(" (catch-up)\n" if scenario and scenario.catch_up else "\n")
+    open_items = [i for i in account.items if i.open_amount]
+    write(
+        f"items: {len(open_items)} open, {len(collectable)} in the scenario, "
+        f"balance {balance(account, policy):,.2f} {account.currency}\n"
+    )
+    for action in account.actions:
+        if action.state is ActionState.OPEN:
+            write(
+                f"  out of the scenario: {_some(sorted(action.item_ids))} held by "
+                f"action {action.id} {action.name!r} ({action.channel.value}, "
+                f"due {action.due_on})\n"
+            )
+    ignored = [
+        i.id for i in open_items if ZERO < i.open_amount < policy.ignore_below and i.is_debit
+    ]
+    if ignored:
+        write(f"  ignored (below {policy.ignore_below}): {_some(ignored)}\n")
     if leader is not None:
-        out.write(f"leader: {leader.id}, due {leader.due_date}, open {leader.open_amount:,.2f}\n")
+        write(f"leader: {leader.id}, due {leader.due_date}, open {leader.open_amount:,.2f}\n")
     if scenario is not None and leader is not None:
         last: ScenarioActionRecorded | None = last_cycle_action(
             account.journal, scenario.name, leader.id
         )
         if last is None:
-            out.write("cycle: no action done yet for this leader\n")
+            write("cycle: no step done yet for this leader\n")
         else:
-            out.write(
-                f"cycle: last done step {last.step_index} ({last.step_name!r}) on {last.on}\n"
-            )
+            write(f"cycle: last done step {last.step_index} ({last.step_name!r}) on {last.on}\n")
     proposal = next_action(account, policy, on)
     if proposal is None:
-        reason = idle_reason(account, policy, on)
-        out.write(f"next: nothing ({reason.value if reason else ''})\n")
+        reason = idle_reason(account, policy, on)  # never None when there is no proposal
+        why = f" ({reason.value}): {_IDLE_WHY[reason]}" if reason else ""
+        if reason is IdleReason.NO_LEADER and not any(i.is_debit for i in open_items):
+            why = f" ({reason.value}): no open debit"
+        write(f"next: nothing{why}\n")
         return
     late = f", {proposal.late_days} days late" if proposal.late_days else ""
-    out.write(
+    write(
         f"next: step {proposal.step_index} {proposal.step.name!r} ({proposal.step.channel.value}, "
         f"{proposal.step.trigger}) due {proposal.due_on}{late}\n"
     )
-    out.write(f"about: {len(proposal.item_ids)} items, balance {proposal.balance:,.2f}\n")
+    if proposal.send_at is not None:
+        write(f"sent automatically at {proposal.send_at:%Y-%m-%d %H:%M}\n")
+    write(f"about: {_count(len(proposal.item_ids), 'item')}, balance {proposal.balance:,.2f}\n")
 
 
-def _report(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO) -> None:
-    accounts, _policy, on = _inputs(args, parser)
+def _report(args: argparse.Namespace, out: TextIO) -> None:
+    accounts, _policy, on = _inputs(args)
     if args.report == "aged":
         aged = aged_balance(accounts, on)
         records = aged.rows()
@@ -347,13 +442,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     gc.disable()
     try:
         if args.command == "agenda":
-            _agenda(args, parser, out)
+            _agenda(args, out)
         elif args.command == "check":
             _check(args, out)
         elif args.command == "next":
-            _next(args, parser, out)
+            _next(args, out)
         else:
-            _report(args, parser, out)
+            _report(args, out)
     except CollectError as error:
         if args.debug:
             raise
