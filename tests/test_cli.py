@@ -87,6 +87,47 @@ def test_agenda_of_a_portfolio_file_with_its_policy(tmp_path: Path) -> None:
     assert "Collection agenda on 2026-03-10" in result.stdout
 
 
+def test_a_csv_with_its_own_delimiter_column_names_and_currency(tmp_path: Path) -> None:
+    items = tmp_path / "export.csv"
+    items.write_text(
+        "Compte;Pièce;Type;Date;Échéance;Montant;Reste dû\n"
+        "411DUR;F-1;INVOICE;2026-01-05;2026-02-04;1200.00;1200.00\n",
+        encoding="utf-8",
+    )
+    renames = {"account_id": "Compte", "item_id": "Pièce", "kind": "Type",
+               "issue_date": "Date", "due_date": "Échéance", "amount": "Montant",
+               "open_amount": "Reste dû"}  # fmt: skip
+    columns = [f"--column={field}={name}" for field, name in renames.items()]
+    base = ("--policy", str(DEMO / "policy.toml"), "--on", "2026-03-16")
+    for command in (("agenda", str(items)), ("next", str(items), "411DUR")):
+        result = run(*command, *base, "--delimiter", ";", *columns, "--currency", "CHF")
+        assert result.returncode == 0, result.stderr
+        assert "411DUR" in result.stdout
+    explained = run("next", str(items), "411DUR", *base, "--delimiter", ";", *columns,
+                    "--currency", "CHF").stdout  # fmt: skip
+    assert "balance 1,200.00 CHF" in explained
+    wrong = run("agenda", str(items), *base, *columns)  # the default comma
+    assert wrong.returncode == 1
+    assert "is the delimiter ';'?" in wrong.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("agenda", "--delimiter", ";"), "apply to a CSV portfolio"),
+        (("agenda", "--currency", "CHF"), "apply to a CSV portfolio"),
+        (("agenda", str(DEMO / "portfolio.json"), "--column", "item_id=F"), "a CSV portfolio"),
+        (("agenda", "--column", "customer=Compte"), "argument --column: no field 'customer'"),
+        (("agenda", "--column", "item_id"), "argument --column: not FIELD=NAME: 'item_id'"),
+    ],
+)
+def test_csv_options_are_for_a_csv(args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: collectlib agenda")
+    assert message in result.stderr
+
+
 def test_check_summarises_a_policy() -> None:
     result = run("check", str(DEMO / "policy.toml"))
     assert result.returncode == 0, result.stderr

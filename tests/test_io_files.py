@@ -227,6 +227,19 @@ def test_a_delimiter_is_one_character_other_than_a_quote_or_a_line_break(
         list(read_items_csv(write(tmp_path, "items.csv", HEADER + ROW), delimiter=delimiter))
 
 
+def test_a_header_read_with_the_wrong_delimiter_says_so(tmp_path: Path) -> None:
+    path = write(tmp_path, "items.csv", "account_id;item_id;kind\n")
+    with pytest.raises(LoadError) as error:
+        list(read_items_csv(path))
+    assert str(error.value) == (
+        f"{path}:1: missing columns ['account_id', 'item_id', 'kind', 'issue_date', "
+        "'due_date', 'amount', 'open_amount'] (the header has "
+        "['account_id;item_id;kind']; is the delimiter ';'?)"
+    )
+    with pytest.raises(LoadError, match=r"the header has \['account_id', 'item_id'\]\)$"):
+        list(read_items_csv(write(tmp_path, "two.csv", "account_id,item_id\n")))
+
+
 def test_csv_header_problems(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match=r"items.csv:1: missing columns \['kind'"):
         list(read_items_csv(write(tmp_path, "items.csv", "account_id,item_id\n")))

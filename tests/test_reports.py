@@ -658,6 +658,19 @@ def test_tallies_add_up_and_nothing_else_adds_to_them() -> None:
         Tally() + 1  # type: ignore[operator]
 
 
+def test_a_tally_reads_amounts_and_refuses_what_is_not_one() -> None:
+    assert Tally(count=2, amount="300.00") == Tally(count=2, amount=D("300.00"))
+    for bad, message in (
+        ({"count": -1}, "tally: count must be at least 0, not -1"),
+        ({"count": True}, "tally: count must be a whole number, not True"),
+        ({"amount": "NaN"}, "tally: amount: not an amount: Decimal('NaN')"),
+        ({"amount": "lots"}, "tally: amount: not an amount: 'lots'"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            Tally(**bad)
+        assert str(error.value) == message
+
+
 def test_every_public_report_name_is_in_the_reference() -> None:
     import pathlib
 

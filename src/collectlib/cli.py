@@ -7,6 +7,8 @@
     collectlib report aged|qualification [PORTFOLIO] [--policy FILE] [--on DATE]
                       [--format table|json|csv]
 
+A CSV PORTFOLIO also takes [--delimiter CHAR] [--column FIELD=NAME]... [--currency CODE].
+
 Without a portfolio, the commands run on the demo portfolio and policy shipped with
 collectlib, as of the demo's date.  With a portfolio, ``--policy`` is required and
 ``--on`` defaults to the portfolio's ``as_of`` date, else today.  Exit codes: 0 ok, 1 a
@@ -32,7 +34,13 @@ from collectlib import demo
 from collectlib.enums import ActionState, IdleReason
 from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import unstructure
-from collectlib.io.files import Portfolio, load_policy, load_portfolio, read_items_csv
+from collectlib.io.files import (
+    ITEM_COLUMNS,
+    Portfolio,
+    load_policy,
+    load_portfolio,
+    read_items_csv,
+)
 from collectlib.model import Account, Policy, ScenarioActionRecorded
 from collectlib.money import ZERO
 from collectlib.portfolio import AgendaEntry, aged_balance, agenda, qualification_rate
@@ -66,6 +74,15 @@ def _days(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
     return value
+
+
+def _column(text: str) -> tuple[str, str]:
+    field, equals, name = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"not FIELD=NAME: {text!r}")
+    if field not in ITEM_COLUMNS:
+        raise argparse.ArgumentTypeError(f"no field {field!r} (fields: {', '.join(ITEM_COLUMNS)})")
+    return field, name
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,6 +125,21 @@ def _parser() -> argparse.ArgumentParser:
             type=_date,
             metavar="DATE",
             help="the date, YYYY-MM-DD (default: the portfolio's, else today)",
+        )
+        extract = parser.add_argument_group("a CSV of open items (PORTFOLIO.csv)")
+        extract.add_argument(
+            "--delimiter", metavar="CHAR", help="the column separator (default: ',')"
+        )
+        extract.add_argument(
+            "--column",
+            type=_column,
+            action="append",
+            metavar="FIELD=NAME",
+            help="the file's name for a column (repeat for each); fields: "
+            + ", ".join(ITEM_COLUMNS),
+        )
+        extract.add_argument(
+            "--currency", metavar="CODE", help="without a currency column (default: EUR)"
         )
         return parser
 
@@ -163,6 +195,9 @@ def _on_terminal() -> bool:
 
 def _inputs(args: argparse.Namespace) -> tuple[Iterable[Account], Policy, dt.date]:
     """Return the accounts (streamed from a CSV), the policy and the date of a command."""
+    is_csv = args.portfolio is not None and args.portfolio.suffix.lower() == ".csv"
+    if not is_csv and (args.delimiter or args.column or args.currency):
+        args.usage.error("--delimiter, --column and --currency apply to a CSV portfolio")
     if args.portfolio is None:
         policy = load_policy(args.policy) if args.policy else demo.policy()
         return demo.portfolio().accounts, policy, args.on or demo.AS_OF
@@ -170,8 +205,13 @@ def _inputs(args: argparse.Namespace) -> tuple[Iterable[Account], Policy, dt.dat
         args.usage.error("a portfolio needs its --policy file")
     policy = load_policy(args.policy)
     accounts: Iterable[Account]
-    if args.portfolio.suffix.lower() == ".csv":
-        accounts = read_items_csv(args.portfolio)
+    if is_csv:
+        accounts = read_items_csv(
+            args.portfolio,
+            columns=dict(args.column or ()),
+            delimiter=args.delimiter or ",",
+            currency=args.currency or "EUR",
+        )
         on = args.on or dt.date.today()  # the outer ring may read the clock
     else:
         if _on_terminal():

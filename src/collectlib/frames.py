@@ -139,7 +139,9 @@ def accounts_from_frame(
     names = column_names(columns, "items table")
     missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in table.columns]
     if missing:
-        raise LoadError(f"items table: missing columns {missing}")
+        raise LoadError(
+            f"items table: missing columns {missing} (the table has {list(table.columns)})"
+        )
     frame = table.reset_index(drop=True)
     account_ids = frame[names["account_id"]].astype(str).tolist()
     item_ids = frame[names["item_id"]].astype(str).tolist()

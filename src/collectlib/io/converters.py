@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, get_args, get_type_hints
 
@@ -94,15 +94,35 @@ def _enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
         raise _BadValueError(f"unknown {kind.__name__} {value!r} (one of {names})") from None
 
 
-def _frozen_map(value: object, kind: Any) -> FrozenMap[Any, Any]:
-    if not isinstance(value, Mapping):
-        raise _BadValueError(f"not a mapping: {value!r}")
-    key_type, value_type = get_args(kind) or (str, str)
-    return FrozenMap(
-        {
-            converter.structure(k, key_type): converter.structure(v, value_type)
-            for k, v in value.items()
+def _string_keys(kind: Any) -> bool:
+    """Whether a ``FrozenMap`` type has string keys (a JSON object), else pairs (a list)."""
+    arguments = get_args(kind)
+    return not arguments or arguments[0] is str
+
+
+def _frozen_map_unstructure(made: cattrs.Converter, kind: Any) -> Callable[[Any], Any]:
+    """Return the hook: string keys give a JSON object; other keys a list of pairs."""
+    if _string_keys(kind):
+        return lambda mapping: {
+            made.unstructure(k): made.unstructure(v) for k, v in mapping.items()
         }
+    return lambda mapping: [[made.unstructure(k), made.unstructure(v)] for k, v in mapping.items()]
+
+
+def _frozen_map(value: object, kind: Any) -> FrozenMap[Any, Any]:
+    key_type, value_type = get_args(kind) or (str, str)
+    if _string_keys(kind):
+        if not isinstance(value, Mapping):
+            raise _BadValueError(f"not a mapping: {value!r}")
+        pairs: Iterable[Any] = value.items()
+    else:
+        if not isinstance(value, list) or not all(
+            isinstance(p, list | tuple) and len(p) == 2 for p in value
+        ):
+            raise _BadValueError(f"not a list of [key, value] pairs: {value!r}")
+        pairs = value
+    return FrozenMap(
+        {converter.structure(k, key_type): converter.structure(v, value_type) for k, v in pairs}
     )
 
 
@@ -161,9 +181,9 @@ def _make_converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", t) is frozenset,
         lambda values: sorted(made.unstructure(v) for v in values),
     )
-    made.register_unstructure_hook_func(
+    made.register_unstructure_hook_factory(
         lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap,
-        lambda mapping: {made.unstructure(k): made.unstructure(v) for k, v in mapping.items()},
+        lambda t: _frozen_map_unstructure(made, t),
     )
     made.register_structure_hook_func(
         lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap, _frozen_map

@@ -125,7 +125,11 @@ class Tally:
     """
 
     count: int = 0
-    amount: Decimal = ZERO
+    amount: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
+
+    def __attrs_post_init__(self) -> None:
+        check_int("tally", "count", self.count, minimum=0)
+        check_amount("tally", "amount", self.amount)
 
     def __add__(self, other: Tally) -> Tally:
         if type(other) is not Tally:
