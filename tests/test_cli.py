@@ -326,6 +326,12 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert piped.returncode == 0
     assert piped.stderr == ""
     assert piped.stdout == stdout
+    found = ["next", str(items), "C-40000", *args[2:]]  # stops reading at item 160,004
+    code, stdout, stderr = _stderr_on_a_terminal(found, env, out)
+    assert code == 0, stderr
+    assert stderr.strip() == "100,000 items"
+    assert stderr.endswith("\n")  # the progress line is ended before the explanation
+    assert stdout.startswith("account C-40000")
 
 
 def test_progress_of_a_json_portfolio(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -176,16 +176,18 @@ def _progress(accounts: Iterable[Account], stream: TextIO) -> Iterator[Account]:
     """Pass accounts through, telling the items done so far every 100,000 items."""
     done = 0
     mark = _PROGRESS_EVERY
-    for account in accounts:
-        done += len(account.items)
-        if done >= mark:
-            stream.write(f"\r{done:,} items")
+    try:
+        for account in accounts:
+            done += len(account.items)
+            if done >= mark:
+                stream.write(f"\r{done:,} items")
+                stream.flush()
+                mark = done + _PROGRESS_EVERY
+            yield account
+    finally:  # also when the reader stops early (`next` found its account)
+        if done >= _PROGRESS_EVERY:
+            stream.write("\n")
             stream.flush()
-            mark = done + _PROGRESS_EVERY
-        yield account
-    if done >= _PROGRESS_EVERY:
-        stream.write("\n")
-        stream.flush()
 
 
 def _on_terminal() -> bool:
@@ -384,6 +386,8 @@ _IDLE_WHY = {
 def _next(args: argparse.Namespace, out: TextIO) -> None:
     accounts, policy, on = _inputs(args)
     account = next((a for a in accounts if a.id == args.account), None)
+    if isinstance(accounts, Generator):
+        accounts.close()  # the rest of the file is not read; progress ends its line
     if account is None:
         where = args.portfolio or "the demo portfolio"
         raise LoadError(f"{where}: no account {args.account!r}")
