@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -12,9 +13,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from collectlib import (
+    balance,
+    collectable_items,
+    idle_reason,
+    leader_invoice,
+    next_action,
+)
+from collectlib.cli import main
 from collectlib.demo import AS_OF
-from collectlib.io.files import Portfolio, read_items_csv, save_portfolio
+from collectlib.io.files import Portfolio, read_items_csv, save_policy, save_portfolio
+from collectlib.strategies import accounts, dates, policies
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "collectlib" / "demo"
 SCRIPT = shutil.which("collectlib", path=str(Path(sys.executable).parent))
@@ -155,12 +167,52 @@ def test_next_runs_on_the_demo_and_says_why() -> None:
     assert "sent automatically at 2026-03-16 09:00" in working.stdout
     in_plan = run("next", "C-010").stdout  # every invoice is in the payment plan's follow-up
     assert "held by action A1 'Check the installment'" in in_plan
-    assert "next: nothing (NO_LEADER): no debit left in the scenario" in in_plan
+    assert "next: nothing (NO_LEADER): no open debit left in the scenario\n" in in_plan
     done = run("next", "C-012").stdout  # the four steps done; a small residue ignored
     assert "ignored (below 5.00): F-01299" in done
     assert "next: nothing (SCENARIO_COMPLETED)" in done
     catch_up = run("next", "C-027").stdout
     assert "scenario: risky customers (catch-up)" in catch_up
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(policies(min_steps=1), st.data(), dates())
+def test_next_says_what_the_rules_say(tmp_path: Path, policy, data, on) -> None:
+    """The explanation of ``next`` is the rules': selection, proposal or idle reason."""
+    account = data.draw(accounts(policy=policy, with_plans=True))
+    save_policy(policy, tmp_path / "policy.json")
+    save_portfolio(Portfolio(accounts=[account]), tmp_path / "portfolio.json")
+    out = io.StringIO()
+    argv = ["next", str(tmp_path / "portfolio.json"), account.id,
+            "--policy", str(tmp_path / "policy.json"), "--on", on.isoformat()]  # fmt: skip
+    collecting = gc.isenabled()
+    assert main(argv, out) == 0
+    assert gc.isenabled() is collecting  # main gives the collector back
+    said = out.getvalue().splitlines()
+    in_scenario = collectable_items(account, policy)
+    total = balance(account, policy)
+    assert said[2] == (
+        f"items: {sum(1 for i in account.items if i.open_amount)} open, "
+        f"{len(in_scenario)} in the scenario, balance {total:,.2f} {account.currency}"
+    )
+    leader = leader_invoice(account, policy)
+    leaders = [line for line in said if line.startswith("leader: ")]
+    assert len(leaders) == (leader is not None)
+    assert leader is None or leaders[0].startswith(f"leader: {leader.id}, due {leader.due_date},")
+    proposal = next_action(account, policy, on)
+    if proposal is None:
+        reason = idle_reason(account, policy, on)
+        assert said[-1].startswith(f"next: nothing ({reason.value}): ")
+    else:
+        assert any(
+            line.startswith(f"next: step {proposal.step_index} {proposal.step.name!r} ")
+            and f" due {proposal.due_on}" in line
+            for line in said
+        )
+        assert said[-1] == (
+            f"about: {len(proposal.item_ids)} item{'s' * (len(proposal.item_ids) != 1)}, "
+            f"balance {proposal.balance:,.2f}"
+        )
 
 
 def test_debug_goes_before_or_after_the_command(tmp_path: Path) -> None:

@@ -42,17 +42,10 @@ from collectlib.io.files import (
     read_items_csv,
 )
 from collectlib.model import Account, Policy, ScenarioActionRecorded
-from collectlib.money import ZERO
 from collectlib.portfolio import AgendaEntry, aged_balance, agenda, qualification_rate
-from collectlib.rules import (
-    balance,
-    collectable_items,
-    idle_reason,
-    leader_invoice,
-    next_action,
-    scenario_for,
-)
+from collectlib.rules import excluded_item_ids, idle_reason, next_action, scenario_for
 from collectlib.rules.dunning import last_cycle_action
+from collectlib.rules.selection import scan
 
 __all__ = ["main"]
 
@@ -374,10 +367,7 @@ def _some(ids: Sequence[str], shown: int = 6) -> str:
 
 _IDLE_WHY = {
     IdleReason.NO_SCENARIO: "the policy has no scenario for this account",
-    IdleReason.NO_LEADER: (
-        "no debit left in the scenario: each open one is held by a specific action "
-        "or below the policy's ignore_below"
-    ),
+    IdleReason.NO_LEADER: "no open debit left in the scenario",
     IdleReason.BELOW_MINIMUM: "the balance is below the policy's minimum amount",
     IdleReason.SCENARIO_COMPLETED: "every step of the scenario is done for this leader",
 }
@@ -392,16 +382,15 @@ def _next(args: argparse.Namespace, out: TextIO) -> None:
         where = args.portfolio or "the demo portfolio"
         raise LoadError(f"{where}: no account {args.account!r}")
     scenario = scenario_for(account, policy)
-    leader = leader_invoice(account, policy)
-    collectable = collectable_items(account, policy)
+    leader, total, in_scenario = scan(account, policy.ignore_below)  # the selection rule
     write = out.write
     write(f"account {account.id} ({account.name}) on {on}\n")
     write(f"scenario: {scenario.name if scenario else 'none'}")
     write(" (catch-up)\n" if scenario and scenario.catch_up else "\n")
     open_items = [i for i in account.items if i.open_amount]
     write(
-        f"items: {len(open_items)} open, {len(collectable)} in the scenario, "
-        f"balance {balance(account, policy):,.2f} {account.currency}\n"
+        f"items: {len(open_items)} open, {len(in_scenario)} in the scenario, "
+        f"balance {total:,.2f} {account.currency}\n"
     )
     for action in account.actions:
         if action.state is ActionState.OPEN:
@@ -410,9 +399,8 @@ def _next(args: argparse.Namespace, out: TextIO) -> None:
                 f"action {action.id} {action.name!r} ({action.channel.value}, "
                 f"due {action.due_on})\n"
             )
-    ignored = [
-        i.id for i in open_items if ZERO < i.open_amount < policy.ignore_below and i.is_debit
-    ]
+    held_or_chased = excluded_item_ids(account).union(in_scenario)  # the rest is ignored
+    ignored = [i.id for i in open_items if i.is_debit and i.id not in held_or_chased]
     if ignored:
         write(f"  ignored (below {policy.ignore_below}): {_some(ignored)}\n")
     if leader is not None:
@@ -429,8 +417,6 @@ def _next(args: argparse.Namespace, out: TextIO) -> None:
     if proposal is None:
         reason = idle_reason(account, policy, on)  # never None when there is no proposal
         why = f" ({reason.value}): {_IDLE_WHY[reason]}" if reason else ""
-        if reason is IdleReason.NO_LEADER and not any(i.is_debit for i in open_items):
-            why = f" ({reason.value}): no open debit"
         write(f"next: nothing{why}\n")
         return
     late = f", {proposal.late_days} days late" if proposal.late_days else ""
@@ -482,7 +468,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     # The records hold no reference cycles: reference counting frees them, and the cyclic
     # collector would only walk millions of live items again and again.  A program may
-    # decide this for itself; the library never does.
+    # decide this for itself; the library never does.  A caller of main() gets its
+    # collector back as it was.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         if args.command == "agenda":
@@ -500,6 +488,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 1
     except BrokenPipeError:  # pragma: no cover - `collectlib agenda | head`
         return 0
+    finally:
+        if collecting:
+            gc.enable()
     return 0
 
 

@@ -109,20 +109,24 @@ def _frozen_map_unstructure(made: cattrs.Converter, kind: Any) -> Callable[[Any]
     return lambda mapping: [[made.unstructure(k), made.unstructure(v)] for k, v in mapping.items()]
 
 
-def _frozen_map(value: object, kind: Any) -> FrozenMap[Any, Any]:
+def _frozen_map_structure(made: cattrs.Converter, kind: Any) -> Callable[[Any, Any], Any]:
+    """Return the hook that reads what ``_frozen_map_unstructure`` writes for ``kind``."""
     key_type, value_type = get_args(kind) or (str, str)
-    if _string_keys(kind):
-        if not isinstance(value, Mapping):
-            raise _BadValueError(f"not a mapping: {value!r}")
-        pairs: Iterable[Any] = value.items()
-    else:
+    string_keys = _string_keys(kind)
+
+    def pairs(value: object) -> Iterable[Any]:
+        if string_keys:
+            if not isinstance(value, Mapping):
+                raise _BadValueError(f"not a mapping: {value!r}")
+            return value.items()
         if not isinstance(value, list) or not all(
             isinstance(p, list | tuple) and len(p) == 2 for p in value
         ):
             raise _BadValueError(f"not a list of [key, value] pairs: {value!r}")
-        pairs = value
-    return FrozenMap(
-        {converter.structure(k, key_type): converter.structure(v, value_type) for k, v in pairs}
+        return value
+
+    return lambda value, _: FrozenMap(
+        {made.structure(k, key_type): made.structure(v, value_type) for k, v in pairs(value)}
     )
 
 
@@ -185,8 +189,9 @@ def _make_converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap,
         lambda t: _frozen_map_unstructure(made, t),
     )
-    made.register_structure_hook_func(
-        lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap, _frozen_map
+    made.register_structure_hook_factory(
+        lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap,
+        lambda t: _frozen_map_structure(made, t),
     )
     made.register_unstructure_hook(
         AgendaEntry, lambda entry: {k: made.unstructure(v) for k, v in entry._asdict().items()}

@@ -235,8 +235,9 @@ def _accounts(  # the hot loop of a million rows, kept flat
     position = {column: index for index, column in enumerate(header)}
     missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in position]
     if missing:
-        other = [c for c in ";\t|," if c != delimiter and len(header) == 1 and c in header[0]]
-        hint = f"; is the delimiter {other[0]!r}?" if other else ""
+        read_as_one = header[0] if len(header) == 1 else ""
+        likely = [c for c in ";\t|," if c != delimiter and c in read_as_one]
+        hint = f"; is the delimiter {likely[0]!r}?" if likely else ""
         raise LoadError(f"{path}:1: missing columns {missing} (the header has {header}{hint})")
     (account_col, item_col, kind_col, issue_col, due_col, amount_col, open_col) = (
         position[names[f]] for f in REQUIRED_COLUMNS
