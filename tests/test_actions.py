@@ -15,17 +15,22 @@ from collectlib import (
     ActionRescheduled,
     ActionState,
     ActionTemplate,
+    FollowUp,
     ItemsReleased,
     RuleViolation,
     StatusApplied,
+    StatusCategory,
     UnknownActionError,
     UnknownItemError,
     ValidationError,
+    apply_status,
+    balance,
     cancel_action,
     collectable_items,
     complete_action,
     create_action,
     excluded_item_ids,
+    leader_invoice,
     next_action,
     reschedule_action,
 )
@@ -52,7 +57,7 @@ def test_action_takes_its_items_out_of_the_scenario() -> None:
         ON,
     )
     assert created.item_ids == {"F-1"}
-    assert excluded_item_ids(acc) == {"F-1"}
+    assert excluded_item_ids(acc, qualifying_policy()) == {"F-1"}
     assert next_action(acc, qualifying_policy(), ON).leader_id == "F-2"
     assert acc.journal == (
         ActionCreated(
@@ -141,17 +146,68 @@ def test_completing_returns_items_to_the_scenario_and_resolves_disputes() -> Non
 
 def test_completing_without_a_dispute_resolved_status_keeps_statuses() -> None:
     acc = attrs.evolve(
-        three_invoices(), items=(attrs.evolve(three_invoices().items[0], status="price-dispute"),)
+        three_invoices(), items=(attrs.evolve(three_invoices().items[0], status="ongoing"),)
     )
     acc = create_action(acc, ["F-1"], CALL_BACK, ON)
     done = complete_action(acc, "A1", qualifying_policy(dispute_resolved_status=None), ON)
-    assert done.item("F-1").status == "price-dispute"
+    assert done.item("F-1").status == "ongoing"
+
+
+def disputed_invoice():
+    """F-1 (1,000.00 due 2026-02-01) disputed on 2026-02-20: its follow-up call is A1."""
+    pol = qualifying_policy()
+    acc = apply_status(three_invoices(), ["F-1"], "price-dispute", pol, d("2026-02-20"))
+    assert acc.action("A1").is_open
+    return acc
+
+
+@pytest.mark.parametrize("close", ["cancel", "complete"])
+def test_a_disputed_invoice_is_never_left_without_its_follow_up(close) -> None:
+    # The collector cancels the dispute's follow-up call (or completes it under a policy
+    # that does not resolve disputes): the invoice would go back to the dunning scenario.
+    pol = qualifying_policy(dispute_resolved_status=None)
+    acc = disputed_invoice()
+    operation = cancel_action if close == "cancel" else complete_action
+    with pytest.raises(RuleViolation, match=r"'F-1', still in a dispute.*re-qualify them first"):
+        operation(acc, "A1", pol, d("2026-03-01"))
+    # The invoice stays out of the scenario: the disputed item is not dunned, nor the leader.
+    assert "F-1" in excluded_item_ids(acc, pol)
+    assert leader_invoice(acc, pol).id != "F-1"
+
+
+def test_a_disputed_invoice_re_qualified_first_can_leave_its_action() -> None:
+    pol = qualifying_policy(dispute_resolved_status=None)
+    acc = disputed_invoice()
+    acc = apply_status(acc, ["F-1"], "ongoing", pol, d("2026-03-01"), follow_up=FollowUp.KEEP)
+    acc = cancel_action(acc, "A1", pol, d("2026-03-01"))
+    assert "F-1" not in excluded_item_ids(acc, pol)
+
+
+def test_completing_resolves_the_dispute_when_the_policy_says_how() -> None:
+    pol = qualifying_policy()  # dispute_resolved_status="resolved"
+    done = complete_action(disputed_invoice(), "A1", pol, d("2026-03-01"))
+    assert done.item("F-1").status == "resolved"
+    assert "F-1" not in excluded_item_ids(done, pol)
+
+
+def test_a_litigated_item_is_excluded_without_any_action() -> None:
+    # An item that arrives from the ERP already in litigation: out of the scenario.
+    pol = qualifying_policy()
+    lit = next(s for s in pol.statuses if s.category is StatusCategory.LITIGATION)
+    acc = attrs.evolve(
+        three_invoices(), items=(attrs.evolve(three_invoices().items[0], status=lit.code),)
+    )
+    assert excluded_item_ids(acc, pol) == {"F-1"}
+    assert balance(acc, pol) == 0 or leader_invoice(acc, pol).id != "F-1"
 
 
 def test_cancelling_returns_items_to_the_scenario() -> None:
     acc = create_action(three_invoices(), ["F-1"], CALL_BACK, ON)
-    acc = cancel_action(acc, "A1", ON, reason="wrong customer", by="marie")
-    assert (acc.actions[0].state, excluded_item_ids(acc)) == (ActionState.CANCELLED, frozenset())
+    acc = cancel_action(acc, "A1", qualifying_policy(), ON, reason="wrong customer", by="marie")
+    assert (acc.actions[0].state, excluded_item_ids(acc, qualifying_policy())) == (
+        ActionState.CANCELLED,
+        frozenset(),
+    )
     assert acc.journal[-1] == ActionCancelled(
         on=ON, by="marie", action_id="A1", reason="wrong customer"
     )
@@ -190,11 +246,11 @@ def test_other_bad_inputs_are_refused() -> None:
         reschedule_action(acc, "A9", ON, ON)
     with pytest.raises(RuleViolation, match="2026-03-01 is before the day it is done"):
         reschedule_action(acc, "A1", d("2026-03-01"), ON)
-    done = cancel_action(acc, "A1", ON)
+    done = cancel_action(acc, "A1", qualifying_policy(), ON)
     for operation in (
         lambda: reschedule_action(done, "A1", ON, ON),
         lambda: complete_action(done, "A1", qualifying_policy(), ON),
-        lambda: cancel_action(done, "A1", ON),
+        lambda: cancel_action(done, "A1", qualifying_policy(), ON),
     ):
         with pytest.raises(RuleViolation, match="action 'A1' is CANCELLED, not OPEN"):
             operation()
@@ -221,7 +277,7 @@ def test_create_moves_items_and_keeps_every_invariant(acc, template, on, data) -
     held = [a for a in after.actions if a.is_open and a.item_ids & chosen]
     assert len(held) == 1
     assert held[0].item_ids == chosen
-    assert chosen <= excluded_item_ids(after)
+    assert chosen <= excluded_item_ids(after, qualifying_policy())
     assert [(i.id, i.amount, i.open_amount) for i in after.items] == [
         (i.id, i.amount, i.open_amount) for i in acc.items
     ]
@@ -240,11 +296,18 @@ def test_closing_an_action_frees_its_items_unless_held_elsewhere(acc, on, data) 
         return
     target = data.draw(st.sampled_from(opened))
     close = data.draw(st.sampled_from(["complete", "cancel"]))
-    after = (
-        complete_action(acc, target.id, qualifying_policy(), on)
-        if close == "complete"
-        else cancel_action(acc, target.id, on)
-    )
-    excluded = excluded_item_ids(after)
-    assert not target.item_ids & excluded
-    assert excluded == excluded_item_ids(acc) - target.item_ids
+    try:
+        after = (
+            complete_action(acc, target.id, qualifying_policy(), on)
+            if close == "complete"
+            else cancel_action(acc, target.id, qualifying_policy(), on)
+        )
+    except RuleViolation:  # it is the follow-up of an item still disputed: nothing changes
+        held = qualifying_policy().held_statuses
+        assert any(acc.item(i).status in held and acc.item(i).is_open for i in target.item_ids)
+        return
+    pol = qualifying_policy()
+    disputed = {i.id for i in after.items if i.status in pol.held_statuses}
+    excluded = excluded_item_ids(after, pol)
+    assert not (target.item_ids - disputed) & excluded
+    assert excluded == excluded_item_ids(acc, pol) - (target.item_ids - disputed)

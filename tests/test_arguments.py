@@ -78,7 +78,7 @@ OPERATIONS: list[tuple[str, Callable[..., Any], Callable[[], Account], dict[str,
      {"due_on": d("2026-03-09"), "on": ON, "by": "marie"}),
     ("complete_action", lambda a, **k: complete_action(a, "A1", POLICY, **k), with_action,
      {"on": ON, "note": "done", "by": "marie"}),
-    ("cancel_action", lambda a, **k: cancel_action(a, "A1", **k), with_action, {"on": ON, "reason": "wrong", "by": "marie"}),
+    ("cancel_action", lambda a, **k: cancel_action(a, "A1", **k), with_action, {"policy": qualifying_policy(), "on": ON, "reason": "wrong", "by": "marie"}),
     ("sync_items", lambda a, **k: sync_items(a, a.items[1:], **k), customer, {"on": ON, "by": "erp"}),
     ("create_plan", lambda a, **k: create_plan(a, ["F-2"], schedule(300, 3, d("2026-03-10")), POLICY, **k), customer,
      {"on": ON, "comment": "3 x 100", "by": "marie"}),
@@ -89,10 +89,10 @@ OPERATIONS: list[tuple[str, Callable[..., Any], Callable[[], Account], dict[str,
 ]  # fmt: skip
 
 BAD = {"on": "2026-03-02", "today": dt.datetime(2026, 3, 2), "due_on": "2026-03-09", "comment": None, "note": 5,
-       "reason": b"x", "by": 7, "owner": 3}  # fmt: skip
+       "reason": b"x", "by": 7, "owner": 3, "policy": "standard"}  # fmt: skip
 EXPECTED = {"on": "must be a date", "today": "must be a date", "due_on": "must be a date",
             "comment": "must be a string", "note": "must be a string", "reason": "must be a string",
-            "by": "must be a string", "owner": "must be a string"}  # fmt: skip
+            "by": "must be a string", "owner": "must be a string", "policy": "must be a Policy"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_every_event_an_operation_writes_names_the_user_and_the_day(
         (lambda a: quick_promise(a, ["F-1"], POLICY, ON), "comment", "comment"),
         (lambda a: apply_status(a, ["F-1"], "ongoing", POLICY, ON), "comment", "comment"),
         (lambda a: complete_action(with_action(), "A1", POLICY, ON), "note", "note"),
-        (lambda a: cancel_action(with_action(), "A1", ON), "reason", "reason"),
+        (lambda a: cancel_action(with_action(), "A1", qualifying_policy(), ON), "reason", "reason"),
         (lambda a: cancel_plan(with_plan(), "P1", ON), "reason", "reason"),
         (lambda a: record_action(a, next_action(a, POLICY, ON), POLICY, ON), "note", "note"),
         (lambda a: create_plan(a, ["F-2"], schedule(300, 1, ON), POLICY, ON), "comment", "comment"),

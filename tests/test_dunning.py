@@ -303,7 +303,7 @@ def test_proposal_names_only_collectable_items_and_the_leader(acc, pol, today) -
     assert proposal is not None
     collectable = {item.id for item in collectable_items(acc, pol)}
     assert proposal.item_ids == collectable
-    assert not proposal.item_ids & excluded_item_ids(acc)
+    assert not proposal.item_ids & excluded_item_ids(acc, pol)
     assert proposal.leader_id == leader_invoice(acc, pol).id
     assert proposal.balance == balance(acc, pol) > 0
     assert proposal.balance >= pol.minimum_amount

@@ -265,7 +265,7 @@ def test_a_plan_qualifies_its_items_and_takes_them_out_of_the_scenario() -> None
         d("2026-02-01"),
         "P1",
     )
-    assert excluded_item_ids(acc) == {"F-1", "F-2"}
+    assert excluded_item_ids(acc, plan_policy()) == {"F-1", "F-2"}
     assert acc.journal[-1] == PlanCreated(
         on=AGREED,
         by="marie",
@@ -313,7 +313,7 @@ def test_cancelling_a_broken_plan_returns_the_items_to_the_scenario() -> None:
         agreed(), "P1", d("2026-02-10"), reason="missed the first installment", by="marie"
     )
     assert acc.actions[0].state is ActionState.CANCELLED
-    assert excluded_item_ids(acc) == frozenset()
+    assert excluded_item_ids(acc, plan_policy()) == frozenset()
     assert acc.journal[-1] == PlanCancelled(
         on=d("2026-02-10"), by="marie", plan_id="P1", reason="missed the first installment"
     )

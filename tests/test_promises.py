@@ -47,7 +47,7 @@ def test_one_call_records_status_promise_date_and_follow_up() -> None:
         d("2026-03-05"),
         "promise",
     )
-    assert excluded_item_ids(acc) == {"F-1"}
+    assert excluded_item_ids(acc, qualifying_policy()) == {"F-1"}
 
 
 def test_a_promise_status_without_action_only_qualifies() -> None:

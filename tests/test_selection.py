@@ -53,7 +53,7 @@ def test_excluded_item_is_not_leader_and_not_in_balance() -> None:
         invoice("F-2", "2026-02-01", 100),
         actions=(action("A1", {"F-1"}, "2026-03-01"),),
     )
-    assert excluded_item_ids(acc) == {"F-1"}
+    assert excluded_item_ids(acc, policy()) == {"F-1"}
     assert leader_invoice(acc, policy()).id == "F-2"
     assert balance(acc, policy()) == 100
 
@@ -63,7 +63,7 @@ def test_closed_action_excludes_nothing() -> None:
         action("A1", {"F-1"}, "2026-03-01"), state="DONE", closed_on=d("2026-03-02")
     )
     acc = account(invoice("F-1", "2026-01-01"), actions=(done,))
-    assert excluded_item_ids(acc) == frozenset()
+    assert excluded_item_ids(acc, policy()) == frozenset()
     assert leader_invoice(acc, policy()).id == "F-1"
 
 
@@ -122,7 +122,7 @@ def _key(item: Item) -> tuple[object, ...]:
 
 @given(accounts(), policies())
 def test_leader_is_the_minimum_of_collectable_debits(acc, pol) -> None:
-    excluded = excluded_item_ids(acc)
+    excluded = excluded_item_ids(acc, pol)
     debits = [
         item
         for item in acc.items
@@ -135,7 +135,7 @@ def test_leader_is_the_minimum_of_collectable_debits(acc, pol) -> None:
 @given(accounts(), policies())
 def test_collectable_items_are_open_not_ignored_not_excluded(acc, pol) -> None:
     chosen = collectable_items(acc, pol)
-    excluded = excluded_item_ids(acc)
+    excluded = excluded_item_ids(acc, pol)
     for item in chosen:
         assert item.is_open
         assert item.id not in excluded
@@ -147,9 +147,16 @@ def test_collectable_items_are_open_not_ignored_not_excluded(acc, pol) -> None:
 
 
 @given(accounts(), policies())
-def test_excluded_is_exactly_what_open_actions_hold(acc, pol) -> None:
+def test_excluded_is_exactly_what_open_actions_and_disputes_hold(acc, pol) -> None:
     held = {item_id for a in acc.actions if a.is_open for item_id in a.item_ids}
-    assert excluded_item_ids(acc) == held
+    disputed = {
+        i.id
+        for i in acc.items
+        if i.status is not None
+        and i.status in {s.code for s in pol.statuses}
+        and pol.status(i.status).is_dispute
+    }
+    assert excluded_item_ids(acc, pol) == held | disputed
 
 
 @given(accounts(), policies(), st.data())

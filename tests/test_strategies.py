@@ -61,7 +61,7 @@ def test_records_are_valid(status, template, scenario) -> None:
 def test_accounts_are_consistent_with_their_policy(policy, data) -> None:
     account = data.draw(accounts(policy=policy, with_plans=True))
     scenario_for(account, policy)  # every reference resolves
-    excluded = excluded_item_ids(account)
+    excluded = excluded_item_ids(account, policy)
     for item in account.items:
         if item.status is not None:
             status = policy.status(item.status)

@@ -382,7 +382,7 @@ def _next(args: argparse.Namespace, out: TextIO) -> None:
         where = args.portfolio or "the demo portfolio"
         raise LoadError(f"{where}: no account {args.account!r}")
     scenario = scenario_for(account, policy)
-    leader, total, in_scenario = scan(account, policy.ignore_below)  # the selection rule
+    leader, total, in_scenario = scan(account, policy)  # the selection rule
     write = out.write
     write(f"account {account.id} ({account.name}) on {on}\n")
     write(f"scenario: {scenario.name if scenario else 'none'}")
@@ -399,7 +399,7 @@ def _next(args: argparse.Namespace, out: TextIO) -> None:
                 f"action {action.id} {action.name!r} ({action.channel.value}, "
                 f"due {action.due_on})\n"
             )
-    held_or_chased = excluded_item_ids(account).union(in_scenario)  # the rest is ignored
+    held_or_chased = excluded_item_ids(account, policy).union(in_scenario)  # the rest is ignored
     ignored = [i.id for i in open_items if i.is_debit and i.id not in held_or_chased]
     if ignored:
         write(f"  ignored (below {policy.ignore_below}): {_some(ignored)}\n")

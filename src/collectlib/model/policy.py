@@ -193,6 +193,9 @@ quick_promise.status: no status 'promise'
     _scenarios_by_name: Mapping[str, Scenario] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    held_statuses: frozenset[str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    """The codes of the ``DISPUTE`` and ``LITIGATION`` statuses (derived): an item with one
+    of them is excluded from the scenario."""
 
     def __attrs_post_init__(self) -> None:
         owner = "policy"
@@ -232,6 +235,11 @@ quick_promise.status: no status 'promise'
         # Read-only views: a frozen record holds no mutable container.
         object.__setattr__(self, "_statuses_by_code", MappingProxyType(statuses))
         object.__setattr__(self, "_scenarios_by_name", MappingProxyType(scenarios))
+        object.__setattr__(
+            self,
+            "held_statuses",
+            frozenset(code for code, status in statuses.items() if status.is_dispute),
+        )
         self._check_references()
 
     def _check_references(self) -> None:

@@ -247,6 +247,42 @@ def reschedule_action(
     )
 
 
+def _check_disputes_followed(
+    account: Account,
+    action: SpecificAction,
+    items: tuple[Item, ...],
+    policy: Policy,
+    what: str,
+) -> None:
+    """Refuse to close the last open action of an open item left in a dispute status.
+
+    A disputed or litigated item is out of the scenario until it is re-qualified: it
+    must keep a follow-up, so the action that follows it cannot end while it would
+    keep that status and no other open action holds it.
+    """
+    held_statuses = policy.held_statuses
+    if not held_statuses:
+        return
+    elsewhere: set[str] = set()
+    for other in account.actions:
+        if other.state is _OPEN and other.id != action.id:
+            elsewhere |= other.item_ids
+    orphans = sorted(
+        item.id
+        for item in items
+        if item.id in action.item_ids
+        and item.is_open
+        and item.status in held_statuses
+        and item.id not in elsewhere
+    )
+    if orphans:
+        raise RuleViolation(
+            f"account {account.id!r}: {what}: action {action.id!r} is the follow-up of "
+            f"{', '.join(repr(i) for i in orphans)}, still in a dispute or litigation "
+            "status: re-qualify them first (a disputed item is never left without a follow-up)"
+        )
+
+
 def complete_action(
     account: Account,
     action_id: str,
@@ -260,9 +296,12 @@ def complete_action(
 
     When the policy has a ``dispute_resolved_status``, the action's still-open items
     whose status is a dispute one take it (status date ``on``, promise date cleared).
+    An open item that would stay in a ``DISPUTE`` or ``LITIGATION`` status with no
+    other open action is a ``RuleViolation`` naming it: re-qualify it first.
     """
     _checked_arguments("complete_action", on, by)
     check_text("complete_action", "note", note)
+    _check_policy("complete_action", policy)
     action = _open_action(account, action_id, "complete_action")
     events: list[JournalEvent] = [ActionCompleted(on=on, by=by, action_id=action.id, note=note)]
     items = account.items
@@ -286,6 +325,7 @@ def complete_action(
             events.append(
                 StatusApplied(on=on, by=by, item_ids=resolved, status=resolved_code, comment=note)
             )
+    _check_disputes_followed(account, action, items, policy, "complete_action")
     return attrs.evolve(
         account,
         items=items,
@@ -295,18 +335,40 @@ def complete_action(
 
 
 def cancel_action(
-    account: Account, action_id: str, on: dt.date, reason: str = "", *, by: str | None = None
+    account: Account,
+    action_id: str,
+    policy: Policy,
+    on: dt.date,
+    reason: str = "",
+    *,
+    by: str | None = None,
 ) -> Account:
     """Return ``account`` with the open action ``action_id`` cancelled.
 
-    Its items return to the scenario.
+    Its items return to the scenario.  The policy tells which statuses are disputes:
+    cancelling the last open action of an open item in a ``DISPUTE`` or
+    ``LITIGATION`` status is a ``RuleViolation`` naming it (re-qualify it first).
     """
     _checked_arguments("cancel_action", on, by)
     check_text("cancel_action", "reason", reason)
+    _check_policy("cancel_action", policy)
     action = _open_action(account, action_id, "cancel_action")
+    _check_disputes_followed(account, action, account.items, policy, "cancel_action")
+    return cancelled(account, action, on, reason, by)
+
+
+def cancelled(
+    account: Account, action: SpecificAction, on: dt.date, reason: str, by: str | None
+) -> Account:
+    """Return ``account`` with the open ``action`` cancelled (arguments already checked)."""
     event = ActionCancelled(on=on, by=by, action_id=action.id, reason=reason)
     return attrs.evolve(
         account,
         actions=_replace(account, _close(action, ActionState.CANCELLED, on)),
         journal=(*account.journal, event),
     )
+
+
+def _check_policy(what: str, policy: object) -> None:
+    if not isinstance(policy, Policy):
+        raise ValidationError(f"{what}: policy must be a Policy, not {policy!r}")

@@ -97,7 +97,7 @@ def decide(account: Account, policy: Policy, today: dt.date) -> Decision | IdleR
     scenario = scenario_for(account, policy)
     if scenario is None:
         return IdleReason.NO_SCENARIO
-    leader, total, ids = scan(account, policy.ignore_below)
+    leader, total, ids = scan(account, policy)
     if leader is None:
         return IdleReason.NO_LEADER
     if total <= ZERO or total < policy.minimum_amount:

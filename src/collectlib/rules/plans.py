@@ -35,7 +35,7 @@ from collectlib.model import (
 )
 from collectlib.money import ZERO, Amount, quantize, to_amount
 from collectlib.rules.actions import (
-    cancel_action,
+    cancelled,
     checked_item_ids,
     complete_action,
     open_new_action,
@@ -298,6 +298,7 @@ def cancel_plan(
     action = running_action(account, plan)
     if action is None:
         raise RuleViolation(f"account {account.id!r}: cancel_plan: plan {plan_id!r} is not running")
-    account = cancel_action(account, action.id, on, reason=reason or "plan cancelled", by=by)
+    # A plan's items hold its PAYMENT_PLAN status, never a dispute: nothing is left unfollowed.
+    account = cancelled(account, action, on, reason or "plan cancelled", by)
     event = PlanCancelled(on=on, by=by, plan_id=plan_id, reason=reason)
     return attrs.evolve(account, journal=(*account.journal, event))

@@ -1,6 +1,8 @@
 """Which items the scenario works on: excluded, ignored, collectable items, balance, leader.
 
-- An item is **excluded** while an open specific action holds it.
+- An item is **excluded** while an open specific action holds it, or while its status
+  is a ``DISPUTE`` or ``LITIGATION`` one (a disputed item never comes back into the
+  scenario until it is re-qualified).
 - A debit item is **ignored** when its open amount is below ``policy.ignore_below``.
 - An item is **collectable** when open, not ignored and not excluded; credits are
   collectable too (they reduce the balance).
@@ -15,7 +17,7 @@ import datetime as dt
 from decimal import Decimal
 
 from collectlib.enums import ActionState
-from collectlib.errors import ConfigurationError
+from collectlib.errors import ConfigurationError, ValidationError
 from collectlib.model import Account, Item, Policy, Scenario
 from collectlib.money import ZERO
 
@@ -31,16 +33,38 @@ _OPEN = ActionState.OPEN
 _NEVER = dt.date.max
 
 
-def excluded_item_ids(account: Account) -> frozenset[str]:
-    """Return the ids of the items held by an open specific action (out of the scenario)."""
-    excluded: set[str] = set()
+def excluded_item_ids(account: Account, policy: Policy) -> frozenset[str]:
+    """Return the ids of the items out of the scenario.
+
+    An item is excluded while an open specific action holds it or while its status is
+    one of the policy's ``DISPUTE`` or ``LITIGATION`` statuses (closed items included:
+    the rule does not look at amounts).
+    """
+    if not isinstance(policy, Policy):
+        raise ValidationError(f"excluded_item_ids: policy must be a Policy, not {policy!r}")
+    return frozenset(_excluded(account, policy.held_statuses) or ())
+
+
+def _excluded(account: Account, held_statuses: frozenset[str]) -> set[str] | None:
+    """Return the excluded item ids, or ``None`` when there is none (the common case)."""
+    excluded: set[str] | None = None
     for action in account.actions:
         if action.state is _OPEN:
-            excluded |= action.item_ids
-    return frozenset(excluded)
+            if excluded is None:
+                excluded = set(action.item_ids)
+            else:
+                excluded |= action.item_ids
+    if held_statuses:
+        for item in account.items:
+            if item.status in held_statuses:
+                if excluded is None:
+                    excluded = {item.id}
+                else:
+                    excluded.add(item.id)
+    return excluded
 
 
-def scan(account: Account, ignore_below: Decimal) -> tuple[Item | None, Decimal, list[str]]:
+def scan(account: Account, policy: Policy) -> tuple[Item | None, Decimal, list[str]]:
     """Return the leader, the balance and the collectable item ids, in one pass.
 
     The one definition of "collectable" and "leader": every public selection
@@ -48,7 +72,12 @@ def scan(account: Account, ignore_below: Decimal) -> tuple[Item | None, Decimal,
     comparison tells a debit kept from a credit or an ignored debit, since
     ``ignore_below >= 0``.)
     """
-    excluded = excluded_item_ids(account) if account.actions else None
+    ignore_below = policy.ignore_below
+    excluded = (
+        _excluded(account, policy.held_statuses)
+        if account.actions or policy.held_statuses
+        else None
+    )
     leader: Item | None = None
     leader_due = _NEVER
     total = ZERO
@@ -75,7 +104,7 @@ def scan(account: Account, ignore_below: Decimal) -> tuple[Item | None, Decimal,
 
 def collectable_items(account: Account, policy: Policy) -> tuple[Item, ...]:
     """Return the account's collectable items (open, not ignored, not excluded), in order."""
-    ids = frozenset(scan(account, policy.ignore_below)[2])
+    ids = frozenset(scan(account, policy)[2])
     return tuple(item for item in account.items if item.id in ids)
 
 
@@ -93,7 +122,7 @@ def balance(account: Account, policy: Policy) -> Decimal:
     >>> balance(account, Policy(ignore_below=5))
     Decimal('70')
     """
-    return scan(account, policy.ignore_below)[1]
+    return scan(account, policy)[1]
 
 
 def leader_invoice(account: Account, policy: Policy) -> Item | None:
@@ -101,7 +130,7 @@ def leader_invoice(account: Account, policy: Policy) -> Item | None:
 
     Ties are broken by issue date, then by id.
     """
-    return scan(account, policy.ignore_below)[0]
+    return scan(account, policy)[0]
 
 
 def scenario_for(account: Account, policy: Policy) -> Scenario | None:
