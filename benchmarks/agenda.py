@@ -24,10 +24,12 @@ from typing import Any
 
 from collectlib import (
     Account,
+    ActionTemplate,
     Item,
     ItemKind,
     Policy,
     Scenario,
+    Status,
     Step,
     Trigger,
     agenda,
@@ -46,11 +48,20 @@ def build_policy() -> Policy:
         Step(name="formal notice", channel="REGISTERED_LETTER", template="#total_due",
              trigger=Trigger.leader_due(45)),
     )  # fmt: skip
+    # The trust rules in the hot path: a dispute status (excluded items, disputes without
+    # follow-up), escalation memory, review rows, the automatic lateness limit.
+    dispute = Status(
+        code="price-dispute",
+        category="DISPUTE",
+        action=ActionTemplate(name="check the price", channel="CALL", delay_days=7),
+    )
     return Policy(
-        scenarios=[Scenario(name="standard", steps=steps)],
+        statuses=[dispute],
+        scenarios=[Scenario(name="standard", steps=steps, restart="RESUME", review_after_days=7)],
         default_scenario="standard",
         minimum_amount=50,
         ignore_below=5,
+        automatic_max_late_days=30,
     )
 
 
@@ -73,9 +84,12 @@ def build_accounts(count: int, items_per_account: int, seed: int = 7) -> list[Ac
                 open_amount = (amount / 2).quantize(Decimal("0.01"))
             else:
                 open_amount = amount
+            disputed = rng.random() < 0.02  # arrived disputed from the ERP
             items.append(
                 Item(id=f"{account_id}-{line:02d}", kind=ItemKind.INVOICE, issue_date=issue,
-                     due_date=due, amount=amount, open_amount=open_amount)
+                     due_date=due, amount=amount, open_amount=open_amount,
+                     status="price-dispute" if disputed else None,
+                     status_date=due if disputed else None)
             )  # fmt: skip
         accounts.append(Account(id=account_id, name=f"Customer {number}", items=items))
     return accounts

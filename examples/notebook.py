@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # write PNG files; in a notebook, drop this line to see the charts
 import matplotlib.pyplot as plt
 
-from collectlib import aged_balance, agenda, qualification_rate
+from collectlib import Restart, aged_balance, agenda, qualification_rate
 from collectlib.demo import AS_OF, policy, portfolio
 from collectlib.frames import agenda_frame, report_frame
 
@@ -66,7 +66,7 @@ print(by_collector)
 strict = attrs.evolve(
     rules,
     minimum_amount=3000,
-    scenarios=tuple(attrs.evolve(s, catch_up=True) for s in rules.scenarios),
+    scenarios=tuple(attrs.evolve(s, restart=Restart.CATCH_UP) for s in rules.scenarios),
 )
 today = agenda_frame(agenda(accounts, rules, AS_OF))
 stricter = agenda_frame(agenda(accounts, strict, AS_OF))

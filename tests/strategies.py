@@ -20,6 +20,8 @@ from collectlib import (
     ItemKind,
     PenaltyRule,
     Policy,
+    Repeat,
+    Restart,
     Scenario,
     SendingWindow,
     SpecificAction,
@@ -112,7 +114,16 @@ def scenarios(
                 kept = attrs.evolve(step, trigger=Trigger.leader_due(latest))
             latest = kept.trigger.days
         fixed.append(kept)
-    return Scenario(name=name, steps=tuple(fixed), catch_up=draw(st.booleans()))
+    return Scenario(
+        name=name,
+        steps=tuple(fixed),
+        restart=draw(st.sampled_from(Restart)),
+        repeat=draw(
+            st.none()
+            | st.builds(Repeat, every_days=st.integers(1, 20), max_times=st.integers(1, 3))
+        ),
+        review_after_days=draw(st.integers(0, 15)),
+    )
 
 
 @st.composite

@@ -14,7 +14,7 @@ class AccountMachine(CollectionMachine):
     def the_journal_only_grows_and_every_event_is_dated_in_order_of_work(self) -> None:
         if not hasattr(self, "account"):
             return
-        assert all(event.on <= self.today for event in self.account.journal)
+        assert all(event.on <= self.on for event in self.account.journal)
 
 
 TestAccountMachine = AccountMachine.TestCase

@@ -39,6 +39,7 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
             "selection",
             "sending",
             "dunning",
+            "explain",
             "actions",
             "qualification",
             "promises",

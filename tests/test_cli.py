@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from collectlib import (
     balance,
     collectable_items,
+    explain,
     idle_reason,
     leader_invoice,
     next_action,
@@ -144,7 +145,9 @@ def test_check_summarises_a_policy() -> None:
     result = run("check", str(DEMO / "policy.toml"))
     assert result.returncode == 0, result.stderr
     assert "a valid policy (format 1)" in result.stdout
-    assert "standard (default)" in result.stdout
+    assert "standard (default; new cycles: RESUME)" in result.stdout
+    assert "then a review 7 days after the last action" in result.stdout
+    assert "then the last step again every 15 days, at most 2 times" in result.stdout
     assert "quick promise: promise, D+3" in result.stdout
 
 
@@ -164,15 +167,24 @@ def test_next_runs_on_the_demo_and_says_why() -> None:
     assert working.stdout.splitlines()[0] == f"account C-005 (Garage Morel) on {AS_OF}"
     assert "cycle: no step done yet for this leader" in working.stdout
     assert "next: step 0 'Courtesy e-mail'" in working.stdout
-    assert "sent automatically at 2026-03-16 09:00" in working.stdout
+    # An automatic step that a person confirms first (the demo policy, at go-live).
+    assert "automatic, to be confirmed by a person before it goes out" in working.stdout
     in_plan = run("next", "C-010").stdout  # every invoice is in the payment plan's follow-up
-    assert "held by action A1 'Check the installment'" in in_plan
+    assert "held by action A2 'Check the installment'" in in_plan
     assert "next: nothing (NO_LEADER): no open debit left in the scenario\n" in in_plan
-    done = run("next", "C-012").stdout  # the four steps done; a small residue ignored
-    assert "ignored (below 5.00): F-01299" in done
+    lawyer = run("next", "C-012").stdout  # at the lawyer's; a small residue ignored
+    assert "ignored (below 5.00): F-01299" in lawyer
+    assert "held by action A1 'Lawyer follow-up' (LITIGATION" in lawyer
+    done = run("next", "C-007").stdout  # every step done: a review row asks to decide
     assert "next: nothing (SCENARIO_COMPLETED)" in done
+    assert "review: decide (litigation, write-off or a specific action), due 2026-03-17" in done
     catch_up = run("next", "C-027").stdout
-    assert "scenario: risky customers (catch-up)" in catch_up
+    assert "scenario: risky customers (new cycles start: catch up)" in catch_up
+    unfollowed = run("next", "C-035").stdout
+    assert "F-03500 in dispute status 'quality-dispute', with no follow-up action" in unfollowed
+    as_json = json.loads(run("next", "C-007", "--format", "json").stdout)
+    assert (as_json["idle_reason"], as_json["review_due"]) == ("SCENARIO_COMPLETED", "2026-03-17")
+    assert [e["item_id"] for e in as_json["excluded"]] == ["F-00702", "F-00703", "F-00705"]
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -202,7 +214,13 @@ def test_next_says_what_the_rules_say(tmp_path: Path, policy, data, on) -> None:
     proposal = next_action(account, policy, on)
     if proposal is None:
         reason = idle_reason(account, policy, on)
-        assert said[-1].startswith(f"next: nothing ({reason.value}): ")
+        nothing = [line for line in said if line.startswith("next: nothing")]
+        assert nothing == [nothing[0]]
+        assert nothing[0].startswith(f"next: nothing ({reason.value}): ")
+        review = explain(account, policy, on).review_due
+        assert (
+            said[-1] == f"review: decide (litigation, write-off or a specific action), due {review}"
+        ) is (review is not None)
     else:
         assert any(
             line.startswith(f"next: step {proposal.step_index} {proposal.step.name!r} ")
@@ -211,7 +229,7 @@ def test_next_says_what_the_rules_say(tmp_path: Path, policy, data, on) -> None:
         )
         assert said[-1] == (
             f"about: {len(proposal.item_ids)} item{'s' * (len(proposal.item_ids) != 1)}, "
-            f"balance {proposal.balance:,.2f}"
+            f"balance {proposal.balance:,.2f} {account.currency}"
         )
 
 

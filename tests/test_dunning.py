@@ -19,6 +19,7 @@ from collectlib import (
     ItemsSynced,
     Policy,
     Proposal,
+    Restart,
     RuleViolation,
     Scenario,
     Step,
@@ -26,12 +27,14 @@ from collectlib import (
     ValidationError,
     balance,
     collectable_items,
+    due_actions,
     excluded_item_ids,
     idle_reason,
     leader_invoice,
     next_action,
     record_action,
 )
+from collectlib.portfolio.agenda import REVIEW_COMPLETED
 from strategies import BASE, accounts, policies
 
 
@@ -203,7 +206,7 @@ class TestCatchUp:
         )
 
     def test_catch_up_starts_at_the_latest_leader_due_step_already_due(self) -> None:
-        pol = policy(scenarios=(attrs.evolve(STANDARD, catch_up=True),))
+        pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.CATCH_UP),))
         acc = account(invoice("F-1", "2025-08-01"))
         proposal = propose(acc, pol, "2026-01-01")
         assert (proposal.step.name, proposal.due_on) == ("formal notice", d("2025-09-15"))
@@ -211,7 +214,7 @@ class TestCatchUp:
         assert propose(acc, pol, "2025-07-01").step.name == "reminder e-mail"
 
     def test_catch_up_only_chooses_where_a_cycle_starts(self) -> None:
-        pol = policy(scenarios=(attrs.evolve(STANDARD, catch_up=True),))
+        pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.CATCH_UP),))
         acc = account(invoice("F-1", "2025-08-01"))
         acc = record_action(acc, propose(acc, pol, "2025-08-20"), pol, d("2025-08-20"))
         proposal = propose(acc, pol, "2026-01-01")
@@ -322,22 +325,34 @@ def test_recording_the_proposal_gives_the_next_step_or_none(acc, pol, today, del
     assert proposal is not None
     # A catch-up scenario starts a cycle at the step due on the day asked about: a day
     # later it may start further on, and the proposal is then stale (the next test).
-    on = today if pol.scenario(proposal.scenario).catch_up else today + dt.timedelta(days=delay)
+    catch_up = pol.scenario(proposal.scenario).restart is Restart.CATCH_UP
+    on = today if catch_up else today + dt.timedelta(days=delay)
     before = (acc, hash(acc), pol, hash(pol), proposal, hash(proposal))
     after = record_action(acc, proposal, pol, on)
     assert before == (acc, hash(acc), pol, hash(pol), proposal, hash(proposal))
     following = next_action(after, pol, on)
+    scenario = pol.scenario(proposal.scenario)
+    last = len(scenario.steps) - 1
     if following is None:
+        # Every step and repeat done: completed, and a review row asks for a decision.
         assert idle_reason(after, pol, on) is IdleReason.SCENARIO_COMPLETED
-        assert proposal.step_index == len(pol.scenario(proposal.scenario).steps) - 1
+        assert proposal.step_index == last
+        assert proposal.repeat == (scenario.repeat.max_times if scenario.repeat else 0)
+        later = on + dt.timedelta(days=400)
+        reviews = [r for r in due_actions(after, pol, later) if r.name == REVIEW_COMPLETED]
+        assert [r.due_on for r in reviews] == [on + dt.timedelta(scenario.review_after_days)]
+    elif proposal.step_index == last:  # the last step again (Repeat)
+        assert scenario.repeat is not None
+        assert (following.step_index, following.repeat) == (last, proposal.repeat + 1)
+        assert following.due_on == on + dt.timedelta(scenario.repeat.every_days)
     else:
-        assert following.step_index == proposal.step_index + 1
+        assert (following.step_index, following.repeat) == (proposal.step_index + 1, 0)
         assert following.leader_id == proposal.leader_id
         assert following.due_on >= on
 
 
 def test_a_catch_up_proposal_recorded_after_the_scenario_moved_on_is_stale() -> None:
-    pol = policy(scenarios=(attrs.evolve(STANDARD, catch_up=True),))
+    pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.CATCH_UP),))
     acc = account(invoice("F-1", "2026-01-10"))
     proposal = propose(acc, pol, "2026-01-20")  # the e-mail, due January 11
     assert proposal.step.name == "reminder e-mail"
@@ -358,7 +373,10 @@ def test_next_action_is_deterministic_and_leaves_inputs_unchanged(acc, pol, toda
 
 @given(accounts(), policies(), days, days)
 def test_without_catch_up_the_proposal_does_not_depend_on_today(acc, pol, day1, day2) -> None:
-    pol = attrs.evolve(pol, scenarios=tuple(attrs.evolve(s, catch_up=False) for s in pol.scenarios))
+    pol = attrs.evolve(
+        pol,
+        scenarios=tuple(attrs.evolve(s, restart=Restart.FIRST_STEP) for s in pol.scenarios),
+    )
     first, second = next_action(acc, pol, day1), next_action(acc, pol, day2)
     if first is None or second is None:
         assert first is second is None
@@ -368,7 +386,9 @@ def test_without_catch_up_the_proposal_does_not_depend_on_today(acc, pol, day1, 
 
 @given(accounts(), policies(min_steps=2), days)
 def test_catch_up_never_proposes_a_step_not_yet_due_when_an_earlier_one_is(acc, pol, today) -> None:
-    pol = attrs.evolve(pol, scenarios=tuple(attrs.evolve(s, catch_up=True) for s in pol.scenarios))
+    pol = attrs.evolve(
+        pol, scenarios=tuple(attrs.evolve(s, restart=Restart.CATCH_UP) for s in pol.scenarios)
+    )
     proposal = next_action(acc, pol, today)
     assume(proposal is not None and proposal.step_index > 0)
     assert proposal is not None
@@ -443,9 +463,9 @@ TestCollectorWorksAnAccount = CollectorWorksAnAccount.TestCase
 @pytest.mark.parametrize("today", ["2026-01-01", None, dt.datetime(2026, 1, 1)])
 def test_the_date_asked_about_must_be_a_date(today: object) -> None:
     acc = account(invoice("F-1", "2026-01-10"))
-    with pytest.raises(ValidationError, match=r"next_action: today must be a date"):
+    with pytest.raises(ValidationError, match=r"next_action: on must be a date"):
         next_action(acc, policy(), today)  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"idle_reason: today must be a date"):
+    with pytest.raises(ValidationError, match=r"idle_reason: on must be a date"):
         idle_reason(acc, policy(), today)  # type: ignore[arg-type]
 
 

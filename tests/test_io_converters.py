@@ -19,6 +19,8 @@ from collectlib import (
     AgendaEntry,
     DaysSalesOutstanding,
     DisputeResolutionTime,
+    Excluded,
+    Explanation,
     Installment,
     Item,
     ItemPenalty,
@@ -34,6 +36,7 @@ from collectlib import (
     Proposal,
     QualificationRate,
     QuickPromise,
+    Repeat,
     SalesPeriod,
     Scenario,
     SendingWindow,
@@ -48,6 +51,7 @@ from collectlib import (
     agenda,
     dispute_resolution_time,
     dso,
+    explain,
     next_action,
     overdue_ratio,
     penalties,
@@ -117,6 +121,8 @@ def test_agenda_rows_and_proposals_round_trip(policy, data) -> None:
         proposal = next_action(account, policy, on)
         if proposal is not None:
             assert round_trip(proposal, Proposal) == proposal
+        why = explain(account, policy, on)
+        assert round_trip(why, Explanation) == why
 
 
 @given(
@@ -163,7 +169,7 @@ ROUND_TRIPPED = {
     SpecificAction, PaymentPlan, Installment, SendingWindow, PenaltyRule, JournalEvent,
     AgendaEntry, Proposal, AgedBalance, QualificationRate, Tally, OverdueRatio,
     DisputeResolutionTime, DaysSalesOutstanding, SalesPeriod, Money, Penalties, ItemPenalty,
-    PlanProgress, Statement, StatementRow,
+    PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
 

@@ -269,6 +269,14 @@ def test_a_fully_configured_policy_keeps_its_settings() -> None:
         ),
         ({"penalties": 0.12}, r"^policy: penalties must be a PenaltyRule, not 0\.12$"),
         ({"sending_window": {"weekdays": [0]}}, r"^policy: sending_window must be a SendingWindow"),
+        (
+            {"automatic_max_late_days": -1},
+            r"^policy: automatic_max_late_days must be at least 0, not -1$",
+        ),
+        (
+            {"automatic_max_late_days": "30"},
+            r"^policy: automatic_max_late_days must be a whole number, not '30'$",
+        ),
     ],
 )
 def test_a_bad_policy_field_is_a_validation_error_naming_the_field(
@@ -285,7 +293,7 @@ def test_status_codes_are_unique() -> None:
 
 def test_scenario_names_are_unique() -> None:
     with pytest.raises(ValidationError, match=r"^policy: two scenarios are named 'gentle'$"):
-        policy(scenarios=(STANDARD, GENTLE, Scenario(name="gentle", catch_up=True)))
+        policy(scenarios=(STANDARD, GENTLE, Scenario(name="gentle", restart="CATCH_UP")))
 
 
 # --- Policy: references ------------------------------------------------------------------

@@ -27,6 +27,7 @@ from collectlib import (
     PenaltyRule,
     Policy,
     QuickPromise,
+    Repeat,
     Scenario,
     SendingWindow,
     SpecificAction,
@@ -95,6 +96,7 @@ RECORDS: dict[str, st.SearchStrategy[Any]] = {
     ),
     "PenaltyRule": penalty_rules(),
     "SendingWindow": sending_windows(),
+    "Repeat": st.builds(Repeat, every_days=st.integers(1, 60), max_times=st.integers(1, 9)),
     "JournalEvent": journal_events(),
     "Money": st.builds(Money, amount=amounts(), currency=st.sampled_from(["EUR", "JPY", "KWD"])),
 }
@@ -366,4 +368,4 @@ def test_penalty_rules_and_sending_windows_are_records_too() -> None:
     assert SendingWindow(weekdays=[1], slots=[(dt.time(9), dt.time(10))]) == SendingWindow(
         weekdays=frozenset({1}), slots=((dt.time(9), dt.time(10)),)
     )
-    assert Scenario(name="s") != Scenario(name="s", catch_up=True)
+    assert Scenario(name="s") != Scenario(name="s", restart="CATCH_UP")

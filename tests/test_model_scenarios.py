@@ -15,7 +15,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectlib import Channel, Scenario, Step, Trigger, TriggerKind, ValidationError
+from collectlib import (
+    Channel,
+    Repeat,
+    Restart,
+    Scenario,
+    Step,
+    Trigger,
+    TriggerKind,
+    ValidationError,
+)
 from collectlib.strategies import scenarios
 
 
@@ -149,8 +158,25 @@ def test_steps_are_stored_as_a_tuple() -> None:
             {"steps": [call("a", Trigger.leader_due(1)), Trigger.leader_due(2)]},
             r"^scenario 'standard': steps\[1\] must be a Step, not Trigger\(",
         ),
-        ({"catch_up": "no"}, r"^scenario 'standard': catch_up must be True or False, not 'no'$"),
-        ({"catch_up": 0}, r"^scenario 'standard': catch_up must be True or False, not 0$"),
+        (
+            {"restart": "RESTART"},
+            r"^scenario 'standard': restart: unknown Restart 'RESTART' \(one of FIRST_STEP, "
+            r"CATCH_UP, RESUME\)$",
+        ),
+        ({"restart": True}, r"^scenario 'standard': restart: unknown Restart True"),
+        ({"repeat": 3}, r"^scenario 'standard': repeat must be a Repeat, not 3$"),
+        (
+            {"review_after_days": -1},
+            r"^scenario 'standard': review_after_days must be at least 0, not -1$",
+        ),
+        (
+            {"review_after_days": 1.5},
+            r"^scenario 'standard': review_after_days must be a whole number, not 1.5$",
+        ),
+        (
+            {"review_after_days": 10**10},
+            r"^scenario 'standard': review_after_days 10000000000 is out of range$",
+        ),
     ],
 )
 def test_a_bad_scenario_field_names_the_scenario_and_field(
@@ -248,3 +274,25 @@ def test_a_scenario_rebuilt_from_its_fields_is_equal_and_hashes_alike(drawn: Sce
     copy = Scenario(**attrs.asdict(drawn, recurse=False))
     assert copy == drawn
     assert hash(copy) == hash(drawn)
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"every_days": 0}, r"^repeat: every_days must be at least 1, not 0$"),
+        ({"max_times": 0}, r"^repeat: max_times must be at least 1, not 0$"),
+        ({"max_times": "2"}, r"^repeat: max_times must be a whole number, not '2'$"),
+        (
+            {"every_days": 10**6, "max_times": 10**6},
+            r"^repeat: every_days 1000000 times .* out of range$",
+        ),
+    ],
+)
+def test_a_bad_repeat_names_the_field(changes: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        Repeat(**{"every_days": 7, "max_times": 2, **changes})
+
+
+def test_the_restart_rule_is_read_from_its_name() -> None:
+    assert Scenario(name="s", restart="RESUME").restart is Restart.RESUME
+    assert Scenario(name="s").restart is Restart.FIRST_STEP

@@ -239,8 +239,14 @@ def test_agenda_rows_carry_the_sending_time_of_scenario_and_specific_actions() -
 def test_agenda_entry_ends_with_the_optional_fields() -> None:
     from collectlib import AgendaEntry
 
-    assert AgendaEntry._fields[-2:] == ("send_at", "arrears")
-    assert AgendaEntry._field_defaults == {"send_at": None, "arrears": None}
+    assert AgendaEntry._fields[-5:] == ("send_at", "arrears", "currency", "on_hold", "repeat")
+    assert AgendaEntry._field_defaults == {
+        "send_at": None,
+        "arrears": None,
+        "currency": "EUR",
+        "on_hold": False,
+        "repeat": 0,
+    }
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -297,7 +303,12 @@ def test_proposals_and_agenda_rows_follow_the_one_sending_rule(
     proposal = next_action(account, policy, on)
     if proposal is not None:
         step = proposal.step
-        if window is not None and step.automatic and not step.to_be_confirmed:
+        limit = policy.automatic_max_late_days
+        too_late = limit is not None and proposal.late_days > limit
+        assert proposal.needs_confirmation is (
+            step.automatic and (step.to_be_confirmed or too_late)
+        )
+        if window is not None and step.automatic and not proposal.needs_confirmation:
             assert proposal.send_at == send_at(window, proposal.due_on, start_of_day)
         else:
             assert proposal.send_at is None

@@ -3,7 +3,7 @@
     collectlib agenda [PORTFOLIO] [--policy FILE] [--on DATE] [--horizon DAYS]
                       [--collector NAME] [--format table|json|csv]
     collectlib check POLICY
-    collectlib next [PORTFOLIO] ACCOUNT [--policy FILE] [--on DATE]
+    collectlib next [PORTFOLIO] ACCOUNT [--policy FILE] [--on DATE] [--format table|json]
     collectlib report aged|qualification [PORTFOLIO] [--policy FILE] [--on DATE]
                       [--format table|json|csv]
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from collectlib import demo
-from collectlib.enums import ActionState, IdleReason
+from collectlib.enums import IdleReason
 from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import unstructure
 from collectlib.io.files import (
@@ -43,9 +43,7 @@ from collectlib.io.files import (
 )
 from collectlib.model import Account, Policy, ScenarioActionRecorded
 from collectlib.portfolio import AgendaEntry, aged_balance, agenda, qualification_rate
-from collectlib.rules import excluded_item_ids, idle_reason, next_action, scenario_for
-from collectlib.rules.dunning import last_cycle_action
-from collectlib.rules.selection import scan
+from collectlib.rules import Explanation, explain
 
 __all__ = ["main"]
 
@@ -154,8 +152,14 @@ def _parser() -> argparse.ArgumentParser:
     check = command("check", "validate and summarise a policy file")
     check.add_argument("policy_file", type=Path, metavar="POLICY")
 
-    portfolio_options(
+    explained = portfolio_options(
         command("next", "explain the next action of one account"), ("account", "the account id")
+    )
+    explained.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table for people (default), json for programs",
     )
 
     report = command("report", "portfolio reports")
@@ -288,9 +292,10 @@ def _agenda(args: argparse.Namespace, out: TextIO) -> None:
         record["items"] = len(record["item_ids"])
         record["kind"] = record["kind"].value.lower()
         record["channel"] = record["channel"].value.lower()
+        record["confirm"] = "yes" if record["needs_confirmation"] else None
     columns = ("due_on", "late_days", "account_id", "collector", "kind", "channel", "name",
-               "items", "amount", "arrears", "send_at")  # fmt: skip
-    optional = {"collector", "arrears", "send_at"}  # shown when some row has one
+               "items", "amount", "arrears", "send_at", "confirm")  # fmt: skip
+    optional = {"collector", "arrears", "send_at", "confirm"}  # shown when some row has one
     headers = [h for h in columns if h not in optional or any(r[h] is not None for r in records)]
     right = {i for i, h in enumerate(headers) if h in {"late_days", "items", "amount", "arrears"}}
     out.write(
@@ -321,14 +326,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> None:
         out.write(f"  {status.code:20} {status.category.value:17} {status.label}{action}\n")
     out.write(f"scenarios ({len(policy.scenarios)}):\n")
     for scenario in policy.scenarios:
-        marks = [
-            m
-            for m, on in (
-                ("default", scenario.name == policy.default_scenario),
-                ("catch-up", scenario.catch_up),
-            )
-            if on
-        ]
+        marks = ["default"] if scenario.name == policy.default_scenario else []
+        marks.append(f"new cycles: {scenario.restart.value}")
         types = [t for t, s in policy.scenario_by_client_type.items() if s == scenario.name]
         if types:
             marks.append("client types: " + ", ".join(types))
@@ -340,6 +339,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> None:
                 else ""
             )
             out.write(f"    {index}. {step.name}: {step.channel.value}, {step.trigger}{mode}\n")
+        if scenario.repeat is not None:
+            out.write(
+                f"    then the last step again every {scenario.repeat.every_days} days, "
+                f"at most {_count(scenario.repeat.max_times, 'time')}\n"
+            )
+        if scenario.steps:
+            out.write(
+                f"    then a review {scenario.review_after_days} days after the last action\n"
+            )
     out.write(
         f"minimum amount: {policy.minimum_amount}; ignore debits below: {policy.ignore_below}\n"
     )
@@ -357,6 +365,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> None:
         w = policy.sending_window
         slots = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in w.slots)
         out.write(f"sending window: weekdays {sorted(w.weekdays)}, {slots}\n")
+    limit = policy.automatic_max_late_days
+    if limit is not None:
+        out.write(f"automatic messages more than {limit} days late wait for a confirmation\n")
 
 
 def _some(ids: Sequence[str], shown: int = 6) -> str:
@@ -381,52 +392,91 @@ def _next(args: argparse.Namespace, out: TextIO) -> None:
     if account is None:
         where = args.portfolio or "the demo portfolio"
         raise LoadError(f"{where}: no account {args.account!r}")
-    scenario = scenario_for(account, policy)
-    leader, total, in_scenario = scan(account, policy)  # the selection rule
+    why = explain(account, policy, on)
+    if args.format == "json":
+        json.dump(unstructure(why), out, indent=1, ensure_ascii=False)
+        out.write("\n")
+        return
+    _write_explanation(account, why, out)
+
+
+def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
+    """Write ``explain``'s data for a person: one fact a line."""
     write = out.write
-    write(f"account {account.id} ({account.name}) on {on}\n")
-    write(f"scenario: {scenario.name if scenario else 'none'}")
-    write(" (catch-up)\n" if scenario and scenario.catch_up else "\n")
-    open_items = [i for i in account.items if i.open_amount]
+    currency = why.currency
+    write(f"account {why.account_id} ({account.name}) on {why.on}\n")
+    if why.scenario is None:
+        write("scenario: none\n")
+    else:
+        restart = why.restart.value.lower().replace("_", " ") if why.restart else ""
+        write(f"scenario: {why.scenario} (new cycles start: {restart})\n")
     write(
-        f"items: {len(open_items)} open, {len(in_scenario)} in the scenario, "
-        f"balance {total:,.2f} {account.currency}\n"
+        f"items: {len(why.open_item_ids)} open, {len(why.collectable_ids)} in the scenario, "
+        f"balance {why.balance:,.2f} {currency}\n"
     )
-    for action in account.actions:
-        if action.state is ActionState.OPEN:
+    by_action: dict[str, list[str]] = {}
+    for excluded in why.excluded:
+        if excluded.action_id is not None:
+            by_action.setdefault(excluded.action_id, []).append(excluded.item_id)
+    for action_id, item_ids in by_action.items():
+        action = account.action(action_id)
+        write(
+            f"  out of the scenario: {_some(sorted(item_ids))} held by "
+            f"action {action.id} {action.name!r} ({action.channel.value}, "
+            f"due {action.due_on})\n"
+        )
+    for excluded in why.excluded:
+        if excluded.status is not None and excluded.action_id is None:
             write(
-                f"  out of the scenario: {_some(sorted(action.item_ids))} held by "
-                f"action {action.id} {action.name!r} ({action.channel.value}, "
-                f"due {action.due_on})\n"
+                f"  out of the scenario: {excluded.item_id} in dispute status "
+                f"{excluded.status!r}, with no follow-up action (a review row asks to decide)\n"
             )
-    held_or_chased = excluded_item_ids(account, policy).union(in_scenario)  # the rest is ignored
-    ignored = [i.id for i in open_items if i.is_debit and i.id not in held_or_chased]
-    if ignored:
-        write(f"  ignored (below {policy.ignore_below}): {_some(ignored)}\n")
+    if why.ignored_ids:
+        write(f"  ignored (below {why.ignore_below}): {_some(list(why.ignored_ids))}\n")
+    leader = why.leader
     if leader is not None:
         write(f"leader: {leader.id}, due {leader.due_date}, open {leader.open_amount:,.2f}\n")
-    if scenario is not None and leader is not None:
-        last: ScenarioActionRecorded | None = last_cycle_action(
-            account.journal, scenario.name, leader.id
-        )
-        if last is None:
-            write("cycle: no step done yet for this leader\n")
+    if why.scenario is not None and leader is not None:
+        if why.cycle:
+            done = ", ".join(_done(event) for event in why.cycle)
+            write(f"cycle: done {done}\n")
+        elif why.resumed_from is not None:
+            write(
+                f"cycle: new, resumed after {_done(why.resumed_from)} "
+                f"(this invoice was already overdue and chased)\n"
+            )
         else:
-            write(f"cycle: last done step {last.step_index} ({last.step_name!r}) on {last.on}\n")
-    proposal = next_action(account, policy, on)
+            write("cycle: no step done yet for this leader\n")
+    proposal = why.proposal
     if proposal is None:
-        reason = idle_reason(account, policy, on)  # never None when there is no proposal
-        why = f" ({reason.value}): {_IDLE_WHY[reason]}" if reason else ""
-        write(f"next: nothing{why}\n")
+        reason = why.idle_reason
+        text = f" ({reason.value}): {_IDLE_WHY[reason]}" if reason else ""
+        write(f"next: nothing{text}\n")
+        if why.review_due is not None:
+            write(
+                f"review: decide (litigation, write-off or a specific action), "
+                f"due {why.review_due}\n"
+            )
         return
     late = f", {proposal.late_days} days late" if proposal.late_days else ""
+    again = f" repeat {proposal.repeat}" if proposal.repeat else ""
     write(
-        f"next: step {proposal.step_index} {proposal.step.name!r} ({proposal.step.channel.value}, "
-        f"{proposal.step.trigger}) due {proposal.due_on}{late}\n"
+        f"next: step {proposal.step_index} {proposal.step.name!r}{again} "
+        f"({proposal.step.channel.value}, {proposal.step.trigger}) due {proposal.due_on}{late}\n"
     )
     if proposal.send_at is not None:
         write(f"sent automatically at {proposal.send_at:%Y-%m-%d %H:%M}\n")
-    write(f"about: {_count(len(proposal.item_ids), 'item')}, balance {proposal.balance:,.2f}\n")
+    elif proposal.automatic and proposal.needs_confirmation:
+        write("automatic, to be confirmed by a person before it goes out\n")
+    write(
+        f"about: {_count(len(proposal.item_ids), 'item')}, "
+        f"balance {proposal.balance:,.2f} {currency}\n"
+    )
+
+
+def _done(event: ScenarioActionRecorded) -> str:
+    again = f" repeat {event.repeat}" if event.repeat else ""
+    return f"step {event.step_index} ({event.step_name!r}){again} on {event.on}"
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> None:

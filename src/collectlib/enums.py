@@ -16,6 +16,7 @@ __all__ = [
     "IdleReason",
     "ItemKind",
     "PlanState",
+    "Restart",
     "StatusCategory",
     "TriggerKind",
 ]
@@ -80,6 +81,23 @@ class TriggerKind(enum.Enum):
     """From the previous scenario action performed in the cycle."""
 
 
+class Restart(enum.Enum):
+    """Where a new cycle of the scenario starts (``Scenario.restart``).
+
+    A new cycle starts when the leader changes (the old one paid, promised, disputed)
+    or the account changes scenario.
+    """
+
+    FIRST_STEP = "FIRST_STEP"
+    """At step 1, even for a long overdue leader (the seed's rule)."""
+    CATCH_UP = "CATCH_UP"
+    """At the latest leader-anchored step already due: a 100-day-old invoice gets the
+    formal notice, not the courtesy e-mail."""
+    RESUME = "RESUME"
+    """After the highest step already sent while the new leader was overdue and among
+    the items chased (escalation memory); at step 1 when there is none."""
+
+
 class ActionState(enum.Enum):
     """Where a specific action stands."""
 
@@ -109,14 +127,21 @@ class IdleReason(enum.Enum):
     NO_SCENARIO = "NO_SCENARIO"
     NO_LEADER = "NO_LEADER"
     BELOW_MINIMUM = "BELOW_MINIMUM"
+    """The balance is below the policy's minimum amount, or rounds to zero."""
     SCENARIO_COMPLETED = "SCENARIO_COMPLETED"
+    """Every step (and repeat) is done for this leader: a review row asks for a decision."""
 
 
 class EntryKind(enum.Enum):
     """Where an agenda entry comes from."""
 
     SCENARIO = "SCENARIO"
+    """The scenario's next step."""
     SPECIFIC = "SPECIFIC"
+    """An open specific action."""
+    REVIEW = "REVIEW"
+    """A decision to take: the scenario is completed and the balance still due, or a
+    disputed item has no follow-up.  Never automatic."""
 
 
 class PlanState(enum.Enum):

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from collectlib.enums import ActionState, Channel, ItemKind, StatusCategory, TriggerKind
+from collectlib.enums import ActionState, Channel, ItemKind, Restart, StatusCategory, TriggerKind
 from collectlib.errors import ValidationError
 from collectlib.model import (
     Account,
@@ -40,6 +40,7 @@ from collectlib.model import (
     PenaltyRule,
     Policy,
     QuickPromise,
+    Repeat,
     Scenario,
     SpecificAction,
     Status,
@@ -232,9 +233,15 @@ def scenarios(
     name: str | st.SearchStrategy[str] = "standard",
     min_steps: int = 0,
     max_steps: int = 5,
-    catch_up: bool | st.SearchStrategy[bool] = st.booleans(),
+    restart: Restart | st.SearchStrategy[Restart] = st.sampled_from(Restart),
+    repeat: Repeat | st.SearchStrategy[Repeat | None] | None = st.none()
+    | st.builds(Repeat, every_days=st.integers(1, 30), max_times=st.integers(1, 3)),
+    review_after_days: int | st.SearchStrategy[int] = st.integers(0, 20),
 ) -> Scenario:
-    """Draw a scenario whose ``leader_due`` steps never go back in time."""
+    """Draw a scenario whose ``leader_due`` steps never go back in time.
+
+    ``restart``, ``repeat`` and ``review_after_days`` are drawn unless given.
+    """
     drawn = [
         draw(steps(name=f"step {n + 1}")) for n in range(draw(st.integers(min_steps, max_steps)))
     ]
@@ -254,7 +261,11 @@ def scenarios(
             )
         kept.append(step)
     return Scenario(
-        name=draw(_strategy(name)), steps=tuple(kept), catch_up=draw(_strategy(catch_up))
+        name=draw(_strategy(name)),
+        steps=tuple(kept),
+        restart=draw(_strategy(restart)),
+        repeat=draw(_strategy(repeat)),
+        review_after_days=draw(_strategy(review_after_days)),
     )
 
 
@@ -334,6 +345,7 @@ def policies(
         penalties=PenaltyRule(annual_rate=Decimal("0.12"), recovery_cost=Decimal(40))
         if draw(st.booleans())
         else None,
+        automatic_max_late_days=draw(st.sampled_from((30, 30, 0, 10, None))),
     )
 
 

@@ -37,9 +37,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from collectlib.enums import FollowUp
+from collectlib.enums import EntryKind, FollowUp, IdleReason, ItemKind, Restart
 from collectlib.errors import CollectError
-from collectlib.model import Account, ActionTemplate, Policy
+from collectlib.model import Account, ActionTemplate, Item, Policy, ScenarioActionRecorded
+from collectlib.portfolio import due_actions
+from collectlib.portfolio.agenda import REVIEW_DISPUTE
 from collectlib.rules import (
     Proposal,
     apply_status,
@@ -50,6 +52,7 @@ from collectlib.rules import (
     create_action,
     create_plan,
     excluded_item_ids,
+    explain,
     next_action,
     quick_promise,
     record_action,
@@ -68,13 +71,14 @@ _CALL_BACK = ActionTemplate(name="call back", channel="CALL", delay_days=3)
 class CollectionMachine(RuleBasedStateMachine):
     """Random days of collection work on one account, with the library's invariants checked.
 
-    Attributes: ``policy``, ``account`` (the current state), ``today``.  Runs are
-    25 steps long by default (``TestCase.settings`` to change it).
+    Attributes: ``policy``, ``account`` (the current state), ``on`` (the day of
+    work).  Runs are 25 steps long by default (``TestCase.settings`` to change it).
+    Policies are drawn with every restart rule, repeats and review delays.
     """
 
     policy: Policy
     account: Account
-    today: dt.date
+    on: dt.date
 
     def draw_policy(self, data: st.DataObject) -> Policy:
         """Draw the policy of the run (override to test your own)."""
@@ -89,11 +93,11 @@ class CollectionMachine(RuleBasedStateMachine):
         """Draw the policy, the account and the first day."""
         self.policy = self.draw_policy(data)
         self.account = self.draw_account(data, self.policy)
-        self.today = data.draw(dates(), label="today")
+        self.on = data.draw(dates(), label="on")
 
     def proposal(self) -> Proposal | None:
-        """Return the scenario's proposal for the account today."""
-        return next_action(self.account, self.policy, self.today)
+        """Return the scenario's proposal for the account on the day of work."""
+        return next_action(self.account, self.policy, self.on)
 
     def apply(self, operation: Callable[[Account], Account]) -> None:
         """Run an operation on the account: keep its result, or check a refusal changed nothing."""
@@ -123,7 +127,7 @@ class CollectionMachine(RuleBasedStateMachine):
     @rule(days=st.integers(1, 30))
     def days_pass(self, days: int) -> None:
         """Let days go by."""
-        self.today += dt.timedelta(days=days)
+        self.on += dt.timedelta(days=days)
 
     @precondition(lambda self: self.proposal() is not None)
     @rule()
@@ -131,9 +135,9 @@ class CollectionMachine(RuleBasedStateMachine):
         """Do what the scenario proposes, on its due date at the earliest."""
         proposal = self.proposal()
         assert proposal is not None
-        on = max(self.today, proposal.due_on)
+        on = max(self.on, proposal.due_on)
         self.apply(lambda a: record_action(a, proposal, self.policy, on, by="collector"))
-        self.today = on
+        self.on = on
 
     @rule(data=st.data())
     def qualify_items(self, data: st.DataObject) -> None:
@@ -149,7 +153,7 @@ class CollectionMachine(RuleBasedStateMachine):
         follow_up = data.draw(st.sampled_from(choices))
         before = self.account
         self.apply(
-            lambda a: apply_status(a, chosen, status, self.policy, self.today, follow_up=follow_up)
+            lambda a: apply_status(a, chosen, status, self.policy, self.on, follow_up=follow_up)
         )
         if self.account is not before and status is not None and status.is_dispute:
             assert set(chosen) <= excluded_item_ids(self.account, self.policy)
@@ -158,13 +162,13 @@ class CollectionMachine(RuleBasedStateMachine):
     def record_a_quick_promise(self, data: st.DataObject) -> None:
         """Record a quick promise to pay."""
         chosen = self._items(data)
-        self.apply(lambda a: quick_promise(a, chosen, self.policy, self.today))
+        self.apply(lambda a: quick_promise(a, chosen, self.policy, self.on))
 
     @rule(data=st.data())
     def create_a_specific_action(self, data: st.DataObject) -> None:
         """Take items out of the scenario with a specific action."""
         chosen = self._items(data)
-        self.apply(lambda a: create_action(a, chosen, _CALL_BACK, self.today))
+        self.apply(lambda a: create_action(a, chosen, _CALL_BACK, self.on))
         if chosen and any(a.is_open and a.item_ids == set(chosen) for a in self.account.actions):
             assert set(chosen) <= excluded_item_ids(self.account, self.policy)
 
@@ -173,8 +177,8 @@ class CollectionMachine(RuleBasedStateMachine):
         """Move an action's due date."""
         action_id = self._action_id(data)
         if action_id is not None:
-            due = self.today + dt.timedelta(days=later)
-            self.apply(lambda a: reschedule_action(a, action_id, due, self.today))
+            due = self.on + dt.timedelta(days=later)
+            self.apply(lambda a: reschedule_action(a, action_id, due, self.on))
 
     @rule(data=st.data(), complete=st.booleans())
     def close_an_action(self, data: st.DataObject, complete: bool) -> None:
@@ -184,9 +188,9 @@ class CollectionMachine(RuleBasedStateMachine):
             return
         action = self.account.action(action_id)
         if complete:
-            self.apply(lambda a: complete_action(a, action_id, self.policy, self.today))
+            self.apply(lambda a: complete_action(a, action_id, self.policy, self.on))
         else:
-            self.apply(lambda a: cancel_action(a, action_id, self.policy, self.today))
+            self.apply(lambda a: cancel_action(a, action_id, self.policy, self.on))
         if action.is_open and not self.account.action(action_id).is_open:
             # Back in the scenario, unless still disputed (then held by another action).
             back = {
@@ -200,7 +204,7 @@ class CollectionMachine(RuleBasedStateMachine):
     def assign_an_owner(self, data: st.DataObject, owner: str | None) -> None:
         """Put somebody else in charge of resolving items."""
         chosen = self._items(data, open_only=False)
-        self.apply(lambda a: assign_owner(a, chosen, owner, self.today))
+        self.apply(lambda a: assign_owner(a, chosen, owner, self.on))
 
     @rule(data=st.data())
     def merge_the_erp_extract(self, data: st.DataObject) -> None:
@@ -217,7 +221,28 @@ class CollectionMachine(RuleBasedStateMachine):
                 extract.append(attrs.evolve(item, open_amount=half or item.open_amount))
             else:
                 extract.append(item)
-        self.apply(lambda a: sync_items(a, extract, self.today, by="erp"))
+        self.apply(lambda a: sync_items(a, extract, self.on, by="erp"))
+
+    @rule(amount=st.integers(1, 500_000), late=st.integers(0, 90))
+    def import_a_disputed_invoice(self, amount: int, late: int) -> None:
+        """Merge an extract with a new invoice the ERP already marks as disputed."""
+        disputes = [s for s in self.policy.statuses if s.is_dispute]
+        if not disputes:
+            return
+        number = sum(1 for i in self.account.items if i.id.startswith("ERP-")) + 1
+        due = self.on - dt.timedelta(days=late)
+        disputed = Item(
+            id=f"ERP-{number}",
+            kind=ItemKind.INVOICE,
+            issue_date=due - dt.timedelta(days=30),
+            due_date=due,
+            amount=Decimal(amount).scaleb(-2),
+            open_amount=Decimal(amount).scaleb(-2),
+            status=disputes[0].code,
+            status_date=self.on,
+        )
+        extract = [*(i for i in self.account.items if i.is_open), disputed]
+        self.apply(lambda a: sync_items(a, extract, self.on, by="erp"))
 
     @rule(data=st.data(), count=st.integers(1, 4))
     def agree_a_payment_plan(self, data: st.DataObject, count: int) -> None:
@@ -228,10 +253,10 @@ class CollectionMachine(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(debits), min_size=1, max_size=3, unique=True))
         total = sum((self.account.item(i).open_amount for i in chosen), Decimal(0))
         try:
-            installments = schedule(total, count, self.today, currency=self.account.currency)
+            installments = schedule(total, count, self.on, currency=self.account.currency)
         except CollectError:  # a total too small (or too precise) to split
             return
-        self.apply(lambda a: create_plan(a, chosen, installments, self.policy, self.today))
+        self.apply(lambda a: create_plan(a, chosen, installments, self.policy, self.on))
 
     @rule(data=st.data(), cancel=st.booleans())
     def review_or_break_a_plan(self, data: st.DataObject, cancel: bool) -> None:
@@ -240,9 +265,9 @@ class CollectionMachine(RuleBasedStateMachine):
             return
         plan_id = data.draw(st.sampled_from([p.id for p in self.account.plans]))
         if cancel:
-            self.apply(lambda a: cancel_plan(a, plan_id, self.today))
+            self.apply(lambda a: cancel_plan(a, plan_id, self.on))
         else:
-            self.apply(lambda a: review_plan(a, plan_id, self.policy, self.today))
+            self.apply(lambda a: review_plan(a, plan_id, self.policy, self.on))
 
     @invariant()
     def an_item_is_in_at_most_one_running_plan(self) -> None:
@@ -259,7 +284,8 @@ class CollectionMachine(RuleBasedStateMachine):
     def excluded_items_are_held_or_disputed(self) -> None:
         """Check the exclusion rule: held by exactly one open action, or disputed.
 
-        And no open disputed item is ever left without an open action (its follow-up).
+        And no open disputed item is ever left unfollowed: an open action holds it, or
+        its account has a review row asking for a decision.
         """
         if not hasattr(self, "account"):
             return
@@ -271,9 +297,69 @@ class CollectionMachine(RuleBasedStateMachine):
         disputed = {i.id for i in self.account.items if i.status in self.policy.held_statuses}
         assert set(held) | disputed == excluded_item_ids(self.account, self.policy)
         assert all(count == 1 for count in held.values())
-        for item in self.account.items:
-            if item.is_open and item.id in disputed:
-                assert item.id in held, f"{item.id} is disputed without a follow-up"
+        unfollowed = {i.id for i in self.account.items if i.is_open and i.id in disputed} - set(
+            held
+        )
+        if unfollowed:
+            later = self.on + dt.timedelta(days=400)
+            reviewed = {
+                item_id
+                for row in due_actions(self.account, self.policy, later)
+                if row.kind is EntryKind.REVIEW and row.name == REVIEW_DISPUTE
+                for item_id in row.item_ids
+            }
+            assert unfollowed == reviewed, f"{sorted(unfollowed)} disputed without a follow-up"
+
+    @invariant()
+    def nobody_is_forgotten(self) -> None:
+        """Check that an overdue collectable balance always has a proposal or a review."""
+        if not hasattr(self, "account"):
+            return
+        why = explain(self.account, self.policy, self.on)
+        leader = why.leader
+        if leader is None or not leader.is_overdue(self.on) or why.scenario is None:
+            return
+        if why.idle_reason is IdleReason.BELOW_MINIMUM:
+            return  # the policy's own threshold: not chased, on purpose
+        if not self.policy.scenario(why.scenario).steps:
+            return  # accounts handled by hand only
+        assert why.proposal is not None or why.review_due is not None
+
+    @invariant()
+    def escalation_never_goes_back_under_resume(self) -> None:
+        """Check ``RESUME``: no proposal repeats a step the leader already had while overdue."""
+        if not hasattr(self, "account"):
+            return
+        proposal = self.proposal()
+        if proposal is None:
+            return
+        if self.policy.scenario(proposal.scenario).restart is not Restart.RESUME:
+            return
+        leader = self.account.item(proposal.leader_id)
+        for event in self.account.journal:
+            if (
+                isinstance(event, ScenarioActionRecorded)
+                and event.scenario == proposal.scenario
+                and leader.id in event.item_ids
+                and event.on > leader.due_date
+            ):
+                assert (event.step_index, event.repeat) < (proposal.step_index, proposal.repeat)
+
+    @invariant()
+    def no_stale_message_goes_out_by_itself(self) -> None:
+        """Check that an automatic step too late for the policy waits for a confirmation."""
+        if not hasattr(self, "account"):
+            return
+        proposal = self.proposal()
+        limit = self.policy.automatic_max_late_days
+        if (
+            proposal is not None
+            and proposal.automatic
+            and limit is not None
+            and proposal.late_days > limit
+        ):
+            assert proposal.needs_confirmation
+            assert proposal.send_at is None
 
     @invariant()
     def the_proposal_names_only_collectable_items(self) -> None:

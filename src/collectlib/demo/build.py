@@ -11,19 +11,26 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
 from collectlib import (
     Account,
+    Channel,
+    EntryKind,
     Item,
     Policy,
     apply_status,
     create_plan,
+    due_actions,
     next_action,
     quick_promise,
     record_action,
+    reschedule_action,
     schedule,
 )
 from collectlib.demo import AS_OF, policy
 from collectlib.io.files import Portfolio, save_portfolio
+from collectlib.portfolio.agenda import REVIEW_COMPLETED
 
 NAMES = (
     "Durand SA", "Martin & fils", "Bistro Lumière", "Atelier Roux", "Garage Morel",
@@ -50,8 +57,10 @@ def build() -> Portfolio:
             "public" if number in (23, 24, 25, 26) else "risky" if number in (27, 28) else None
         )
         items = []
+        new = number % 4 == 1  # a customer the collectors have not worked yet
         for line in range(rng.randint(1, 6)):
-            issue = AS_OF - dt.timedelta(days=rng.randint(5, 160))
+            # A new customer's invoices are recent: nobody leaves 100-day-old debts unworked.
+            issue = AS_OF - dt.timedelta(days=rng.randint(5, 45 if new else 160))
             amount = Decimal(rng.randint(4_000, 480_000)).scaleb(-2)
             state = rng.random()
             open_amount = (
@@ -70,6 +79,10 @@ def build() -> Portfolio:
             credit = Decimal(-rng.randint(2_000, 30_000)).scaleb(-2)
             items.append(Item(id=f"AV-{number:03d}", kind="CREDIT_NOTE", issue_date=issue,
                               due_date=issue, amount=credit, open_amount=credit))  # fmt: skip
+        if number == 35:  # the ERP says this invoice is disputed; nobody follows it up yet
+            items[0] = attrs.evolve(items[0], status="quality-dispute", comment="from the ERP",
+                                    status_date=AS_OF - dt.timedelta(days=3),
+                                    open_amount=items[0].amount)  # fmt: skip
         if number == 12:
             small = AS_OF - dt.timedelta(days=90)  # a residue below ignore_below
             items.append(Item(id="F-01299", kind="INVOICE", issue_date=small,
@@ -83,22 +96,18 @@ def build() -> Portfolio:
             penalties_enabled=number % 4 == 0,
             items=items,
         )
-        accounts.append(_history(account, rules, number))
+        accounts.append(_history(account, rules, number, new))
     return Portfolio(accounts=accounts, as_of=AS_OF)
 
 
-def _history(account: Account, rules: Policy, number: int) -> Account:
+def _history(account: Account, rules: Policy, number: int, new: bool) -> Account:
     """Give most accounts a past: actions performed, disputes, promises, a plan."""
     day = AS_OF - dt.timedelta(days=150)
-    if number % 4 != 1:  # the collectors have worked these accounts (the others are new)
-        stop = AS_OF - dt.timedelta(days=(number * 7) % 45 + 2)  # collectors are behind
+    if not new:  # the collectors have worked these accounts
+        stop = AS_OF - dt.timedelta(days=(number * 7) % 12 + 1)  # 1 to 12 days behind
         while day < stop:
-            proposal = next_action(account, rules, day)
-            if proposal is None or proposal.due_on > day:
-                day += dt.timedelta(days=3)
-                continue
-            account = record_action(account, proposal, rules, day, by=account.collector)
-            day += dt.timedelta(days=5)
+            account = _work(account, rules, day)
+            day += dt.timedelta(days=3)
     open_debits = [i.id for i in account.items if i.is_debit]
     if not open_debits:
         return account
@@ -122,6 +131,29 @@ def _history(account: Account, rules: Policy, number: int) -> Account:
     elif number == 31:
         account = apply_status(account, open_debits, "litigation", rules, when,
                                comment="file sent to the lawyer", by="marie")  # fmt: skip
+    return account
+
+
+def _work(account: Account, rules: Policy, day: dt.date) -> Account:
+    """Do what the agenda of ``day`` asks, as a diligent collector would.
+
+    The scenario's step is performed; a completed scenario goes to litigation (its
+    overdue debits get the litigation status and its lawyer follow-up); the lawyer's
+    follow-up is looked at again a month later.
+    """
+    for row in due_actions(account, rules, day):
+        if row.kind is EntryKind.SCENARIO:
+            proposal = next_action(account, rules, day)
+            if proposal is not None:
+                account = record_action(account, proposal, rules, day, by=account.collector)
+        elif row.kind is EntryKind.REVIEW and row.name == REVIEW_COMPLETED:
+            overdue = sorted(i for i in row.item_ids if account.item(i).is_overdue(day))
+            account = apply_status(account, overdue, "litigation", rules, day,
+                                   comment="no answer", by=account.collector)  # fmt: skip
+        elif row.kind is EntryKind.SPECIFIC and row.channel is Channel.LITIGATION:
+            assert row.action_id is not None  # noqa: S101  # a specific row has its action
+            account = reschedule_action(account, row.action_id, day + dt.timedelta(days=30), day,
+                                        by=account.collector)  # fmt: skip
     return account
 
 

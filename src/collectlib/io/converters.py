@@ -31,7 +31,7 @@ from cattrs.strategies import configure_tagged_union, include_subclasses
 
 from collectlib._frozen import FrozenMap
 from collectlib.errors import CollectError, LoadError
-from collectlib.model import JournalEvent
+from collectlib.model import JournalEvent, Scenario
 from collectlib.portfolio import AgendaEntry
 
 __all__ = ["converter", "structure", "unstructure"]
@@ -146,6 +146,23 @@ def _agenda_entry(value: object, _: type) -> AgendaEntry:
 _AGENDA_TYPES = get_type_hints(AgendaEntry)
 
 
+def _scenario(fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
+    """Read a scenario, also in the old way: ``catch_up = true`` is ``restart = "CATCH_UP"``."""
+
+    def hook(value: object, kind: type) -> Any:
+        if isinstance(value, Mapping) and "catch_up" in value:
+            value = dict(value)
+            catch_up = value.pop("catch_up")
+            if type(catch_up) is not bool:
+                raise _BadValueError(f"catch_up: not true or false: {catch_up!r}")
+            if "restart" in value:
+                raise _BadValueError("give restart or the older catch_up, not both")
+            value["restart"] = "CATCH_UP" if catch_up else "FIRST_STEP"
+        return fields(value, kind)
+
+    return hook
+
+
 def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     """Wrap cattrs' structuring of ``cls`` so the record's own validation joins the path."""
 
@@ -208,6 +225,8 @@ def _make_converter() -> cattrs.Converter:
             cls, make_dict_structure_fn(cls, made, _cattrs_forbid_extra_keys=True)
         ),
     )
+    read_scenario = made.get_structure_hook(Scenario)
+    made.register_structure_hook(Scenario, _scenario(read_scenario))
     return made
 
 

@@ -27,7 +27,7 @@ from collectlib.model.journal import (
 )
 from collectlib.model.plans import Installment, PaymentPlan
 from collectlib.model.policy import PenaltyRule, Policy, QuickPromise, SendingWindow
-from collectlib.model.scenarios import Scenario, Step, Trigger
+from collectlib.model.scenarios import Repeat, Scenario, Step, Trigger
 from collectlib.model.statuses import Status
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "PlanReviewed",
     "Policy",
     "QuickPromise",
+    "Repeat",
     "Scenario",
     "ScenarioActionRecorded",
     "SendingWindow",

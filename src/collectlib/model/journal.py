@@ -104,6 +104,8 @@ class ScenarioActionRecorded(JournalEvent):
     scenario: str = attrs.field(validator=_ID)
     step_index: int = attrs.field(validator=_INDEX)
     """The position of the step in the scenario, from 0."""
+    repeat: int = attrs.field(default=0, validator=_INDEX)
+    """0 for the step itself, then 1, 2... for the repeats of the last step (``Repeat``)."""
     step_name: str = attrs.field(validator=_ID)
     channel: Channel = attrs.field(converter=_channel, validator=_CHANNEL)
     leader_id: str = attrs.field(validator=_ID)

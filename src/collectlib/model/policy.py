@@ -167,6 +167,9 @@ class Policy:
     ``minimum_amount``: no scenario action for an account whose balance is below it.
     ``ignore_below``: a debit item whose open amount is below it is ignored by the
     scenario (small residues awaiting write-off).
+    ``automatic_max_late_days`` (default 30): an automatic action due more than this
+    many days before the date asked about waits for a person's confirmation instead
+    of going out by itself (no courtesy e-mail sent on its own 127 days late).
 
     >>> Policy(default_scenario="standard", quick_promise=QuickPromise(status="promise"))
     Traceback (most recent call last):
@@ -187,6 +190,9 @@ quick_promise.status: no status 'promise'
     dispute_resolved_status: str | None = None
     penalties: PenaltyRule | None = None
     sending_window: SendingWindow | None = None
+    automatic_max_late_days: int | None = 30
+    """An automatic step due more than this many days before the date asked about is
+    not sent by itself: it needs a person's confirmation.  ``None``: no limit."""
     _statuses_by_code: Mapping[str, Status] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -215,6 +221,8 @@ quick_promise.status: no status 'promise'
             check_id(owner, "dispute_resolved_status", self.dispute_resolved_status)
         check_amount(owner, "minimum_amount", self.minimum_amount, minimum=ZERO)
         check_amount(owner, "ignore_below", self.ignore_below, minimum=ZERO)
+        if self.automatic_max_late_days is not None:
+            check_int(owner, "automatic_max_late_days", self.automatic_max_late_days, minimum=0)
         for field, value, kind in (
             ("quick_promise", self.quick_promise, QuickPromise),
             ("penalties", self.penalties, PenaltyRule),

@@ -7,7 +7,6 @@ import datetime as dt
 import attrs
 
 from collectlib._checks import (
-    check_bool,
     check_enum,
     check_id,
     check_instances,
@@ -16,10 +15,10 @@ from collectlib._checks import (
     to_enum,
     to_tuple,
 )
-from collectlib.enums import Channel, TriggerKind
+from collectlib.enums import Channel, Restart, TriggerKind
 from collectlib.model.actions import check_channel_rules
 
-__all__ = ["Scenario", "Step", "Trigger"]
+__all__ = ["Repeat", "Scenario", "Step", "Trigger"]
 
 
 def _trigger_kind(value: TriggerKind | str) -> TriggerKind:
@@ -28,6 +27,10 @@ def _trigger_kind(value: TriggerKind | str) -> TriggerKind:
 
 def _channel(value: Channel | str) -> Channel:
     return to_enum(Channel, value)
+
+
+def _restart(value: Restart | str) -> Restart:
+    return to_enum(Restart, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -109,8 +112,43 @@ class Step:
 
 
 @attrs.frozen(kw_only=True)
+class Repeat:
+    """The last step again, every ``every_days`` days, at most ``max_times`` times.
+
+    Once the last step of a scenario is recorded and the balance is still due, it
+    comes back ``every_days`` after the previous recording (Lago's attempts, Invoice
+    Ninja's endless reminder, capped), each repeat recorded like a step with its
+    repeat count.  After the last repeat the scenario is completed: a review row asks
+    for a decision.
+
+    >>> Repeat(every_days=0, max_times=3)
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: repeat: every_days must be at least 1, not 0
+    """
+
+    every_days: int
+    max_times: int
+
+    def __attrs_post_init__(self) -> None:
+        check_int("repeat", "every_days", self.every_days, minimum=1)
+        check_int("repeat", "max_times", self.max_times, minimum=1)
+        try:
+            dt.timedelta(days=self.every_days * self.max_times)
+        except OverflowError:
+            fail("repeat", f"every_days {self.every_days} times {self.max_times} is out of range")
+
+
+@attrs.frozen(kw_only=True)
 class Scenario:
-    """A named sequence of steps; ``catch_up`` starts late cycles at the step already due.
+    """A named sequence of steps, where a new cycle starts, and what follows the last step.
+
+    ``restart`` (``Restart``) says where a new cycle starts when the leader changes:
+    at step 1 (``FIRST_STEP``), at the latest step already due (``CATCH_UP``), or
+    after the highest step already sent while the new leader was overdue
+    (``RESUME``).  ``repeat`` sends the last step again (``Repeat``);
+    ``review_after_days`` is when a completed scenario whose balance is still due
+    shows a review row on the agenda, counted from the last scenario action.
 
     ``leader_due`` steps, read in order, must not go back in time; step names are
     unique.  A scenario with no step is allowed (accounts handled by hand only).
@@ -127,14 +165,25 @@ goes back in time after step 'letter' (leader due +15)
 
     name: str
     steps: tuple[Step, ...] = attrs.field(default=(), converter=to_tuple)
-    catch_up: bool = False
-    """Start a new cycle at the latest ``leader_due`` step already due, not at step 1."""
+    restart: Restart = attrs.field(default=Restart.FIRST_STEP, converter=_restart)
+    """Where a new cycle starts (``Restart``); replaces the earlier ``catch_up`` flag."""
+    repeat: Repeat | None = None
+    """The last step again, capped (``Repeat``); ``None``: no repeat."""
+    review_after_days: int = 0
+    """Days after the last scenario action when a completed scenario asks for a decision."""
 
     def __attrs_post_init__(self) -> None:
         check_id("scenario", "name", self.name)
         owner = f"scenario {self.name!r}"
         check_instances(owner, "steps", self.steps, Step)
-        check_bool(owner, "catch_up", self.catch_up)
+        check_enum(owner, "restart", self.restart, Restart)
+        if self.repeat is not None and not isinstance(self.repeat, Repeat):
+            fail(owner, f"repeat must be a Repeat, not {self.repeat!r}")
+        check_int(owner, "review_after_days", self.review_after_days, minimum=0)
+        try:
+            dt.timedelta(days=self.review_after_days)
+        except OverflowError:
+            fail(owner, f"review_after_days {self.review_after_days} is out of range")
         seen: set[str] = set()
         previous: Step | None = None
         for step in self.steps:

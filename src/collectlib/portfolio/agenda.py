@@ -10,17 +10,27 @@ from typing import NamedTuple
 from collectlib._checks import check_date
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
-from collectlib.model import Account, Policy, SendingWindow
+from collectlib.model import Account, Policy
 from collectlib.money import ZERO
-from collectlib.rules.dunning import decide
+from collectlib.rules.dunning import Decision, decide
 from collectlib.rules.plans import plan_progress
-from collectlib.rules.sending import planned_send_at
+from collectlib.rules.selection import unfollowed_disputes
+from collectlib.rules.sending import timing
 
-__all__ = ["AgendaEntry", "agenda", "due_actions", "sort_agenda"]
+__all__ = [
+    "REVIEW_COMPLETED",
+    "REVIEW_DISPUTE",
+    "AgendaEntry",
+    "agenda",
+    "due_actions",
+    "sort_agenda",
+]
 
 _OPEN = ActionState.OPEN
 _SCENARIO = EntryKind.SCENARIO
 _SPECIFIC = EntryKind.SPECIFIC
+_REVIEW = EntryKind.REVIEW
+_CALL = Channel.CALL
 
 
 class AgendaEntry(NamedTuple):
@@ -29,12 +39,20 @@ class AgendaEntry(NamedTuple):
     A scenario row (``kind`` ``SCENARIO``) has ``step_index`` and no ``action_id``,
     and its amount is the account's balance; a specific row has ``action_id`` and
     no ``step_index``, and its amount is the open amount of the action's open items.
-    ``late_days`` counts from ``due_on`` to the agenda date (0 when not yet due).
+    A review row (``REVIEW``) asks a collector to decide: the scenario is completed
+    and the balance still due (``step_index`` and ``channel`` are the last step's,
+    the amount is the balance), or a disputed item has no follow-up (``channel``
+    ``CALL``, no step, the amount is the disputed items' open amount); it is never
+    automatic.  ``late_days`` counts from ``due_on`` to the agenda date (0 when not
+    yet due).  ``needs_confirmation`` is set for an automatic action to be
+    confirmed, and for one more than ``policy.automatic_max_late_days`` late.
     ``send_at`` is when an automatic action goes out under the policy's sending
-    window, *now* being the start of the agenda date (``planned_send_at``); ``None``
-    for an action that is not automatic, one to be confirmed, or without a window.
-    ``arrears`` is set on the follow-up row of a payment plan: what is due to date
-    and not paid (``plan_progress``); ``None`` on other rows.
+    window, *now* being the start of the agenda date (``rules.sending.timing``);
+    ``None`` for an action that is not automatic, one that needs confirmation, or
+    without a window.  ``arrears`` is set on the follow-up row of a payment plan: what
+    is due to date and not paid (``plan_progress``); ``None`` on other rows.
+    ``repeat`` counts the repeats of the last step (0: the step itself).
+    ``currency`` is the account's: amounts of two currencies are never added.
 
     A row is a ``NamedTuple``: immutable, cheap to build by the million, and
     ``entry._asdict()`` gives the plain dict a CSV writer or a data frame wants.
@@ -55,7 +73,15 @@ class AgendaEntry(NamedTuple):
     step_index: int | None
     send_at: dt.datetime | None = None
     arrears: Decimal | None = None
+    currency: str = "EUR"
+    on_hold: bool = False
+    repeat: int = 0
 
+
+REVIEW_COMPLETED = "Scenario completed: decide"
+"""The name of the review row of a completed scenario whose balance is still due."""
+REVIEW_DISPUTE = "Dispute without follow-up"
+"""The name of the review row of disputed items that no open action follows."""
 
 _new_entry = tuple.__new__
 
@@ -69,43 +95,87 @@ def _collect(
 ) -> None:
     """Append the account's actions due by ``until`` (late days counted on ``on``)."""
     decision = decide(account, policy, on)
-    window = policy.sending_window
-    if type(decision) is tuple:
-        scenario, index, _leader, due, total, ids = decision
-        if due <= until:
-            step = scenario.steps[index]
-            late = (on - due).days
-            append(
-                _new_entry(
-                    AgendaEntry,
-                    (
-                        account.id,
-                        account.collector,
-                        due,
-                        late if late > 0 else 0,
-                        _SCENARIO,
-                        step.channel,
-                        step.name,
-                        frozenset(ids),
-                        total,
-                        step.automatic,
-                        step.automatic and step.to_be_confirmed,
-                        None,
-                        index,
-                        None
-                        if window is None
-                        else planned_send_at(window, step.automatic, step.to_be_confirmed, due, on),
-                        None,
-                    ),
+    if type(decision) is Decision and decision.due_on <= until:
+        append(_scenario_row(account, policy, decision, on))
+    if policy.held_statuses:
+        unfollowed = unfollowed_disputes(account, policy)
+        if unfollowed:
+            due = min(item.status_date or item.due_date for item in unfollowed)
+            if due <= until:
+                late = (on - due).days
+                append(
+                    _new_entry(
+                        AgendaEntry,
+                        (
+                            account.id,
+                            account.collector,
+                            due,
+                            late if late > 0 else 0,
+                            _REVIEW,
+                            _CALL,
+                            REVIEW_DISPUTE,
+                            frozenset(item.id for item in unfollowed),
+                            sum((item.open_amount for item in unfollowed), ZERO),
+                            False,
+                            False,
+                            None,
+                            None,
+                            None,
+                            None,
+                            account.currency,
+                            False,
+                            0,
+                        ),
+                    )
                 )
-            )
     if account.actions:
-        _collect_specific(account, window, on, until, append)
+        _collect_specific(account, policy, on, until, append)
+
+
+def _scenario_row(account: Account, policy: Policy, decision: Decision, on: dt.date) -> AgendaEntry:
+    """Return the agenda row of a scenario decision: its next step, or its review."""
+    scenario, index, repeat, _leader, due, total, ids, review, _last, _resumed = decision
+    step = scenario.steps[index]
+    if review:
+        late = (on - due).days
+        late, confirm, send, automatic, name = (
+            late if late > 0 else 0,
+            False,
+            None,
+            False,
+            REVIEW_COMPLETED,
+        )
+    else:
+        automatic, name = step.automatic, step.name
+        late, confirm, send = timing(policy, automatic, step.to_be_confirmed, due, on)
+    return _new_entry(
+        AgendaEntry,
+        (
+            account.id,
+            account.collector,
+            due,
+            late,
+            _REVIEW if review else _SCENARIO,
+            step.channel,
+            name,
+            frozenset(ids),
+            total,
+            automatic,
+            confirm,
+            None,
+            index,
+            send,
+            None,
+            account.currency,
+            False,
+            repeat,
+        ),
+    )
 
 
 def _collect_specific(
     account: Account,
-    window: SendingWindow | None,
+    policy: Policy,
     on: dt.date,
     until: dt.date,
     append: Callable[[AgendaEntry], None],
@@ -124,7 +194,9 @@ def _collect_specific(
         held = [item_id for item_id in action.item_ids if open_amounts[item_id]]
         if not held:
             continue
-        late = (on - action.due_on).days
+        late, confirm, send = timing(
+            policy, action.automatic, action.to_be_confirmed, action.due_on, on
+        )
         append(
             _new_entry(
                 AgendaEntry,
@@ -132,31 +204,34 @@ def _collect_specific(
                     account.id,
                     account.collector,
                     action.due_on,
-                    late if late > 0 else 0,
+                    late,
                     _SPECIFIC,
                     action.channel,
                     action.name,
                     frozenset(held),
                     sum((open_amounts[item_id] for item_id in held), ZERO),
                     action.automatic,
-                    action.automatic and action.to_be_confirmed,
+                    confirm,
                     action.id,
                     None,
-                    None
-                    if window is None
-                    else planned_send_at(
-                        window, action.automatic, action.to_be_confirmed, action.due_on, on
-                    ),
+                    send,
                     None
                     if action.plan_id is None
                     else plan_progress(account, action.plan_id, on).arrears,
+                    account.currency,
+                    False,
+                    0,
                 ),
             )
         )
 
 
 def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEntry, ...]:
-    """Return the account's actions due by ``on``: the scenario's, then the specific ones."""
+    """Return the account's actions due by ``on``.
+
+    In this order: the scenario's next step or the review of a completed scenario,
+    the review of disputed items without follow-up, then the open specific actions.
+    """
     check_date("due_actions", "on", on)
     rows: list[AgendaEntry] = []
     _collect(account, policy, on, on, rows.append)
@@ -168,8 +243,8 @@ def agenda(
 ) -> tuple[AgendaEntry, ...]:
     """Return every action due by ``on + horizon_days`` across ``accounts``.
 
-    Rows are sorted by due date, then amount (largest first), then account id; an
-    account's own rows keep the order of ``due_actions``.  ``accounts`` may be any
+    Rows are sorted by due date, then currency, then amount (largest first), then
+    account id; an account's own rows keep the order of ``due_actions``.  ``accounts`` may be any
     iterable (a generator reading a file, say): it is read once, one account at a
     time, and only the rows are kept.  An account id seen twice is a
     ``ValidationError``.
@@ -179,7 +254,12 @@ def agenda(
         raise ValidationError(
             f"agenda: horizon_days must be a whole number >= 0, not {horizon_days!r}"
         )
-    until = on + dt.timedelta(days=horizon_days)
+    try:
+        until = on + dt.timedelta(days=horizon_days)
+    except OverflowError:
+        raise ValidationError(
+            f"agenda: horizon_days {horizon_days} goes past {dt.date.max}"
+        ) from None
     rows: list[AgendaEntry] = []
     append = rows.append
     seen: set[str] = set()
@@ -193,7 +273,7 @@ def agenda(
 
 
 def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
-    """Return ``entries`` in the agenda's order: due date, amount (largest first), account.
+    """Return ``entries`` in agenda order: due date, currency, amount (largest first), account.
 
     The sort is stable, so an account's rows keep their order.  Use it to combine
     agendas computed apart (per partition, per worker): sorting their concatenation
@@ -203,9 +283,10 @@ def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     # each group, which costs half of one sort of all rows on a composite key.
     by_due: dict[dt.date, list[AgendaEntry]] = {}
     for entry in entries:
-        group = by_due.get(entry[2])
+        due = entry.due_on
+        group = by_due.get(due)
         if group is None:
-            by_due[entry[2]] = [entry]
+            by_due[due] = [entry]
         else:
             group.append(entry)
     ordered: list[AgendaEntry] = []
@@ -218,6 +299,6 @@ def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     return tuple(ordered)
 
 
-def _order(row: AgendaEntry) -> tuple[Decimal, str]:
-    """Return the order of rows due the same day: amount (largest first), then account id."""
-    return (-row[8], row[0])
+def _order(row: AgendaEntry) -> tuple[str, Decimal, str]:
+    """Return the order of rows due the same day: currency, amount (largest first), account."""
+    return (row.currency, -row.amount, row.account_id)

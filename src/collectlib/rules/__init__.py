@@ -7,6 +7,7 @@ from collectlib.rules.actions import (
     reschedule_action,
 )
 from collectlib.rules.dunning import Proposal, idle_reason, next_action, record_action
+from collectlib.rules.explain import Excluded, Explanation, explain
 from collectlib.rules.penalties import ItemPenalty, Penalties, penalties
 from collectlib.rules.plans import (
     PlanProgress,
@@ -37,6 +38,8 @@ from collectlib.rules.templates import (
 )
 
 __all__ = [
+    "Excluded",
+    "Explanation",
     "ItemPenalty",
     "Penalties",
     "PlanProgress",
@@ -53,6 +56,7 @@ __all__ = [
     "create_action",
     "create_plan",
     "excluded_item_ids",
+    "explain",
     "format_amount",
     "format_date",
     "idle_reason",

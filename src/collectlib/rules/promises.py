@@ -19,7 +19,7 @@ def quick_promise(
     account: Account,
     item_ids: Iterable[str],
     policy: Policy,
-    today: dt.date,
+    on: dt.date,
     comment: str = "",
     *,
     by: str | None = None,
@@ -27,7 +27,7 @@ def quick_promise(
     """Return ``account`` with a promise to pay recorded on the open debit items chosen.
 
     Applies the policy's quick-promise status with the promise date
-    ``today + delay_days`` (D+0 to D+5) and, when that status has a follow-up action,
+    ``on + delay_days`` (D+0 to D+5) and, when that status has a follow-up action,
     creates it due on the promise date itself.  Without ``policy.quick_promise`` it is
     a ``ConfigurationError`` (the greyed-out button); a credit, closed or unknown item
     is an error and nothing is applied.
@@ -44,7 +44,7 @@ def quick_promise(
     >>> account.item("F-1").promise_date, account.actions[0].due_on
     (datetime.date(2026, 3, 5), datetime.date(2026, 3, 5))
     """
-    check_date("quick_promise", "today", today)
+    check_date("quick_promise", "on", on)
     check_text("quick_promise", "comment", comment)
     check_text("quick_promise", "by", by, optional=True)
     setting = policy.quick_promise
@@ -63,9 +63,9 @@ def quick_promise(
         chosen,
         status,
         policy,
-        today,
+        on,
         comment=comment,
         follow_up=FollowUp.FROM_STATUS if status.action is not None else FollowUp.KEEP,
-        promise_date=today + dt.timedelta(days=setting.delay_days),
+        promise_date=on + dt.timedelta(days=setting.delay_days),
         by=by,
     )

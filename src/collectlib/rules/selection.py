@@ -26,7 +26,9 @@ __all__ = [
     "collectable_items",
     "excluded_item_ids",
     "leader_invoice",
+    "scan",
     "scenario_for",
+    "unfollowed_disputes",
 ]
 
 _OPEN = ActionState.OPEN
@@ -100,6 +102,23 @@ def scan(account: Account, policy: Policy) -> tuple[Item | None, Decimal, list[s
         total += open_amount
         append(item.id)
     return leader, total, ids
+
+
+def unfollowed_disputes(account: Account, policy: Policy) -> list[Item]:
+    """Return the open items in a dispute or litigation status that no open action holds.
+
+    Such an item (it arrived so from the ERP, say) is out of the scenario and
+    followed by nobody: its account gets a review row.
+    """
+    held_statuses = policy.held_statuses
+    disputed = [item for item in account.items if item.status in held_statuses and item.open_amount]
+    if not disputed:
+        return disputed
+    held: set[str] = set()
+    for action in account.actions:
+        if action.state is _OPEN:
+            held |= action.item_ids
+    return [item for item in disputed if item.id not in held]
 
 
 def collectable_items(account: Account, policy: Policy) -> tuple[Item, ...]:

@@ -13,9 +13,9 @@ import datetime as dt
 from typing import Final
 
 from collectlib.errors import ValidationError
-from collectlib.model import SendingWindow
+from collectlib.model import Policy, SendingWindow
 
-__all__ = ["send_at"]
+__all__ = ["send_at", "timing"]
 
 _MIDNIGHT: Final = dt.time()
 _ONE_DAY: Final = dt.timedelta(days=1)
@@ -78,3 +78,27 @@ def planned_send_at(
     if window is None or not automatic or to_be_confirmed:
         return None
     return send_at(window, due_on, dt.datetime.combine(on, _MIDNIGHT))
+
+
+def timing(
+    policy: Policy, automatic: bool, to_be_confirmed: bool, due_on: dt.date, on: dt.date
+) -> tuple[int, bool, dt.datetime | None]:
+    """Return the late days, whether a person confirms first, and the sending time.
+
+    The one rule every proposal and agenda row follows, seen on the day ``on``:
+    ``late_days`` counts from ``due_on`` (0 when not yet due); an automatic action
+    needs confirmation when it is ``to_be_confirmed`` or when it is more than
+    ``policy.automatic_max_late_days`` days late (no stale message goes out by
+    itself); ``send_at`` is ``planned_send_at`` for an automatic action that needs no
+    confirmation, else ``None``.
+    """
+    late = (on - due_on).days
+    late = max(late, 0)
+    if not automatic:
+        return late, False, None
+    limit = policy.automatic_max_late_days
+    confirm = to_be_confirmed or (limit is not None and late > limit)
+    window = policy.sending_window
+    if confirm or window is None:
+        return late, confirm, None
+    return late, False, send_at(window, due_on, dt.datetime.combine(on, _MIDNIGHT))

@@ -1,0 +1,526 @@
+"""Collection a credit manager can trust (SPEC §1, §3.6, §8, §10, §13).
+
+Escalation memory (``Restart``), dispute protection, no stale automatic message,
+nobody forgotten (``REVIEW`` rows), repeats: stories with dates and amounts, then
+Hypothesis properties over random portfolios.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builders import CALL_BACK, STANDARD, account, d, invoice, policy, qualifying_policy
+from collectlib import (
+    Account,
+    EntryKind,
+    IdleReason,
+    Repeat,
+    Restart,
+    RuleViolation,
+    ScenarioActionRecorded,
+    SendingWindow,
+    ValidationError,
+    agenda,
+    apply_status,
+    create_action,
+    due_actions,
+    excluded_item_ids,
+    explain,
+    idle_reason,
+    leader_invoice,
+    next_action,
+    record_action,
+    sync_items,
+)
+from collectlib.io.files import load_policy, save_policy
+from collectlib.portfolio.agenda import REVIEW_COMPLETED, REVIEW_DISPUTE
+from collectlib.strategies import accounts, dates, policies
+
+OFFICE = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
+
+
+def run_scenario(acc: Account, pol, days: list[str]) -> Account:
+    """Record the proposal on each day (the collector does what is due)."""
+    for day in days:
+        proposal = next_action(acc, pol, d(day))
+        assert proposal is not None, idle_reason(acc, pol, d(day))
+        acc = record_action(acc, proposal, pol, d(day), by="marie")
+    return acc
+
+
+def notice_then_promise(restart: Restart) -> tuple[Account, object]:
+    """Garage Morel: A (800.00 due Jan 10) and B (300.00 due Jan 20); the formal notice
+    of March 1 names both; on March 3, A is promised (a call-back takes it out)."""
+    pol = policy(scenarios=(attrs.evolve(STANDARD, restart=restart),))
+    acc = account(invoice("A", "2026-01-10", "800.00"), invoice("B", "2026-01-20", "300.00"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-25", "2026-02-04", "2026-03-01"])
+    assert acc.journal[-1].step_name == "formal notice"
+    assert acc.journal[-1].item_ids == {"A", "B"}
+    return create_action(acc, ["A"], CALL_BACK, d("2026-03-03")), pol
+
+
+# --- Where a new cycle starts ------------------------------------------------------------
+
+
+def test_first_step_sends_the_courtesy_e_mail_after_a_formal_notice() -> None:
+    acc, pol = notice_then_promise(Restart.FIRST_STEP)
+    proposal = next_action(acc, pol, d("2026-03-03"))
+    assert (proposal.leader_id, proposal.step.name) == ("B", "reminder e-mail")
+
+
+def test_catch_up_starts_at_the_step_the_age_of_the_invoice_reaches() -> None:
+    acc, pol = notice_then_promise(Restart.CATCH_UP)
+    proposal = next_action(acc, pol, d("2026-03-03"))  # B + 15 reached, B + 45 not yet
+    assert (proposal.leader_id, proposal.step.name, proposal.due_on) == (
+        "B",
+        "call",
+        d("2026-02-04"),
+    )
+    later = next_action(acc, pol, d("2026-03-07"))  # B + 45 = March 6
+    assert later.step.name == "formal notice"
+
+
+def test_resume_continues_after_the_formal_notice_b_already_received() -> None:
+    acc, pol = notice_then_promise(Restart.RESUME)
+    assert next_action(acc, pol, d("2026-03-03")) is None
+    assert idle_reason(acc, pol, d("2026-03-03")) is IdleReason.SCENARIO_COMPLETED
+    why = explain(acc, pol, d("2026-03-03"))
+    assert why.resumed_from is not None
+    assert why.resumed_from.step_name == "formal notice"
+    rows = due_actions(acc, pol, d("2026-03-03"))
+    assert [(r.kind, r.name, r.due_on, r.amount) for r in rows] == [
+        (EntryKind.REVIEW, REVIEW_COMPLETED, d("2026-03-01"), Decimal("300.00"))
+    ]
+
+
+def test_resume_takes_the_step_after_the_one_received_counted_from_it() -> None:
+    # The promise comes after the call (February 4 is the call's due date, B is overdue).
+    pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.RESUME),))
+    acc = account(invoice("A", "2026-01-10", "800.00"), invoice("B", "2026-01-20", "300.00"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-26"])  # the call names A and B
+    acc = create_action(acc, ["A"], CALL_BACK, d("2026-01-28"))
+    proposal = next_action(acc, pol, d("2026-01-28"))
+    # The letter, ten days after the call that B received (not B's courtesy e-mail).
+    assert (proposal.leader_id, proposal.step.name, proposal.due_on) == (
+        "B",
+        "letter",
+        d("2026-02-05"),
+    )
+
+
+def test_resume_ignores_steps_sent_before_the_new_leader_was_due() -> None:
+    # B was not yet due when the first steps went out: it starts at step 1.
+    pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.RESUME),))
+    acc = account(invoice("A", "2026-01-10"), invoice("B", "2026-03-20"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-25"])
+    acc = create_action(acc, ["A"], CALL_BACK, d("2026-01-28"))
+    assert next_action(acc, pol, d("2026-03-25")).step.name == "reminder e-mail"
+
+
+# --- Disputes stay out ---------------------------------------------------------------------
+
+
+def test_a_disputed_invoice_is_never_the_leader_even_without_its_action() -> None:
+    pol = qualifying_policy()
+    acc = account(
+        attrs.evolve(invoice("F-1", "2026-01-05", "5000.00"), status="price-dispute"),
+        invoice("F-2", "2026-02-01", "120.00"),
+    )
+    proposal = next_action(acc, pol, d("2026-03-02"))
+    assert proposal.leader_id == "F-2"
+    assert proposal.item_ids == {"F-2"}
+    assert proposal.balance == Decimal("120.00")
+    rows = due_actions(acc, pol, d("2026-03-02"))
+    assert [r.name for r in rows if r.kind is EntryKind.REVIEW] == [REVIEW_DISPUTE]
+
+
+def test_a_dispute_arriving_from_the_erp_gets_a_review_row_on_its_status_date() -> None:
+    pol = qualifying_policy()
+    acc = account(invoice("F-1", "2026-01-05", "700.00"))
+    disputed = attrs.evolve(
+        invoice("F-9", "2026-01-20", "450.00"), status="price-dispute", status_date=d("2026-02-10")
+    )
+    acc = sync_items(acc, [acc.item("F-1"), disputed], d("2026-02-12"), by="erp")
+    (review,) = [r for r in due_actions(acc, pol, d("2026-02-12")) if r.kind is EntryKind.REVIEW]
+    assert (review.name, review.due_on, review.late_days, review.item_ids, review.amount) == (
+        REVIEW_DISPUTE,
+        d("2026-02-10"),
+        2,
+        {"F-9"},
+        Decimal("450.00"),
+    )
+    assert (review.channel.value, review.automatic, review.step_index) == ("CALL", False, None)
+    # Once a collector follows it up, the review row is gone.
+    followed = apply_status(acc, ["F-9"], "price-dispute", pol, d("2026-02-12"))
+    assert not [
+        r for r in due_actions(followed, pol, d("2026-03-30")) if r.kind is EntryKind.REVIEW
+    ]
+
+
+# --- Nobody forgotten: the review row ----------------------------------------------------
+
+
+def completed(review_after_days: int = 5) -> tuple[Account, object]:
+    """Cave Bonnet: every step done for F-1 (3,084.22 due Jan 10), the last on Feb 24."""
+    pol = policy(scenarios=(attrs.evolve(STANDARD, review_after_days=review_after_days),))
+    acc = account(invoice("F-1", "2026-01-10", "3084.22"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"])
+    return acc, pol
+
+
+def test_a_completed_scenario_shows_a_review_row_until_a_collector_acts() -> None:
+    acc, pol = completed(review_after_days=5)
+    assert next_action(acc, pol, d("2026-03-16")) is None
+    assert not due_actions(acc, pol, d("2026-02-28"))  # not yet due
+    (row,) = due_actions(acc, pol, d("2026-03-16"))
+    assert (row.kind, row.name, row.due_on, row.late_days, row.amount) == (
+        EntryKind.REVIEW,
+        REVIEW_COMPLETED,
+        d("2026-03-01"),
+        15,
+        Decimal("3084.22"),
+    )
+    assert (row.channel.value, row.step_index, row.automatic, row.needs_confirmation) == (
+        "REGISTERED_LETTER",
+        3,
+        False,
+        False,
+    )
+    # The collector decides: litigation. The row is gone, the lawyer's action is there.
+    decided = apply_status(acc, ["F-1"], "price-dispute", qualifying_policy(), d("2026-03-16"))
+    rows = due_actions(
+        decided, attrs.evolve(qualifying_policy(), scenarios=pol.scenarios), d("2026-04-30")
+    )
+    assert [r.kind for r in rows] == [EntryKind.SPECIFIC]
+
+
+def test_a_note_without_follow_up_puts_the_review_off_but_never_forgets() -> None:
+    acc, pol = completed(review_after_days=0)
+    pol = attrs.evolve(qualifying_policy(), scenarios=pol.scenarios)
+    noted = apply_status(acc, ["F-1"], "ongoing", pol, d("2026-03-16"), comment="cheque posted")
+    assert not due_actions(noted, pol, d("2026-03-16"))  # acted on today
+    (row,) = due_actions(noted, pol, d("2026-03-17"))  # not forgotten
+    assert (row.name, row.due_on) == (REVIEW_COMPLETED, d("2026-03-17"))
+
+
+def test_a_scenario_without_steps_has_no_review() -> None:
+    pol = policy(scenarios=(attrs.evolve(STANDARD, steps=()),))
+    acc = account(invoice("F-1", "2026-01-10"))
+    assert idle_reason(acc, pol, d("2026-03-16")) is IdleReason.SCENARIO_COMPLETED
+    assert due_actions(acc, pol, d("2026-03-16")) == ()
+
+
+# --- Repeat and cap ------------------------------------------------------------------------
+
+
+def test_the_last_step_comes_back_every_fortnight_twice_then_a_review() -> None:
+    pol = policy(
+        scenarios=(
+            attrs.evolve(STANDARD, repeat=Repeat(every_days=14, max_times=2), review_after_days=3),
+        )
+    )
+    acc = account(invoice("F-1", "2026-01-10", "950.00"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"])
+    first = next_action(acc, pol, d("2026-03-01"))
+    assert (first.step.name, first.repeat, first.due_on) == ("formal notice", 1, d("2026-03-10"))
+    acc = record_action(acc, first, pol, d("2026-03-11"))
+    assert acc.journal[-1].repeat == 1
+    second = next_action(acc, pol, d("2026-03-11"))
+    assert (second.repeat, second.due_on) == (2, d("2026-03-25"))
+    acc = record_action(acc, second, pol, d("2026-03-25"))
+    assert next_action(acc, pol, d("2026-03-25")) is None
+    (row,) = due_actions(acc, pol, d("2026-03-28"))
+    assert (row.name, row.due_on, row.repeat) == (REVIEW_COMPLETED, d("2026-03-28"), 2)
+
+
+def test_a_repeat_proposal_recorded_twice_is_stale() -> None:
+    pol = policy(scenarios=(attrs.evolve(STANDARD, repeat=Repeat(every_days=7, max_times=3)),))
+    acc = account(invoice("F-1", "2026-01-10"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"])
+    repeat = next_action(acc, pol, d("2026-03-03"))
+    acc = record_action(acc, repeat, pol, d("2026-03-03"))
+    with pytest.raises(
+        RuleViolation, match=r"stale proposal: step 3 \('formal notice'\) \(repeat 1\)"
+    ):
+        record_action(acc, repeat, pol, d("2026-03-04"))
+
+
+# --- No stale automatic message ----------------------------------------------------------
+
+
+def test_a_courtesy_e_mail_127_days_late_waits_for_a_person() -> None:
+    pol = policy(sending_window=OFFICE)
+    acc = account(invoice("F-1", "2025-11-09"))
+    proposal = next_action(acc, pol, d("2026-03-16"))  # due 2025-11-10
+    assert (proposal.late_days, proposal.automatic) == (126, True)
+    assert (proposal.needs_confirmation, proposal.send_at) == (True, None)
+    (row,) = agenda([acc], pol, d("2026-03-16"))
+    assert (row.needs_confirmation, row.send_at) == (True, None)
+    fresh = next_action(acc, pol, d("2025-11-12"))
+    assert (fresh.needs_confirmation, fresh.send_at) == (False, dt.datetime(2025, 11, 12, 9))
+    unlimited = next_action(acc, attrs.evolve(pol, automatic_max_late_days=None), d("2026-03-16"))
+    assert unlimited.send_at == dt.datetime(2026, 3, 16, 9)
+
+
+def test_an_automatic_specific_action_too_late_waits_too() -> None:
+    letter = attrs.evolve(
+        CALL_BACK, name="letter", channel="EMAIL", template="#total_due", automatic=True
+    )
+    pol = policy(sending_window=OFFICE, automatic_max_late_days=10)
+    acc = create_action(account(invoice("F-1", "2026-03-10")), ["F-1"], letter, d("2026-01-05"))
+    (row,) = [r for r in due_actions(acc, pol, d("2026-01-20")) if r.kind is EntryKind.SPECIFIC]
+    assert (row.late_days, row.needs_confirmation, row.send_at) == (12, True, None)
+
+
+# --- Balances, dates, sort order ----------------------------------------------------------
+
+
+def test_a_balance_that_rounds_to_zero_is_not_chased() -> None:
+    acc = account(invoice("F-1", "2026-01-10", "0.004"))
+    assert next_action(acc, policy(), d("2026-03-16")) is None
+    assert idle_reason(acc, policy(), d("2026-03-16")) is IdleReason.BELOW_MINIMUM
+    yen = account(invoice("F-1", "2026-01-10", "0.4"), currency="JPY")
+    assert idle_reason(yen, policy(), d("2026-03-16")) is IdleReason.BELOW_MINIMUM
+    assert next_action(account(invoice("F-1", "2026-01-10", "0.005")), policy(), d("2026-03-16"))
+
+
+def test_a_step_past_the_last_date_is_a_rule_violation_naming_the_item() -> None:
+    acc = account(invoice("F-9", "9999-12-31"))
+    with pytest.raises(RuleViolation, match=r"account 'C-1': item 'F-9' \(due 9999-12-31\)"):
+        next_action(acc, policy(), d("9999-12-31"))
+    catching_up = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.CATCH_UP),))
+    with pytest.raises(RuleViolation, match=r"would fall due after 9999-12-31"):
+        next_action(acc, catching_up, d("9999-12-31"))
+    with pytest.raises(ValidationError, match=r"agenda: horizon_days 5 goes past 9999-12-31"):
+        agenda([], policy(), d("9999-12-30"), horizon_days=5)
+
+
+def test_the_agenda_sorts_by_date_then_currency_then_amount() -> None:
+    rows = agenda(
+        [
+            account(invoice("F-1", "2026-03-01", "900.00"), id="C-1", currency="USD"),
+            account(invoice("F-2", "2026-03-01", "150000"), id="C-2", currency="JPY"),
+            account(invoice("F-3", "2026-03-01", "100.00"), id="C-3"),
+            account(invoice("F-4", "2026-03-01", "500.00"), id="C-4"),
+        ],
+        policy(),
+        d("2026-03-16"),
+    )
+    assert [(r.currency, r.account_id) for r in rows] == [
+        ("EUR", "C-4"),
+        ("EUR", "C-3"),
+        ("JPY", "C-2"),
+        ("USD", "C-1"),
+    ]
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+def test_the_policy_files_read_and_write_every_new_field(tmp_path) -> None:
+    text = """format = 1
+default_scenario = "standard"
+automatic_max_late_days = 12
+[[scenarios]]
+name = "standard"
+restart = "RESUME"
+repeat = { every_days = 15, max_times = 2 }
+review_after_days = 7
+[[scenarios.steps]]
+name = "call"
+channel = "CALL"
+trigger = { kind = "LEADER_DUE", days = 5 }
+[[scenarios]]
+name = "old"
+catch_up = true
+"""
+    (tmp_path / "policy.toml").write_text(text)
+    pol = load_policy(tmp_path / "policy.toml")
+    standard, old = pol.scenarios
+    assert (standard.restart, standard.repeat, standard.review_after_days) == (
+        Restart.RESUME,
+        Repeat(every_days=15, max_times=2),
+        7,
+    )
+    assert old.restart is Restart.CATCH_UP
+    assert pol.automatic_max_late_days == 12
+    save_policy(pol, tmp_path / "policy.json")
+    written = (tmp_path / "policy.json").read_text()
+    assert '"restart": "CATCH_UP"' in written
+    assert "catch_up" not in written
+    assert load_policy(tmp_path / "policy.json") == pol
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('restart = "AGAIN"', r"restart: unknown Restart 'AGAIN'"),
+        ("repeat = { every_days = 0, max_times = 2 }", r"repeat: every_days must be at least 1"),
+        ("review_after_days = -1", r"review_after_days must be at least 0"),
+        ('catch_up = true\nrestart = "RESUME"', r"give restart or the older catch_up, not both"),
+    ],
+)
+def test_a_bad_scenario_field_in_a_file_names_it(tmp_path, line, message) -> None:
+    (tmp_path / "policy.toml").write_text(f'format = 1\n[[scenarios]]\nname = "s"\n{line}\n')
+    with pytest.raises(Exception, match=message) as error:
+        load_policy(tmp_path / "policy.toml")
+    assert type(error.value).__name__ == "LoadError"
+    assert "policy.toml" in str(error.value)
+
+
+# --- Properties ------------------------------------------------------------------------------
+
+portfolio_days = st.dates(dt.date(2025, 6, 1), dt.date(2027, 6, 1))
+
+
+@st.composite
+def worked_accounts(draw: st.DrawFn, pol) -> Account:
+    """An account of ``pol`` on which the collectors performed some proposals."""
+    acc = draw(accounts(policy=pol, with_plans=True))
+    day = draw(dates(dt.date(2025, 6, 1), dt.date(2026, 6, 1)))
+    for _ in range(draw(st.integers(0, 8))):
+        day += dt.timedelta(days=draw(st.integers(0, 40)))
+        proposal = next_action(acc, pol, day)
+        if proposal is not None and proposal.due_on > day:  # wait for it (a catch-up may move)
+            day = proposal.due_on
+            proposal = next_action(acc, pol, day)
+        if proposal is None:
+            continue
+        acc = record_action(acc, proposal, pol, day)
+        if draw(st.booleans()) and acc.actions:  # a collector closes something
+            opened = [a for a in acc.actions if a.is_open]
+            if opened:
+                held = {i for a in opened for i in a.item_ids}
+                if not any(acc.item(i).status in pol.held_statuses for i in held):
+                    from collectlib import cancel_action
+
+                    acc = cancel_action(acc, opened[0].id, pol, day)
+    return acc
+
+
+def some_day_after_the_leader(data: st.DataObject, acc: Account, pol) -> dt.date | None:
+    """A date from the leader's due date to 400 days later (``None``: no leader)."""
+    leader = leader_invoice(acc, pol)
+    if leader is None or leader.due_date > dt.date(9000, 1, 1):
+        return None
+    return leader.due_date + dt.timedelta(days=data.draw(st.integers(1, 400)))
+
+
+@settings(max_examples=60)
+@given(policies(min_steps=1), st.data())
+def test_resume_never_proposes_a_step_the_leader_already_had_while_overdue(pol, data) -> None:
+    pol = attrs.evolve(
+        pol, scenarios=tuple(attrs.evolve(s, restart=Restart.RESUME) for s in pol.scenarios)
+    )
+    acc = data.draw(worked_accounts(pol))
+    on = some_day_after_the_leader(data, acc, pol)
+    proposal = None if on is None else next_action(acc, pol, on)
+    if proposal is None:
+        return
+    leader = acc.item(proposal.leader_id)
+    for event in acc.journal:
+        if (
+            isinstance(event, ScenarioActionRecorded)
+            and event.scenario == proposal.scenario
+            and leader.id in event.item_ids
+            and event.on > leader.due_date
+        ):
+            assert (event.step_index, event.repeat) < (proposal.step_index, proposal.repeat)
+
+
+@settings(max_examples=60)
+@given(policies(), st.data(), portfolio_days)
+def test_no_scenario_row_names_an_excluded_item(pol, data, on) -> None:
+    portfolio = data.draw(st.lists(worked_accounts(pol), max_size=3, unique_by=lambda a: a.id))
+    by_id = {a.id: a for a in portfolio}
+    for row in agenda(portfolio, pol, on, horizon_days=90):
+        excluded = excluded_item_ids(by_id[row.account_id], pol)
+        if row.kind is EntryKind.SCENARIO or row.name == REVIEW_COMPLETED:
+            assert not row.item_ids & excluded
+        if row.kind is EntryKind.REVIEW:
+            assert not row.automatic
+            assert not row.needs_confirmation
+            assert row.send_at is None
+
+
+@settings(max_examples=60)
+@given(policies(min_steps=1), st.data())
+def test_nobody_is_forgotten(pol, data) -> None:
+    acc = data.draw(worked_accounts(pol))
+    on = some_day_after_the_leader(data, acc, pol)
+    if on is None:
+        return
+    why = explain(acc, pol, on)
+    if why.scenario is None or why.idle_reason is IdleReason.BELOW_MINIMUM:
+        return  # no scenario, or the policy's own threshold: not chased on purpose
+    if not pol.scenario(why.scenario).steps:
+        return  # handled by hand
+    rows = due_actions(acc, pol, on + dt.timedelta(days=5000))
+    assert why.proposal is not None or any(r.name == REVIEW_COMPLETED for r in rows)
+
+
+@settings(max_examples=60)
+@given(policies(), st.data(), portfolio_days)
+def test_every_row_follows_the_automatic_lateness_limit(pol, data, on) -> None:
+    pol = attrs.evolve(pol, sending_window=OFFICE)
+    portfolio = data.draw(st.lists(worked_accounts(pol), max_size=3, unique_by=lambda a: a.id))
+    limit = pol.automatic_max_late_days
+    for row in agenda(portfolio, pol, on, horizon_days=30):
+        if row.automatic and limit is not None and row.late_days > limit:
+            assert row.needs_confirmation
+            assert row.send_at is None
+        if row.send_at is not None:
+            assert row.automatic
+            assert not row.needs_confirmation
+
+
+@settings(max_examples=60)
+@given(policies(min_steps=1), st.data(), portfolio_days)
+def test_explain_says_what_the_rules_say(pol, data, on) -> None:
+    acc = data.draw(worked_accounts(pol))
+    why = explain(acc, pol, on)
+    assert why.proposal == next_action(acc, pol, on)
+    assert why.idle_reason == idle_reason(acc, pol, on)
+    excluded = excluded_item_ids(acc, pol)
+    assert {e.item_id for e in why.excluded} == {i for i in excluded if acc.item(i).is_open}
+    open_ids = {i.id for i in acc.items if i.is_open}
+    assert (
+        set(why.collectable_ids) | {e.item_id for e in why.excluded} | set(why.ignored_ids)
+        == open_ids
+    )
+    assert (why.review_due is not None) == any(
+        r.name == REVIEW_COMPLETED for r in due_actions(acc, pol, on + dt.timedelta(days=5000))
+    )
+
+
+@settings(max_examples=40)
+@given(policies(min_steps=1), st.data(), portfolio_days, st.integers(1, 4))
+def test_repeats_never_exceed_their_cap(pol, data, on, times) -> None:
+    pol = attrs.evolve(
+        pol,
+        scenarios=tuple(
+            attrs.evolve(s, repeat=Repeat(every_days=7, max_times=times)) for s in pol.scenarios
+        ),
+    )
+    acc = data.draw(worked_accounts(pol))
+    proposal = next_action(acc, pol, on)
+    if proposal is not None:
+        assert 0 <= proposal.repeat <= times
+        if proposal.repeat:
+            assert proposal.step_index == len(pol.scenario(proposal.scenario).steps) - 1
+    for event in acc.journal:
+        if isinstance(event, ScenarioActionRecorded):
+            assert event.repeat <= times
+
+
+def test_an_item_list_is_not_an_account() -> None:
+    with pytest.raises(ValidationError, match=r"^explain: account must be an Account, not None"):
+        explain(None, policy(), d("2026-03-16"))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"^next_action: policy must be a Policy"):
+        next_action(account(), None, d("2026-03-16"))  # type: ignore[arg-type]
