@@ -14,7 +14,7 @@ from collectlib.model import Account, Policy
 from collectlib.money import ZERO
 from collectlib.rules.dunning import Decision, decide
 from collectlib.rules.plans import plan_progress
-from collectlib.rules.selection import unfollowed_disputes
+from collectlib.rules.selection import scan
 from collectlib.rules.sending import timing
 
 __all__ = [
@@ -94,83 +94,74 @@ def _collect(
     append: Callable[[AgendaEntry], None],
 ) -> None:
     """Append the account's actions due by ``until`` (late days counted on ``on``)."""
-    decision = decide(account, policy, on)
-    if type(decision) is Decision and decision.due_on <= until:
-        append(_scenario_row(account, policy, decision, on))
-    if policy.held_statuses:
-        unfollowed = unfollowed_disputes(account, policy)
-        if unfollowed:
-            due = min(item.status_date or item.due_date for item in unfollowed)
-            if due <= until:
-                late = (on - due).days
-                append(
-                    _new_entry(
-                        AgendaEntry,
-                        (
-                            account.id,
-                            account.collector,
-                            due,
-                            late if late > 0 else 0,
-                            _REVIEW,
-                            _CALL,
-                            REVIEW_DISPUTE,
-                            frozenset(item.id for item in unfollowed),
-                            sum((item.open_amount for item in unfollowed), ZERO),
-                            False,
-                            False,
-                            None,
-                            None,
-                            None,
-                            None,
-                            account.currency,
-                            False,
-                            0,
-                        ),
-                    )
+    selection = scan(account, policy)
+    decision = decide(account, policy, on, selection)
+    if type(decision) is Decision:
+        scenario, index, repeat, _leader, due, total, ids, review, _last, _resumed = decision
+        if due <= until:
+            step = scenario.steps[index]
+            automatic = step.automatic and not review
+            if automatic:
+                late, confirm, send = timing(policy, True, step.to_be_confirmed, due, on)
+            else:  # what ``timing`` says of an action that is not automatic, without the call
+                late, confirm, send = max((on - due).days, 0), False, None
+            append(
+                _new_entry(
+                    AgendaEntry,
+                    (
+                        account.id,
+                        account.collector,
+                        due,
+                        late,
+                        _REVIEW if review else _SCENARIO,
+                        step.channel,
+                        REVIEW_COMPLETED if review else step.name,
+                        frozenset(ids),
+                        total,
+                        automatic,
+                        confirm,
+                        None,
+                        index,
+                        send,
+                        None,
+                        account.currency,
+                        False,
+                        repeat,
+                    ),
                 )
+            )
+    unfollowed = selection[3]
+    if unfollowed:
+        due = min(item.status_date or item.due_date for item in unfollowed)
+        if due <= until:
+            late = (on - due).days
+            append(
+                _new_entry(
+                    AgendaEntry,
+                    (
+                        account.id,
+                        account.collector,
+                        due,
+                        late if late > 0 else 0,
+                        _REVIEW,
+                        _CALL,
+                        REVIEW_DISPUTE,
+                        frozenset(item.id for item in unfollowed),
+                        sum((item.open_amount for item in unfollowed), ZERO),
+                        False,
+                        False,
+                        None,
+                        None,
+                        None,
+                        None,
+                        account.currency,
+                        False,
+                        0,
+                    ),
+                )
+            )
     if account.actions:
         _collect_specific(account, policy, on, until, append)
-
-
-def _scenario_row(account: Account, policy: Policy, decision: Decision, on: dt.date) -> AgendaEntry:
-    """Return the agenda row of a scenario decision: its next step, or its review."""
-    scenario, index, repeat, _leader, due, total, ids, review, _last, _resumed = decision
-    step = scenario.steps[index]
-    if review:
-        late = (on - due).days
-        late, confirm, send, automatic, name = (
-            late if late > 0 else 0,
-            False,
-            None,
-            False,
-            REVIEW_COMPLETED,
-        )
-    else:
-        automatic, name = step.automatic, step.name
-        late, confirm, send = timing(policy, automatic, step.to_be_confirmed, due, on)
-    return _new_entry(
-        AgendaEntry,
-        (
-            account.id,
-            account.collector,
-            due,
-            late,
-            _REVIEW if review else _SCENARIO,
-            step.channel,
-            name,
-            frozenset(ids),
-            total,
-            automatic,
-            confirm,
-            None,
-            index,
-            send,
-            None,
-            account.currency,
-            False,
-            repeat,
-        ),
-    )
 
 
 def _collect_specific(
@@ -280,25 +271,38 @@ def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     gives the agenda of the whole portfolio.
     """
     # A portfolio's rows fall on a few hundred dates: group them by date, then sort
-    # each group, which costs half of one sort of all rows on a composite key.
+    # each group, which costs half of one sort of all rows on a composite key.  Most
+    # portfolios have one currency: the currency joins the key only when there are two.
     by_due: dict[dt.date, list[AgendaEntry]] = {}
+    currency: str | None = None
+    mixed = False
     for entry in entries:
-        due = entry.due_on
+        due = entry[2]
         group = by_due.get(due)
         if group is None:
             by_due[due] = [entry]
         else:
             group.append(entry)
+        if entry[15] != currency:
+            if currency is not None:
+                mixed = True
+            currency = entry[15]
+    key = _order_in_currencies if mixed else _order
     ordered: list[AgendaEntry] = []
     extend = ordered.extend
     for due in sorted(by_due):
         group = by_due[due]
         if len(group) > 1:
-            group.sort(key=_order)
+            group.sort(key=key)
         extend(group)
     return tuple(ordered)
 
 
-def _order(row: AgendaEntry) -> tuple[str, Decimal, str]:
+def _order(row: AgendaEntry) -> tuple[Decimal, str]:
+    """Return the order of rows due the same day, one currency: amount (largest first), account."""
+    return (-row[8], row[0])
+
+
+def _order_in_currencies(row: AgendaEntry) -> tuple[str, Decimal, str]:
     """Return the order of rows due the same day: currency, amount (largest first), account."""
-    return (row.currency, -row.amount, row.account_id)
+    return (row[15], -row[8], row[0])

@@ -43,7 +43,7 @@ from collectlib.model import (
     Step,
 )
 from collectlib.money import ZERO, quantize
-from collectlib.rules.selection import scan, scenario_for
+from collectlib.rules.selection import Selection, scan, scenario_for
 from collectlib.rules.sending import timing
 
 __all__ = [
@@ -143,6 +143,9 @@ def cycle_actions(
             return
 
 
+_new_decision = tuple.__new__  # the agenda builds one per account: no keyword handling
+
+
 def last_cycle_action(
     journal: tuple[JournalEvent, ...], scenario: str, leader_id: str
 ) -> ScenarioActionRecorded | None:
@@ -184,17 +187,20 @@ def _catch_up_index(steps: tuple[Step, ...], leader_due: dt.date, on: dt.date) -
     return index
 
 
-def decide(account: Account, policy: Policy, on: dt.date) -> Decision | IdleReason:
+def decide(
+    account: Account, policy: Policy, on: dt.date, selection: Selection | None = None
+) -> Decision | IdleReason:
     """Return what the scenario has for ``account`` on ``on`` (a step or a review), or why not.
 
     The one implementation of the next-action rule; ``next_action``, ``idle_reason``,
-    ``explain`` and the agenda all read it.  A date that would fall past 9999-12-31
-    is a ``RuleViolation`` naming the account and the leader.
+    ``explain`` and the agenda all read it.  ``selection`` is ``scan``'s result when
+    the caller has it already.  A date that would fall past 9999-12-31 is a
+    ``RuleViolation`` naming the account and the leader.
     """
     scenario = scenario_for(account, policy)
     if scenario is None:
         return IdleReason.NO_SCENARIO
-    leader, total, ids = scan(account, policy)
+    leader, total, ids, _unfollowed = scan(account, policy) if selection is None else selection
     if leader is None:
         return IdleReason.NO_LEADER
     if (
@@ -234,17 +240,10 @@ def decide(account: Account, policy: Policy, on: dt.date) -> Decision | IdleReas
                 )
             else:
                 due = _review_due(journal, scenario, leader.id, anchor)
-                return Decision(
-                    scenario,
-                    min(index, len(steps) - 1),
-                    repeat,
-                    leader,
-                    due,
-                    total,
-                    ids,
-                    True,
-                    last,
-                    resumed,
+                index = min(index, len(steps) - 1)
+                return _new_decision(
+                    Decision,
+                    (scenario, index, repeat, leader, due, total, ids, True, last, resumed),
                 )
         trigger = steps[index].trigger
         if trigger.kind is _LEADER_DUE or anchor is None:
@@ -258,7 +257,9 @@ def decide(account: Account, policy: Policy, on: dt.date) -> Decision | IdleReas
         ) from None
     if anchor is not None and due < anchor.on:
         due = anchor.on
-    return Decision(scenario, index, repeat, leader, due, total, ids, False, last, resumed)
+    return _new_decision(
+        Decision, (scenario, index, repeat, leader, due, total, ids, False, last, resumed)
+    )
 
 
 def _review_due(

@@ -25,7 +25,7 @@ from collectlib.rules.dunning import (
     decide,
     next_action,
 )
-from collectlib.rules.selection import scan, scenario_for, unfollowed_disputes
+from collectlib.rules.selection import scan, scenario_for
 
 __all__ = ["Excluded", "Explanation", "explain"]
 
@@ -102,7 +102,7 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
     if not isinstance(policy, Policy):
         raise ValidationError(f"explain: policy must be a Policy, not {policy!r}")
     scenario = scenario_for(account, policy)
-    leader, total, ids = scan(account, policy)
+    leader, total, ids, unfollowed = scan(account, policy)
     collectable = frozenset(ids)
     holder: dict[str, str] = {}
     for action in account.actions:
@@ -122,7 +122,7 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
     )
     out = collectable.union(e.item_id for e in excluded)
     ignored = tuple(item.id for item in open_items if item.id not in out)
-    decision = decide(account, policy, on)
+    decision = decide(account, policy, on, (leader, total, ids, unfollowed))
     cycle: tuple[ScenarioActionRecorded, ...] = ()
     resumed = None
     review_due = None
@@ -160,5 +160,5 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
         proposal=proposal,
         idle_reason=reason,
         review_due=review_due,
-        unfollowed_disputes=tuple(item.id for item in unfollowed_disputes(account, policy)),
+        unfollowed_disputes=tuple(item.id for item in unfollowed or ()),
     )

@@ -22,6 +22,7 @@ from collectlib.model import Account, Item, Policy, Scenario
 from collectlib.money import ZERO
 
 __all__ = [
+    "Selection",
     "balance",
     "collectable_items",
     "excluded_item_ids",
@@ -49,13 +50,7 @@ def excluded_item_ids(account: Account, policy: Policy) -> frozenset[str]:
 
 def _excluded(account: Account, held_statuses: frozenset[str]) -> set[str] | None:
     """Return the excluded item ids, or ``None`` when there is none (the common case)."""
-    excluded: set[str] | None = None
-    for action in account.actions:
-        if action.state is _OPEN:
-            if excluded is None:
-                excluded = set(action.item_ids)
-            else:
-                excluded |= action.item_ids
+    excluded = _held_by_actions(account)
     if held_statuses:
         for item in account.items:
             if item.status in held_statuses:
@@ -66,28 +61,49 @@ def _excluded(account: Account, held_statuses: frozenset[str]) -> set[str] | Non
     return excluded
 
 
-def scan(account: Account, policy: Policy) -> tuple[Item | None, Decimal, list[str]]:
-    """Return the leader, the balance and the collectable item ids, in one pass.
+def _held_by_actions(account: Account) -> set[str] | None:
+    """Return the ids of the items open actions hold, or ``None`` when there is none."""
+    held: set[str] | None = None
+    for action in account.actions:
+        if action.state is _OPEN:
+            if held is None:
+                held = set(action.item_ids)
+            else:
+                held |= action.item_ids
+    return held
 
-    The one definition of "collectable" and "leader": every public selection
-    function and the agenda read it from here.  (It is the agenda's hot loop: one
-    comparison tells a debit kept from a credit or an ignored debit, since
-    ``ignore_below >= 0``.)
+
+Selection = tuple[Item | None, Decimal, list[str], list[Item] | None]
+"""What ``scan`` returns: the leader, the balance, the collectable ids, and the open
+disputed items that no open action holds (``None`` when there is none)."""
+
+
+def scan(account: Account, policy: Policy) -> Selection:
+    """Return the leader, the balance, the collectable item ids and the unfollowed disputes.
+
+    The one definition of "collectable", "leader" and "disputed without follow-up", in
+    one pass: every public selection function and the agenda read it from here.  (It
+    is the agenda's hot loop: one comparison tells a debit kept from a credit or an
+    ignored debit, since ``ignore_below >= 0``.)
     """
     ignore_below = policy.ignore_below
-    excluded = (
-        _excluded(account, policy.held_statuses)
-        if account.actions or policy.held_statuses
-        else None
-    )
+    held_statuses = policy.held_statuses
+    held = _held_by_actions(account) if account.actions else None
     leader: Item | None = None
     leader_due = _NEVER
     total = ZERO
     ids: list[str] = []
     append = ids.append
+    unfollowed: list[Item] | None = None
     for item in account.items:
         open_amount = item.open_amount
-        if not open_amount or (excluded and item.id in excluded):
+        if not open_amount or (held and item.id in held):
+            continue
+        if held_statuses and item.status in held_statuses:  # disputed, and nobody follows it
+            if unfollowed is None:
+                unfollowed = [item]
+            else:
+                unfollowed.append(item)
             continue
         if open_amount >= ignore_below:  # a debit, not ignored
             due = item.due_date
@@ -101,7 +117,7 @@ def scan(account: Account, policy: Policy) -> tuple[Item | None, Decimal, list[s
             continue
         total += open_amount
         append(item.id)
-    return leader, total, ids
+    return leader, total, ids, unfollowed
 
 
 def unfollowed_disputes(account: Account, policy: Policy) -> list[Item]:
@@ -110,15 +126,7 @@ def unfollowed_disputes(account: Account, policy: Policy) -> list[Item]:
     Such an item (it arrived so from the ERP, say) is out of the scenario and
     followed by nobody: its account gets a review row.
     """
-    held_statuses = policy.held_statuses
-    disputed = [item for item in account.items if item.status in held_statuses and item.open_amount]
-    if not disputed:
-        return disputed
-    held: set[str] = set()
-    for action in account.actions:
-        if action.state is _OPEN:
-            held |= action.item_ids
-    return [item for item in disputed if item.id not in held]
+    return scan(account, policy)[3] or []
 
 
 def collectable_items(account: Account, policy: Policy) -> tuple[Item, ...]:

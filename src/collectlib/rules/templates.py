@@ -180,7 +180,7 @@ def template_context(
     open_items = sorted((item for item in account.items if item.is_open), key=_statement_order)
     selected = [item for item in open_items if item.id in selected_ids]
     overdue = [item for item in open_items if item.is_overdue(on)]
-    _leader, total_due, collectable_ids = scan(account, policy)
+    _leader, total_due, collectable_ids, _unfollowed = scan(account, policy)
     collectable = frozenset(collectable_ids)
     collectable_overdue = [item for item in overdue if item.id in collectable]
     overdue_amount = sum((item.open_amount for item in collectable_overdue), ZERO)
