@@ -29,6 +29,7 @@ from collectlib import (
     Status,
     TemplateError,
     UnknownItemError,
+    UnknownStatusError,
     ValidationError,
     check_template,
     format_amount,
@@ -36,6 +37,7 @@ from collectlib import (
     render,
     template_context,
 )
+from collectlib.hashtags import STATEMENT_TOTALS
 from strategies import accounts, dates, penalty_rules, policies
 
 ON = dt.date(2024, 5, 15)
@@ -180,19 +182,71 @@ def test_the_values_of_the_hashtags_for_a_story_account() -> None:
     assert values["today"] == ON
 
 
-def test_the_statements_list_open_items_by_due_date() -> None:
+def ids(values: dict[str, object], name: str) -> list[str]:
+    statement = values[name]
+    assert isinstance(statement, Statement)
+    return [row.item_id for row in statement.rows]
+
+
+def test_the_statements_list_the_collectable_items_by_due_date() -> None:
     values = context("F-2", "F-1")
+    # F-3 is in action A1 (disputed), F-5 below ignore_below, F-6 closed.
+    assert ids(values, "items_list") == ["F-1", "AV-1", "F-2", "F-4"]
+    assert ids(values, "items_list_overdue") == ["F-1", "F-2"]
+    assert ids(values, "items_list_overdue_exclude_late_penalties") == ["F-1", "F-2"]
+    assert ids(values, "items_list_not_due") == ["F-4"]
+    assert ids(values, "items_list_selected") == ["F-1", "F-2"]
+    assert ids(values, "items_list_excluded") == ["F-3"]
 
-    def ids(name: str) -> list[str]:
-        statement = values[name]
-        assert isinstance(statement, Statement)
-        return [row.item_id for row in statement.rows]
 
-    assert ids("items_list") == ["F-5", "F-1", "AV-1", "F-3", "F-2", "F-4"]
-    assert ids("items_list_overdue") == ["F-5", "F-1", "F-3", "F-2"]
-    assert ids("items_list_overdue_exclude_late_penalties") == ["F-5", "F-1", "F-3", "F-2"]
-    assert ids("items_list_not_due") == ["F-4"]
-    assert ids("items_list_selected") == ["F-1", "F-2"]
+def test_an_action_s_message_lists_its_own_items_besides_the_collectable_ones() -> None:
+    values = context("F-3")
+    assert ids(values, "items_list") == ["F-1", "AV-1", "F-3", "F-2", "F-4"]
+    assert ids(values, "items_list_overdue") == ["F-1", "F-3", "F-2"]
+    assert ids(values, "items_list_selected") == ["F-3"]
+    assert ids(values, "items_list_excluded") == []
+    assert values["total_due"] == Money(amount=Decimal("17100.00"))
+    assert values["overdue_amount"] == Money(amount=Decimal("16500.00"))
+
+
+def test_an_item_below_ignore_below_is_listed_nowhere_even_selected() -> None:
+    values = context("F-5")
+    listed = {
+        row for name in HASHTAGS if name.startswith("items_list") for row in ids(values, name)
+    }
+    assert "F-5" not in listed
+    assert values["items_amount_selected"] == Money(amount=0)
+    assert values["status"] == ()
+
+
+def test_each_statement_totals_to_its_amount_hashtag() -> None:
+    for selected in [(), ("F-3",), ("F-1", "F-2"), ("F-5", "F-6", "AV-1")]:
+        values = context(*selected)
+        for statement_name, amount_name in STATEMENT_TOTALS.items():
+            statement = values[statement_name]
+            assert isinstance(statement, Statement)
+            assert values[amount_name] == Money(amount=statement.total), statement_name
+    values = context("F-1", "F-2")
+    assert values["total_due"] == Money(amount=Decimal("14100.00"))  # the balance
+    assert values["not_due_amount"] == Money(amount=Decimal("800.00"))
+    assert values["excluded_amount"] == Money(amount=Decimal("3000.00"))
+
+
+def test_the_penalties_amounts_are_the_penalties_columns() -> None:
+    values = context("F-2", "F-3")
+    overdue, selected, everything = (
+        values[name] for name in ("items_list_overdue", "items_list_selected", "items_list")
+    )
+    assert isinstance(overdue, Statement)
+    assert isinstance(selected, Statement)
+    assert isinstance(everything, Statement)
+    late = values["items_amount_late_penalties"]
+    assert late == Money(amount=overdue.penalties_total) == Money(amount=Decimal("300.48"))
+    assert everything.penalties_total == overdue.penalties_total
+    assert values["items_amount_selected_late_penalties"] == Money(amount=selected.penalties_total)
+    assert values["items_amount_overdue_include_late_penalties"] == Money(
+        amount=overdue.total + overdue.penalties_total
+    )
 
 
 def test_statements_show_penalties_only_when_enabled_and_not_excluded() -> None:
@@ -203,11 +257,35 @@ def test_statements_show_penalties_only_when_enabled_and_not_excluded() -> None:
     assert not any(getattr(value, "with_penalties", False) for value in disabled.values())
 
 
-def test_a_disputed_item_shows_in_the_statement_without_penalties() -> None:
-    statement = context()["items_list_overdue"]
+def test_a_disputed_item_of_the_message_shows_without_penalties() -> None:
+    statement = context("F-3")["items_list_overdue"]
     assert isinstance(statement, Statement)
     row = {row.item_id: row for row in statement.rows}["F-3"]
     assert (row.status, row.days_late, row.penalties) == ("price dispute", 15, Decimal(0))
+
+
+def test_names_restrict_the_context_to_the_hashtags_asked_for() -> None:
+    values = template_context(DUPONT, ["F-1"], POLICY, ON, names=["total_due", "today"])
+    assert dict(values) == {"total_due": Money(amount=Decimal("14100.00")), "today": ON}
+    assert dict(template_context(DUPONT, [], POLICY, ON, names="today")) == {"today": ON}
+    full = context("F-1")
+    for name in HASHTAGS:
+        assert template_context(DUPONT, ["F-1"], POLICY, ON, names=[name])[name] == full[name]
+
+
+def test_an_unknown_name_asked_for_is_a_template_error() -> None:
+    with pytest.raises(TemplateError, match=r"unknown hashtag #nope, #totl_due$"):
+        template_context(DUPONT, [], POLICY, ON, names=["totl_due", "today", "nope"])
+
+
+def test_a_context_without_penalties_never_computes_them() -> None:
+    mystery = item("F-7", "10.00", dt.date(2024, 5, 1), status="mystery")
+    account = attrs.evolve(DUPONT, items=[mystery], actions=[])
+    # Penalties need to know whether "mystery" is a dispute: asking for them is an error.
+    with pytest.raises(UnknownStatusError, match="'mystery' is not in the policy"):
+        template_context(account, [], POLICY, ON)
+    values = template_context(account, [], POLICY, ON, names=["total_due"])
+    assert values["total_due"] == Money(amount=Decimal("10.00"))
 
 
 def test_without_penalties_the_amounts_with_penalties_are_the_amounts() -> None:

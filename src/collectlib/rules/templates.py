@@ -31,6 +31,7 @@ so one context renders an HTML e-mail, a plain-text SMS or a French letter alike
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html as html_
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -158,77 +159,190 @@ def _statement_order(item: Item) -> tuple[dt.date, dt.date, str]:
 
 
 def template_context(
-    account: Account, item_ids: Iterable[str], policy: Policy, on: dt.date
+    account: Account,
+    item_ids: Iterable[str],
+    policy: Policy,
+    on: dt.date,
+    *,
+    names: Iterable[str] | None = None,
 ) -> FrozenMap[str, TemplateValue]:
     """Return the value of every hashtag of ``HASHTAGS`` for ``account`` on ``on``.
 
-    ``item_ids`` are the *selected* items (an action's items, a proposal's
+    ``item_ids`` are the message's *own* items (an action's items, a proposal's
     ``item_ids``); unknown ids are an ``UnknownItemError``, closed ones are left out
-    (an action's message shows what is still open).  Statements list open items by
-    due date, then issue date, then id.  The ``#items_list*`` statements show every
-    open item of their kind, excluded or not; ``#total_due``, ``#overdue_amount`` and
-    ``#items_amount_late_penalties`` count the collectable items only (open, not
-    ignored, not in a specific action), as the scenario does.  A statement shows a
-    penalties column when the account has penalties enabled and the policy a rule
-    (``#items_list_not_due`` and ``#items_list_overdue_exclude_late_penalties``
-    never do).  Amounts are in the account's currency.
+    (an action's message shows what is still open).  The statements cover the
+    collectable items plus the message's own items (SPEC 13.9): so a scenario
+    message never lists an item in a specific action or in dispute as due, and a
+    specific action's message lists its own items besides.  Each statement has an
+    amount hashtag over exactly its items (``STATEMENT_TOTALS``), equal to its total
+    row; ``#items_list_excluded`` lists the other open items, those out of the
+    scenario; a debit below ``policy.ignore_below`` is listed nowhere.  Statements
+    list items by due date, then issue date, then id, and show a penalties column
+    when the account has penalties enabled and the policy a rule
+    (``#items_list_not_due``, ``#items_list_overdue_exclude_late_penalties`` and
+    ``#items_list_excluded`` never do).  Amounts are in the account's currency.
+
+    ``names`` (e.g. ``check_template(template)``) restricts the context to those
+    hashtags, and the work to what they need (a message without a statement does
+    not sort the items; one without penalties does not compute them); a name that
+    is not in ``HASHTAGS`` is a ``TemplateError``.  Every value takes time linear in
+    the account's size (a sort aside).
     """
-    selected_ids = to_frozenset(item_ids)
-    for item_id in sorted(selected_ids):
-        account.item(item_id)
-    currency = account.currency
-    open_items = sorted((item for item in account.items if item.is_open), key=_statement_order)
-    selected = [item for item in open_items if item.id in selected_ids]
-    overdue = [item for item in open_items if item.is_overdue(on)]
-    _leader, total_due, collectable_ids = scan(account, policy)
-    collectable = frozenset(collectable_ids)
-    collectable_overdue = [item for item in overdue if item.id in collectable]
-    overdue_amount = sum((item.open_amount for item in collectable_overdue), ZERO)
+    wanted = _wanted(names)
+    message = _Message(account, to_frozenset(item_ids), policy, on)
+    return FrozenMap({name: _VALUES[name](message) for name in wanted})
 
-    all_penalties = penalties(account, (item.id for item in open_items), policy, on)
-    selected_penalties = penalties(account, (item.id for item in selected), policy, on)
-    overdue_penalties = penalties(account, (item.id for item in collectable_overdue), policy, on)
-    shown = all_penalties if account.penalties_enabled and policy.penalties else None
-    selected_amount = sum((item.open_amount for item in selected), ZERO)
 
-    def statement(items: list[Item], with_penalties: Penalties | None) -> Statement:
-        return _statement(items, currency, policy, on, with_penalties)
+def _wanted(names: Iterable[str] | None) -> tuple[str, ...]:
+    """Return the hashtag names asked for, in ``HASHTAGS`` order; unknown ones are errors."""
+    if names is None:
+        return tuple(HASHTAGS)
+    asked = to_frozenset(names)
+    unknown = sorted(str(name) for name in asked if name not in HASHTAGS)
+    if unknown:
+        raise TemplateError(
+            "template_context: unknown hashtag " + ", ".join(f"#{name}" for name in unknown)
+        )
+    return tuple(name for name in HASHTAGS if name in asked)
 
-    def money(amount: Decimal) -> Money:
-        return Money(amount=amount, currency=currency)
 
-    labels = [_label(item.status, policy) for item in selected if item.status is not None]
-    return FrozenMap(
-        {
-            "items_list": statement(open_items, shown),
-            "items_list_overdue": statement(overdue, shown),
-            "items_list_overdue_exclude_late_penalties": statement(overdue, None),
-            "items_list_not_due": statement(
-                [item for item in open_items if item.due_date >= on], None
-            ),
-            "items_list_selected": statement(selected, shown),
-            "items_amount_selected": money(selected_amount),
-            "items_amount_selected_include_late_penalties": money(
-                selected_amount + selected_penalties.total
-            ),
-            "items_amount_selected_late_penalties": money(selected_penalties.total),
-            "items_amount_overdue_include_late_penalties": money(
-                overdue_amount + overdue_penalties.total
-            ),
-            "items_amount_late_penalties": money(overdue_penalties.total),
-            "customer_name": account.name or account.id,
-            "account_id": account.id,
-            "collector": account.collector or "",
-            "total_due": money(total_due),
-            "overdue_amount": money(overdue_amount),
-            "status": tuple(dict.fromkeys(labels)),
-            "comment": tuple(dict.fromkeys(item.comment for item in selected if item.comment)),
-            "promise_date": tuple(
-                sorted({item.promise_date for item in selected if item.promise_date is not None})
-            ),
-            "today": on,
-        }
-    )
+class _Message:
+    """The items one message covers and what they add up to.
+
+    Each is worked out when first needed, then kept: a context is built from one
+    ``_Message``, which is then dropped.
+    """
+
+    def __init__(
+        self, account: Account, selected_ids: frozenset[str], policy: Policy, on: dt.date
+    ) -> None:
+        for item_id in sorted(selected_ids):
+            account.item(item_id)  # an unknown id is an error, whatever the template
+        self.account, self.selected_ids, self.policy, self.on = account, selected_ids, policy, on
+        self.currency = account.currency
+        self.shows_penalties = account.penalties_enabled and policy.penalties is not None
+
+    @functools.cached_property
+    def _groups(self) -> tuple[list[Item], list[Item]]:
+        """The covered items and the other open items (excluded), in statement order.
+
+        Covered: collectable, or the message's own and open; an open debit below
+        ``ignore_below`` is in neither list.
+        """
+        _leader, _balance, collectable_ids = scan(self.account, self.policy)
+        collectable = frozenset(collectable_ids)
+        selected, ignore_below = self.selected_ids, self.policy.ignore_below
+        covered: list[Item] = []
+        excluded: list[Item] = []
+        for item in self.account.items:
+            if item.id in collectable:
+                covered.append(item)
+            elif not item.open_amount or ZERO < item.open_amount < ignore_below:
+                continue  # closed, or ignored: listed nowhere
+            elif item.id in selected:
+                covered.append(item)
+            else:
+                excluded.append(item)
+        covered.sort(key=_statement_order)
+        excluded.sort(key=_statement_order)
+        return covered, excluded
+
+    @property
+    def covered(self) -> list[Item]:
+        """The items the statements cover: collectable, and the message's own open items."""
+        return self._groups[0]
+
+    @property
+    def excluded(self) -> list[Item]:
+        """The other open items: out of the scenario and not the message's."""
+        return self._groups[1]
+
+    @functools.cached_property
+    def own(self) -> list[Item]:
+        """The message's own open items (not ignored), in statement order."""
+        selected = self.selected_ids
+        return [item for item in self.covered if item.id in selected]
+
+    @functools.cached_property
+    def overdue(self) -> list[Item]:
+        """The covered debits overdue on the date."""
+        on = self.on
+        return [item for item in self.covered if item.is_overdue(on)]
+
+    @functools.cached_property
+    def not_due(self) -> list[Item]:
+        """The covered items whose due date is the date or later."""
+        on = self.on
+        return [item for item in self.covered if item.due_date >= on]
+
+    @functools.cached_property
+    def penalties(self) -> Penalties:
+        """The penalties of the covered items (those of any subset are read from it)."""
+        if not self.shows_penalties:
+            return Penalties.none()
+        ids = [item.id for item in self.covered]
+        return penalties(self.account, ids, self.policy, self.on)
+
+    def penalties_of(self, items: list[Item]) -> Decimal:
+        """Return the total penalties of ``items`` (covered items)."""
+        by_item = self.penalties.by_item
+        return sum((by_item[item.id].total for item in items if item.id in by_item), ZERO)
+
+    def statement(self, items: list[Item], *, with_penalties: bool = True) -> Statement:
+        """Return the statement of ``items``, with the penalties column when shown."""
+        shown = self.penalties if with_penalties and self.shows_penalties else None
+        return _statement(items, self.currency, self.policy, self.on, shown)
+
+    def money(self, amount: Decimal) -> Money:
+        """Return ``amount`` in the account's currency."""
+        return Money(amount=amount, currency=self.currency)
+
+    def amount(self, items: list[Item]) -> Money:
+        """Return the open amount of ``items``."""
+        return self.money(sum((item.open_amount for item in items), ZERO))
+
+    def distinct(self, values: Iterable[str]) -> tuple[str, ...]:
+        """Return the non-empty ``values``, each once, in order."""
+        return tuple(dict.fromkeys(value for value in values if value))
+
+
+_VALUES: Final[Mapping[str, Callable[[_Message], TemplateValue]]] = FrozenMap(
+    {
+        "items_list": lambda m: m.statement(m.covered),
+        "items_list_overdue": lambda m: m.statement(m.overdue),
+        "items_list_overdue_exclude_late_penalties": lambda m: m.statement(
+            m.overdue, with_penalties=False
+        ),
+        "items_list_not_due": lambda m: m.statement(m.not_due, with_penalties=False),
+        "items_list_selected": lambda m: m.statement(m.own),
+        "items_amount_selected": lambda m: m.amount(m.own),
+        "items_amount_selected_include_late_penalties": lambda m: m.money(
+            m.amount(m.own).amount + m.penalties_of(m.own)
+        ),
+        "items_amount_selected_late_penalties": lambda m: m.money(m.penalties_of(m.own)),
+        "items_amount_overdue_include_late_penalties": lambda m: m.money(
+            m.amount(m.overdue).amount + m.penalties_of(m.overdue)
+        ),
+        "items_amount_late_penalties": lambda m: m.money(m.penalties_of(m.overdue)),
+        "customer_name": lambda m: m.account.name or m.account.id,
+        "account_id": lambda m: m.account.id,
+        "collector": lambda m: m.account.collector or "",
+        "total_due": lambda m: m.amount(m.covered),
+        "overdue_amount": lambda m: m.amount(m.overdue),
+        "not_due_amount": lambda m: m.amount(m.not_due),
+        "items_list_excluded": lambda m: m.statement(m.excluded, with_penalties=False),
+        "excluded_amount": lambda m: m.amount(m.excluded),
+        "status": lambda m: m.distinct(
+            _label(item.status, m.policy) for item in m.own if item.status is not None
+        ),
+        "comment": lambda m: m.distinct(item.comment for item in m.own),
+        "promise_date": lambda m: tuple(
+            sorted({item.promise_date for item in m.own if item.promise_date is not None})
+        ),
+        "today": lambda m: m.on,
+    }
+)
+"""How each hashtag's value is worked out from a message's items (one entry per name)."""
 
 
 def _label(code: str, policy: Policy) -> str:
