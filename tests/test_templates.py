@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -389,6 +390,100 @@ def test_html_mode_escapes_names_and_comments() -> None:
     assert result == ("<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;: wrong price</p>")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "\x01java\tscript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+    ],
+)
+@pytest.mark.parametrize(
+    "template",
+    [
+        '<a href="#customer_name">pay</a>',
+        "<img src='#customer_name'>",
+        '<a HREF = "#customer_name">',
+    ],
+)
+def test_a_value_cannot_make_a_url_attribute_run_a_script(template: str, name: str) -> None:
+    result = render(template, {"customer_name": name}, html=True)
+    assert _url_in(result) == "unsafe:" + name
+    assert _scheme_of(_url_in(result)) == "unsafe"
+
+
+def test_a_value_after_the_scheme_or_in_another_attribute_is_only_escaped() -> None:
+    values = {"customer_name": "javascript:alert(1)", "account_id": "C&1"}
+    template = (
+        '<a href="https://pay.example/?c=#account_id&n=#customer_name" title="#customer_name">'
+    )
+    assert render(template, values, html=True) == (
+        '<a href="https://pay.example/?c=C&amp;1&n=javascript:alert(1)" '
+        'title="javascript:alert(1)">'
+    )
+    assert render('<a href="#customer_name">', values) == '<a href="javascript:alert(1)">'
+
+
+def test_a_scheme_spelt_across_the_template_and_a_value_is_caught() -> None:
+    # "&#" + "106;..." is the character reference of "j": the browser reads javascript:.
+    values = {"account_id": "106;avascript:alert(1)"}
+    result = render('<a href="&###account_id">', values, html=True)
+    assert result == '<a href="&#unsafe:106;avascript:alert(1)">'
+    assert (
+        render('<a href="&#account_id">', values, html=True) == '<a href="&106;avascript:alert(1)">'
+    )
+    result = render('<a href="java#account_id">', {"account_id": "script:x"}, html=True)
+    assert result == '<a href="javaunsafe:script:x">'
+    safe = render('<a href="##top">#account_id</a>', {"account_id": "javascript:x"}, html=True)
+    assert safe == '<a href="#top">javascript:x</a>'
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            '<a onclick="pay(#account_id)">',
+            r"#account_id at line 1, column 17 is inside the event handler onclick=",
+        ),
+        (
+            '<a href="javascript:pay(#account_id)">',
+            r"#account_id at line 1, column 25 is inside a javascript: URL \(href=\)",
+        ),
+        ('<a title="#items_list">', r"#items_list at line 1, column 11: a statement cannot go"),
+        (
+            "<a title=#account_id>",
+            r"#account_id at line 1, column 10 is inside a tag but not in a quoted attribute",
+        ),
+        (
+            "<a #account_id>",
+            r"#account_id at line 1, column 4 is inside a tag but not in a quoted attribute",
+        ),
+    ],
+)
+def test_a_hashtag_where_no_value_is_safe_is_a_template_error(template: str, message: str) -> None:
+    values = {"account_id": "C-1", "items_list": STATEMENT}
+    with pytest.raises(TemplateError, match=message):
+        render(template, values, html=True)
+    render(template, values)  # text mode knows no tags
+
+
+def _url_in(result: str) -> str:
+    parser = _Tags()
+    parser.feed(result)
+    parser.close()
+    (url,) = parser.urls
+    return url
+
+
+def _scheme_of(url: str) -> str:
+    """The URL's scheme as a browser reads it (WHATWG URL: strip C0 and spaces, no tabs)."""
+    cleaned = re.sub("[\t\n\r]", "", url.strip("".join(map(chr, range(0x21))))).lower()
+    found = re.match(r"([a-z][a-z0-9+.\-]*):", cleaned)
+    return found.group(1) if found else ""
+
+
 def test_text_mode_inserts_values_as_they_are() -> None:
     assert render("#customer_name", context()) == "Dupont <SARL> & Fils"
 
@@ -470,10 +565,14 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
+        self.attributes: list[list[str]] = []
+        self.urls: list[str] = []
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        self.attributes.append([name for name, _ in attrs])
+        self.urls += [value or "" for name, value in attrs if name in {"href", "src"}]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
@@ -507,6 +606,44 @@ def test_no_inserted_value_can_open_a_tag(
     inline = render("#customer_name#comment", values, html=True)
     assert "<" not in inline
     assert ">" not in inline
+
+
+@given(
+    value=st.text(max_size=30)
+    | st.builds(
+        "".join,
+        st.lists(
+            st.sampled_from(
+                [
+                    "javascript",
+                    "data",
+                    "vbscript",
+                    ":",
+                    " ",
+                    "\t",
+                    "\x00",
+                    "&",
+                    "#",
+                    "106;",
+                    "=",
+                    "'",
+                    '"',
+                    "J",
+                ]
+            )
+        ),
+    )
+)
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_no_inserted_value_makes_a_script_url_or_another_attribute(quote: str, value: str) -> None:
+    template = f"<a href={quote}#customer_name{quote} title={quote}#account_id{quote}>x</a>"
+    result = render(template, {"customer_name": value, "account_id": value}, html=True)
+    parser = _Tags()
+    parser.feed(result)
+    parser.close()
+    assert parser.tags == ["a"]
+    assert parser.attributes == [["href", "title"]]
+    assert _scheme_of(_url_in(result)) not in {"javascript", "vbscript", "data"}
 
 
 @given(

@@ -15,6 +15,9 @@ so one context renders an HTML e-mail, a plain-text SMS or a French letter alike
 - **HTML mode.**  Every inserted value is escaped (``<``, ``>``, ``&``, quotes), names
   and comments included, since they come from outside; statements become ``<table>``
   elements whose cells are escaped.  The template itself is taken as HTML, untouched.
+  Inside a tag, a value must stand in a quoted attribute value, never in an event
+  handler; one that would make a URL attribute (``href``, ``src``...) a
+  ``javascript:``, ``vbscript:`` or ``data:`` URL is prefixed with ``unsafe:``.
 
 >>> from datetime import date
 >>> from collectlib import Account, Item, Policy
@@ -30,9 +33,11 @@ so one context renders an HTML e-mail, a plain-text SMS or a French letter alike
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import html as html_
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeAlias
@@ -411,21 +416,175 @@ def render(
     if problems:
         raise TemplateError("template: " + "; ".join(problems))
     formats = _Formats(locale)
+    regions = _tag_regions(template) if html else ()
     shown: dict[str, str] = {}
     parts: list[str] = []
+    inside: dict[_Region, list[tuple[re.Match[str], int]]] = {}
     last = 0
     for match in TOKEN.finditer(template):
         parts.append(template[last : match.start()])
         last = match.end()
         name = match.group(1)
+        region = _enclosing(regions, match.start())
+        if region is not None:
+            inside.setdefault(region, []).append((match, len(parts)))
         if name is None:
             parts.append("#")
             continue
+        if region is not None:
+            _check_in_tag(template, match, region, context[name])
         if name not in shown:
             shown[name] = formats.show(name, context[name], html)
         parts.append(shown[name])
     parts.append(template[last:])
+    for region, tokens in inside.items():
+        if region.attribute in _URL_ATTRIBUTES:
+            _neutralise_url(template, region, tokens, parts)
     return "".join(parts)
+
+
+# In HTML mode, where a hashtag stands inside a tag's attribute value, escaping is not
+# enough: an ``href`` value that *begins* with the customer's name ``javascript:alert(1)``
+# is a script, a value without quotes ends at the first space, and an event handler
+# (``onclick``) runs whatever it holds.
+_TAG: Final = re.compile(r"""<[A-Za-z][^\s/>]*((?:"[^"]*"|'[^']*'|[^'">])*)>""")
+_ATTRIBUTE: Final = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_URL_ATTRIBUTES: Final = frozenset(
+    {
+        "action",
+        "background",
+        "cite",
+        "codebase",
+        "data",
+        "formaction",
+        "href",
+        "longdesc",
+        "poster",
+        "src",
+        "xlink:href",
+    }
+)
+_UNSAFE_SCHEMES: Final = frozenset({"javascript", "vbscript", "data"})
+_NEUTRAL_PREFIX: Final = "unsafe:"
+_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_URL_IGNORED: Final = re.compile("[\t\n\r]")
+_C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
+
+
+@attrs.frozen
+class _Region:
+    """A stretch of a template inside a tag.
+
+    Either a quoted attribute value (``attribute`` is the attribute's name, lowercase)
+    or the rest of the tag (``attribute`` is None).
+    """
+
+    attribute: str | None
+    start: int
+    end: int
+
+
+def _tag_regions(template: str) -> tuple[_Region, ...]:
+    """Return the regions of the template's tags, in order.
+
+    The template is trusted HTML: this reads tags well enough to tell where a hashtag
+    stands, no more.
+    """
+    found = []
+    for tag in _TAG.finditer(template):
+        start = tag.start()
+        for attribute in _ATTRIBUTE.finditer(template, tag.start(1), tag.end(1)):
+            for group in (2, 3):  # a value in double, or single, quotes
+                if attribute.start(group) >= 0:
+                    found.append(_Region(attribute=None, start=start, end=attribute.start(group)))
+                    found.append(
+                        _Region(
+                            attribute=attribute.group(1).lower(),
+                            start=attribute.start(group),
+                            end=attribute.end(group),
+                        )
+                    )
+                    start = attribute.end(group)
+        found.append(_Region(attribute=None, start=start, end=tag.end()))
+    return tuple(found)
+
+
+def _enclosing(regions: tuple[_Region, ...], offset: int) -> _Region | None:
+    """Return the region that holds ``offset``, if any."""
+    at = bisect.bisect_right(regions, offset, key=lambda region: region.start) - 1
+    if at >= 0 and offset < regions[at].end:
+        return regions[at]
+    return None
+
+
+def _check_in_tag(template: str, match: re.Match[str], region: _Region, value: object) -> None:
+    """Refuse a hashtag inside a tag where no escaped value is safe."""
+    where = f"#{match.group(1)} at {position(template, match.start())}"
+    if region.attribute is None:  # a space would end the value, "onclick=..." add one
+        raise TemplateError(
+            f"template: {where} is inside a tag but not in a quoted attribute value: "
+            'quote it (href="#...")'
+        )
+    if region.attribute.startswith("on"):
+        raise TemplateError(
+            f"template: {where} is inside the event handler {region.attribute}= (script: "
+            "escaping cannot make a value safe there)"
+        )
+    if isinstance(value, Statement):
+        raise TemplateError(f"template: {where}: a statement cannot go inside an attribute")
+
+
+def _neutralise_url(
+    template: str,
+    region: _Region,
+    tokens: list[tuple[re.Match[str], int]],
+    parts: list[str],
+) -> None:
+    """Make sure the URL in ``region`` has no script scheme once values are inserted.
+
+    When it has one, the first inserted value is prefixed with ``unsafe:`` (the URL
+    becomes inert, an unknown scheme); when the template itself wrote the scheme, the
+    hashtag is refused.
+    """
+    hashtags = [(match, at) for match, at in tokens if match.group(1) is not None]
+    if not hashtags or _script_scheme(_value(template, region, tokens, parts)) is None:
+        return
+    match, at = hashtags[0]
+    parts[at] = _NEUTRAL_PREFIX + parts[at]
+    scheme = _script_scheme(_value(template, region, tokens, parts))
+    if scheme is not None:
+        raise TemplateError(
+            f"template: #{match.group(1)} at {position(template, match.start())} is inside "
+            f"a {scheme}: URL ({region.attribute}=)"
+        )
+
+
+def _value(
+    template: str,
+    region: _Region,
+    tokens: list[tuple[re.Match[str], int]],
+    parts: list[str],
+) -> str:
+    """Return the attribute's value as a browser reads it: rendered, then unescaped."""
+    pieces: list[str] = []
+    last = region.start
+    for match, at in tokens:
+        pieces += (template[last : match.start()], parts[at])
+        last = match.end()
+    pieces.append(template[last : region.end])
+    return html_.unescape("".join(pieces))
+
+
+def _script_scheme(url: str) -> str | None:
+    """Return the URL's scheme when it runs code (``javascript``, ``vbscript``, ``data``).
+
+    As a browser's URL parser does: surrounding control characters and spaces are
+    dropped, tabs and newlines anywhere ignored, and case does not count.
+    """
+    found = _SCHEME.match(_URL_IGNORED.sub("", url.strip(_C0_AND_SPACE)))
+    if found is not None and found.group(1).lower() in _UNSAFE_SCHEMES:
+        return found.group(1).lower()
+    return None
 
 
 def format_amount(amount: Decimal, currency: str, locale: str | None = None) -> str:
