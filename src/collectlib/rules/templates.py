@@ -61,7 +61,7 @@ from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusEr
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, Money, is_currency, quantize
-from collectlib.rules.penalties import Penalties, penalties
+from collectlib.rules.penalties import ItemPenalty, penalties
 from collectlib.rules.selection import scan
 
 if TYPE_CHECKING:
@@ -226,24 +226,26 @@ class _Message:
         self.account, self.selected_ids, self.policy, self.on = account, selected_ids, policy, on
         self.currency = account.currency
         self.shows_penalties = account.penalties_enabled and policy.penalties is not None
+        self._by_item: dict[str, ItemPenalty] = {}
+        self._priced: set[str] = set()
+
+    def listed(self, item: Item) -> bool:
+        """Whether ``item`` may be listed at all: open, and not a debit below ``ignore_below``."""
+        open_amount = item.open_amount
+        return bool(open_amount) and not ZERO < open_amount < self.policy.ignore_below
 
     @functools.cached_property
     def _groups(self) -> tuple[list[Item], list[Item]]:
-        """The covered items and the other open items (excluded), in statement order.
-
-        Covered: collectable, or the message's own and open; an open debit below
-        ``ignore_below`` is in neither list.
-        """
+        """The covered items and the other open items (excluded), in statement order."""
         _leader, _balance, collectable_ids = scan(self.account, self.policy)
-        collectable = frozenset(collectable_ids)
-        selected, ignore_below = self.selected_ids, self.policy.ignore_below
+        collectable, selected = frozenset(collectable_ids), self.selected_ids
         covered: list[Item] = []
         excluded: list[Item] = []
         for item in self.account.items:
             if item.id in collectable:
                 covered.append(item)
-            elif not item.open_amount or ZERO < item.open_amount < ignore_below:
-                continue  # closed, or ignored: listed nowhere
+            elif not self.listed(item):
+                continue
             elif item.id in selected:
                 covered.append(item)
             else:
@@ -254,19 +256,20 @@ class _Message:
 
     @property
     def covered(self) -> list[Item]:
-        """The items the statements cover: collectable, and the message's own open items."""
+        """The items the statements cover: collectable, and the message's own listed items."""
         return self._groups[0]
 
     @property
     def excluded(self) -> list[Item]:
-        """The other open items: out of the scenario and not the message's."""
+        """The other listed items: out of the scenario and not the message's."""
         return self._groups[1]
 
     @functools.cached_property
     def own(self) -> list[Item]:
-        """The message's own open items (not ignored), in statement order."""
-        selected = self.selected_ids
-        return [item for item in self.covered if item.id in selected]
+        """The message's own listed items, in statement order (found without a scan)."""
+        item = self.account.item
+        own = [item(item_id) for item_id in self.selected_ids]
+        return sorted(filter(self.listed, own), key=_statement_order)
 
     @functools.cached_property
     def overdue(self) -> list[Item]:
@@ -280,22 +283,30 @@ class _Message:
         on = self.on
         return [item for item in self.covered if item.due_date >= on]
 
-    @functools.cached_property
-    def penalties(self) -> Penalties:
-        """The penalties of the covered items (those of any subset are read from it)."""
+    def penalties(self, items: list[Item]) -> Mapping[str, ItemPenalty] | None:
+        """Return the penalties by item id, known at least for ``items``; None when not shown.
+
+        Each item is priced once: a statement of every covered item prices them all in
+        one ``penalties`` call, and its subsets read them from there.
+        """
         if not self.shows_penalties:
-            return Penalties.none()
-        ids = [item.id for item in self.covered]
-        return penalties(self.account, ids, self.policy, self.on)
+            return None
+        missing = [item.id for item in items if item.id not in self._priced]
+        if missing:
+            self._by_item.update(penalties(self.account, missing, self.policy, self.on).by_item)
+            self._priced.update(missing)
+        return self._by_item
 
     def penalties_of(self, items: list[Item]) -> Decimal:
-        """Return the total penalties of ``items`` (covered items)."""
-        by_item = self.penalties.by_item
+        """Return the total penalties of ``items``."""
+        by_item = self.penalties(items)
+        if by_item is None:
+            return ZERO
         return sum((by_item[item.id].total for item in items if item.id in by_item), ZERO)
 
     def statement(self, items: list[Item], *, with_penalties: bool = True) -> Statement:
         """Return the statement of ``items``, with the penalties column when shown."""
-        shown = self.penalties if with_penalties and self.shows_penalties else None
+        shown = self.penalties(items) if with_penalties else None
         return _statement(items, self.currency, self.policy, self.on, shown)
 
     def money(self, amount: Decimal) -> Money:
@@ -359,13 +370,17 @@ def _label(code: str, policy: Policy) -> str:
 
 
 def _statement(
-    items: list[Item], currency: str, policy: Policy, on: dt.date, shown: Penalties | None
+    items: list[Item],
+    currency: str,
+    policy: Policy,
+    on: dt.date,
+    shown: Mapping[str, ItemPenalty] | None,
 ) -> Statement:
     rows = []
     for item in items:
         penalty = None
         if shown is not None:
-            entry = shown.by_item.get(item.id)
+            entry = shown.get(item.id)
             penalty = entry.total if entry is not None else ZERO
         rows.append(
             StatementRow(
