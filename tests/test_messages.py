@@ -54,6 +54,8 @@ def _demo_rows() -> list[tuple[Account, AgendaEntry, str]]:
     for horizon in (0, 365):
         for row in agenda(accounts_, policy, demo.AS_OF, horizon):
             account = by_id[row.account_id]
+            if row.kind.name not in {"SCENARIO", "SPECIFIC"}:
+                continue  # a review row: a decision to take, no message
             if row.step_index is not None:
                 scenario = scenario_for(account, policy)
                 assert scenario is not None
