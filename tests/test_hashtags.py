@@ -21,6 +21,7 @@ from collectlib import (
     ValidationError,
     check_template,
 )
+from collectlib.hashtags import STATEMENT_TOTALS
 
 
 @pytest.mark.parametrize(
@@ -100,12 +101,24 @@ def test_the_seed_product_s_names_are_known() -> None:
         "collector",
         "total_due",
         "overdue_amount",
+        "not_due_amount",
+        "items_list_excluded",
+        "excluded_amount",
         "status",
         "comment",
         "promise_date",
         "today",
     }
     assert set(HASHTAGS) == seed | ours
+
+
+def test_every_statement_has_an_amount_hashtag_over_its_items() -> None:
+    statements = {name for name in HASHTAGS if name.startswith("items_list")}
+    assert set(STATEMENT_TOTALS) == statements
+    assert set(STATEMENT_TOTALS.values()) <= set(HASHTAGS) - statements
+    assert STATEMENT_TOTALS["items_list"] == "total_due"
+    assert STATEMENT_TOTALS["items_list_not_due"] == "not_due_amount"
+    assert STATEMENT_TOTALS["items_list_excluded"] == "excluded_amount"
 
 
 def test_the_registry_cannot_be_changed() -> None:

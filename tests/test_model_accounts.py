@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -249,3 +250,29 @@ def test_adding_an_item_with_a_known_id_is_refused_and_changes_nothing(drawn: Ac
         attrs.evolve(drawn, items=(*drawn.items, duplicate))
     assert drawn == before
     assert drawn.items == before.items
+
+
+def test_looking_up_items_uses_an_index_that_the_record_does_not_show() -> None:
+    built = account()
+    assert [built.item(item.id) for item in ITEMS] == list(ITEMS)  # the first call indexes
+    assert built.item("F-2") is ITEMS[1]
+    assert "_items_by_id" not in attrs.asdict(built, recurse=False)
+    assert built == account()
+    assert hash(built) == hash(account())
+    assert "_items_by_id" not in repr(built)
+    changed = attrs.evolve(built, items=ITEMS[:1])
+    with pytest.raises(UnknownItemError, match="no item 'F-2'"):
+        changed.item("F-2")  # a new account has its own index
+
+
+def test_an_unhashable_id_is_no_item() -> None:
+    with pytest.raises(UnknownItemError, match=r"no item \['F-1'\]"):
+        account().item(["F-1"])  # type: ignore[arg-type]
+
+
+def test_an_indexed_account_pickles_without_its_index() -> None:
+    built = account()
+    built.item("F-1")
+    copy = pickle.loads(pickle.dumps(built))
+    assert copy == built
+    assert copy.item("F-3") == ITEMS[2]

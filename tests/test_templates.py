@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -29,6 +30,7 @@ from collectlib import (
     Status,
     TemplateError,
     UnknownItemError,
+    UnknownStatusError,
     ValidationError,
     check_template,
     format_amount,
@@ -36,6 +38,7 @@ from collectlib import (
     render,
     template_context,
 )
+from collectlib.hashtags import STATEMENT_TOTALS
 from strategies import accounts, dates, penalty_rules, policies
 
 ON = dt.date(2024, 5, 15)
@@ -180,19 +183,71 @@ def test_the_values_of_the_hashtags_for_a_story_account() -> None:
     assert values["today"] == ON
 
 
-def test_the_statements_list_open_items_by_due_date() -> None:
+def ids(values: dict[str, object], name: str) -> list[str]:
+    statement = values[name]
+    assert isinstance(statement, Statement)
+    return [row.item_id for row in statement.rows]
+
+
+def test_the_statements_list_the_collectable_items_by_due_date() -> None:
     values = context("F-2", "F-1")
+    # F-3 is in action A1 (disputed), F-5 below ignore_below, F-6 closed.
+    assert ids(values, "items_list") == ["F-1", "AV-1", "F-2", "F-4"]
+    assert ids(values, "items_list_overdue") == ["F-1", "F-2"]
+    assert ids(values, "items_list_overdue_exclude_late_penalties") == ["F-1", "F-2"]
+    assert ids(values, "items_list_not_due") == ["F-4"]
+    assert ids(values, "items_list_selected") == ["F-1", "F-2"]
+    assert ids(values, "items_list_excluded") == ["F-3"]
 
-    def ids(name: str) -> list[str]:
-        statement = values[name]
-        assert isinstance(statement, Statement)
-        return [row.item_id for row in statement.rows]
 
-    assert ids("items_list") == ["F-5", "F-1", "AV-1", "F-3", "F-2", "F-4"]
-    assert ids("items_list_overdue") == ["F-5", "F-1", "F-3", "F-2"]
-    assert ids("items_list_overdue_exclude_late_penalties") == ["F-5", "F-1", "F-3", "F-2"]
-    assert ids("items_list_not_due") == ["F-4"]
-    assert ids("items_list_selected") == ["F-1", "F-2"]
+def test_an_action_s_message_lists_its_own_items_besides_the_collectable_ones() -> None:
+    values = context("F-3")
+    assert ids(values, "items_list") == ["F-1", "AV-1", "F-3", "F-2", "F-4"]
+    assert ids(values, "items_list_overdue") == ["F-1", "F-3", "F-2"]
+    assert ids(values, "items_list_selected") == ["F-3"]
+    assert ids(values, "items_list_excluded") == []
+    assert values["total_due"] == Money(amount=Decimal("17100.00"))
+    assert values["overdue_amount"] == Money(amount=Decimal("16500.00"))
+
+
+def test_an_item_below_ignore_below_is_listed_nowhere_even_selected() -> None:
+    values = context("F-5")
+    listed = {
+        row for name in HASHTAGS if name.startswith("items_list") for row in ids(values, name)
+    }
+    assert "F-5" not in listed
+    assert values["items_amount_selected"] == Money(amount=0)
+    assert values["status"] == ()
+
+
+def test_each_statement_totals_to_its_amount_hashtag() -> None:
+    for selected in [(), ("F-3",), ("F-1", "F-2"), ("F-5", "F-6", "AV-1")]:
+        values = context(*selected)
+        for statement_name, amount_name in STATEMENT_TOTALS.items():
+            statement = values[statement_name]
+            assert isinstance(statement, Statement)
+            assert values[amount_name] == Money(amount=statement.total), statement_name
+    values = context("F-1", "F-2")
+    assert values["total_due"] == Money(amount=Decimal("14100.00"))  # the balance
+    assert values["not_due_amount"] == Money(amount=Decimal("800.00"))
+    assert values["excluded_amount"] == Money(amount=Decimal("3000.00"))
+
+
+def test_the_penalties_amounts_are_the_penalties_columns() -> None:
+    values = context("F-2", "F-3")
+    overdue, selected, everything = (
+        values[name] for name in ("items_list_overdue", "items_list_selected", "items_list")
+    )
+    assert isinstance(overdue, Statement)
+    assert isinstance(selected, Statement)
+    assert isinstance(everything, Statement)
+    late = values["items_amount_late_penalties"]
+    assert late == Money(amount=overdue.penalties_total) == Money(amount=Decimal("300.48"))
+    assert everything.penalties_total == overdue.penalties_total
+    assert values["items_amount_selected_late_penalties"] == Money(amount=selected.penalties_total)
+    assert values["items_amount_overdue_include_late_penalties"] == Money(
+        amount=overdue.total + overdue.penalties_total
+    )
 
 
 def test_statements_show_penalties_only_when_enabled_and_not_excluded() -> None:
@@ -203,11 +258,35 @@ def test_statements_show_penalties_only_when_enabled_and_not_excluded() -> None:
     assert not any(getattr(value, "with_penalties", False) for value in disabled.values())
 
 
-def test_a_disputed_item_shows_in_the_statement_without_penalties() -> None:
-    statement = context()["items_list_overdue"]
+def test_a_disputed_item_of_the_message_shows_without_penalties() -> None:
+    statement = context("F-3")["items_list_overdue"]
     assert isinstance(statement, Statement)
     row = {row.item_id: row for row in statement.rows}["F-3"]
     assert (row.status, row.days_late, row.penalties) == ("price dispute", 15, Decimal(0))
+
+
+def test_names_restrict_the_context_to_the_hashtags_asked_for() -> None:
+    values = template_context(DUPONT, ["F-1"], POLICY, ON, names=["total_due", "today"])
+    assert dict(values) == {"total_due": Money(amount=Decimal("14100.00")), "today": ON}
+    assert dict(template_context(DUPONT, [], POLICY, ON, names="today")) == {"today": ON}
+    full = context("F-1")
+    for name in HASHTAGS:
+        assert template_context(DUPONT, ["F-1"], POLICY, ON, names=[name])[name] == full[name]
+
+
+def test_an_unknown_name_asked_for_is_a_template_error() -> None:
+    with pytest.raises(TemplateError, match=r"unknown hashtag #nope, #totl_due$"):
+        template_context(DUPONT, [], POLICY, ON, names=["totl_due", "today", "nope"])
+
+
+def test_a_context_without_penalties_never_computes_them() -> None:
+    mystery = item("F-7", "10.00", dt.date(2024, 5, 1), status="mystery")
+    account = attrs.evolve(DUPONT, items=[mystery], actions=[])
+    # Penalties need to know whether "mystery" is a dispute: asking for them is an error.
+    with pytest.raises(UnknownStatusError, match="'mystery' is not in the policy"):
+        template_context(account, [], POLICY, ON)
+    values = template_context(account, [], POLICY, ON, names=["total_due"])
+    assert values["total_due"] == Money(amount=Decimal("10.00"))
 
 
 def test_without_penalties_the_amounts_with_penalties_are_the_amounts() -> None:
@@ -311,6 +390,100 @@ def test_html_mode_escapes_names_and_comments() -> None:
     assert result == ("<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;: wrong price</p>")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "\x01java\tscript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+    ],
+)
+@pytest.mark.parametrize(
+    "template",
+    [
+        '<a href="#customer_name">pay</a>',
+        "<img src='#customer_name'>",
+        '<a HREF = "#customer_name">',
+    ],
+)
+def test_a_value_cannot_make_a_url_attribute_run_a_script(template: str, name: str) -> None:
+    result = render(template, {"customer_name": name}, html=True)
+    assert _url_in(result) == "unsafe:" + name
+    assert _scheme_of(_url_in(result)) == "unsafe"
+
+
+def test_a_value_after_the_scheme_or_in_another_attribute_is_only_escaped() -> None:
+    values = {"customer_name": "javascript:alert(1)", "account_id": "C&1"}
+    template = (
+        '<a href="https://pay.example/?c=#account_id&n=#customer_name" title="#customer_name">'
+    )
+    assert render(template, values, html=True) == (
+        '<a href="https://pay.example/?c=C&amp;1&n=javascript:alert(1)" '
+        'title="javascript:alert(1)">'
+    )
+    assert render('<a href="#customer_name">', values) == '<a href="javascript:alert(1)">'
+
+
+def test_a_scheme_spelt_across_the_template_and_a_value_is_caught() -> None:
+    # "&#" + "106;..." is the character reference of "j": the browser reads javascript:.
+    values = {"account_id": "106;avascript:alert(1)"}
+    result = render('<a href="&###account_id">', values, html=True)
+    assert result == '<a href="&#unsafe:106;avascript:alert(1)">'
+    assert (
+        render('<a href="&#account_id">', values, html=True) == '<a href="&106;avascript:alert(1)">'
+    )
+    result = render('<a href="java#account_id">', {"account_id": "script:x"}, html=True)
+    assert result == '<a href="javaunsafe:script:x">'
+    safe = render('<a href="##top">#account_id</a>', {"account_id": "javascript:x"}, html=True)
+    assert safe == '<a href="#top">javascript:x</a>'
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            '<a onclick="pay(#account_id)">',
+            r"#account_id at line 1, column 17 is inside the event handler onclick=",
+        ),
+        (
+            '<a href="javascript:pay(#account_id)">',
+            r"#account_id at line 1, column 25 is inside a javascript: URL \(href=\)",
+        ),
+        ('<a title="#items_list">', r"#items_list at line 1, column 11: a statement cannot go"),
+        (
+            "<a title=#account_id>",
+            r"#account_id at line 1, column 10 is inside a tag but not in a quoted attribute",
+        ),
+        (
+            "<a #account_id>",
+            r"#account_id at line 1, column 4 is inside a tag but not in a quoted attribute",
+        ),
+    ],
+)
+def test_a_hashtag_where_no_value_is_safe_is_a_template_error(template: str, message: str) -> None:
+    values = {"account_id": "C-1", "items_list": STATEMENT}
+    with pytest.raises(TemplateError, match=message):
+        render(template, values, html=True)
+    render(template, values)  # text mode knows no tags
+
+
+def _url_in(result: str) -> str:
+    parser = _Tags()
+    parser.feed(result)
+    parser.close()
+    (url,) = parser.urls
+    return url
+
+
+def _scheme_of(url: str) -> str:
+    """The URL's scheme as a browser reads it (WHATWG URL: strip C0 and spaces, no tabs)."""
+    cleaned = re.sub("[\t\n\r]", "", url.strip("".join(map(chr, range(0x21))))).lower()
+    found = re.match(r"([a-z][a-z0-9+.\-]*):", cleaned)
+    return found.group(1) if found else ""
+
+
 def test_text_mode_inserts_values_as_they_are() -> None:
     assert render("#customer_name", context()) == "Dupont <SARL> & Fils"
 
@@ -392,10 +565,14 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
+        self.attributes: list[list[str]] = []
+        self.urls: list[str] = []
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        self.attributes.append([name for name, _ in attrs])
+        self.urls += [value or "" for name, value in attrs if name in {"href", "src"}]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
@@ -429,6 +606,44 @@ def test_no_inserted_value_can_open_a_tag(
     inline = render("#customer_name#comment", values, html=True)
     assert "<" not in inline
     assert ">" not in inline
+
+
+@given(
+    value=st.text(max_size=30)
+    | st.builds(
+        "".join,
+        st.lists(
+            st.sampled_from(
+                [
+                    "javascript",
+                    "data",
+                    "vbscript",
+                    ":",
+                    " ",
+                    "\t",
+                    "\x00",
+                    "&",
+                    "#",
+                    "106;",
+                    "=",
+                    "'",
+                    '"',
+                    "J",
+                ]
+            )
+        ),
+    )
+)
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_no_inserted_value_makes_a_script_url_or_another_attribute(quote: str, value: str) -> None:
+    template = f"<a href={quote}#customer_name{quote} title={quote}#account_id{quote}>x</a>"
+    result = render(template, {"customer_name": value, "account_id": value}, html=True)
+    parser = _Tags()
+    parser.feed(result)
+    parser.close()
+    assert parser.tags == ["a"]
+    assert parser.attributes == [["href", "title"]]
+    assert _scheme_of(_url_in(result)) not in {"javascript", "vbscript", "data"}
 
 
 @given(

@@ -34,18 +34,18 @@ TOKEN: Final = re.compile(r"##|#([a-z][A-Za-z0-9_]*)")
 HASHTAGS: Final[FrozenMap[str, str]] = FrozenMap(
     {
         # The seed product's names.
-        "items_list": "statement of all the account's open items",
-        "items_list_overdue": "statement of the open overdue debit items",
+        "items_list": "statement of the items the message covers",
+        "items_list_overdue": "statement of the overdue debit items the message covers",
         "items_list_overdue_exclude_late_penalties": (
-            "statement of the open overdue debit items, without the penalties column"
+            "statement of the overdue debit items the message covers, without the penalties column"
         ),
-        "items_list_not_due": "statement of the open items not yet due",
-        "items_list_selected": "statement of the selected open items",
-        "items_amount_selected": "open amount of the selected items",
+        "items_list_not_due": "statement of the items the message covers that are not yet due",
+        "items_list_selected": "statement of the message's own open items",
+        "items_amount_selected": "open amount of the message's own items",
         "items_amount_selected_include_late_penalties": (
-            "open amount of the selected items plus their late penalties"
+            "open amount of the message's own items plus their late penalties"
         ),
-        "items_amount_selected_late_penalties": "late penalties of the selected items",
+        "items_amount_selected_late_penalties": "late penalties of the message's own items",
         "items_amount_overdue_include_late_penalties": (
             "overdue amount plus the late penalties on it"
         ),
@@ -54,15 +54,37 @@ HASHTAGS: Final[FrozenMap[str, str]] = FrozenMap(
         "customer_name": "the account's name (its id when it has none)",
         "account_id": "the account's id",
         "collector": "the account's collector (empty when none)",
-        "total_due": "the balance: collectable open amounts, credits netted",
-        "overdue_amount": "open amount of the collectable overdue debit items",
-        "status": "status labels of the selected items, distinct, joined by '; '",
-        "comment": "comments of the selected items, distinct, joined by '; '",
-        "promise_date": "promise dates of the selected items, distinct, joined by '; '",
+        "total_due": (
+            "open amount of the items the message covers, credits netted "
+            "(the balance, in a scenario message)"
+        ),
+        "overdue_amount": "open amount of the overdue debit items the message covers",
+        "not_due_amount": "open amount of the items the message covers that are not yet due",
+        "items_list_excluded": (
+            "statement of the other open items, out of the scenario (in a specific action, "
+            "disputed)"
+        ),
+        "excluded_amount": "open amount of the items of #items_list_excluded",
+        "status": "status labels of the message's own items, distinct, joined by '; '",
+        "comment": "comments of the message's own items, distinct, joined by '; '",
+        "promise_date": "promise dates of the message's own items, distinct, joined by '; '",
         "today": "the date the message is prepared for",
     }
 )
 """Every hashtag name collectlib knows, with its meaning (in the order of the docs)."""
+
+STATEMENT_TOTALS: Final[FrozenMap[str, str]] = FrozenMap(
+    {
+        "items_list": "total_due",
+        "items_list_overdue": "overdue_amount",
+        "items_list_overdue_exclude_late_penalties": "overdue_amount",
+        "items_list_not_due": "not_due_amount",
+        "items_list_selected": "items_amount_selected",
+        "items_list_excluded": "excluded_amount",
+    }
+)
+"""Each statement hashtag and the amount hashtag that sums exactly its items: a message
+never contradicts itself, and a statement's total row is that amount."""
 
 
 def template_problems(template: str) -> list[str]:

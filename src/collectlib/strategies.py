@@ -458,8 +458,14 @@ def accounts(
 def _qualify(
     draw: st.DrawFn, drawn: list[Item], actions: list[SpecificAction], policy: Policy, on: dt.date
 ) -> list[Item]:
-    """Give some items statuses of ``policy``; disputes only to items an open action holds."""
-    held = {i for a in actions if a.state is ActionState.OPEN for i in a.item_ids}
+    """Give some items statuses of ``policy``; disputes only to items an open action holds.
+
+    Not a payment plan's follow-up: a dispute takes its items out of the plan (the
+    state ``apply_status`` leads to), so no plan is ever broken off on a disputed item.
+    """
+    held = {
+        i for a in actions if a.state is ActionState.OPEN and a.plan_id is None for i in a.item_ids
+    }
     qualified = []
     for item in drawn:
         choices = [

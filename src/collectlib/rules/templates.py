@@ -15,6 +15,9 @@ so one context renders an HTML e-mail, a plain-text SMS or a French letter alike
 - **HTML mode.**  Every inserted value is escaped (``<``, ``>``, ``&``, quotes), names
   and comments included, since they come from outside; statements become ``<table>``
   elements whose cells are escaped.  The template itself is taken as HTML, untouched.
+  Inside a tag, a value must stand in a quoted attribute value, never in an event
+  handler; one that would make a URL attribute (``href``, ``src``...) a
+  ``javascript:``, ``vbscript:`` or ``data:`` URL is prefixed with ``unsafe:``.
 
 >>> from datetime import date
 >>> from collectlib import Account, Item, Policy
@@ -30,8 +33,11 @@ so one context renders an HTML e-mail, a plain-text SMS or a French letter alike
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import html as html_
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeAlias
@@ -55,7 +61,7 @@ from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusEr
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, Money, is_currency, quantize
-from collectlib.rules.penalties import Penalties, penalties
+from collectlib.rules.penalties import ItemPenalty, penalties
 from collectlib.rules.selection import scan
 
 if TYPE_CHECKING:
@@ -158,77 +164,201 @@ def _statement_order(item: Item) -> tuple[dt.date, dt.date, str]:
 
 
 def template_context(
-    account: Account, item_ids: Iterable[str], policy: Policy, on: dt.date
+    account: Account,
+    item_ids: Iterable[str],
+    policy: Policy,
+    on: dt.date,
+    *,
+    names: Iterable[str] | None = None,
 ) -> FrozenMap[str, TemplateValue]:
     """Return the value of every hashtag of ``HASHTAGS`` for ``account`` on ``on``.
 
-    ``item_ids`` are the *selected* items (an action's items, a proposal's
+    ``item_ids`` are the message's *own* items (an action's items, a proposal's
     ``item_ids``); unknown ids are an ``UnknownItemError``, closed ones are left out
-    (an action's message shows what is still open).  Statements list open items by
-    due date, then issue date, then id.  The ``#items_list*`` statements show every
-    open item of their kind, excluded or not; ``#total_due``, ``#overdue_amount`` and
-    ``#items_amount_late_penalties`` count the collectable items only (open, not
-    ignored, not in a specific action), as the scenario does.  A statement shows a
-    penalties column when the account has penalties enabled and the policy a rule
-    (``#items_list_not_due`` and ``#items_list_overdue_exclude_late_penalties``
-    never do).  Amounts are in the account's currency.
+    (an action's message shows what is still open).  The statements cover the
+    collectable items plus the message's own items (SPEC 13.9): so a scenario
+    message never lists an item in a specific action or in dispute as due, and a
+    specific action's message lists its own items besides.  Each statement has an
+    amount hashtag over exactly its items (``STATEMENT_TOTALS``), equal to its total
+    row; ``#items_list_excluded`` lists the other open items, those out of the
+    scenario; a debit below ``policy.ignore_below`` is listed nowhere.  Statements
+    list items by due date, then issue date, then id, and show a penalties column
+    when the account has penalties enabled and the policy a rule
+    (``#items_list_not_due``, ``#items_list_overdue_exclude_late_penalties`` and
+    ``#items_list_excluded`` never do).  Amounts are in the account's currency.
+
+    ``names`` (e.g. ``check_template(template)``) restricts the context to those
+    hashtags, and the work to what they need (a message without a statement does
+    not sort the items; one without penalties does not compute them); a name that
+    is not in ``HASHTAGS`` is a ``TemplateError``.  Every value takes time linear in
+    the account's size (a sort aside).
     """
-    selected_ids = to_frozenset(item_ids)
-    for item_id in sorted(selected_ids):
-        account.item(item_id)
-    currency = account.currency
-    open_items = sorted((item for item in account.items if item.is_open), key=_statement_order)
-    selected = [item for item in open_items if item.id in selected_ids]
-    overdue = [item for item in open_items if item.is_overdue(on)]
-    _leader, total_due, collectable_ids, _unfollowed = scan(account, policy)
-    collectable = frozenset(collectable_ids)
-    collectable_overdue = [item for item in overdue if item.id in collectable]
-    overdue_amount = sum((item.open_amount for item in collectable_overdue), ZERO)
+    wanted = _wanted(names)
+    message = _Message(account, to_frozenset(item_ids), policy, on)
+    return FrozenMap({name: _VALUES[name](message) for name in wanted})
 
-    all_penalties = penalties(account, (item.id for item in open_items), policy, on)
-    selected_penalties = penalties(account, (item.id for item in selected), policy, on)
-    overdue_penalties = penalties(account, (item.id for item in collectable_overdue), policy, on)
-    shown = all_penalties if account.penalties_enabled and policy.penalties else None
-    selected_amount = sum((item.open_amount for item in selected), ZERO)
 
-    def statement(items: list[Item], with_penalties: Penalties | None) -> Statement:
-        return _statement(items, currency, policy, on, with_penalties)
+def _wanted(names: Iterable[str] | None) -> tuple[str, ...]:
+    """Return the hashtag names asked for, in ``HASHTAGS`` order; unknown ones are errors."""
+    if names is None:
+        return tuple(HASHTAGS)
+    asked = to_frozenset(names)
+    unknown = sorted(str(name) for name in asked if name not in HASHTAGS)
+    if unknown:
+        raise TemplateError(
+            "template_context: unknown hashtag " + ", ".join(f"#{name}" for name in unknown)
+        )
+    return tuple(name for name in HASHTAGS if name in asked)
 
-    def money(amount: Decimal) -> Money:
-        return Money(amount=amount, currency=currency)
 
-    labels = [_label(item.status, policy) for item in selected if item.status is not None]
-    return FrozenMap(
-        {
-            "items_list": statement(open_items, shown),
-            "items_list_overdue": statement(overdue, shown),
-            "items_list_overdue_exclude_late_penalties": statement(overdue, None),
-            "items_list_not_due": statement(
-                [item for item in open_items if item.due_date >= on], None
-            ),
-            "items_list_selected": statement(selected, shown),
-            "items_amount_selected": money(selected_amount),
-            "items_amount_selected_include_late_penalties": money(
-                selected_amount + selected_penalties.total
-            ),
-            "items_amount_selected_late_penalties": money(selected_penalties.total),
-            "items_amount_overdue_include_late_penalties": money(
-                overdue_amount + overdue_penalties.total
-            ),
-            "items_amount_late_penalties": money(overdue_penalties.total),
-            "customer_name": account.name or account.id,
-            "account_id": account.id,
-            "collector": account.collector or "",
-            "total_due": money(total_due),
-            "overdue_amount": money(overdue_amount),
-            "status": tuple(dict.fromkeys(labels)),
-            "comment": tuple(dict.fromkeys(item.comment for item in selected if item.comment)),
-            "promise_date": tuple(
-                sorted({item.promise_date for item in selected if item.promise_date is not None})
-            ),
-            "today": on,
-        }
-    )
+class _Message:
+    """The items one message covers and what they add up to.
+
+    Each is worked out when first needed, then kept: a context is built from one
+    ``_Message``, which is then dropped.
+    """
+
+    def __init__(
+        self, account: Account, selected_ids: frozenset[str], policy: Policy, on: dt.date
+    ) -> None:
+        for item_id in sorted(selected_ids):
+            account.item(item_id)  # an unknown id is an error, whatever the template
+        self.account, self.selected_ids, self.policy, self.on = account, selected_ids, policy, on
+        self.currency = account.currency
+        self.shows_penalties = account.penalties_enabled and policy.penalties is not None
+        self._by_item: dict[str, ItemPenalty] = {}
+        self._priced: set[str] = set()
+
+    def listed(self, item: Item) -> bool:
+        """Whether ``item`` may be listed at all: open, and not a debit below ``ignore_below``."""
+        open_amount = item.open_amount
+        return bool(open_amount) and not ZERO < open_amount < self.policy.ignore_below
+
+    @functools.cached_property
+    def _groups(self) -> tuple[list[Item], list[Item]]:
+        """The covered items and the other open items (excluded), in statement order."""
+        _leader, _balance, collectable_ids, _unfollowed = scan(self.account, self.policy)
+        collectable, selected = frozenset(collectable_ids), self.selected_ids
+        covered: list[Item] = []
+        excluded: list[Item] = []
+        for item in self.account.items:
+            if item.id in collectable:
+                covered.append(item)
+            elif not self.listed(item):
+                continue
+            elif item.id in selected:
+                covered.append(item)
+            else:
+                excluded.append(item)
+        covered.sort(key=_statement_order)
+        excluded.sort(key=_statement_order)
+        return covered, excluded
+
+    @property
+    def covered(self) -> list[Item]:
+        """The items the statements cover: collectable, and the message's own listed items."""
+        return self._groups[0]
+
+    @property
+    def excluded(self) -> list[Item]:
+        """The other listed items: out of the scenario and not the message's."""
+        return self._groups[1]
+
+    @functools.cached_property
+    def own(self) -> list[Item]:
+        """The message's own listed items, in statement order (found without a scan)."""
+        item = self.account.item
+        own = [item(item_id) for item_id in self.selected_ids]
+        return sorted(filter(self.listed, own), key=_statement_order)
+
+    @functools.cached_property
+    def overdue(self) -> list[Item]:
+        """The covered debits overdue on the date."""
+        on = self.on
+        return [item for item in self.covered if item.is_overdue(on)]
+
+    @functools.cached_property
+    def not_due(self) -> list[Item]:
+        """The covered items whose due date is the date or later."""
+        on = self.on
+        return [item for item in self.covered if item.due_date >= on]
+
+    def penalties(self, items: list[Item]) -> Mapping[str, ItemPenalty] | None:
+        """Return the penalties by item id, known at least for ``items``; None when not shown.
+
+        Each item is priced once: a statement of every covered item prices them all in
+        one ``penalties`` call, and its subsets read them from there.
+        """
+        if not self.shows_penalties:
+            return None
+        missing = [item.id for item in items if item.id not in self._priced]
+        if missing:
+            self._by_item.update(penalties(self.account, missing, self.policy, self.on).by_item)
+            self._priced.update(missing)
+        return self._by_item
+
+    def penalties_of(self, items: list[Item]) -> Decimal:
+        """Return the total penalties of ``items``."""
+        by_item = self.penalties(items)
+        if by_item is None:
+            return ZERO
+        return sum((by_item[item.id].total for item in items if item.id in by_item), ZERO)
+
+    def statement(self, items: list[Item], *, with_penalties: bool = True) -> Statement:
+        """Return the statement of ``items``, with the penalties column when shown."""
+        shown = self.penalties(items) if with_penalties else None
+        return _statement(items, self.currency, self.policy, self.on, shown)
+
+    def money(self, amount: Decimal) -> Money:
+        """Return ``amount`` in the account's currency."""
+        return Money(amount=amount, currency=self.currency)
+
+    def amount(self, items: list[Item]) -> Money:
+        """Return the open amount of ``items``."""
+        return self.money(sum((item.open_amount for item in items), ZERO))
+
+    def distinct(self, values: Iterable[str]) -> tuple[str, ...]:
+        """Return the non-empty ``values``, each once, in order."""
+        return tuple(dict.fromkeys(value for value in values if value))
+
+
+_VALUES: Final[Mapping[str, Callable[[_Message], TemplateValue]]] = FrozenMap(
+    {
+        "items_list": lambda m: m.statement(m.covered),
+        "items_list_overdue": lambda m: m.statement(m.overdue),
+        "items_list_overdue_exclude_late_penalties": lambda m: m.statement(
+            m.overdue, with_penalties=False
+        ),
+        "items_list_not_due": lambda m: m.statement(m.not_due, with_penalties=False),
+        "items_list_selected": lambda m: m.statement(m.own),
+        "items_amount_selected": lambda m: m.amount(m.own),
+        "items_amount_selected_include_late_penalties": lambda m: m.money(
+            m.amount(m.own).amount + m.penalties_of(m.own)
+        ),
+        "items_amount_selected_late_penalties": lambda m: m.money(m.penalties_of(m.own)),
+        "items_amount_overdue_include_late_penalties": lambda m: m.money(
+            m.amount(m.overdue).amount + m.penalties_of(m.overdue)
+        ),
+        "items_amount_late_penalties": lambda m: m.money(m.penalties_of(m.overdue)),
+        "customer_name": lambda m: m.account.name or m.account.id,
+        "account_id": lambda m: m.account.id,
+        "collector": lambda m: m.account.collector or "",
+        "total_due": lambda m: m.amount(m.covered),
+        "overdue_amount": lambda m: m.amount(m.overdue),
+        "not_due_amount": lambda m: m.amount(m.not_due),
+        "items_list_excluded": lambda m: m.statement(m.excluded, with_penalties=False),
+        "excluded_amount": lambda m: m.amount(m.excluded),
+        "status": lambda m: m.distinct(
+            _label(item.status, m.policy) for item in m.own if item.status is not None
+        ),
+        "comment": lambda m: m.distinct(item.comment for item in m.own),
+        "promise_date": lambda m: tuple(
+            sorted({item.promise_date for item in m.own if item.promise_date is not None})
+        ),
+        "today": lambda m: m.on,
+    }
+)
+"""How each hashtag's value is worked out from a message's items (one entry per name)."""
 
 
 def _label(code: str, policy: Policy) -> str:
@@ -240,13 +370,17 @@ def _label(code: str, policy: Policy) -> str:
 
 
 def _statement(
-    items: list[Item], currency: str, policy: Policy, on: dt.date, shown: Penalties | None
+    items: list[Item],
+    currency: str,
+    policy: Policy,
+    on: dt.date,
+    shown: Mapping[str, ItemPenalty] | None,
 ) -> Statement:
     rows = []
     for item in items:
         penalty = None
         if shown is not None:
-            entry = shown.by_item.get(item.id)
+            entry = shown.get(item.id)
             penalty = entry.total if entry is not None else ZERO
         rows.append(
             StatementRow(
@@ -297,21 +431,175 @@ def render(
     if problems:
         raise TemplateError("template: " + "; ".join(problems))
     formats = _Formats(locale)
+    regions = _tag_regions(template) if html else ()
     shown: dict[str, str] = {}
     parts: list[str] = []
+    inside: dict[_Region, list[tuple[re.Match[str], int]]] = {}
     last = 0
     for match in TOKEN.finditer(template):
         parts.append(template[last : match.start()])
         last = match.end()
         name = match.group(1)
+        region = _enclosing(regions, match.start())
+        if region is not None:
+            inside.setdefault(region, []).append((match, len(parts)))
         if name is None:
             parts.append("#")
             continue
+        if region is not None:
+            _check_in_tag(template, match, region, context[name])
         if name not in shown:
             shown[name] = formats.show(name, context[name], html)
         parts.append(shown[name])
     parts.append(template[last:])
+    for region, tokens in inside.items():
+        if region.attribute in _URL_ATTRIBUTES:
+            _neutralise_url(template, region, tokens, parts)
     return "".join(parts)
+
+
+# In HTML mode, where a hashtag stands inside a tag's attribute value, escaping is not
+# enough: an ``href`` value that *begins* with the customer's name ``javascript:alert(1)``
+# is a script, a value without quotes ends at the first space, and an event handler
+# (``onclick``) runs whatever it holds.
+_TAG: Final = re.compile(r"""<[A-Za-z][^\s/>]*((?:"[^"]*"|'[^']*'|[^'">])*)>""")
+_ATTRIBUTE: Final = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_URL_ATTRIBUTES: Final = frozenset(
+    {
+        "action",
+        "background",
+        "cite",
+        "codebase",
+        "data",
+        "formaction",
+        "href",
+        "longdesc",
+        "poster",
+        "src",
+        "xlink:href",
+    }
+)
+_UNSAFE_SCHEMES: Final = frozenset({"javascript", "vbscript", "data"})
+_NEUTRAL_PREFIX: Final = "unsafe:"
+_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_URL_IGNORED: Final = re.compile("[\t\n\r]")
+_C0_AND_SPACE: Final = "".join(map(chr, range(0x21)))
+
+
+@attrs.frozen
+class _Region:
+    """A stretch of a template inside a tag.
+
+    Either a quoted attribute value (``attribute`` is the attribute's name, lowercase)
+    or the rest of the tag (``attribute`` is None).
+    """
+
+    attribute: str | None
+    start: int
+    end: int
+
+
+def _tag_regions(template: str) -> tuple[_Region, ...]:
+    """Return the regions of the template's tags, in order.
+
+    The template is trusted HTML: this reads tags well enough to tell where a hashtag
+    stands, no more.
+    """
+    found = []
+    for tag in _TAG.finditer(template):
+        start = tag.start()
+        for attribute in _ATTRIBUTE.finditer(template, tag.start(1), tag.end(1)):
+            for group in (2, 3):  # a value in double, or single, quotes
+                if attribute.start(group) >= 0:
+                    found.append(_Region(attribute=None, start=start, end=attribute.start(group)))
+                    found.append(
+                        _Region(
+                            attribute=attribute.group(1).lower(),
+                            start=attribute.start(group),
+                            end=attribute.end(group),
+                        )
+                    )
+                    start = attribute.end(group)
+        found.append(_Region(attribute=None, start=start, end=tag.end()))
+    return tuple(found)
+
+
+def _enclosing(regions: tuple[_Region, ...], offset: int) -> _Region | None:
+    """Return the region that holds ``offset``, if any."""
+    at = bisect.bisect_right(regions, offset, key=lambda region: region.start) - 1
+    if at >= 0 and offset < regions[at].end:
+        return regions[at]
+    return None
+
+
+def _check_in_tag(template: str, match: re.Match[str], region: _Region, value: object) -> None:
+    """Refuse a hashtag inside a tag where no escaped value is safe."""
+    where = f"#{match.group(1)} at {position(template, match.start())}"
+    if region.attribute is None:  # a space would end the value, "onclick=..." add one
+        raise TemplateError(
+            f"template: {where} is inside a tag but not in a quoted attribute value: "
+            'quote it (href="#...")'
+        )
+    if region.attribute.startswith("on"):
+        raise TemplateError(
+            f"template: {where} is inside the event handler {region.attribute}= (script: "
+            "escaping cannot make a value safe there)"
+        )
+    if isinstance(value, Statement):
+        raise TemplateError(f"template: {where}: a statement cannot go inside an attribute")
+
+
+def _neutralise_url(
+    template: str,
+    region: _Region,
+    tokens: list[tuple[re.Match[str], int]],
+    parts: list[str],
+) -> None:
+    """Make sure the URL in ``region`` has no script scheme once values are inserted.
+
+    When it has one, the first inserted value is prefixed with ``unsafe:`` (the URL
+    becomes inert, an unknown scheme); when the template itself wrote the scheme, the
+    hashtag is refused.
+    """
+    hashtags = [(match, at) for match, at in tokens if match.group(1) is not None]
+    if not hashtags or _script_scheme(_value(template, region, tokens, parts)) is None:
+        return
+    match, at = hashtags[0]
+    parts[at] = _NEUTRAL_PREFIX + parts[at]
+    scheme = _script_scheme(_value(template, region, tokens, parts))
+    if scheme is not None:
+        raise TemplateError(
+            f"template: #{match.group(1)} at {position(template, match.start())} is inside "
+            f"a {scheme}: URL ({region.attribute}=)"
+        )
+
+
+def _value(
+    template: str,
+    region: _Region,
+    tokens: list[tuple[re.Match[str], int]],
+    parts: list[str],
+) -> str:
+    """Return the attribute's value as a browser reads it: rendered, then unescaped."""
+    pieces: list[str] = []
+    last = region.start
+    for match, at in tokens:
+        pieces += (template[last : match.start()], parts[at])
+        last = match.end()
+    pieces.append(template[last : region.end])
+    return html_.unescape("".join(pieces))
+
+
+def _script_scheme(url: str) -> str | None:
+    """Return the URL's scheme when it runs code (``javascript``, ``vbscript``, ``data``).
+
+    As a browser's URL parser does: surrounding control characters and spaces are
+    dropped, tabs and newlines anywhere ignored, and case does not count.
+    """
+    found = _SCHEME.match(_URL_IGNORED.sub("", url.strip(_C0_AND_SPACE)))
+    if found is not None and found.group(1).lower() in _UNSAFE_SCHEMES:
+        return found.group(1).lower()
+    return None
 
 
 def format_amount(amount: Decimal, currency: str, locale: str | None = None) -> str:
