@@ -39,7 +39,7 @@ from collectlib.money import (
 finite_decimals = st.decimals(allow_nan=False, allow_infinity=False)
 # Amounts: finite decimals with at most 18 digits before the point and 18 after it.
 in_range_decimals = st.builds(
-    lambda units, places: Decimal(units).scaleb(-places),
+    lambda units, places: Decimal(f"{units}E-{places}"),  # exact: scaleb would round
     st.integers(
         -(10 ** (MAX_INTEGER_DIGITS + MAX_PLACES)) + 1, 10 ** (MAX_INTEGER_DIGITS + MAX_PLACES) - 1
     ),
@@ -168,6 +168,15 @@ def test_a_finite_decimal_is_an_amount_exactly_when_in_range(amount: Decimal) ->
     else:
         with pytest.raises(ValidationError, match=r"^total: out of range: at most 18 digits"):
             to_amount(amount, "total")
+
+
+@given(st.integers(-(10**30) + 1, 10**30 - 1), st.integers(0, MAX_PLACES))
+def test_a_total_has_up_to_30_digits_before_the_point(units: int, places: int) -> None:
+    value = Decimal(f"{units}E-{places}")
+    assert to_amount(value, total=True) is value
+    assert is_amount(value) is (abs(value) < 10**MAX_INTEGER_DIGITS)
+    with pytest.raises(ValidationError, match=r"^sales: out of range: at most 30 digits"):
+        to_amount(Decimal(f"{units}E+30"), "sales", total=True)
 
 
 @pytest.mark.parametrize(
@@ -434,9 +443,15 @@ def test_money_rejects_what_is_not_an_amount(amount: object) -> None:
         Money(amount=amount)  # type: ignore[arg-type]
 
 
-def test_money_refuses_an_amount_out_of_range() -> None:
-    with pytest.raises(ValidationError, match=r"^money: amount: out of range: .*: 1E\+18$"):
-        Money(amount="1E+18")
+def test_money_shows_totals_and_refuses_an_amount_out_of_their_range() -> None:
+    assert str(Money(amount="1E+29")) == f"{10**29:,}.00 EUR"
+    with pytest.raises(
+        ValidationError,
+        match=r"^money: amount: out of range: at most 30 digits .* 18 after: 1E\+30$",
+    ):
+        Money(amount="1E+30")
+    with pytest.raises(ValidationError, match=r"^money: amount: out of range: .*: 1E-19$"):
+        Money(amount="1E-19")
 
 
 @pytest.mark.parametrize("currency", ["eur", "EURO", "", None, 978])

@@ -58,12 +58,15 @@ def check_bool(owner: str, field: str, value: object) -> None:
         fail(owner, f"{field} must be True or False, not {value!r}")
 
 
-def check_amount(owner: str, field: str, value: object, *, minimum: Decimal | None = None) -> None:
+def check_amount(
+    owner: str, field: str, value: object, *, minimum: Decimal | None = None, total: bool = False
+) -> None:
     """Check that ``value`` is an amount (a finite ``Decimal`` in range), at least ``minimum``.
 
-    The range is ``money``'s: at most 18 digits before the decimal point and 18 after.
+    The range is ``money``'s: at most 18 digits before the decimal point (30 for a
+    ``total`` over a portfolio) and 18 after.
     """
-    problem = amount_problem(value)
+    problem = amount_problem(value, total=total)
     if problem is not None:
         fail(owner, f"{field}: {problem}")
     if minimum is not None and value < minimum:  # type: ignore[operator]

@@ -54,6 +54,9 @@ MAX_INTEGER_DIGITS: Final = 18
 """An amount has at most 18 digits before the decimal point: ``|amount| < 10**18``."""
 MAX_PLACES: Final = 18
 """An amount has at most 18 digits after the decimal point (its exponent is at least -18)."""
+MAX_TOTAL_DIGITS: Final = 30
+"""A total over a portfolio (a report's tally, sales, receivables) has at most 30 digits
+before the decimal point: room for the sum of a million million amounts."""
 
 CONTEXT: Final = Context(
     prec=100,
@@ -87,10 +90,7 @@ _MINOR_UNIT_DIGITS: Final = {
 }  # fmt: skip
 _EXPONENTS: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
-_RANGE: Final = (
-    f"out of range: at most {MAX_INTEGER_DIGITS} digits before the decimal point "
-    f"and {MAX_PLACES} after"
-)
+_RANGE: Final = "out of range: at most {} digits before the decimal point and {} after: {}"
 
 
 def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -178,12 +178,13 @@ def coerce_amount(value: Amount) -> Decimal:
     return value  # type: ignore[return-value]  # rejected by the class's validation
 
 
-def amount_problem(value: object) -> str | None:
+def amount_problem(value: object, *, total: bool = False) -> str | None:
     """Say why ``value`` is not an amount (a finite ``Decimal`` in range), or return ``None``.
 
     The range: at most 18 digits before the decimal point and 18 after it, so
     ``999999999999999999.99`` and ``0.000000000000000001`` are amounts, ``1E+18`` and
     ``1E-19`` are not (``0E+18`` neither: it is written with 19 digits before the point).
+    A ``total`` over a portfolio may have 30 digits before the point.
 
     >>> amount_problem(Decimal("1E+18"))
     'out of range: at most 18 digits before the decimal point and 18 after: 1E+18'
@@ -191,8 +192,9 @@ def amount_problem(value: object) -> str | None:
     if not isinstance(value, Decimal) or not value.is_finite():
         return f"not an amount: {value!r}"
     exponent: int = value.as_tuple().exponent  # type: ignore[assignment]  # finite: an int
-    if value.adjusted() >= MAX_INTEGER_DIGITS or exponent < -MAX_PLACES:
-        return f"{_RANGE}: {value}"
+    digits = MAX_TOTAL_DIGITS if total else MAX_INTEGER_DIGITS
+    if value.adjusted() >= digits or exponent < -MAX_PLACES:
+        return _RANGE.format(digits, MAX_PLACES, value)
     return None
 
 
@@ -206,11 +208,11 @@ def is_currency(value: object) -> bool:
     return isinstance(value, str) and _CURRENCY.fullmatch(value) is not None
 
 
-def to_amount(value: Amount, what: str = "amount") -> Decimal:
+def to_amount(value: Amount, what: str = "amount", *, total: bool = False) -> Decimal:
     """Convert ``value`` to an amount or raise ``ValidationError`` naming ``what``.
 
     An amount is a finite ``Decimal`` with at most 18 digits before the decimal point
-    and 18 after it.
+    (30 for a ``total`` over a portfolio) and 18 after it.
 
     >>> to_amount("12.50")
     Decimal('12.50')
@@ -225,7 +227,7 @@ def to_amount(value: Amount, what: str = "amount") -> Decimal:
 decimal point and 18 after: 1E+999999999
     """
     result: object = coerce_amount(value)
-    problem = amount_problem(result)
+    problem = amount_problem(result, total=total)
     if problem is not None:
         if not isinstance(result, Decimal) or not result.is_finite():
             problem = f"not an amount: {value!r}"  # as given, not as converted
@@ -237,6 +239,8 @@ decimal point and 18 after: 1E+999999999
 class Money:
     """An amount with its currency, as a template shows it (``str`` is locale-neutral).
 
+    The amount may be a total: up to 30 digits before the decimal point, 18 after.
+
     >>> str(Money(amount="-1234.5", currency="EUR"))
     '-1,234.50 EUR'
     >>> str(Money(amount=1234, currency="JPY"))
@@ -247,7 +251,7 @@ class Money:
     currency: str = "EUR"
 
     def __attrs_post_init__(self) -> None:
-        problem = amount_problem(self.amount)
+        problem = amount_problem(self.amount, total=True)  # an account's total, say
         if problem is not None:
             raise ValidationError(f"money: amount: {problem}")
         if not is_currency(self.currency):

@@ -119,7 +119,7 @@ def _ratio(part: Decimal | int, whole: Decimal | int) -> float | None:
 
 @attrs.frozen(kw_only=True)
 class Tally:
-    """A number of items and their total open amount.
+    """A number of items and their total open amount (a total: up to 30 digits before the point).
 
     >>> Tally(count=2, amount=Decimal("150.00")) + Tally(count=1, amount=Decimal("20"))
     Tally(count=3, amount=Decimal('170.00'))
@@ -130,7 +130,7 @@ class Tally:
 
     def __attrs_post_init__(self) -> None:
         check_int("tally", "count", self.count, minimum=0)
-        check_amount("tally", "amount", self.amount)
+        check_amount("tally", "amount", self.amount, total=True)
 
     @exact
     def __add__(self, other: Tally) -> Tally:
@@ -705,6 +705,8 @@ def _is_dispute(policy: Policy, code: str, account: Account) -> bool:
 class SalesPeriod:
     """The credit sales (tax included) of one period, usually a month, and its length in days.
 
+    ``sales`` is a total: up to 30 digits before the decimal point, 18 after.
+
     >>> SalesPeriod.month(2026, 2, "800000.00")
     SalesPeriod(days=28, sales=Decimal('800000.00'), label='2026-02')
     """
@@ -716,7 +718,7 @@ class SalesPeriod:
     def __attrs_post_init__(self) -> None:
         owner = f"sales period {self.label!r}" if self.label else "sales period"
         check_int(owner, "days", self.days, minimum=1)
-        check_amount(owner, "sales", self.sales, minimum=ZERO)
+        check_amount(owner, "sales", self.sales, minimum=ZERO, total=True)
         check_text(owner, "label", self.label)
 
     @classmethod
@@ -799,10 +801,10 @@ def dso(
     (30.0, 43.7)
     """
     owner = "dso"
-    amount = to_amount(receivables, "dso: receivables")
-    overdue = to_amount(overdue_receivables, "dso: overdue_receivables")
-    check_amount(owner, "receivables", amount, minimum=ZERO)
-    check_amount(owner, "overdue_receivables", overdue, minimum=ZERO)
+    amount = to_amount(receivables, "dso: receivables", total=True)
+    overdue = to_amount(overdue_receivables, "dso: overdue_receivables", total=True)
+    check_amount(owner, "receivables", amount, minimum=ZERO, total=True)
+    check_amount(owner, "overdue_receivables", overdue, minimum=ZERO, total=True)
     if overdue > amount:
         fail(owner, f"overdue_receivables {overdue} exceed receivables {amount}")
     periods = to_tuple(sales)
