@@ -158,10 +158,14 @@ def test_any_decimal_in_range_is_its_own_amount(amount: Decimal) -> None:
 @example(Decimal("1E+999999"))
 @example(Decimal("-1E-999999"))
 @example(Decimal("0E+18"))
+@example(Decimal("0E-19"))
+@example(Decimal("1.50000000000000000000000"))
+@example(Decimal("1.5E-18"))
 def test_a_finite_decimal_is_an_amount_exactly_when_in_range(amount: Decimal) -> None:
-    digits = amount.as_tuple()
-    assert isinstance(digits.exponent, int)
-    in_range = amount.adjusted() < MAX_INTEGER_DIGITS and digits.exponent >= -MAX_PLACES
+    in_range = (
+        -MAX_PLACES <= amount.adjusted() < MAX_INTEGER_DIGITS
+        and (Fraction(amount) * 10**MAX_PLACES).denominator == 1
+    )
     assert is_amount(amount) is in_range
     if in_range:
         assert to_amount(amount) is amount
@@ -211,6 +215,8 @@ def test_the_range_bounds_are_amounts() -> None:
     assert str(to_amount("-" + largest)) == "-" + largest
     assert to_amount("1E-18") == Decimal("0.000000000000000001")
     assert to_amount(Decimal("0.08250")) == Decimal("0.0825")  # a rate
+    # Zeros after the last digit do not count: the value has one decimal.
+    assert str(to_amount("12.500000000000000000000")) == "12.500000000000000000000"
 
 
 @given(in_range_decimals)

@@ -70,9 +70,10 @@ CONTEXT: Final = Context(
 )
 """The decimal context the library computes in, whatever the caller's (never mutated).
 
-Sums are exact: an amount has at most 18 + 18 digits, so a sum of a million million of
-them needs 48 and a product of an amount, a rate and a number of days 62, within the
-100 digits of precision.  A ratio (interest over the days of a year, a total over a
+Sums are exact: an amount's digits span at most 18 + 18 places, so a sum of a million
+million of them spans 48 and a product of an amount, a rate and a number of days 62,
+within the 100 digits of precision (beyond them, only zeros written after the last
+digit could be dropped).  A ratio (interest over the days of a year, a total over a
 number of installments) is rounded once, exactly, by ``quantize_ratio``; quantizing
 names its rounding (``ROUND_HALF_UP``).  Every field is given, none read from
 ``decimal.DefaultContext``; ``Inexact`` and ``Rounded`` are not trapped.
@@ -90,6 +91,7 @@ _MINOR_UNIT_DIGITS: Final = {
 }  # fmt: skip
 _EXPONENTS: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
+_PLACES_SCALE: Final = 10**MAX_PLACES
 _RANGE: Final = "out of range: at most {} digits before the decimal point and {} after: {}"
 
 
@@ -181,26 +183,37 @@ def coerce_amount(value: Amount) -> Decimal:
 def amount_problem(value: object, *, total: bool = False) -> str | None:
     """Say why ``value`` is not an amount (a finite ``Decimal`` in range), or return ``None``.
 
-    The range: at most 18 digits before the decimal point and 18 after it, so
+    The range: at most 18 digits before the decimal point and 18 after it (trailing
+    zeros after the point do not count: ``12.50000000000000000000`` is ``12.5``), so
     ``999999999999999999.99`` and ``0.000000000000000001`` are amounts, ``1E+18`` and
-    ``1E-19`` are not (``0E+18`` neither: it is written with 19 digits before the point).
-    A ``total`` over a portfolio may have 30 digits before the point.
+    ``1E-19`` are not.  A ``total`` over a portfolio may have 30 digits before the point.
 
     >>> amount_problem(Decimal("1E+18"))
     'out of range: at most 18 digits before the decimal point and 18 after: 1E+18'
     """
     if not isinstance(value, Decimal) or not value.is_finite():
         return f"not an amount: {value!r}"
-    exponent: int = value.as_tuple().exponent  # type: ignore[assignment]  # finite: an int
     digits = MAX_TOTAL_DIGITS if total else MAX_INTEGER_DIGITS
-    if value.adjusted() >= digits or exponent < -MAX_PLACES:
+    if not _in_range(value, digits):
         return _RANGE.format(digits, MAX_PLACES, value)
     return None
 
 
+def _in_range(value: Decimal, digits: int) -> bool:
+    """Whether the finite ``value`` has at most ``digits`` digits before the point, 18 after."""
+    # adjusted() is the exponent of the first digit (a zero's own exponent): it bounds
+    # the size and keeps a tiny exponent away from as_integer_ratio (10**999999 ...).
+    # The denominator of the reduced ratio divides 10**18 when the value is a whole
+    # number of 10**-18, whatever zeros are written after its last digit.
+    return (
+        -MAX_PLACES <= value.adjusted() < digits
+        and _PLACES_SCALE % value.as_integer_ratio()[1] == 0
+    )
+
+
 def is_amount(value: object) -> bool:
     """Tell whether ``value`` is a finite ``Decimal`` within the amount range."""
-    return amount_problem(value) is None
+    return isinstance(value, Decimal) and value.is_finite() and _in_range(value, MAX_INTEGER_DIGITS)
 
 
 def is_currency(value: object) -> bool:
