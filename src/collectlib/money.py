@@ -36,7 +36,6 @@ from decimal import (
     Overflow,
     localcontext,
 )
-from fractions import Fraction
 from typing import Final, ParamSpec, TypeVar
 
 import attrs
@@ -135,23 +134,29 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 
 def _quantize(amount: Decimal, currency: str) -> Decimal:
-    """``quantize`` in the current context: for a caller in ``CONTEXT`` already."""
+    """Round like ``quantize``, in the current context: for code inside an ``exact`` function.
+
+    The library's code already running in ``CONTEXT`` saves entering it again.
+    """
     return amount.quantize(_EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP)
 
 
 def quantize_ratio(numerator: Decimal | int, denominator: int, currency: str) -> Decimal:
     """Return ``numerator / denominator`` rounded once, half up, to the currency's minor unit.
 
-    The ratio is exact (a ``Fraction``) until that one rounding, so no digit of a long
-    quotient can tip it, and no decimal context is read.
+    ``denominator`` is a positive whole number.  The ratio is exact (whole numbers) until
+    that one rounding, so no digit of a long quotient can tip it, and no decimal context
+    is read.
 
     >>> quantize_ratio(Decimal("100.00"), 3, "EUR"), quantize_ratio(Decimal("-0.05"), 2, "EUR")
     (Decimal('33.33'), Decimal('-0.03'))
     """
     digits = minor_unit_digits(currency)
-    ratio = Fraction(numerator) * 10**digits / denominator
-    units = (2 * abs(ratio.numerator) + ratio.denominator) // (2 * ratio.denominator)
-    return Decimal(f"{-units if ratio < 0 else units}E-{digits}")
+    top, bottom = numerator.as_integer_ratio()  # exact: numerator == top / bottom
+    top *= 10**digits
+    bottom *= denominator
+    units = (2 * abs(top) + bottom) // (2 * bottom)  # |ratio| in minor units, half up
+    return Decimal(f"{-units if top < 0 else units}E-{digits}")
 
 
 def coerce_amount(value: Amount) -> Decimal:
