@@ -17,7 +17,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -81,7 +81,7 @@ def _types(value: object) -> Iterator[type]:
     """The types of every record reachable from ``value``."""
     yield type(value)
     if attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(cast("Any", type(value))):
             yield from _types(getattr(value, field.name))
     elif isinstance(value, tuple | list | frozenset):
         for element in value:
