@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_FLOOR, Decimal, Inexact, InvalidOperation, localcontext
+from collections.abc import Iterator
+from decimal import (
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Rounded,
+    getcontext,
+    localcontext,
+)
 from fractions import Fraction
 
 import pytest
@@ -11,15 +24,33 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from collectlib import Money, ValidationError, minor_unit_digits, quantize, to_amount
-from collectlib.money import coerce_amount, is_amount, is_currency
+from collectlib.money import (
+    CONTEXT,
+    MAX_INTEGER_DIGITS,
+    MAX_PLACES,
+    ZERO,
+    coerce_amount,
+    exact,
+    is_amount,
+    is_currency,
+    quantize_ratio,
+)
 
 finite_decimals = st.decimals(allow_nan=False, allow_infinity=False)
+# Amounts: finite decimals with at most 18 digits before the point and 18 after it.
+in_range_decimals = st.builds(
+    lambda units, places: Decimal(f"{units}E-{places}"),  # exact: scaleb would round
+    st.integers(
+        -(10 ** (MAX_INTEGER_DIGITS + MAX_PLACES)) + 1, 10 ** (MAX_INTEGER_DIGITS + MAX_PLACES) - 1
+    ),
+    st.integers(0, MAX_PLACES),
+).filter(lambda d: d.adjusted() < MAX_INTEGER_DIGITS)
 finite_floats = st.floats(allow_nan=False, allow_infinity=False)
 currencies = st.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY", "KRW", "KWD", "BHD", "TND", "XYZ"])
-# Realistic amounts (up to a thousand billion), with any number of decimal places.
+# Realistic amounts (up to a thousand billion), with up to 18 decimal places.
 money_decimals = st.decimals(
     min_value=-(10**12), max_value=10**12, allow_nan=False, allow_infinity=False
-)
+).filter(is_amount)
 
 
 # --- Coercion -------------------------------------------------------------------------
@@ -31,7 +62,8 @@ money_decimals = st.decimals(
         (100, "100"),
         (-7, "-7"),
         (0, "0"),
-        (10**30, "1000000000000000000000000000000"),
+        (10**17, "100000000000000000"),
+        ("-999999999999999999.999999999999999999", "-999999999999999999.999999999999999999"),
         ("12.50", "12.50"),
         (" 12.50 ", "12.50"),
         ("-0.005", "-0.005"),
@@ -39,7 +71,7 @@ money_decimals = st.decimals(
         (Decimal("99.990"), "99.990"),
         (100.1, "100.1"),
         (0.1 + 0.2, "0.30000000000000004"),
-        (1e20, "1E+20"),
+        (1e17, "1E+17"),
         (2.5, "2.5"),
     ],
 )
@@ -111,48 +143,142 @@ def test_the_converter_leaves_what_it_cannot_read_for_the_record_to_report(value
     assert not is_amount(converted)
 
 
-@given(finite_decimals)
+@given(in_range_decimals)
 @example(Decimal("-0"))
-@example(Decimal("1E+999999"))
-@example(Decimal("-1E-999999"))
-def test_any_finite_decimal_is_its_own_amount(amount: Decimal) -> None:
+@example(Decimal("999999999999999999.999999999999999999"))
+@example(Decimal("1E-18"))
+@example(Decimal("1E+17"))
+def test_any_decimal_in_range_is_its_own_amount(amount: Decimal) -> None:
     coerced = to_amount(amount)
     assert coerced == amount
     assert str(coerced) == str(amount)  # same digits and exponent
 
 
 @given(finite_decimals)
-def test_any_finite_decimal_written_as_text_reads_back_exactly(amount: Decimal) -> None:
+@example(Decimal("1E+999999"))
+@example(Decimal("-1E-999999"))
+@example(Decimal("0E+18"))
+@example(Decimal("0E-19"))
+@example(Decimal("1.50000000000000000000000"))
+@example(Decimal("1.5E-18"))
+def test_a_finite_decimal_is_an_amount_exactly_when_in_range(amount: Decimal) -> None:
+    in_range = (
+        -MAX_PLACES <= amount.adjusted() < MAX_INTEGER_DIGITS
+        and (Fraction(amount) * 10**MAX_PLACES).denominator == 1
+    )
+    assert is_amount(amount) is in_range
+    if in_range:
+        assert to_amount(amount) is amount
+    else:
+        with pytest.raises(ValidationError, match=r"^total: out of range: at most 18 digits"):
+            to_amount(amount, "total")
+
+
+@given(st.integers(-(10**30) + 1, 10**30 - 1), st.integers(0, MAX_PLACES))
+def test_a_total_has_up_to_30_digits_before_the_point(units: int, places: int) -> None:
+    value = Decimal(f"{units}E-{places}")
+    assert to_amount(value, total=True) is value
+    assert is_amount(value) is (-(10**MAX_INTEGER_DIGITS) < value < 10**MAX_INTEGER_DIGITS)
+    with pytest.raises(ValidationError, match=r"^sales: out of range: at most 30 digits"):
+        to_amount(Decimal(f"{units}E+30"), "sales", total=True)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1e999999999",
+        "-1E+18",
+        10**18,
+        -(10**30),
+        "1000000000000000000",
+        "0.0000000000000000001",
+        "1E-19",
+        "0E+18",
+        1e18,
+        1e-19,
+        Decimal("1E+999999999"),
+    ],
+)
+def test_an_amount_out_of_range_is_refused_naming_the_field(value: object) -> None:
+    with pytest.raises(
+        ValidationError,
+        match=r"^item amount: out of range: at most 18 digits before the decimal point "
+        r"and 18 after: ",
+    ):
+        to_amount(value, "item amount")  # type: ignore[arg-type]
+    assert not is_amount(coerce_amount(value))  # type: ignore[arg-type]
+
+
+def test_the_range_bounds_are_amounts() -> None:
+    largest = "999999999999999999.999999999999999999"
+    assert str(to_amount(largest)) == largest
+    assert str(to_amount("-" + largest)) == "-" + largest
+    assert to_amount("1E-18") == Decimal("0.000000000000000001")
+    assert to_amount(Decimal("0.08250")) == Decimal("0.0825")  # a rate
+    # Zeros after the last digit do not count: the value has one decimal.
+    assert str(to_amount("12.500000000000000000000")) == "12.500000000000000000000"
+
+
+@given(in_range_decimals)
+def test_any_amount_written_as_text_reads_back_exactly(amount: Decimal) -> None:
     assert str(to_amount(str(amount))) == str(amount)
 
 
-@given(st.integers())
-def test_any_int_is_an_exact_amount(number: int) -> None:
+@given(st.integers(-(10**18) + 1, 10**18 - 1))
+def test_any_int_in_range_is_an_exact_amount(number: int) -> None:
     assert to_amount(number) == number
     assert to_amount(number).as_tuple().exponent == 0
 
 
+@given(st.integers())
+def test_an_int_is_an_amount_when_it_has_at_most_18_digits(number: int) -> None:
+    if abs(number) < 10**18:
+        assert to_amount(number) == number
+    else:
+        with pytest.raises(ValidationError, match=r"^amount: out of range"):
+            to_amount(number)
+
+
 @given(finite_floats)
 def test_a_float_reads_as_its_shortest_text(number: float) -> None:
-    amount = to_amount(number)
-    assert amount == Decimal(str(number))
-    assert float(amount) == number
+    expected = Decimal(str(number))
+    if is_amount(expected):
+        assert to_amount(number) == expected
+        assert float(to_amount(number)) == number
+    else:
+        with pytest.raises(ValidationError, match=r"^amount: out of range"):
+            to_amount(number)
 
 
 @given(st.text())
 @example("NaN")
 @example("-sNaN")
 @example(" 1 ")
+@example("1e999999999")
 def test_text_is_an_amount_or_a_validation_error(text: str) -> None:
     try:
         expected: Decimal | None = Decimal(text.strip())
     except InvalidOperation:
         expected = None
-    if expected is not None and expected.is_finite():
+    if expected is not None and is_amount(expected):
         assert str(to_amount(text)) == str(expected)
+    elif expected is not None and expected.is_finite():
+        with pytest.raises(ValidationError, match=r"^amount: out of range: "):
+            to_amount(text)
     else:
         with pytest.raises(ValidationError, match=r"^amount: not an amount: "):
             to_amount(text)
+
+
+@pytest.mark.parametrize("value", ["abc", "NaN", "1.2.3"])
+def test_text_that_is_not_a_number_is_shown_as_given_whatever_the_context(value: str) -> None:
+    with localcontext() as context:
+        context.traps[InvalidOperation] = False  # Decimal("abc") is then NaN, quietly
+        assert coerce_amount(value) == value
+        with pytest.raises(ValidationError, match=rf"^amount: not an amount: {value!r}$"):
+            to_amount(value)
+        with pytest.raises(ValidationError, match=rf"^money: amount: not an amount: {value!r}$"):
+            Money(amount=value)
 
 
 @pytest.mark.parametrize(
@@ -165,9 +291,11 @@ def test_text_is_an_amount_or_a_validation_error(text: str) -> None:
         (1, False),
         ("1", False),
         (1.0, False),
+        (Decimal("1E+18"), False),
+        (Decimal("1E-19"), False),
     ],
 )
-def test_only_a_finite_decimal_is_an_amount(value: object, expected: bool) -> None:
+def test_only_a_finite_decimal_in_range_is_an_amount(value: object, expected: bool) -> None:
     assert is_amount(value) is expected
 
 
@@ -269,6 +397,28 @@ def test_quantize_keeps_an_amount_already_in_minor_units(units: int, currency: s
     assert quantize(amount, currency) == amount
 
 
+@given(money_decimals, st.integers(1, 10**6), currencies)
+def test_quantize_ratio_rounds_the_exact_ratio_once_half_up(
+    numerator: Decimal, denominator: int, currency: str
+) -> None:
+    digits = minor_unit_digits(currency)
+    result = quantize_ratio(numerator, denominator, currency)
+    assert result.as_tuple().exponent == -digits
+    exact_ratio = Fraction(numerator) / denominator
+    scaled = abs(exact_ratio) * 10**digits
+    rounded = math.floor(scaled + Fraction(1, 2))
+    assert Fraction(result) == Fraction(rounded if exact_ratio >= 0 else -rounded, 10**digits)
+
+
+def test_quantize_ratio_is_not_tipped_by_a_long_quotient() -> None:
+    # 0.014999999999999999 / 3 = 0.0049999999999999996666...: a quotient rounded to 16
+    # digits first reads 0.005000000000000000 and would round up to 0.01.
+    assert quantize_ratio(Decimal("0.014999999999999999"), 3, "EUR") == Decimal("0.00")
+    assert quantize_ratio(Decimal("0.005") * 7, 7, "EUR") == Decimal("0.01")
+    assert quantize_ratio(1, 3, "JPY") == Decimal(0)
+    assert quantize_ratio(-3, 2, "JPY") == Decimal(-2)
+
+
 def test_quantize_of_an_absurd_amount_is_not_silent() -> None:
     with pytest.raises(InvalidOperation):
         quantize(Decimal("1E+1000000"), "EUR")
@@ -299,6 +449,17 @@ def test_money_rejects_what_is_not_an_amount(amount: object) -> None:
         Money(amount=amount)  # type: ignore[arg-type]
 
 
+def test_money_shows_totals_and_refuses_an_amount_out_of_their_range() -> None:
+    assert str(Money(amount="1E+29")) == f"{10**29:,}.00 EUR"
+    with pytest.raises(
+        ValidationError,
+        match=r"^money: amount: out of range: at most 30 digits .* 18 after: 1E\+30$",
+    ):
+        Money(amount="1E+30")
+    with pytest.raises(ValidationError, match=r"^money: amount: out of range: .*: 1E-19$"):
+        Money(amount="1E-19")
+
+
 @pytest.mark.parametrize("currency", ["eur", "EURO", "", None, 978])
 def test_money_rejects_a_currency_that_is_not_an_iso_code(currency: object) -> None:
     with pytest.raises(ValidationError, match=r"^money: currency must be an ISO 4217 code"):
@@ -311,3 +472,85 @@ def test_money_is_equal_by_value_and_hashable(amount: Decimal, currency: str) ->
     assert hash(Money(amount=amount, currency=currency)) == hash(
         Money(amount=amount, currency=currency)
     )
+
+
+# --- The library's decimal context -------------------------------------------------------
+
+
+def test_exact_computes_in_the_library_context_and_restores_the_callers() -> None:
+    seen: list[Context] = []
+
+    @exact
+    def inside() -> Decimal:
+        seen.append(getcontext())
+        return Decimal("1234.56") + Decimal("0.01")
+
+    with localcontext(prec=2, rounding=ROUND_FLOOR) as caller:
+        caller.traps[Inexact] = True
+        assert inside() == Decimal("1234.57")
+        assert getcontext() is caller
+        assert caller.prec == 2
+    assert seen[0].prec == CONTEXT.prec
+    assert seen[0] is not CONTEXT  # a copy: the library's context is never changed
+    assert not any(CONTEXT.flags.values())
+
+
+def test_exact_restores_the_callers_context_after_an_error() -> None:
+    @exact
+    def failing() -> Decimal:
+        raise ValidationError("boom")
+
+    with localcontext(prec=3) as caller:
+        with pytest.raises(ValidationError, match="boom"):
+            failing()
+        assert getcontext() is caller
+
+
+def test_exact_keeps_the_name_and_docstring() -> None:
+    assert quantize.__name__ == "quantize"
+    assert quantize.__doc__ is not None
+    assert "half up" in quantize.__doc__
+
+
+def test_exact_refuses_a_generator_function() -> None:
+    def amounts() -> Iterator[Decimal]:
+        yield ZERO
+
+    with pytest.raises(TypeError, match="amounts is a generator function"):
+        exact(amounts)
+
+
+def test_the_library_context_traps_what_must_not_pass_silently() -> None:
+    traps = {signal for signal, on in CONTEXT.traps.items() if on}
+    assert traps == {InvalidOperation, DivisionByZero, Overflow}
+    assert CONTEXT.rounding == ROUND_HALF_UP
+
+
+@given(st.lists(in_range_decimals, max_size=50))
+def test_a_sum_of_amounts_in_the_library_context_is_exact(amounts: list[Decimal]) -> None:
+    @exact
+    def total() -> Decimal:
+        return sum(amounts, ZERO)
+
+    with localcontext(prec=1) as caller:
+        caller.traps[Inexact] = True
+        result = total()
+    assert Fraction(result) == sum((Fraction(a) for a in amounts), Fraction(0))
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("1234.565", "EUR", "1,234.57 EUR"),
+        ("-0.5", "JPY", "-1 JPY"),
+        ("99999.9995", "KWD", "100,000.000 KWD"),
+    ],
+)
+def test_money_prints_the_same_whatever_the_callers_context(
+    amount: str, currency: str, expected: str
+) -> None:
+    money = Money(amount=amount, currency=currency)
+    with localcontext(prec=1, rounding=ROUND_FLOOR) as caller:
+        caller.traps[Inexact] = True
+        caller.traps[Rounded] = True
+        assert str(money) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from itertools import pairwise
 
@@ -64,6 +65,8 @@ def test_other_periods() -> None:
         ((100, 0), "schedule: count must be at least 1, not 0"),
         ((100, 2.0), "schedule: count must be a whole number"),
         (("0.02", 3), r"schedule: total 0.02 EUR is too small to split into 3 installments"),
+        (("9.99", 1000), r"schedule: total 9.99 EUR is too small to split into 1000 "),
+        (("1e18", 3), r"schedule: total: out of range: at most 18 digits before the decimal "),
     ],
 )
 def test_bad_schedules_are_refused(args: tuple[object, object], message: str) -> None:
@@ -80,31 +83,95 @@ def test_schedule_needs_a_forward_period_and_a_date() -> None:
         schedule(100, 2, "2026-01-15")  # type: ignore[arg-type]
 
 
+def test_schedule_refuses_installments_past_the_last_date() -> None:
+    with pytest.raises(
+        ValidationError,
+        match=r"^schedule: 100000 installments from 2026-01-15 run past 9999-12-31$",
+    ):
+        schedule(100000, 100000, d("2026-01-15"))
+    with pytest.raises(ValidationError, match="run past 9999-12-31"):
+        schedule(1000, 2, dt.date(9999, 12, 1), every=relativedelta(days=31))
+
+
+def test_schedule_refuses_a_period_that_moves_a_later_installment_back() -> None:
+    # One month less 29 days moves forward from Jan 1 (Jan 3), two of them move back (Jan 2).
+    with pytest.raises(
+        ValidationError,
+        match=r"^schedule: every must move each installment forward: 2026-01-03 then 2026-01-02$",
+    ):
+        schedule(300, 3, d("2026-01-01"), every=relativedelta(months=1, days=-29))
+
+
+@pytest.mark.parametrize(
+    ("total", "count", "currency", "expected"),
+    [
+        # The equal share (5.00) would leave 0.00 for the last one: cents are shared out.
+        ("4995.00", 1000, "EUR", {"4.99": 500, "5.00": 500}),
+        ("1.00", 60, "EUR", {"0.01": 20, "0.02": 40}),
+        ("1500", 1000, "JPY", {"1": 500, "2": 500}),
+        ("0.03", 3, "EUR", {"0.01": 3}),
+        ("1.000", 1000, "KWD", {"0.001": 1000}),
+    ],
+)
+def test_a_total_splits_into_any_count_it_holds_minor_units_for(
+    total: str, count: int, currency: str, expected: dict[str, int]
+) -> None:
+    plan = schedule(total, count, d("2026-01-15"), relativedelta(days=1), currency)
+    assert Counter(amounts(plan)) == expected
+    assert sum(i.amount for i in plan) == Decimal(total)
+    assert amounts(plan) == sorted(amounts(plan), key=Decimal)  # the larger ones last
+
+
+def test_the_remainder_stays_on_the_last_installment_when_it_is_positive() -> None:
+    plan = schedule("4994.00", 1000, d("2026-01-15"), relativedelta(days=1))
+    assert Counter(amounts(plan)) == {"4.99": 999, "8.99": 1}
+    assert plan[-1].amount == Decimal("8.99")
+
+
 @given(
     st.integers(1, 10**9),
-    st.integers(1, 48),
+    st.integers(1, 2000),
     st.sampled_from(["EUR", "JPY", "KWD"]),
     st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)),
-    st.sampled_from([relativedelta(months=1), relativedelta(weeks=1), relativedelta(months=3)]),
+    st.sampled_from([relativedelta(days=1), relativedelta(weeks=1), relativedelta(days=3)]),
 )
-def test_any_schedule_sums_exactly_with_increasing_dates(
-    minor, count, currency, first, every
+def test_any_schedule_sums_exactly_in_positive_installments(
+    minor: int, count: int, currency: str, first: dt.date, every: relativedelta
 ) -> None:
-    total = Decimal(minor).scaleb(-minor_unit_digits(currency))
-    share = quantize(total / count, currency)
-    if share <= 0 or total - share * (count - 1) <= 0:
+    unit = Decimal(1).scaleb(-minor_unit_digits(currency))
+    total = minor * unit
+    if minor < count:  # fewer minor units than installments: impossible
         with pytest.raises(ValidationError, match="too small to split"):
             schedule(total, count, first, every, currency)
         return
     plan = schedule(total, count, first, every, currency)
-    assert sum(i.amount for i in plan) == total
     assert len(plan) == count
-    assert all(a.due_on < b.due_on for a, b in pairwise(plan))
-    assert len({i.amount for i in plan[:-1]}) <= 1
-    remainder = total - plan[0].amount * count
-    assert plan[-1].amount - plan[0].amount == remainder
-    assert abs(remainder) <= Decimal(count) * Decimal(1).scaleb(-minor_unit_digits(currency))
+    assert sum(i.amount for i in plan) == total
     assert all(i.amount > 0 for i in plan)
+    assert all(quantize(i.amount, currency) == i.amount for i in plan)
+    assert all(a.due_on < b.due_on for a, b in pairwise(plan))
+    share = quantize(total / count, currency)
+    if total - share * (count - 1) > 0:  # the documented rule: the remainder on the last
+        assert {i.amount for i in plan[:-1]} <= {share}
+        assert plan[-1].amount == total - share * (count - 1)
+    else:  # minor units shared out: two sizes one unit apart, the larger ones last
+        assert len({i.amount for i in plan}) <= 2
+        assert plan[-1].amount - plan[0].amount in {0, unit}
+        assert [i.amount for i in plan] == sorted(i.amount for i in plan)
+
+
+@given(
+    st.integers(1, 10**9),
+    st.integers(1, 48),
+    st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)),
+    st.sampled_from([relativedelta(months=1), relativedelta(months=3)]),
+)
+def test_monthly_schedules_keep_their_dates_increasing(
+    minor: int, count: int, first: dt.date, every: relativedelta
+) -> None:
+    plan = schedule(Decimal(minor + count).scaleb(-2), count, first, every)
+    assert [i.due_on for i in plan] == [first + every * n for n in range(count)]
+    assert all(a.due_on < b.due_on for a, b in pairwise(plan))
 
 
 # --- progress ---------------------------------------------------------------------------

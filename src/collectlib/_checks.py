@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
 from collectlib.errors import ValidationError
-from collectlib.money import is_amount
+from collectlib.money import amount_problem
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -58,10 +58,17 @@ def check_bool(owner: str, field: str, value: object) -> None:
         fail(owner, f"{field} must be True or False, not {value!r}")
 
 
-def check_amount(owner: str, field: str, value: object, *, minimum: Decimal | None = None) -> None:
-    """Check that ``value`` is a finite ``Decimal``, at least ``minimum`` when given."""
-    if not is_amount(value):
-        fail(owner, f"{field}: not an amount: {value!r}")
+def check_amount(
+    owner: str, field: str, value: object, *, minimum: Decimal | None = None, total: bool = False
+) -> None:
+    """Check that ``value`` is an amount (a finite ``Decimal`` in range), at least ``minimum``.
+
+    The range is ``money``'s: at most 18 digits before the decimal point (30 for a
+    ``total`` over a portfolio) and 18 after.
+    """
+    problem = amount_problem(value, total=total)
+    if problem is not None:
+        fail(owner, f"{field}: {problem}")
     if minimum is not None and value < minimum:  # type: ignore[operator]
         fail(owner, f"{field} must be at least {minimum}, not {value}")
 

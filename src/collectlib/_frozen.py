@@ -12,9 +12,15 @@ V = TypeVar("V")
 class FrozenMap(Mapping[K, V], Generic[K, V]):
     """A read-only mapping with a hash; equal to any mapping with the same pairs.
 
+    It pickles and copies as its pairs: the hash, cached on first use, is computed again
+    in the process that loads it (a string's hash changes with ``PYTHONHASHSEED``).
+
     >>> m = FrozenMap({"public": "gentle"})
     >>> m["public"], len(m), hash(m) == hash(FrozenMap({"public": "gentle"}))
     ('gentle', 1, True)
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(m)) == m
+    True
     """
 
     __slots__ = ("_data", "_hash")
@@ -41,6 +47,10 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         if isinstance(other, Mapping):
             return self._data == dict(other.items())
         return NotImplemented
+
+    def __reduce__(self) -> tuple[type[FrozenMap[K, V]], tuple[dict[K, V]]]:
+        # Rebuilt from its pairs, so neither a pickle nor a copy carries the cached hash.
+        return (type(self), (self._data,))
 
     def __repr__(self) -> str:
         return f"FrozenMap({self._data!r})"

@@ -2,8 +2,9 @@
 
 Inputs accept ``Decimal``, ``int`` and ``str``; a ``float`` goes through ``str()`` first,
 so ``100.1`` becomes ``Decimal("100.1")`` and not the binary approximation.  NaN and the
-infinities are not amounts.  Computed amounts are quantized once, to the currency's
-minor unit, with ``ROUND_HALF_UP``:
+infinities are not amounts, nor is a number out of the amount range (more than 18 digits
+before the decimal point or 18 after it).  Computed amounts are quantized once, to the
+currency's minor unit, with ``ROUND_HALF_UP``:
 
 >>> from decimal import Decimal
 >>> quantize(Decimal("10.005"), "EUR")
@@ -14,13 +15,28 @@ Decimal('1235')
 3
 >>> to_amount(100.1)
 Decimal('100.1')
+
+The library never computes in the caller's decimal context: every public function that
+adds, multiplies or rounds amounts runs in ``CONTEXT`` (see ``exact``), so a thread at
+``prec=3`` or with the ``Inexact`` trap set gets the same results as any other.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
-from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, InvalidOperation
-from typing import Final
+from collections.abc import Callable
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import Final, ParamSpec, TypeVar
 
 import attrs
 
@@ -33,6 +49,38 @@ Amount = Decimal | int | str | float
 
 ZERO: Final = Decimal(0)
 
+MAX_INTEGER_DIGITS: Final = 18
+"""An amount has at most 18 digits before the decimal point: ``|amount| < 10**18``."""
+MAX_PLACES: Final = 18
+"""An amount has at most 18 digits after the decimal point (its exponent is at least -18)."""
+MAX_TOTAL_DIGITS: Final = 30
+"""A total over a portfolio (a report's tally, sales, receivables) has at most 30 digits
+before the decimal point: room for the sum of a million million amounts."""
+
+CONTEXT: Final = Context(
+    prec=100,
+    rounding=ROUND_HALF_UP,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""The decimal context the library computes in, whatever the caller's (never mutated).
+
+Sums are exact: an amount's digits span at most 18 + 18 places, so a sum of a million
+million of them spans 48 and a product of an amount, a rate and a number of days 62,
+within the 100 digits of precision (beyond them, only zeros written after the last
+digit could be dropped).  A ratio (interest over the days of a year, a total over a
+number of installments) is rounded once, exactly, by ``quantize_ratio``; quantizing
+names its rounding (``ROUND_HALF_UP``).  Every field is given, none read from
+``decimal.DefaultContext``; ``Inexact`` and ``Rounded`` are not trapped.
+"""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
 # ISO 4217 currencies whose minor unit is not the cent.  Every other code has 2 digits.
 _MINOR_UNIT_DIGITS: Final = {
     "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0,
@@ -42,9 +90,36 @@ _MINOR_UNIT_DIGITS: Final = {
 }  # fmt: skip
 _EXPONENTS: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
-# Rounding reads this context, never the thread's: a caller's precision or traps must
-# not change (or break) a result.  Any precision: quantizing only adds or drops places.
-_ROUNDING: Final = Context(prec=MAX_PREC, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
+_PLACES_SCALE: Final = 10**MAX_PLACES
+_RANGE: Final = "out of range: at most {} digits before the decimal point and {} after: {}"
+
+
+def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Make ``function`` compute in the library's decimal context (``CONTEXT``).
+
+    The caller's context is set aside for the call and restored after it, whatever
+    happens; ``CONTEXT`` itself is copied, never changed.  Entering costs about half a
+    microsecond, so a public function is decorated once and calls undecorated helpers
+    inside (nesting is correct, only slower).  A generator function is refused: its
+    body would run after the call has returned, in the caller's context.
+
+    >>> from decimal import localcontext
+    >>> @exact
+    ... def total(amounts):
+    ...     return sum(amounts, ZERO)
+    >>> with localcontext(prec=2):
+    ...     total([Decimal("1234.56"), Decimal("0.01")])
+    Decimal('1234.57')
+    """
+    if inspect.isgeneratorfunction(function):
+        raise TypeError(f"exact: {function.__qualname__} is a generator function")
+
+    @functools.wraps(function)
+    def in_context(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return in_context
 
 
 def minor_unit_digits(currency: str) -> int:
@@ -52,18 +127,45 @@ def minor_unit_digits(currency: str) -> int:
     return _MINOR_UNIT_DIGITS.get(currency, 2)
 
 
+@exact
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` to the currency's minor unit, half up (``2.345 EUR`` -> ``2.35``)."""
-    return amount.quantize(
-        _EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP, context=_ROUNDING
-    )
+    return _quantize(amount, currency)
+
+
+def _quantize(amount: Decimal, currency: str) -> Decimal:
+    """Round like ``quantize``, in the current context: for code inside an ``exact`` function.
+
+    The library's code already running in ``CONTEXT`` saves entering it again.
+    """
+    return amount.quantize(_EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP)
+
+
+def quantize_ratio(numerator: Decimal | int, denominator: int, currency: str) -> Decimal:
+    """Return ``numerator / denominator`` rounded once, half up, to the currency's minor unit.
+
+    ``denominator`` is a positive whole number.  The ratio is exact (whole numbers) until
+    that one rounding, so no digit of a long quotient can tip it, and no decimal context
+    is read.
+
+    >>> quantize_ratio(Decimal("100.00"), 3, "EUR"), quantize_ratio(Decimal("-0.05"), 2, "EUR")
+    (Decimal('33.33'), Decimal('-0.03'))
+    """
+    digits = minor_unit_digits(currency)
+    top, bottom = numerator.as_integer_ratio()  # exact: numerator == top / bottom
+    top *= 10**digits
+    bottom *= denominator
+    units = (2 * abs(top) + bottom) // (2 * bottom)  # |ratio| in minor units, half up
+    return Decimal(f"{-units if top < 0 else units}E-{digits}")
 
 
 def coerce_amount(value: Amount) -> Decimal:
     """Convert ``value`` to ``Decimal`` when it is a readable amount, else return it as is.
 
     Used as an attrs converter: the class's validation then reports a value that is
-    not an amount with the object's name and the field, which a converter cannot know.
+    not an amount (or out of the amount range) with the object's name and the field,
+    which a converter cannot know.  Text that does not read as a finite number is
+    returned as is, so the message shows it as given, whatever the decimal context.
     """
     if type(value) is Decimal:  # the common case, kept fast
         return value
@@ -72,16 +174,51 @@ def coerce_amount(value: Amount) -> Decimal:
     try:
         if isinstance(value, float):
             return Decimal(str(value))
-        if isinstance(value, int | str | Decimal):
-            return Decimal(value.strip() if isinstance(value, str) else value)
+        if isinstance(value, str):
+            # Without the InvalidOperation trap, Decimal() reads bad text as NaN.
+            number = Decimal(value.strip())
+            return number if number.is_finite() else value  # type: ignore[return-value]
+        if isinstance(value, int | Decimal):
+            return Decimal(value)
     except InvalidOperation:
         pass
     return value  # type: ignore[return-value]  # rejected by the class's validation
 
 
+def amount_problem(value: object, *, total: bool = False) -> str | None:
+    """Say why ``value`` is not an amount (a finite ``Decimal`` in range), or return ``None``.
+
+    The range: at most 18 digits before the decimal point and 18 after it (trailing
+    zeros after the point do not count: ``12.50000000000000000000`` is ``12.5``), so
+    ``999999999999999999.99`` and ``0.000000000000000001`` are amounts, ``1E+18`` and
+    ``1E-19`` are not.  A ``total`` over a portfolio may have 30 digits before the point.
+
+    >>> amount_problem(Decimal("1E+18"))
+    'out of range: at most 18 digits before the decimal point and 18 after: 1E+18'
+    """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return f"not an amount: {value!r}"
+    digits = MAX_TOTAL_DIGITS if total else MAX_INTEGER_DIGITS
+    if not _in_range(value, digits):
+        return _RANGE.format(digits, MAX_PLACES, value)
+    return None
+
+
+def _in_range(value: Decimal, digits: int) -> bool:
+    """Whether the finite ``value`` has at most ``digits`` digits before the point, 18 after."""
+    # adjusted() is the exponent of the first digit (a zero's own exponent): it bounds
+    # the size and keeps a tiny exponent away from as_integer_ratio (10**999999 ...).
+    # The denominator of the reduced ratio divides 10**18 when the value is a whole
+    # number of 10**-18, whatever zeros are written after its last digit.
+    return (
+        -MAX_PLACES <= value.adjusted() < digits
+        and _PLACES_SCALE % value.as_integer_ratio()[1] == 0
+    )
+
+
 def is_amount(value: object) -> bool:
-    """Tell whether ``value`` is a finite ``Decimal`` (what a coerced amount must be)."""
-    return isinstance(value, Decimal) and value.is_finite()
+    """Tell whether ``value`` is a finite ``Decimal`` within the amount range."""
+    return isinstance(value, Decimal) and value.is_finite() and _in_range(value, MAX_INTEGER_DIGITS)
 
 
 def is_currency(value: object) -> bool:
@@ -89,8 +226,11 @@ def is_currency(value: object) -> bool:
     return isinstance(value, str) and _CURRENCY.fullmatch(value) is not None
 
 
-def to_amount(value: Amount, what: str = "amount") -> Decimal:
-    """Convert ``value`` to a finite ``Decimal`` or raise ``ValidationError`` naming ``what``.
+def to_amount(value: Amount, what: str = "amount", *, total: bool = False) -> Decimal:
+    """Convert ``value`` to an amount or raise ``ValidationError`` naming ``what``.
+
+    An amount is a finite ``Decimal`` with at most 18 digits before the decimal point
+    (30 for a ``total`` over a portfolio) and 18 after it.
 
     >>> to_amount("12.50")
     Decimal('12.50')
@@ -98,16 +238,26 @@ def to_amount(value: Amount, what: str = "amount") -> Decimal:
     Traceback (most recent call last):
     ...
     collectlib.errors.ValidationError: penalties.annual_rate: not an amount: 'NaN'
+    >>> to_amount("1e999999999", "total")
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: total: out of range: at most 18 digits before the \
+decimal point and 18 after: 1E+999999999
     """
-    result = coerce_amount(value)
-    if not is_amount(result):
-        raise ValidationError(f"{what}: not an amount: {value!r}")
-    return result
+    result: object = coerce_amount(value)
+    problem = amount_problem(result, total=total)
+    if problem is not None:
+        if not isinstance(result, Decimal) or not result.is_finite():
+            problem = f"not an amount: {value!r}"  # as given, not as converted
+        raise ValidationError(f"{what}: {problem}")
+    return result  # type: ignore[return-value]  # an amount: a Decimal
 
 
 @attrs.frozen(kw_only=True)
 class Money:
     """An amount with its currency, as a template shows it (``str`` is locale-neutral).
+
+    The amount may be a total: up to 30 digits before the decimal point, 18 after.
 
     >>> str(Money(amount="-1234.5", currency="EUR"))
     '-1,234.50 EUR'
@@ -119,15 +269,17 @@ class Money:
     currency: str = "EUR"
 
     def __attrs_post_init__(self) -> None:
-        if not is_amount(self.amount):
-            raise ValidationError(f"money: amount: not an amount: {self.amount!r}")
+        problem = amount_problem(self.amount, total=True)  # an account's total, say
+        if problem is not None:
+            raise ValidationError(f"money: amount: {problem}")
         if not is_currency(self.currency):
             raise ValidationError(
                 f"money: currency must be an ISO 4217 code like 'EUR', not {self.currency!r}"
             )
 
+    @exact
     def __str__(self) -> str:
-        amount = quantize(self.amount, self.currency)
+        amount = _quantize(self.amount, self.currency)
         if not amount:
             amount = abs(amount)  # no "-0.00"
         return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from types import MappingProxyType
 
 import attrs
 
@@ -240,9 +239,9 @@ quick_promise.status: no status 'promise'
             if scenario.name in scenarios:
                 fail(owner, f"two scenarios are named {scenario.name!r}")
             scenarios[scenario.name] = scenario
-        # Read-only views: a frozen record holds no mutable container.
-        object.__setattr__(self, "_statuses_by_code", MappingProxyType(statuses))
-        object.__setattr__(self, "_scenarios_by_name", MappingProxyType(scenarios))
+        # Frozen maps: a frozen record holds no mutable container, and they pickle.
+        object.__setattr__(self, "_statuses_by_code", FrozenMap(statuses))
+        object.__setattr__(self, "_scenarios_by_name", FrozenMap(scenarios))
         object.__setattr__(
             self,
             "held_statuses",

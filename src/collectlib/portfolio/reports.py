@@ -13,7 +13,8 @@ debit whose due date is before the report date.
 A report is for one currency: accounts in several currencies are a
 ``ValidationError`` (filter the accounts by currency and make one report each).
 Reports over parts of a portfolio combine with ``merge`` (or ``+``) into the report
-over the whole, so they can be computed per partition.  ``rows()`` gives plain dicts
+over the whole, so they can be computed per partition.  Sums are exact, whatever the
+caller's decimal context (they run in ``money.CONTEXT``).  ``rows()`` gives plain dicts
 for a CSV writer or a data frame.  The definitions, with examples, are in
 ``docs/explanation/kpis.md``.
 """
@@ -43,7 +44,7 @@ from collectlib._checks import (
 from collectlib._frozen import FrozenMap
 from collectlib.errors import UnknownStatusError
 from collectlib.model import Account, Policy, StatusApplied
-from collectlib.money import ZERO, Amount, coerce_amount, to_amount
+from collectlib.money import ZERO, Amount, coerce_amount, exact, to_amount
 
 __all__ = [
     "AgedBalance",
@@ -118,7 +119,7 @@ def _ratio(part: Decimal | int, whole: Decimal | int) -> float | None:
 
 @attrs.frozen(kw_only=True)
 class Tally:
-    """A number of items and their total open amount.
+    """A number of items and their total open amount (a total: up to 30 digits before the point).
 
     >>> Tally(count=2, amount=Decimal("150.00")) + Tally(count=1, amount=Decimal("20"))
     Tally(count=3, amount=Decimal('170.00'))
@@ -129,12 +130,18 @@ class Tally:
 
     def __attrs_post_init__(self) -> None:
         check_int("tally", "count", self.count, minimum=0)
-        check_amount("tally", "amount", self.amount)
+        check_amount("tally", "amount", self.amount, total=True)
 
+    @exact
     def __add__(self, other: Tally) -> Tally:
         if type(other) is not Tally:
             return NotImplemented
-        return Tally(count=self.count + other.count, amount=self.amount + other.amount)
+        return _added(self, other)
+
+
+def _added(first: Tally, second: Tally) -> Tally:
+    """``first + second`` in the caller's context (the library's, for the reports)."""
+    return Tally(count=first.count + second.count, amount=first.amount + second.amount)
 
 
 _NO_TALLY = Tally()
@@ -170,11 +177,12 @@ class QualificationRate(_Report):
     def __attrs_post_init__(self) -> None:
         check_date(self._what, "on", self.on)
 
+    @exact
     def _sum(self, qualified_only: bool) -> Tally:
         total = _NO_TALLY
         for (_collector, status), tally in self.cells.items():
             if status is not None or not qualified_only:
-                total += tally
+                total = _added(total, tally)
         return total
 
     @property
@@ -208,12 +216,13 @@ class QualificationRate(_Report):
         return _ratio(self.qualified_amount, self.overdue_amount)
 
     @property
+    @exact
     def by_status(self) -> FrozenMap[str, Tally]:
         """The overdue items per status code (qualified items only), codes sorted."""
         totals: dict[str, Tally] = {}
         for (_collector, status), tally in self.cells.items():
             if status is not None:
-                totals[status] = totals.get(status, _NO_TALLY) + tally
+                totals[status] = _added(totals.get(status, _NO_TALLY), tally)
         return FrozenMap(dict(sorted(totals.items())))
 
     @property
@@ -231,12 +240,13 @@ class QualificationRate(_Report):
             }
         )
 
+    @exact
     def merge(self, other: QualificationRate) -> QualificationRate:
         """Return the report over both reports' accounts (same date, same currency)."""
         self._check_mergeable(other, "on")
         cells = dict(self.cells)
         for key, tally in other.cells.items():
-            cells[key] = cells.get(key, _NO_TALLY) + tally
+            cells[key] = _added(cells.get(key, _NO_TALLY), tally)
         return QualificationRate(
             on=self.on,
             currency=_merged_currency(self._what, self.currency, other.currency),
@@ -262,6 +272,7 @@ class QualificationRate(_Report):
         ]
 
 
+@exact
 def qualification_rate(accounts: Iterable[Account], on: dt.date) -> QualificationRate:
     """Return the share of the overdue items (open debits due before ``on``) carrying a status.
 
@@ -363,10 +374,12 @@ class AgedBalance(_Report):
         return _labels(self.buckets)
 
     @property
+    @exact
     def balance(self) -> Decimal:
         """The sum of every open amount: the bucket totals add up to it."""
         return sum(self.total.values(), ZERO)
 
+    @exact
     def merge(self, other: AgedBalance) -> AgedBalance:
         """Return the aged balance over both reports' accounts (none in both)."""
         self._check_mergeable(other, "on", "buckets")
@@ -384,6 +397,7 @@ class AgedBalance(_Report):
             credits_by_account=FrozenMap({**self.credits_by_account, **other.credits_by_account}),
         )
 
+    @exact
     def rows(self) -> list[_Row]:
         """One row per account and bucket (accounts in order read, buckets in order).
 
@@ -415,6 +429,7 @@ def _add_maps(
     return FrozenMap({label: amount + second[label] for label, amount in first.items()})
 
 
+@exact
 def aged_balance(
     accounts: Iterable[Account], on: dt.date, buckets: Iterable[int] = (30, 60, 90)
 ) -> AgedBalance:
@@ -515,6 +530,7 @@ class OverdueRatio(_Report):
         """``overdue / receivables``, or ``None`` when nothing is receivable."""
         return _ratio(self.overdue, self.receivables)
 
+    @exact
     def merge(self, other: OverdueRatio) -> OverdueRatio:
         """Return the overdue ratio over both reports' accounts (same date and ``beyond``)."""
         self._check_mergeable(other, "on", "beyond")
@@ -540,6 +556,7 @@ class OverdueRatio(_Report):
         ]
 
 
+@exact
 def overdue_ratio(accounts: Iterable[Account], on: dt.date, beyond: int = 0) -> OverdueRatio:
     """Return the share of the open debits that is more than ``beyond`` days late on ``on``.
 
@@ -626,6 +643,7 @@ class DisputeResolutionTime(_Report):
         ]
 
 
+@exact
 def dispute_resolution_time(
     accounts: Iterable[Account], policy: Policy, on: dt.date
 ) -> DisputeResolutionTime:
@@ -687,6 +705,8 @@ def _is_dispute(policy: Policy, code: str, account: Account) -> bool:
 class SalesPeriod:
     """The credit sales (tax included) of one period, usually a month, and its length in days.
 
+    ``sales`` is a total: up to 30 digits before the decimal point, 18 after.
+
     >>> SalesPeriod.month(2026, 2, "800000.00")
     SalesPeriod(days=28, sales=Decimal('800000.00'), label='2026-02')
     """
@@ -698,7 +718,7 @@ class SalesPeriod:
     def __attrs_post_init__(self) -> None:
         owner = f"sales period {self.label!r}" if self.label else "sales period"
         check_int(owner, "days", self.days, minimum=1)
-        check_amount(owner, "sales", self.sales, minimum=ZERO)
+        check_amount(owner, "sales", self.sales, minimum=ZERO, total=True)
         check_text(owner, "label", self.label)
 
     @classmethod
@@ -757,6 +777,7 @@ def _count_back(receivables: Decimal, periods: tuple[SalesPeriod, ...]) -> Fract
     return None if remaining else days
 
 
+@exact
 def dso(
     receivables: Amount, sales: Iterable[SalesPeriod], *, overdue_receivables: Amount = 0
 ) -> DaysSalesOutstanding:
@@ -780,10 +801,10 @@ def dso(
     (30.0, 43.7)
     """
     owner = "dso"
-    amount = to_amount(receivables, "dso: receivables")
-    overdue = to_amount(overdue_receivables, "dso: overdue_receivables")
-    check_amount(owner, "receivables", amount, minimum=ZERO)
-    check_amount(owner, "overdue_receivables", overdue, minimum=ZERO)
+    amount = to_amount(receivables, "dso: receivables", total=True)
+    overdue = to_amount(overdue_receivables, "dso: overdue_receivables", total=True)
+    check_amount(owner, "receivables", amount, minimum=ZERO, total=True)
+    check_amount(owner, "overdue_receivables", overdue, minimum=ZERO, total=True)
     if overdue > amount:
         fail(owner, f"overdue_receivables {overdue} exceed receivables {amount}")
     periods = to_tuple(sales)

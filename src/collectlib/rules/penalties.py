@@ -4,8 +4,8 @@ For an account with ``penalties_enabled`` and a policy with a ``PenaltyRule``, e
 selected item that is an open ``INVOICE``, overdue on the date asked about, and not
 qualified with a ``DISPUTE`` or ``LITIGATION`` status, costs
 
-- interest: ``open_amount * annual_rate * days_late / year_days``, quantized (half up,
-  the currency's minor unit) per item, and
+- interest: ``open_amount * annual_rate * days_late / year_days``, rounded once from
+  the exact ratio (half up, to the currency's minor unit) per item, and
 - the rule's ``recovery_cost``, once per such item.
 
 Every other item costs nothing; so does every item when penalties are not enabled
@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Final
+from decimal import Decimal
 
 import attrs
 
@@ -25,14 +24,11 @@ from collectlib._frozen import FrozenMap
 from collectlib.enums import ItemKind
 from collectlib.errors import UnknownStatusError
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, quantize
+from collectlib.money import ZERO, _quantize, exact, quantize_ratio
 
 __all__ = ["ItemPenalty", "Penalties", "penalties"]
 
 _INVOICE = ItemKind.INVOICE
-# Interest is computed in its own context rather than the thread's: 50 digits keep
-# every product exact and the one division far more precise than the final rounding.
-_EXACT: Final = Context(prec=50, rounding=ROUND_HALF_UP)
 
 
 @attrs.frozen(kw_only=True)
@@ -67,6 +63,7 @@ class Penalties:
         return cls(interest=ZERO, recovery_cost=ZERO, total=ZERO)
 
 
+@exact
 def penalties(account: Account, item_ids: Iterable[str], policy: Policy, on: dt.date) -> Penalties:
     """Return the late penalties that the items ``item_ids`` of ``account`` bear on ``on``.
 
@@ -93,18 +90,15 @@ def penalties(account: Account, item_ids: Iterable[str], policy: Policy, on: dt.
     if not account.penalties_enabled or rule is None or not wanted:
         return Penalties.none()
     currency = account.currency
-    recovery_cost = quantize(rule.recovery_cost, currency)
+    recovery_cost = _quantize(rule.recovery_cost, currency)
     by_item: dict[str, ItemPenalty] = {}
     for item in account.items:
         if item.id not in wanted or not _bears_penalties(item, policy, on):
             continue
         days = item.days_late(on)
-        interest = quantize(
-            _EXACT.divide(
-                _EXACT.multiply(_EXACT.multiply(item.open_amount, rule.annual_rate), days),
-                rule.year_days,
-            ),
-            currency,
+        # The product is exact in the library's context; the ratio is rounded once.
+        interest = quantize_ratio(
+            item.open_amount * rule.annual_rate * days, rule.year_days, currency
         )
         by_item[item.id] = ItemPenalty(
             item_id=item.id,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import pairwise
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -33,7 +34,15 @@ from collectlib.model import (
     SpecificAction,
     Status,
 )
-from collectlib.money import ZERO, Amount, quantize, to_amount
+from collectlib.money import (
+    ZERO,
+    Amount,
+    _quantize,
+    exact,
+    minor_unit_digits,
+    quantize_ratio,
+    to_amount,
+)
 from collectlib.rules.actions import (
     cancelled,
     checked_item_ids,
@@ -57,6 +66,7 @@ _FOLLOW_UP = ActionTemplate(name="payment plan follow-up", channel="CALL")
 _MONTHLY = relativedelta(months=1)
 
 
+@exact
 def schedule(
     total: Amount,
     count: int,
@@ -64,37 +74,74 @@ def schedule(
     every: relativedelta = _MONTHLY,
     currency: str = "EUR",
 ) -> tuple[Installment, ...]:
-    """Split ``total`` into ``count`` equal installments, the rounding remainder on the last.
+    """Split ``total`` into ``count`` installments, all positive, that sum exactly to it.
 
     Each installment is ``total / count`` quantized to the currency's minor unit
-    (``ROUND_HALF_UP``); the last one takes what is left, so they sum exactly to
-    ``total``.  Dates count from ``first_due``: the n-th installment is due on
+    (``ROUND_HALF_UP``) and the last one takes the remainder (``100.00`` in 3:
+    ``33.33, 33.33, 33.34``).  When that would leave the last one at zero or below
+    (``4995.00`` in 1000: 999 shares of ``5.00``), the total is shared out in minor
+    units instead: each installment gets ``total // count`` and the last
+    ``total % count`` ones a minor unit more (``4.99`` 500 times, then ``5.00``).  A
+    total splits into ``count`` installments when it holds at least ``count`` minor
+    units.  Dates count from ``first_due``: the n-th installment is due on
     ``first_due + n * every``, so month ends do not drift (Jan 31 monthly gives
     Feb 28 or 29, Mar 31, Apr 30).
 
     >>> from datetime import date
     >>> [(i.due_on.isoformat(), str(i.amount)) for i in schedule("1000.00", 3, date(2026, 1, 31))]
     [('2026-01-31', '333.33'), ('2026-02-28', '333.33'), ('2026-03-31', '333.34')]
+    >>> [str(i.amount) for i in schedule("0.10", 6, date(2026, 1, 31))]  # 0.02 each leaves 0
+    ['0.01', '0.01', '0.02', '0.02', '0.02', '0.02']
     """
     amount = to_amount(total, "schedule: total")
     owner = "schedule"
     if amount <= ZERO:
         fail(owner, f"total must be positive, not {amount}")
-    if quantize(amount, currency) != amount:
+    if _quantize(amount, currency) != amount:
         fail(owner, f"total {amount} has more decimals than {currency} allows")
     check_int(owner, "count", count, minimum=1)
     check_date(owner, "first_due", first_due)
-    step: object = every  # callers without a type checker may pass anything
-    if not isinstance(step, relativedelta) or first_due + step <= first_due:
-        fail(owner, f"every must be a relativedelta that moves forward, not {every!r}")
-    share = quantize(amount / count, currency)
-    last = amount - share * (count - 1)
-    if share <= ZERO or last <= ZERO:
+    dates = _due_dates(first_due, every, count, owner)
+    units = int(amount.scaleb(minor_unit_digits(currency)))
+    if units < count:
         fail(owner, f"total {amount} {currency} is too small to split into {count} installments")
     return tuple(
-        Installment(due_on=first_due + every * number, amount=share if number < count - 1 else last)
-        for number in range(count)
+        Installment(due_on=due_on, amount=share)
+        for due_on, share in zip(dates, _shares(amount, units, count, currency), strict=True)
     )
+
+
+def _due_dates(first_due: dt.date, every: relativedelta, count: int, owner: str) -> list[dt.date]:
+    """Return the due dates of ``schedule``: ``first_due + n * every``, strictly increasing."""
+    step: object = every  # callers without a type checker may pass anything
+    if not isinstance(step, relativedelta) or not _moves_forward(first_due, step):
+        fail(owner, f"every must be a relativedelta that moves forward, not {every!r}")
+    try:
+        dates = [first_due + every * number for number in range(count)]
+    except (OverflowError, ValueError):  # past the year 9999
+        fail(owner, f"{count} installments from {first_due} run past {dt.date.max}")
+    for before, after in pairwise(dates):
+        if after <= before:
+            fail(owner, f"every must move each installment forward: {before} then {after}")
+    return dates
+
+
+def _moves_forward(day: dt.date, step: relativedelta) -> bool:
+    try:
+        return day + step > day
+    except (OverflowError, ValueError):  # past the year 9999: forward
+        return True
+
+
+def _shares(amount: Decimal, units: int, count: int, currency: str) -> list[Decimal]:
+    """Return the installment amounts of ``schedule`` (``units``: ``amount`` in minor units)."""
+    share = quantize_ratio(amount, count, currency)
+    last = amount - share * (count - 1)
+    if last > ZERO:  # the equal shares leave a positive remainder for the last one
+        return [*([share] * (count - 1)), last]
+    base, extra = divmod(units, count)
+    small, large = (Decimal(n).scaleb(-minor_unit_digits(currency)) for n in (base, base + 1))
+    return [*([small] * (count - extra)), *([large] * extra)]
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +164,7 @@ class PlanProgress:
     state: PlanState
 
 
+@exact
 def plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
     """Return how the plan ``plan_id`` of ``account`` stands on ``on``.
 
@@ -127,11 +175,11 @@ def plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
     items = [item for item in account.items if item.id in plan.item_ids]
     still_open = sum((item.open_amount for item in items if item.open_amount > ZERO), ZERO)
     currency = account.currency
-    paid = quantize(max(ZERO, plan.total - still_open), currency)
-    due_to_date = quantize(
+    paid = _quantize(max(ZERO, plan.total - still_open), currency)
+    due_to_date = _quantize(
         sum((i.amount for i in plan.installments if i.due_on < on), ZERO), currency
     )
-    arrears = quantize(max(ZERO, due_to_date - paid), currency)
+    arrears = _quantize(max(ZERO, due_to_date - paid), currency)
     covered = ZERO
     next_installment = None
     for installment in plan.installments:
@@ -178,6 +226,7 @@ def running_action(account: Account, plan: PaymentPlan) -> SpecificAction | None
     return action if action.is_open else None
 
 
+@exact
 def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     account: Account,
     item_ids: Iterable[str],
@@ -250,6 +299,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     return attrs.evolve(followed, plans=(*followed.plans, plan), journal=(*followed.journal, event))
 
 
+@exact
 def review_plan(
     account: Account, plan_id: str, policy: Policy, on: dt.date, *, by: str | None = None
 ) -> Account:
@@ -284,6 +334,7 @@ def review_plan(
     return attrs.evolve(account, journal=(*account.journal, event))
 
 
+@exact
 def cancel_plan(
     account: Account, plan_id: str, on: dt.date, reason: str = "", *, by: str | None = None
 ) -> Account:

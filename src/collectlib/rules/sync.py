@@ -11,7 +11,7 @@ from collectlib._checks import check_date, check_text
 from collectlib.enums import ActionState
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, ItemsSynced
-from collectlib.money import ZERO
+from collectlib.money import ZERO, exact
 from collectlib.rules.actions import take_items
 
 __all__ = ["sync_items"]
@@ -19,6 +19,7 @@ __all__ = ["sync_items"]
 _ERP_FIELDS = ("kind", "issue_date", "due_date", "amount", "open_amount", "reference")
 
 
+@exact
 def sync_items(
     account: Account, items: Iterable[Item], on: dt.date, *, by: str | None = None
 ) -> Account:
