@@ -35,6 +35,7 @@ from collectlib import (
     demo,
     dispute_resolution_time,
     dso,
+    explain,
     next_action,
     overdue_ratio,
     penalties,
@@ -50,7 +51,11 @@ def _results() -> list[Any]:
     """Records the rules return, over the demo portfolio (every kind of result)."""
     policy, accounts, on = demo.policy(), demo.portfolio().accounts, demo.AS_OF
     planned = next(a for a in accounts if a.plans)
-    penalised = next(a for a in accounts if a.penalties_enabled)
+    penalised = next(
+        a
+        for a in accounts
+        if a.penalties_enabled and penalties(a, [i.id for i in a.items], policy, on).by_item
+    )
     proposals = [p for a in accounts if (p := next_action(a, policy, on)) is not None]
     months = (SalesPeriod.month(2026, 1, "70000.00"), SalesPeriod.month(2026, 2, "80000.00"))
     context = template_context(penalised, [i.id for i in penalised.items], policy, on)
@@ -58,6 +63,7 @@ def _results() -> list[Any]:
         policy,
         *accounts,
         proposals[0],
+        *(explain(a, policy, on) for a in accounts),
         agenda(accounts, policy, on, horizon_days=30),
         penalties(penalised, [i.id for i in penalised.items], policy, on),
         plan_progress(planned, planned.plans[0].id, on),

@@ -17,7 +17,7 @@ from collectlib._checks import (
     to_enum,
 )
 from collectlib.enums import ItemKind
-from collectlib.money import ZERO, coerce_amount
+from collectlib.money import ZERO, coerce_amount, is_amount
 
 __all__ = ["Item"]
 
@@ -26,6 +26,20 @@ _DATE = dt.date
 
 def _kind(value: ItemKind | str) -> ItemKind:
     return to_enum(ItemKind, value)
+
+
+def _amounts_ok(amount: object, open_amount: object) -> bool:
+    """Whether both amounts are ``Decimal`` amounts in range (``money.is_amount``).
+
+    The fast-path check of ``Item`` and of the loaders' constructor, the same for both.
+    An unpaid item's two amounts are often one object (the loaders share it): checked once.
+    """
+    return (
+        type(amount) is Decimal
+        and type(open_amount) is Decimal
+        and is_amount(amount)
+        and (open_amount is amount or is_amount(open_amount))
+    )
 
 
 def _amount_problem(kind: ItemKind, amount: Decimal, open_amount: Decimal) -> str | None:
@@ -101,10 +115,7 @@ class Item:
             and self.kind.__class__ is ItemKind
             and type(self.issue_date) is _DATE
             and type(self.due_date) is _DATE
-            and type(amount) is Decimal
-            and type(open_amount) is Decimal
-            and amount.is_finite()
-            and open_amount.is_finite()
+            and _amounts_ok(amount, open_amount)
             and self.reference.__class__ is str
             and self.comment.__class__ is str
             and self.status is None
@@ -206,10 +217,7 @@ def _new_item(
         and kind.__class__ is ItemKind
         and type(issue_date) is _DATE
         and type(due_date) is _DATE
-        and type(amount) is Decimal
-        and type(open_amount) is Decimal
-        and amount.is_finite()
-        and open_amount.is_finite()
+        and _amounts_ok(amount, open_amount)
         and _amount_problem(kind, amount, open_amount) is None
     ):
         item = _new(Item)

@@ -81,7 +81,7 @@ _TEXT = _checked(check_text)
 _OPTIONAL_TEXT = _checked(check_text, optional=True)
 _IDS = _checked(check_instances, kind=str)
 _INDEX = _checked(check_int, minimum=0)
-_AMOUNT = _checked(check_amount)
+_TOTAL = _checked(check_amount, total=True)
 _CHANNEL = _checked(check_enum, kind=Channel)
 _PLAN_STATE = _checked(check_enum, kind=PlanState)
 
@@ -110,7 +110,7 @@ class ScenarioActionRecorded(JournalEvent):
     channel: Channel = attrs.field(converter=_channel, validator=_CHANNEL)
     leader_id: str = attrs.field(validator=_ID)
     item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
-    amount: Decimal = attrs.field(converter=coerce_amount, validator=_AMOUNT)
+    amount: Decimal = attrs.field(converter=coerce_amount, validator=_TOTAL)
     """The balance the action was about."""
     note: str = attrs.field(default="", validator=_TEXT)
 
@@ -206,7 +206,7 @@ class PlanCreated(JournalEvent):
 
     plan_id: str = attrs.field(validator=_ID)
     item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
-    total: Decimal = attrs.field(converter=coerce_amount, validator=_AMOUNT)
+    total: Decimal = attrs.field(converter=coerce_amount, validator=_TOTAL)
     comment: str = attrs.field(default="", validator=_TEXT)
 
 

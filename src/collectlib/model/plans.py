@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -16,7 +17,7 @@ from collectlib._checks import (
     to_frozenset,
     to_tuple,
 )
-from collectlib.money import ZERO, coerce_amount
+from collectlib.money import ZERO, coerce_amount, exact
 
 __all__ = ["Installment", "PaymentPlan"]
 
@@ -66,14 +67,20 @@ class PaymentPlan:
         if not self.installments:
             fail(owner, "installments must hold at least one installment")
         check_date(owner, "created_on", self.created_on)
-        check_amount(owner, "total", self.total)
+        check_amount(owner, "total", self.total, total=True)
         for before, after in zip(self.installments, self.installments[1:], strict=False):
             if after.due_on <= before.due_on:
                 fail(
                     owner, f"installment dates must increase: {after.due_on} after {before.due_on}"
                 )
-        scheduled = sum((i.amount for i in self.installments), ZERO)
+        scheduled = _sum(i.amount for i in self.installments)
         if scheduled != self.total:
             fail(owner, f"installments sum to {scheduled}, not the total {self.total}")
         if self.action_id is not None:
             check_id(owner, "action_id", self.action_id)
+
+
+@exact
+def _sum(amounts: Iterable[Decimal]) -> Decimal:
+    """Return the exact sum of ``amounts``, whatever the caller's decimal context."""
+    return sum(amounts, ZERO)

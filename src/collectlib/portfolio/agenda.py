@@ -11,7 +11,7 @@ from collectlib._checks import check_date
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Policy
-from collectlib.money import ZERO
+from collectlib.money import ZERO, exact
 from collectlib.rules.dunning import Decision, decide
 from collectlib.rules.plans import plan_progress
 from collectlib.rules.selection import scan
@@ -217,6 +217,7 @@ def _collect_specific(
         )
 
 
+@exact
 def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEntry, ...]:
     """Return the account's actions due by ``on``.
 
@@ -229,6 +230,7 @@ def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEn
     return tuple(rows)
 
 
+@exact
 def agenda(
     accounts: Iterable[Account], policy: Policy, on: dt.date, horizon_days: int = 0
 ) -> tuple[AgendaEntry, ...]:
@@ -263,6 +265,7 @@ def agenda(
     return sort_agenda(rows)
 
 
+@exact
 def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     """Return ``entries`` in agenda order: due date, currency, amount (largest first), account.
 

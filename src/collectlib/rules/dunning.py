@@ -42,7 +42,7 @@ from collectlib.model import (
     StatusApplied,
     Step,
 )
-from collectlib.money import ZERO, quantize
+from collectlib.money import ZERO, _quantize, exact
 from collectlib.rules.selection import Selection, scan, scenario_for
 from collectlib.rules.sending import timing
 
@@ -206,7 +206,7 @@ def decide(
     if (
         total <= ZERO
         or total < policy.minimum_amount
-        or (total < _ONE and quantize(total, account.currency) <= ZERO)
+        or (total < _ONE and _quantize(total, account.currency) <= ZERO)
     ):
         return IdleReason.BELOW_MINIMUM
     steps = scenario.steps
@@ -304,6 +304,7 @@ def _review_due(
     return acted + max(days, _ONE_DAY)
 
 
+@exact
 def next_action(account: Account, policy: Policy, on: dt.date) -> Proposal | None:
     """Return the account's next scenario action, even if not yet due, or ``None``.
 
@@ -341,6 +342,7 @@ def _proposal(account: Account, policy: Policy, decision: Decision, on: dt.date)
     )
 
 
+@exact
 def idle_reason(account: Account, policy: Policy, on: dt.date) -> IdleReason | None:
     """Return why the account has no scenario proposal, or ``None`` when it has one."""
     check_date("idle_reason", "on", on)
@@ -358,6 +360,7 @@ def _check_account_policy(what: str, account: object, policy: object) -> None:
         raise ValidationError(f"{what}: policy must be a Policy, not {policy!r}")
 
 
+@exact
 def record_action(
     account: Account,
     proposal: Proposal,

@@ -18,6 +18,7 @@ from collectlib._checks import check_date
 from collectlib.enums import ActionState, IdleReason, Restart
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
+from collectlib.money import exact
 from collectlib.rules.dunning import (
     Decision,
     Proposal,
@@ -80,6 +81,7 @@ class Explanation:
     """Open disputed items that no open action follows (they give a review row)."""
 
 
+@exact
 def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
     """Return, as data, why the scenario proposes what it does for ``account`` on ``on``.
 

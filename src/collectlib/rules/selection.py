@@ -19,7 +19,7 @@ from decimal import Decimal
 from collectlib.enums import ActionState
 from collectlib.errors import ConfigurationError, ValidationError
 from collectlib.model import Account, Item, Policy, Scenario
-from collectlib.money import ZERO
+from collectlib.money import ZERO, exact
 
 __all__ = [
     "Selection",
@@ -129,12 +129,14 @@ def unfollowed_disputes(account: Account, policy: Policy) -> list[Item]:
     return scan(account, policy)[3] or []
 
 
+@exact
 def collectable_items(account: Account, policy: Policy) -> tuple[Item, ...]:
     """Return the account's collectable items (open, not ignored, not excluded), in order."""
     ids = frozenset(scan(account, policy)[2])
     return tuple(item for item in account.items if item.id in ids)
 
 
+@exact
 def balance(account: Account, policy: Policy) -> Decimal:
     """Return the sum of the collectable open amounts (credits net off debits).
 
@@ -152,6 +154,7 @@ def balance(account: Account, policy: Policy) -> Decimal:
     return scan(account, policy)[1]
 
 
+@exact
 def leader_invoice(account: Account, policy: Policy) -> Item | None:
     """Return the collectable debit item with the oldest due date, or ``None``.
 

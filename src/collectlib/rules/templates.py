@@ -60,7 +60,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, Money, is_currency, quantize
+from collectlib.money import ZERO, Money, _quantize, exact, is_currency
 from collectlib.rules.penalties import ItemPenalty, penalties
 from collectlib.rules.selection import scan
 
@@ -142,11 +142,13 @@ class Statement:
                     fail("statement", f"row {row.item_id!r} has no penalties")
 
     @property
+    @exact
     def total(self) -> Decimal:
         """The sum of the rows' open amounts."""
         return sum((row.open_amount for row in self.rows), ZERO)
 
     @property
+    @exact
     def penalties_total(self) -> Decimal:
         """The sum of the rows' penalties (zero when the statement shows none)."""
         return sum((row.penalties or ZERO for row in self.rows), ZERO)
@@ -163,6 +165,7 @@ def _statement_order(item: Item) -> tuple[dt.date, dt.date, str]:
     return item.due_date, item.issue_date, item.id
 
 
+@exact
 def template_context(
     account: Account,
     item_ids: Iterable[str],
@@ -397,6 +400,7 @@ def _statement(
     return Statement(currency=currency, rows=tuple(rows), with_penalties=shown is not None)
 
 
+@exact
 def render(
     template: str,
     context: Mapping[str, TemplateValue],
@@ -602,6 +606,7 @@ def _script_scheme(url: str) -> str | None:
     return None
 
 
+@exact
 def format_amount(amount: Decimal, currency: str, locale: str | None = None) -> str:
     """Format an amount as templates show it: ``1,234.56 EUR``, or the locale's way.
 
@@ -645,7 +650,7 @@ class _Formats:
         money = Money(amount=amount, currency=currency)
         if self._babel is None:
             return str(money)
-        return self._babel.amount(quantize(money.amount, currency), currency, self._locale)  # type: ignore[no-any-return]
+        return self._babel.amount(_quantize(money.amount, currency), currency, self._locale)  # type: ignore[no-any-return]
 
     def date(self, day: dt.date) -> str:
         if self._babel is None:
