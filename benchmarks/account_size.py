@@ -5,7 +5,8 @@ on a fresh account each time (so the item index is built inside the timing, as f
 message sent once): an action's message about *one* selected item, and a scenario
 message about *all* the collectable items (a proposal's ``item_ids``), each with only
 the hashtags its template uses (``names=``) and with the full context.  Penalties are
-enabled, some items are disputed, promised or in a specific action.  Every step must be
+enabled, some items are disputed, promised or in a specific action.  The agenda of one
+account whose every open invoice is in a payment plan is timed too.  Every step must be
 linear in the account's size: the ratios between sizes are printed (target: 10x the
 items, at most 12x the time).
 
@@ -30,12 +31,15 @@ from collectlib import (
     Account,
     ActionTemplate,
     Channel,
+    Installment,
     Item,
     ItemKind,
+    PaymentPlan,
     PenaltyRule,
     Policy,
     SpecificAction,
     Status,
+    agenda,
     check_template,
     collectable_items,
     render,
@@ -101,6 +105,25 @@ def build_account(items: list[Item]) -> Account:
                    actions=[action])  # fmt: skip
 
 
+def planned_account(items: list[Item]) -> Account:
+    """A fresh account whose open invoices are each in a payment plan of their own."""
+    invoices = [
+        item for item in items if item.kind is ItemKind.INVOICE and item.is_open and not item.status
+    ]
+    actions, plans = [], []
+    for number, item in enumerate(invoices):
+        actions.append(
+            SpecificAction(id=f"A{number}", name="check the installment", channel=Channel.CALL,
+                           item_ids={item.id}, due_on=ON, created_on=ON, plan_id=f"P{number}")
+        )  # fmt: skip
+        plans.append(
+            PaymentPlan(id=f"P{number}", item_ids={item.id}, created_on=ON,
+                        installments=[Installment(due_on=ON, amount=item.open_amount)],
+                        total=item.open_amount, action_id=f"A{number}")
+        )  # fmt: skip
+    return Account(id="C-1", items=items, actions=actions, plans=plans)
+
+
 def message(
     items: list[Item], policy: Policy, template: str, own: Callable[[Account], list[str]], *,
     only_used: bool,
@@ -160,6 +183,7 @@ def main() -> None:
     if not HAS_NAMES:
         cases = {name: case for name, case in cases.items() if not case[2]}
     figures: dict[str, list[float]] = {name: [] for name in cases}
+    figures["agenda, a plan per invoice"] = []
     build: list[float] = []
     for size in args.sizes:
         items = build_items(size)
@@ -168,6 +192,10 @@ def main() -> None:
         for name, (template, own, only_used) in cases.items():
             run = message(items, policy, template, own, only_used=only_used)
             figures[name].append(best(run, args.repeat, collect=collect))
+        planned = planned_account(items)
+        figures["agenda, a plan per invoice"].append(
+            best(lambda: agenda([planned], policy, ON), args.repeat, collect=collect)  # noqa: B023
+        )
     width = max(map(len, figures))
     heading = "".join(f"{size:>12,}" for size in args.sizes)
     ratios = "".join(f"{f'x{b}/x{a}':>12}" for a, b in itertools.pairwise(args.sizes))

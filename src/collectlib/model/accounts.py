@@ -33,16 +33,18 @@ def _twice(owner: str, items: tuple[Item, ...]) -> NoReturn:
 
 
 class _ItemIndex:
-    """The slot of an account's items by id, built by its first ``item`` call.
+    """The slots of an account's items, actions and plans by id, each built on first use.
 
-    A cache, kept out of the attrs fields so that ``attrs.asdict``, ``evolve``,
-    equality, hashing and pickling never see it; an account no one looks an item up
-    in (most of an agenda's) pays neither its time nor its memory (about 40 bytes an
-    item, a tenth of an item's own size).
+    Caches, kept out of the attrs fields so that ``attrs.asdict``, ``evolve``,
+    equality, hashing and pickling never see them; an account no one looks an item up
+    in (most of an agenda's) pays neither their time nor their memory (about 40 bytes
+    an item, a tenth of an item's own size).
     """
 
-    __slots__ = ("_items_by_id",)
+    __slots__ = ("_actions_by_id", "_items_by_id", "_plans_by_id")
     _items_by_id: FrozenMap[str, Item]
+    _actions_by_id: FrozenMap[str, SpecificAction]
+    _plans_by_id: FrozenMap[str, PaymentPlan]
 
 
 @attrs.frozen(kw_only=True)
@@ -151,15 +153,31 @@ class Account(_ItemIndex):
             raise UnknownItemError(f"account {self.id!r}: no item {item_id!r}") from None
 
     def action(self, action_id: str) -> SpecificAction:
-        """Return the specific action ``action_id``, or raise ``UnknownActionError``."""
-        for action in self.actions:
-            if action.id == action_id:
-                return action
-        raise UnknownActionError(f"account {self.id!r}: no action {action_id!r}")
+        """Return the specific action ``action_id``, or raise ``UnknownActionError``.
+
+        Indexed on first use, like ``item``.
+        """
+        try:
+            index = self._actions_by_id
+        except AttributeError:
+            index = FrozenMap({action.id: action for action in self.actions})
+            object.__setattr__(self, "_actions_by_id", index)
+        try:
+            return index[action_id]
+        except (KeyError, TypeError):
+            raise UnknownActionError(f"account {self.id!r}: no action {action_id!r}") from None
 
     def plan(self, plan_id: str) -> PaymentPlan:
-        """Return the payment plan ``plan_id``, or raise ``UnknownPlanError``."""
-        for plan in self.plans:
-            if plan.id == plan_id:
-                return plan
-        raise UnknownPlanError(f"account {self.id!r}: no plan {plan_id!r}")
+        """Return the payment plan ``plan_id``, or raise ``UnknownPlanError``.
+
+        Indexed on first use, like ``item``.
+        """
+        try:
+            index = self._plans_by_id
+        except AttributeError:
+            index = FrozenMap({plan.id: plan for plan in self.plans})
+            object.__setattr__(self, "_plans_by_id", index)
+        try:
+            return index[plan_id]
+        except (KeyError, TypeError):
+            raise UnknownPlanError(f"account {self.id!r}: no plan {plan_id!r}") from None

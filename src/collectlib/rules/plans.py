@@ -172,7 +172,8 @@ def plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
     """
     check_date("plan_progress", "on", on)
     plan = account.plan(plan_id)
-    items = [item for item in account.items if item.id in plan.item_ids]
+    item = account.item  # indexed: a portfolio of many plans stays linear
+    items = [item(item_id) for item_id in plan.item_ids]
     still_open = sum((item.open_amount for item in items if item.open_amount > ZERO), ZERO)
     currency = account.currency
     paid = _quantize(max(ZERO, plan.total - still_open), currency)
