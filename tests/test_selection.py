@@ -15,6 +15,7 @@ from collectlib import (
     Item,
     Policy,
     Scenario,
+    ValidationError,
     balance,
     collectable_items,
     excluded_item_ids,
@@ -164,3 +165,8 @@ def test_leader_does_not_depend_on_item_order(acc, pol, data) -> None:
     shuffled = attrs.evolve(acc, items=data.draw(st.permutations(acc.items)))
     assert leader_invoice(shuffled, pol) == leader_invoice(acc, pol)
     assert balance(shuffled, pol) == balance(acc, pol)
+
+
+def test_the_exclusion_rule_needs_the_policy() -> None:
+    with pytest.raises(ValidationError, match=r"^excluded_item_ids: policy must be a Policy"):
+        excluded_item_ids(account(), "standard")  # type: ignore[arg-type]

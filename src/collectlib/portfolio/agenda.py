@@ -97,7 +97,7 @@ def _collect(
     selection = scan(account, policy)
     decision = decide(account, policy, on, selection)
     if type(decision) is Decision:
-        scenario, index, repeat, _leader, due, total, ids, review, _last, _resumed = decision
+        scenario, index, repeat, _leader, due, total, ids, review, _anchor = decision
         if due <= until:
             step = scenario.steps[index]
             automatic = step.automatic and not review

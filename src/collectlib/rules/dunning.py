@@ -100,9 +100,9 @@ class Decision(NamedTuple):
     ``review`` is true when the scenario is completed for the leader and a collector
     must decide (then ``step_index`` and ``repeat`` are the last ones done and
     ``due_on`` is when the review is due).  ``item_ids`` are the collectable items and
-    ``balance`` their sum.  ``resumed_from`` is the recorded action a ``RESUME`` cycle
-    continues from (``None`` otherwise); ``cycle_last`` the newest action of the
-    current cycle.
+    ``balance`` their sum.  ``anchor`` is the recorded action the step counts from: the
+    newest action of the current cycle, or the one a ``RESUME`` cycle continues after
+    (``None`` for a new cycle from the leader's dates).
     """
 
     scenario: Scenario
@@ -113,8 +113,7 @@ class Decision(NamedTuple):
     balance: Decimal
     item_ids: list[str]
     review: bool
-    cycle_last: ScenarioActionRecorded | None
-    resumed_from: ScenarioActionRecorded | None
+    anchor: ScenarioActionRecorded | None
 
     @property
     def step(self) -> Step:
@@ -215,9 +214,8 @@ def decide(
     journal = account.journal
     last = last_cycle_action(journal, scenario.name, leader.id) if journal else None
     anchor = last
-    resumed = None
     if anchor is None and journal and scenario.restart is _RESUME:
-        anchor = resumed = _resumed_from(journal, scenario.name, leader)
+        anchor = _resumed_from(journal, scenario.name, leader)
     try:
         if anchor is None:
             index = (
@@ -235,15 +233,15 @@ def decide(
             ):
                 repeat += 1
                 due = anchor.on + dt.timedelta(days=scenario.repeat.every_days)
-                return Decision(
-                    scenario, index, repeat, leader, due, total, ids, False, last, resumed
+                return _new_decision(
+                    Decision, (scenario, index, repeat, leader, due, total, ids, False, anchor)
                 )
             else:
                 due = _review_due(journal, scenario, leader.id, anchor)
                 index = min(index, len(steps) - 1)
                 return _new_decision(
                     Decision,
-                    (scenario, index, repeat, leader, due, total, ids, True, last, resumed),
+                    (scenario, index, repeat, leader, due, total, ids, True, anchor),
                 )
         trigger = steps[index].trigger
         if trigger.kind is _LEADER_DUE or anchor is None:
@@ -258,7 +256,7 @@ def decide(
     if anchor is not None and due < anchor.on:
         due = anchor.on
     return _new_decision(
-        Decision, (scenario, index, repeat, leader, due, total, ids, False, last, resumed)
+        Decision, (scenario, index, repeat, leader, due, total, ids, False, anchor)
     )
 
 

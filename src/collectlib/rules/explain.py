@@ -134,7 +134,7 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
                 tuple(cycle_actions(account.journal, decision.scenario.name, decision.leader.id))
             )
         )
-        resumed = decision.resumed_from
+        resumed = None if cycle else decision.anchor
         review_due = decision.due_on if decision.review else None
     proposal = next_action(account, policy, on)
     reason: IdleReason | None

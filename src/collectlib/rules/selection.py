@@ -99,7 +99,8 @@ def scan(account: Account, policy: Policy) -> Selection:
         open_amount = item.open_amount
         if not open_amount or (held and item.id in held):
             continue
-        if held_statuses and item.status in held_statuses:  # disputed, and nobody follows it
+        status = item.status
+        if status is not None and status in held_statuses:  # disputed; nobody follows it
             if unfollowed is None:
                 unfollowed = [item]
             else:
