@@ -573,6 +573,18 @@ def test_hostile_files_are_one_line_errors(
     assert "Traceback" not in result.stderr
 
 
+def test_out_of_memory_is_one_line_too(monkeypatch, capsys) -> None:
+    import collectlib.cli
+
+    def exhausted(args: object, out: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(collectlib.cli, "_check", exhausted)
+    assert _main("check", POLICY, capsys=capsys) == (1, "", "collectlib: error: out of memory\n")
+    with pytest.raises(MemoryError):
+        main(["--debug", "check", POLICY], out=io.StringIO())
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_check_dev_zero_is_a_load_error() -> None:
     result = run("check", "/dev/zero")

@@ -515,6 +515,7 @@ _SPLICED = {  # a JSON string the fuzzer draws, and the text put in its place
     '"<DEEP>"': "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
     '"<DEEPER>"': "{" + '"a": {' * 20_000,
     '"<NUL>"': '"\x00"',
+    '"<BYTE>"': '"\udcff"',  # written as the byte 0xff: not UTF-8
 }
 
 
@@ -603,7 +604,7 @@ def test_fuzzed_documents_raise_nothing_but_load_errors(
     if cut is not None:  # a file cut short
         text = text[:cut]
     path = tmp_path_factory.mktemp("fuzz") / name
-    path.write_bytes(text.encode())
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
     load = load_policy if name == "policy.json" else load_portfolio
     event(_assert_names_the_file(path, load))
 

@@ -88,7 +88,7 @@ MAX_DEPTH = 64
 MAX_LINE = 2**20
 """The longest line of a CSV of open items, in characters (1 MiB; a row takes ~100)."""
 
-_CHUNK = 2**20  # what a document is read by: a cap or a NUL byte ends the reading early
+_CHUNK = 2**20  # what a pipe or a device is read by: a cap or a NUL byte ends the reading
 
 REQUIRED_COLUMNS = (
     "account_id",
@@ -151,29 +151,38 @@ class Portfolio:
     as_of: dt.date | None = None
 
 
-def _read_bytes(path: Path, max_bytes: int, raise_it: str) -> bytes:
-    """Read at most ``max_bytes`` of a file; stop at the first NUL byte (not a text file)."""
-    data = bytearray()
+def _read_bytes(path: Path, max_bytes: int, raise_it: str) -> bytes | bytearray:
+    """Read a file of at most ``max_bytes`` bytes and without a NUL byte (not a text file).
+
+    A regular file says its size; a pipe or a device (``/dev/zero``) is read by chunks,
+    up to the cap or the first NUL byte.
+    """
     try:
         with path.open("rb") as handle:
             status = os.fstat(handle.fileno())
-            if stat.S_ISREG(status.st_mode) and status.st_size > max_bytes:
-                data_size = status.st_size
-            else:
+            if not stat.S_ISREG(status.st_mode):
+                data: bytes | bytearray = bytearray()
                 while chunk := handle.read(min(_CHUNK, max_bytes + 1 - len(data))):
-                    nul = chunk.find(b"\0")
-                    if nul >= 0:
-                        line = data.count(b"\n") + chunk.count(b"\n", 0, nul) + 1
-                        raise LoadError(f"{path}:{line}: a NUL byte: not a text file")
                     data += chunk
-                data_size = len(data)
+                    if b"\0" in chunk:
+                        break
+                size = len(data)
+            elif status.st_size > max_bytes:
+                data, size = b"", status.st_size
+            else:
+                data = handle.read()
+                size = len(data)  # it may have grown since
     except OSError as error:
         raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
-    if data_size > max_bytes:
+    if size > max_bytes:
         raise LoadError(
             f"{path}: larger than {max_bytes:,} bytes, the most this file may have{raise_it}"
         )
-    return bytes(data)
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise LoadError(f"{path}:{line}: a NUL byte: not a text file")
+    return data
 
 
 def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
@@ -216,21 +225,22 @@ def _too_deep(path: Path, syntax: str) -> LoadError:
     return LoadError(f"{path}: not valid {syntax}: nested more than {MAX_DEPTH} levels deep")
 
 
+_CONTAINERS = frozenset((dict, list))
+
+
 def _check_depth(path: Path, document: Any, syntax: str) -> None:
     """Refuse a document that nests lists and tables more than ``MAX_DEPTH`` levels deep."""
-    stack = [(document, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:  # iterative: a deep document must not exhaust Python's own stack
-        value, level = pop()
-        if value.__class__ is dict:
-            value = value.values()
-        elif value.__class__ is not list:
-            continue
-        if level > MAX_DEPTH:
+    # level by level: a deep document must not exhaust the stack
+    layer, level = ([document] if type(document) in _CONTAINERS else []), 1
+    while layer:
+        deeper: list[Any] = []
+        for value in layer:
+            values = value.values() if value.__class__ is dict else value
+            if not _CONTAINERS.isdisjoint(map(type, values)):  # at C speed for a flat record
+                deeper.extend(v for v in values if v.__class__ is dict or v.__class__ is list)
+        if deeper and level == MAX_DEPTH:
             raise _too_deep(path, syntax)
-        for child in value:
-            if child.__class__ is dict or child.__class__ is list:
-                push((child, level + 1))
+        layer, level = deeper, level + 1
 
 
 def _body(path: Path, document: Any, kind: str) -> dict[str, Any]:
