@@ -7,13 +7,15 @@ import gc
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from collectlib import (
@@ -26,7 +28,7 @@ from collectlib import (
 )
 from collectlib.cli import main
 from collectlib.demo import AS_OF
-from collectlib.io.files import Portfolio, read_items_csv, save_policy, save_portfolio
+from collectlib.io.files import Portfolio, read_items_csv, safe_cell, save_policy, save_portfolio
 from collectlib.strategies import accounts, dates, policies
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "collectlib" / "demo"
@@ -439,3 +441,269 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     assert result.returncode == 2
     assert "usage: collectlib" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Hardening (issue 21): hostile files end in one line; nothing printed drives a terminal
+# or a spreadsheet.
+
+_UNSEEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # all but the line break
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _item(item_id: str, amount: str) -> dict[str, str]:
+    kind = "INVOICE" if not amount.startswith("-") else "CREDIT_NOTE"
+    return {"id": item_id, "kind": kind, "issue_date": "2026-01-05", "due_date": "2026-02-04",
+            "amount": amount, "open_amount": amount}  # fmt: skip
+
+
+def _portfolio(folder: Path, *accounts: dict[str, Any]) -> Path:
+    path = folder / "portfolio.json"
+    path.write_text(json.dumps({"format": 1, "as_of": "2026-03-16", "accounts": accounts}))
+    return path
+
+
+def _main(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run main() in this process; return its code, what it wrote to out and to stderr."""
+    out = io.StringIO()
+    code = main(list(args), out=out)
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+POLICY = str(DEMO / "policy.toml")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_quote(tmp_path: Path, capsys) -> None:
+    path = _portfolio(
+        tmp_path,
+        {"id": '=HYPERLINK("http://evil")', "items": [_item("F-1", "100.00")]},
+        {"id": "@SUM(A1)", "items": [_item("F-2", "100.00"), _item("@F-3", "-30.00")]},
+        {"id": "+C-3", "items": [_item("-F-4", "-30.00")]},  # a credit: in no agenda
+    )
+    for command in (("report", "aged"), ("agenda",)):
+        code, text, _ = _main(
+            *command, str(path), "--policy", POLICY, "--format", "csv", capsys=capsys
+        )
+        assert code == 0
+        rows = list(csv.DictReader(io.StringIO(text)))
+        ids = {row["account_id"] for row in rows} - {"'+C-3"}
+        assert ids == {'\'=HYPERLINK("http://evil")', "'@SUM(A1)"}
+        cells = [cell for row in rows for cell in row.values()]
+        assert not [c for c in cells if c.startswith(_FORMULA) and not re.fullmatch(r"-[0-9.]+", c)]
+    code, text, _ = _main(
+        "report", "aged", str(path), "--policy", POLICY, "--format", "csv", capsys=capsys
+    )
+    balances = {row["balance"] for row in csv.DictReader(io.StringIO(text))}
+    assert "-30.00" in balances  # a negative amount is a number, and stays one
+    code, raw, _ = _main(
+        "report",
+        "aged",
+        str(path),
+        "--policy",
+        POLICY,
+        "--format",
+        "csv",
+        "--raw-csv",
+        capsys=capsys,
+    )
+    assert {row["account_id"] for row in csv.DictReader(io.StringIO(raw))} == {
+        '=HYPERLINK("http://evil")',
+        "@SUM(A1)",
+        "+C-3",
+    }
+    code, data, _ = _main(
+        "report", "aged", str(path), "--policy", POLICY, "--format", "json", capsys=capsys
+    )
+    assert {row["account_id"] for row in json.loads(data)} == {
+        '=HYPERLINK("http://evil")',
+        "@SUM(A1)",
+        "+C-3",
+    }
+
+
+def test_names_cannot_drive_the_terminal(tmp_path: Path, capsys) -> None:
+    hostile = "\x1b]0;pwned\x07\x1b[2J\x9b31m\r"
+    path = _portfolio(tmp_path, {"id": "C-1", "name": hostile, "items": [_item("F-1", "100.00")]})
+    code, text, _ = _main("next", str(path), "C-1", "--policy", POLICY, capsys=capsys)
+    assert code == 0
+    assert not _UNSEEN.search(text)
+    assert text.startswith(r"account C-1 (\x1b]0;pwned\x07\x1b[2J\x9b31m\r) on 2026-03-16")
+    code, _, error = _main("next", str(path), f"C-{hostile}", "--policy", POLICY, capsys=capsys)
+    assert code == 1
+    assert not _UNSEEN.search(error.rstrip("\n"))
+    assert error.count("\n") == 1
+
+
+def test_an_error_message_is_one_line_whatever_it_holds(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "policy\n\x1b[2J.toml"
+    code, _, error = _main("check", str(path), capsys=capsys)
+    assert code == 1
+    assert (
+        error
+        == "collectlib: error: "
+        + str(path).replace("\n", r"\n").replace("\x1b", r"\x1b")
+        + ": cannot read: No such file or directory\n"
+    )
+
+
+def test_json_escapes_what_it_would_leave_raw(capsys) -> None:
+    from collectlib.cli import _write_rows
+
+    out = io.StringIO()
+    _write_rows([{"name": "a\x9b\x7fb\x1b"}], "json", out, ["name"], set())
+    assert not _UNSEEN.search(out.getvalue().replace("\n", ""))
+    assert json.loads(out.getvalue()) == [{"name": "a\x9b\x7fb\x1b"}]  # nothing lost
+
+
+def test_text_for_people_shows_control_characters_as_escapes() -> None:
+    from collectlib.cli import _Visible
+
+    out = io.StringIO()
+    written = _Visible(out)
+    written.write("a\x1b[2J\tb\x7f\x9b\ud800\r\n")
+    written.flush()
+    assert out.getvalue() == "a\\x1b[2J\\tb\\x7f\\x9b\\ud800\\r\n"  # only the line break kept
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("big.json", '{"format": 1, "accounts": [], "as_of": ' + "9" * 5000 + "}", "big.json:1: not valid JSON: a number has too many digits"),
+        ("big.toml", "format = 1\nminimum_amount = " + "9" * 5000 + "\n", "big.toml:2: not valid TOML: a number has too many digits"),
+        ("deep.json", "[" * 100_000, "deep.json: not valid JSON: nested more than 64 levels deep"),
+        ("deep.toml", "format = 1\nx = " + "{a=" * 5000 + "1" + "}" * 5000 + "\n", "deep.toml: not valid TOML: nested more than 64"),
+        ("ids.json", '{"format": 1, "accounts": [{"id": "C-\\ud800"}]}', r"ids.json: accounts[0]: account: id must not contain control characters or surrogates, not 'C-\ud800'"),
+        ("two.csv", "account_id,item_id,kind,issue_date,due_date,amount,open_amount,currency\nC-1,F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR\nC-1,F-2,INVOICE,2026-01-05,2026-02-04,100000,100000,JPY\n", "two.csv:3: account 'C-1' in 'JPY', its first rows in 'EUR'"),
+    ],
+)  # fmt: skip
+def test_hostile_files_are_one_line_errors(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    is_policy = name.endswith(".toml")
+    result = run("check", str(path)) if is_policy else run("agenda", str(path), "--policy", POLICY)
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == f"collectlib: error: {tmp_path}/{message}" + result.stderr.split(message, 1)[1]
+    )
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_out_of_memory_is_one_line_too(monkeypatch, capsys) -> None:
+    import collectlib.cli
+
+    def exhausted(args: object, out: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(collectlib.cli, "_check", exhausted)
+    assert _main("check", POLICY, capsys=capsys) == (1, "", "collectlib: error: out of memory\n")
+    with pytest.raises(MemoryError):
+        main(["--debug", "check", POLICY], out=io.StringIO())
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_check_dev_zero_is_a_load_error() -> None:
+    result = run("check", "/dev/zero")
+    assert result.returncode == 1
+    assert result.stderr == "collectlib: error: /dev/zero:1: a NUL byte: not a text file\n"
+
+
+def test_max_size_raises_the_cap_of_a_json_portfolio(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "portfolio.json"
+    path.write_text('{"format": 1, "accounts": []}' + " " * 2**20)
+    code, _, error = _main(
+        "agenda", str(path), "--policy", POLICY, "--max-size", "1", capsys=capsys
+    )
+    assert code == 1
+    assert (
+        error
+        == f"collectlib: error: {path}: larger than 1,048,576 bytes, the most this file may have (a bigger portfolio: max_bytes=, --max-size on the command line)\n"
+    )
+    code, text, _ = _main(
+        "agenda",
+        str(path),
+        "--policy",
+        POLICY,
+        "--max-size",
+        "2",
+        "--on",
+        "2026-03-16",
+        capsys=capsys,
+    )
+    assert code == 0
+    assert "nothing is due" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("agenda", "--max-size", "5"), "--max-size applies to a JSON portfolio"),
+        (("agenda", "x.csv", "--policy", POLICY, "--max-size", "5"), "--max-size applies to a JSON portfolio"),
+        (("agenda", "--max-size", "0"), "argument --max-size: not a size in MiB: '0'"),
+        (("agenda", "--max-size", "lots"), "argument --max-size: not a size in MiB: 'lots'"),
+    ],
+)  # fmt: skip
+def test_max_size_is_for_a_json_portfolio(args: tuple[str, ...], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args), out=io.StringIO())
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+_HOSTILE = st.sampled_from(
+    [
+        "\x1b]0;pwned\x07",
+        "\x1b[2J",
+        "\x9b",
+        "\r",
+        "\t",
+        "\x00",
+        "=cmd|' /C calc'!A0",
+        "+1",
+        "-2+3",
+        "@x",
+        "-30.00",
+    ]
+)
+_NAMES = st.lists(_HOSTILE | st.text(max_size=3), max_size=4).map("".join)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(_NAMES, _NAMES), min_size=1, max_size=4, unique_by=lambda pair: pair[0]),
+    st.sampled_from([("agenda",), ("report", "aged"), ("report", "qualification")]),
+    st.sampled_from(["table", "csv", "json"]),
+)  # fmt: skip
+def test_fuzzed_names_reach_no_terminal_and_no_spreadsheet(
+    tmp_path_factory, capsys, names, command, fmt
+) -> None:
+    """Any id and name: one line of error, or output without control characters or formulas."""
+    accounts = [
+        {"id": f"C{number}{account_id}", "name": name, "items": [_item(f"F{number}", "100.00"), _item(f"{account_id}G", "-10.00")]}
+        for number, (account_id, name) in enumerate(names)
+    ]  # fmt: skip
+    path = _portfolio(tmp_path_factory.mktemp("fuzz"), *accounts)
+    code, text, error = _main(
+        *command, str(path), "--policy", POLICY, "--format", fmt, capsys=capsys
+    )
+    event("refused" if code == 1 else "printed")
+    if code == 1:  # an id the loader refuses (a control character, spaces around it)
+        assert error.startswith(f"collectlib: error: {path}: accounts[")
+        assert error.count("\n") == 1
+        assert not _UNSEEN.search(error.rstrip("\n"))
+        return
+    assert (code, error) == (0, "")
+    if fmt != "csv":
+        assert not _UNSEEN.search(text.replace("\n", "") if fmt == "json" else text)
+        return
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(_FORMULA) or re.fullmatch(r"-[0-9.]+", cell), cell
+    records = json.loads(
+        _main(*command, str(path), "--policy", POLICY, "--format", "json", capsys=capsys)[1]
+    )
+    key = "account_id" if rows and "account_id" in rows[0] else "status"
+    assert [row[key] for row in rows] == [safe_cell(str(record[key] or "")) for record in records]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -16,10 +16,14 @@ from hypothesis import strategies as st
 from collectlib import Account, Item, LoadError, ValidationError
 from collectlib.demo import AS_OF, policy, portfolio
 from collectlib.io.files import (
+    MAX_DEPTH,
+    MAX_LINE,
+    POLICY_MAX_BYTES,
     Portfolio,
     load_policy,
     load_portfolio,
     read_items_csv,
+    safe_cell,
     save_policy,
     save_portfolio,
 )
@@ -123,6 +127,155 @@ def test_missing_files_are_load_errors(tmp_path: Path) -> None:
         load_policy(tmp_path / "nope.toml")
     with pytest.raises(LoadError, match=r"nope\.csv: cannot read"):
         list(read_items_csv(tmp_path / "nope.csv"))
+
+
+# Hardening: what a file may hold is capped; every cap is a LoadError naming the file.
+
+_LONG = "9" * 5000  # more digits than int() reads (4,300)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("p.json", '{"format": 1,\n "minimum_amount": ' + _LONG + "}", r"p.json:2: not valid JSON: a number has too many digits"),
+        ("p.toml", "format = 1\nminimum_amount = " + _LONG + "\n", r"p.toml:2: not valid TOML: a number has too many digits"),
+        ("p.json", "[" * 100_000, rf"p.json: not valid JSON: nested more than {MAX_DEPTH} levels deep"),
+        ("p.json", "[" * 500 + "]" * 500, rf"p.json: not valid JSON: nested more than {MAX_DEPTH} levels deep"),
+        ("p.toml", "format = 1\nx = " + "{a=" * 5000 + "1" + "}" * 5000 + "\n", "p.toml: not valid TOML: nested more"),
+        ("p.toml", "format = 1\n[" + ".".join(["a"] * 5000) + "]\n", "p.toml: not valid TOML: nested more"),
+        ("p.toml", "format = 1\nx = " + "[" * 5000 + "]" * 5000 + "\n", "p.toml: not valid TOML: nested more"),
+        ("p.json", '{"format": 1,\n\n "x": "\x00"}', r"p.json:3: a NUL byte: not a text file"),
+        ("p.json", '{"format": 1, "statuses": [{"code": "d\\u001b[2J"}]}', r"code must not contain control characters or surrogates, not 'd\\x1b\[2J'"),
+        ("p.json", '{"format": 1, "statuses": [{"code": "d", "label": "\\ud800"}]}', r"label must not contain lone surrogates, not '\\ud800'"),
+    ],
+)  # fmt: skip
+def test_hostile_policy_files_are_load_errors(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    with pytest.raises(LoadError, match=message):
+        load_policy(write(tmp_path, name, text))
+
+
+def test_nesting_up_to_the_cap_is_read(tmp_path: Path) -> None:
+    deepest = '{"format": 1, "x": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "}"
+    with pytest.raises(LoadError, match=r"extra fields found \(x\)"):  # read, then refused
+        load_policy(write(tmp_path, "p.json", deepest))
+    deeper = '{"format": 1, "x": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
+    with pytest.raises(LoadError, match="nested more than"):
+        load_policy(write(tmp_path, "p.json", deeper))
+
+
+def test_a_policy_file_has_at_most_its_cap(tmp_path: Path) -> None:
+    padded = '{"format": 1}' + " " * POLICY_MAX_BYTES
+    path = write(tmp_path, "policy.json", padded)
+    with pytest.raises(LoadError, match=r"policy\.json: larger than 4,194,304 bytes"):
+        load_policy(path)
+    assert load_policy(path, max_bytes=len(padded)) == load_policy(
+        write(tmp_path, "p.json", '{"format": 1}')
+    )
+
+
+def test_a_portfolio_has_at_most_max_bytes_which_raises(tmp_path: Path) -> None:
+    path = tmp_path / "portfolio.json"
+    save_portfolio(portfolio(), path)
+    size = path.stat().st_size
+    with pytest.raises(
+        LoadError, match=rf"portfolio\.json: larger than {size - 1:,} bytes.*max_bytes=.*--max-size"
+    ):
+        load_portfolio(path, max_bytes=size - 1)
+    assert load_portfolio(path, max_bytes=size) == portfolio()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+@pytest.mark.parametrize("name", ["zero.toml", "zero.json", "zero.csv"])
+def test_dev_zero_is_a_load_error(tmp_path: Path, name: str) -> None:
+    """An endless file without a line break: the loaders stop at a cap, not at MemoryError."""
+    link = tmp_path / name
+    link.symlink_to("/dev/zero")
+    load = load_policy if name.endswith(".toml") else load_portfolio
+    with pytest.raises(
+        LoadError,
+        match=rf"{name}:1: (a NUL byte: not a text file|longer than {MAX_LINE:,} characters)",
+    ):
+        load(link)
+
+
+def test_a_csv_line_has_at_most_max_line_characters(tmp_path: Path) -> None:
+    long_name = "x" * MAX_LINE
+    path = write(tmp_path, "items.csv", HEADER + ROW.replace("Durand", long_name))
+    with pytest.raises(LoadError, match=rf"items\.csv:2: longer than {MAX_LINE:,} characters"):
+        list(read_items_csv(path))
+    quoted = write(tmp_path, "q.csv", HEADER + ROW.replace("Durand", f'"{long_name}"'))
+    with pytest.raises(LoadError, match=r"q\.csv:2: longer than"):
+        list(read_items_csv(quoted))
+    header = write(tmp_path, "h.csv", HEADER.replace("account_name", long_name) + ROW)
+    with pytest.raises(LoadError, match=r"h\.csv:1: longer than"):
+        list(read_items_csv(header))
+    fits = "x" * (MAX_LINE - len(ROW) - 100)  # under the cap, over the csv module's field limit
+    with pytest.raises(LoadError, match=r"fits\.csv:2: field larger than field limit"):
+        list(read_items_csv(write(tmp_path, "fits.csv", HEADER + ROW.replace("Durand", fits))))
+
+
+def test_an_account_in_two_currencies_names_the_line(tmp_path: Path) -> None:
+    second = ROW.replace("F-1", "F-2").replace("100.00", "100000").replace("EUR", "JPY")
+    path = write(tmp_path, "items.csv", HEADER + ROW + second)
+    with pytest.raises(
+        LoadError,
+        match=r"items\.csv:3: account 'C-1' in 'JPY', its first rows in 'EUR' \(an account has one currency\)",
+    ):
+        list(read_items_csv(path))
+    other = ROW.replace("C-1", "C-2").replace("F-1", "F-2").replace("EUR", "JPY")
+    assert [
+        a.currency for a in read_items_csv(write(tmp_path, "ok.csv", HEADER + ROW + other))
+    ] == ["EUR", "JPY"]
+
+
+_CONTROL = st.characters(categories=("Cc", "Cs"))
+_SAFE = st.characters(codec="utf-8", exclude_categories=("Cc",))
+
+
+@given(st.text(_SAFE, max_size=3), _CONTROL, st.text(_SAFE, max_size=3))
+def test_an_id_with_a_control_character_or_a_surrogate_is_refused(before, bad, after) -> None:
+    item_id = f"F{before}{bad}{after}1"
+    with pytest.raises(
+        ValidationError, match=r"^item: id must not contain control characters or surrogates, not "
+    ):
+        Item(id=item_id, kind="INVOICE", issue_date=dt.date(2026, 1, 5), due_date=dt.date(2026, 2, 4), amount="1", open_amount="1")  # fmt: skip
+    with pytest.raises(ValidationError, match=r"account .*: collector must not contain control"):
+        Account(id="C-1", collector=item_id)
+
+
+@given(st.text(_SAFE, min_size=1).filter(lambda text: text == text.strip()))
+def test_an_id_without_control_characters_is_accepted(item_id) -> None:
+    item = Item(id=item_id, kind="INVOICE", issue_date=dt.date(2026, 1, 5), due_date=dt.date(2026, 2, 4), amount="1", open_amount="1")  # fmt: skip
+    assert item.id == item_id
+
+
+@given(st.text(_SAFE | st.sampled_from("\n\t\r\x1b")), st.characters(categories=("Cs",)))
+def test_text_may_hold_line_breaks_but_no_lone_surrogate(text, surrogate) -> None:
+    assert Account(id="C-1", name=text).name == text
+    with pytest.raises(
+        ValidationError, match="account 'C-1': name must not contain lone surrogates"
+    ):
+        Account(id="C-1", name=text + surrogate)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@given(st.sampled_from(_FORMULA) | st.just(""), st.text(max_size=8))
+def test_a_csv_cell_never_starts_a_formula(start, text) -> None:
+    cell = safe_cell(start + text)
+    assert cell in (start + text, "'" + start + text)  # unchanged, or a quote in front
+    if cell.startswith(_FORMULA):  # only a plain number, which stays a number
+        assert Decimal(cell).is_finite()
+        assert re.fullmatch(r"[+-]?[0-9.eE+-]+", cell)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_number_cell_stays_a_number(number) -> None:
+    assert safe_cell(str(number)) == str(number)
+    assert safe_cell(f"{number:f}") == f"{number:f}"
 
 
 def test_bad_portfolio_json_names_the_path(tmp_path: Path) -> None:
@@ -342,13 +495,55 @@ def test_csv_rows_are_the_rows_the_csv_module_reads(tmp_path_factory, rows, end,
     event("accounts" if isinstance(_outcome(plain), list) else "LoadError")
 
 
+# The families of hostile input the fuzzers mix in (issue 21): numbers of more digits than
+# int() reads, nesting deeper than the cap or than Python's stack, control characters and
+# lone surrogates in ids and names, NUL bytes, bytes that are not UTF-8, an account in two
+# currencies, formula-like text.
+_HOSTILE_TEXT = [
+    "\x1b]0;pwned\x07\x1b[2J",
+    "C-\ud800",
+    "\ud800",
+    "F\x00",
+    "a\nb",
+    "\u202e",
+    "=HYPERLINK(1)",
+    "-30.00",
+]
+_SPLICED = {  # a JSON string the fuzzer draws, and the text put in its place
+    '"<LONG>"': "9" * 5000,
+    '"<-LONG>"': "-" + "1" * 4400,
+    '"<DEEP>"': "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
+    '"<DEEPER>"': "{" + '"a": {' * 20_000,
+    '"<NUL>"': '"\x00"',
+    '"<BYTE>"': '"\udcff"',  # written as the byte 0xff: not UTF-8
+}
+
+
+def _assert_names_the_file(path: Path, load: Any) -> str:
+    """Run ``load(path)``: it returns, or raises a LoadError whose message starts with the file."""
+    try:
+        load(path)
+    except LoadError as error:
+        message = str(error)
+    else:
+        return "loaded"
+    assert message.startswith(str(path)), message
+    return "LoadError"
+
+
+_ANY_CURRENCY = st.tuples(_GOOD_ROWS, st.sampled_from(["EUR", "EUR", "JPY"])).map(
+    lambda pair: [*pair[0][:-1], pair[1]]
+)
+
+
 @fuzz
 @given(
     st.lists(
         st.lists(
             st.one_of(
                 st.sampled_from(
-                    [*_FIELDS, "", "-5", "NaN", "Infinity", "2026-02-30", "CREDIT_NOTE", "1e9"]
+                    [*_FIELDS, "", "-5", "NaN", "Infinity", "2026-02-30", "CREDIT_NOTE", "1e9",
+                     "USD", "JPY", *_HOSTILE_TEXT, "9" * 5000]
                 ),
                 st.text(max_size=6),
             ),
@@ -356,9 +551,10 @@ def test_csv_rows_are_the_rows_the_csv_module_reads(tmp_path_factory, rows, end,
             max_size=10,
         ),
         max_size=6,
-    ),
+    )
+    | st.lists(_ANY_CURRENCY, max_size=6, unique_by=lambda row: row[2]).map(sorted),
     st.booleans(),
-)
+)  # fmt: skip
 def test_fuzzed_csv_raises_nothing_but_load_errors(tmp_path_factory, rows, with_header) -> None:
     import csv
     import io
@@ -368,16 +564,24 @@ def test_fuzzed_csv_raises_nothing_but_load_errors(tmp_path_factory, rows, with_
     if with_header:
         buffer.write(HEADER)
     writer.writerows(rows)
-    path = write(tmp_path_factory.mktemp("fuzz"), "items.csv", buffer.getvalue())
-    with contextlib.suppress(LoadError):
-        list(read_items_csv(path))
+    path = tmp_path_factory.mktemp("fuzz") / "items.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))  # \ud800: not UTF-8
+    loaded: list[Account] = []
+    event(_assert_names_the_file(path, lambda p: loaded.extend(read_items_csv(p))))
+    currencies: dict[str, set[str]] = {}
+    for row in rows if with_header else ():
+        if row:
+            currencies.setdefault(row[0], set()).add(row[-1])
+    for account in loaded:  # an account loaded in the currency of each of its rows
+        assert currencies[account.id] == {account.currency}
 
 
 @fuzz
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.text(max_size=8)
-        | st.sampled_from(["2026-01-05", "INVOICE", "CALL", "LEADER_DUE", "100.00", "C-1", "F-1"]),
+        | st.sampled_from(["2026-01-05", "INVOICE", "CALL", "LEADER_DUE", "100.00", "C-1", "F-1",
+                           *_HOSTILE_TEXT, *(key.strip('"') for key in _SPLICED)]),
         lambda children: st.lists(children, max_size=4)
         | st.dictionaries(
             st.sampled_from(KEYS),
@@ -387,16 +591,39 @@ def test_fuzzed_csv_raises_nothing_but_load_errors(tmp_path_factory, rows, with_
         max_leaves=25,
     ),
     st.sampled_from(["policy.json", "portfolio.json"]),
+    st.none() | st.integers(0, 400),
 )  # fmt: skip
-def test_fuzzed_documents_raise_nothing_but_load_errors(tmp_path_factory, document, name) -> None:
+def test_fuzzed_documents_raise_nothing_but_load_errors(
+    tmp_path_factory, document, name, cut
+) -> None:
     if isinstance(document, dict):
         document = {"format": 1, **document}
-    path = write(tmp_path_factory.mktemp("fuzz"), name, json.dumps(document))
-    with contextlib.suppress(LoadError):
-        if name == "policy.json":
-            load_policy(path)
-        else:
-            load_portfolio(path)
+    text = json.dumps(document)  # a lone surrogate is written "\ud800", as JSON may
+    for drawn, spliced in _SPLICED.items():
+        text = text.replace(drawn, spliced)
+    if cut is not None:  # a file cut short
+        text = text[:cut]
+    path = tmp_path_factory.mktemp("fuzz") / name
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    load = load_policy if name == "policy.json" else load_portfolio
+    event(_assert_names_the_file(path, load))
+
+
+_TOML_LINES = [
+    "format = 1", 'name = "s"', "[[scenarios]]", "[[statuses]]", 'code = "d"',
+    'code = "d\\u001b"', 'label = "\\uD800"', 'category = "DISPUTE"', "minimum_amount = 5.5",
+    "minimum_amount = " + "9" * 5000, "minimum_amount = -" + "1_" * 3000 + "1",
+    "x = " + "{a=" * 3000 + "1" + "}" * 3000, "x = " + "[" * 3000 + "]" * 3000,
+    "[" + ".".join(["a"] * (MAX_DEPTH + 1)) + "]", 'default_scenario = "s"', "[sending_window]",
+    "weekdays = [0, 1]", "slots = [[09:00:00, 12:00:00]]", "x = \x00", "= ="
+]  # fmt: skip
+
+
+@fuzz
+@given(st.lists(st.sampled_from(_TOML_LINES), max_size=8))
+def test_fuzzed_toml_policies_raise_nothing_but_load_errors(tmp_path_factory, lines) -> None:
+    path = write(tmp_path_factory.mktemp("fuzz"), "policy.toml", "\n".join(lines) + "\n")
+    event(_assert_names_the_file(path, load_policy))
 
 
 def test_items_are_validated_like_the_constructor_would(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
@@ -22,18 +23,48 @@ def fail(owner: str, message: str) -> NoReturn:
     raise ValidationError(f"{owner}: {message}")
 
 
+_SURROGATES = frozenset(("Cs",))
+"""Lone surrogates: half a UTF-16 pair, which UTF-8 cannot encode."""
+_CONTROLS = frozenset(("Cc", "Cs"))
+"""Control characters (``\\x1b``, ``\\n``...) and lone surrogates (``\\ud800``)."""
+
+
+def has_category(text: str, categories: frozenset[str]) -> bool:
+    """Whether ``text`` has a character of one of the Unicode ``categories`` (``"Cc"``...).
+
+    The ``categories`` are of non-printable characters only (``Cc``, ``Cs``), so that
+    printable text, nearly all text, is answered by ``str.isprintable`` alone.
+    """
+    return not text.isprintable() and any(
+        unicodedata.category(character) in categories for character in text
+    )
+
+
 def check_id(owner: str, field: str, value: object) -> None:
-    """Check that ``value`` is a non-empty string without surrounding spaces."""
+    r"""Check that ``value`` is a non-empty string without surrounding spaces or controls.
+
+    An id is shown in tables and messages and written to files: a control character
+    (``\x1b``, ``\n``, ``\x00``...) or a lone surrogate (``\ud800``, which no UTF-8
+    file can hold) is refused.
+    """
     if not isinstance(value, str) or not value or value != value.strip():
         fail(owner, f"{field} must be a non-empty string without surrounding spaces, not {value!r}")
+    if has_category(value, _CONTROLS):
+        fail(owner, f"{field} must not contain control characters or surrogates, not {value!r}")
 
 
 def check_text(owner: str, field: str, value: object, *, optional: bool = False) -> None:
-    """Check that ``value`` is a string (or ``None`` when optional)."""
+    r"""Check that ``value`` is a string (or ``None`` when optional) without lone surrogates.
+
+    Text may hold line breaks and tabs (a comment); a lone surrogate (``\ud800``) is
+    refused, since no UTF-8 file can hold it.
+    """
     if optional and value is None:
         return
     if not isinstance(value, str):
         fail(owner, f"{field} must be a string, not {value!r}")
+    if has_category(value, _SURROGATES):
+        fail(owner, f"{field} must not contain lone surrogates, not {value!r}")
 
 
 def check_date(owner: str, field: str, value: object, *, optional: bool = False) -> None:

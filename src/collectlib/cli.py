@@ -1,4 +1,4 @@
-"""The ``collectlib`` command: the collection agenda, policy checks, explanations, reports.
+r"""The ``collectlib`` command: the collection agenda, policy checks, explanations, reports.
 
     collectlib agenda [PORTFOLIO] [--policy FILE] [--on DATE] [--horizon DAYS]
                       [--collector NAME] [--format table|json|csv]
@@ -7,13 +7,20 @@
     collectlib report aged|qualification [PORTFOLIO] [--policy FILE] [--on DATE]
                       [--format table|json|csv]
 
-A CSV PORTFOLIO also takes [--delimiter CHAR] [--column FIELD=NAME]... [--currency CODE].
+A CSV PORTFOLIO also takes [--delimiter CHAR] [--column FIELD=NAME]... [--currency CODE];
+a JSON PORTFOLIO [--max-size MIB].  ``--format csv`` takes [--raw-csv].
 
 Without a portfolio, the commands run on the demo portfolio and policy shipped with
 collectlib, as of the demo's date.  With a portfolio, ``--policy`` is required and
 ``--on`` defaults to the portfolio's ``as_of`` date, else today.  Exit codes: 0 ok, 1 a
 rule, configuration or file error (one line on stderr), 2 a usage error.  ``--debug``
 (before or after the command) shows the traceback of an error.
+
+What is printed for people (tables, ``check``, ``next``, errors; CSV too on a terminal)
+shows control characters as escapes (``\x1b``), so that no name can drive the
+terminal; JSON escapes them as JSON does (``\u001b``).  CSV text cells that a
+spreadsheet would run as formulas get a quote in front (``safe_cell``); ``--raw-csv``
+writes them as they are.
 """
 
 from __future__ import annotations
@@ -24,11 +31,12 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from collectlib import demo
 from collectlib.enums import IdleReason
@@ -36,10 +44,12 @@ from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import unstructure
 from collectlib.io.files import (
     ITEM_COLUMNS,
+    PORTFOLIO_MAX_BYTES,
     Portfolio,
     load_policy,
     load_portfolio,
     read_items_csv,
+    safe_cell,
 )
 from collectlib.model import Account, Policy, ScenarioActionRecorded
 from collectlib.portfolio import AgendaEntry, aged_balance, agenda, qualification_rate
@@ -64,6 +74,16 @@ def _days(text: str) -> int:
         value = -1
     if value < 0:
         raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return value
+
+
+def _mebibytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a size in MiB: {text!r}")
     return value
 
 
@@ -132,6 +152,13 @@ def _parser() -> argparse.ArgumentParser:
         extract.add_argument(
             "--currency", metavar="CODE", help="without a currency column (default: EUR)"
         )
+        parser.add_argument(
+            "--max-size",
+            type=_mebibytes,
+            metavar="MIB",
+            help="the largest JSON portfolio read, in MiB "
+            f"(default: {PORTFOLIO_MAX_BYTES // 2**20}; a CSV is streamed)",
+        )
         return parser
 
     def formats(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +167,12 @@ def _parser() -> argparse.ArgumentParser:
             choices=("table", "json", "csv"),
             default="table",
             help="table for people (default), json or csv for programs",
+        )
+        parser.add_argument(
+            "--raw-csv",
+            action="store_true",
+            help="CSV cells exactly as they are, for programs (by default a cell that a "
+            "spreadsheet would run as a formula, like =HYPERLINK(...), starts with a quote)",
         )
 
     show = portfolio_options(command("agenda", "the actions due across the portfolio"))
@@ -197,6 +230,8 @@ def _inputs(args: argparse.Namespace) -> tuple[Iterable[Account], Policy, dt.dat
     is_csv = args.portfolio is not None and args.portfolio.suffix.lower() == ".csv"
     if not is_csv and (args.delimiter or args.column or args.currency):
         args.usage.error("--delimiter, --column and --currency apply to a CSV portfolio")
+    if args.max_size and (args.portfolio is None or is_csv):
+        args.usage.error("--max-size applies to a JSON portfolio")
     if args.portfolio is None:
         policy = load_policy(args.policy) if args.policy else demo.policy()
         return demo.portfolio().accounts, policy, args.on or demo.AS_OF
@@ -214,8 +249,9 @@ def _inputs(args: argparse.Namespace) -> tuple[Iterable[Account], Policy, dt.dat
         on = args.on or dt.date.today()  # the outer ring may read the clock
     else:
         if _on_terminal():
-            sys.stderr.write(f"reading {args.portfolio}\n")
-        portfolio: Portfolio = load_portfolio(args.portfolio)
+            sys.stderr.write(f"reading {_visible(str(args.portfolio))}\n")
+        max_bytes = args.max_size * 2**20 if args.max_size else PORTFOLIO_MAX_BYTES
+        portfolio: Portfolio = load_portfolio(args.portfolio, max_bytes=max_bytes)
         accounts = portfolio.accounts
         on = args.on or portfolio.as_of or dt.date.today()
     if _on_terminal():
@@ -252,30 +288,74 @@ def _table(
         out.write(line(row) + "\n")
 
 
-def _csv_cell(value: Any) -> Any:
-    """Return a JSON-ready value as a CSV cell: lists space-separated, JSON's booleans."""
+# C0 and C1 controls, DEL, and lone surrogates (which no UTF-8 stream can carry)
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSEEN_BUT_LINES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")  # what JSON leaves unescaped
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return ascii(match.group())[1:-1]  # '\x1b', '\t', '\ud800': how Python writes them
+
+
+def _visible(text: str, *, lines: bool = False) -> str:
+    r"""Return ``text`` with its control characters shown as escapes (``\x1b``).
+
+    ``lines=True`` keeps line breaks (``\n``), for text of several lines.
+    """
+    return (_UNSEEN_BUT_LINES if lines else _UNSEEN).sub(_escaped, text)
+
+
+class _Visible:
+    """A text stream for people: control characters reach the terminal as escapes."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(_visible(text, lines=True))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
+def _csv_cell(value: Any, raw: bool) -> Any:
+    """Return a JSON-ready value as a CSV cell: lists space-separated, JSON's booleans.
+
+    Text that a spreadsheet would run as a formula starts with a quote unless ``raw``.
+    """
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    if isinstance(value, bool):
+        value = " ".join(str(v) for v in value)
+    elif isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and not raw:
+        return safe_cell(value)
     return value
 
 
 def _write_rows(
-    records: list[dict[str, Any]], fmt: str, out: TextIO, headers: Sequence[str], right: set[int]
+    records: list[dict[str, Any]],
+    fmt: str,
+    out: TextIO,
+    headers: Sequence[str],
+    right: set[int],
+    raw: bool = False,
 ) -> None:
-    """Write rows as JSON or CSV, with the same JSON-ready values, or as a table."""
+    """Write rows as JSON or CSV, with the same JSON-ready values, or as a table.
+
+    JSON escapes every control character; CSV cells are made safe unless ``raw``.
+    """
     if fmt == "table":
         _table(headers, [[_cell(r.get(h)) for h in headers] for r in records], right, out)
         return
     plain: list[dict[str, Any]] = unstructure(records)
     if fmt == "json":
-        json.dump(plain, out, indent=1, ensure_ascii=False)
-        out.write("\n")
+        text = json.dumps(plain, indent=1, ensure_ascii=False)
+        out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
         return
     writer = csv.DictWriter(out, fieldnames=list(headers), lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: _csv_cell(v) for k, v in r.items()} for r in plain)
+    writer.writerows({k: _csv_cell(v, raw) for k, v in r.items()} for r in plain)
 
 
 def _agenda(args: argparse.Namespace, out: TextIO) -> None:
@@ -286,7 +366,7 @@ def _agenda(args: argparse.Namespace, out: TextIO) -> None:
     rows = list(rows)
     records = [r._asdict() for r in rows]
     if args.format != "table":  # for pipes: JSON-ready values, enums by value
-        _write_rows(records, args.format, out, list(AgendaEntry._fields), set())
+        _write_rows(records, args.format, out, list(AgendaEntry._fields), set(), args.raw_csv)
         return
     for record in records:  # for people: lower case words, a count of items
         record["items"] = len(record["item_ids"])
@@ -508,7 +588,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> None:
             _table(headers, [[_cell(r[h]) for h in headers] for r in records], set(), out)
             return
     headers = list(records[0]) if records else []
-    _write_rows(records, args.format, out, headers, set())
+    _write_rows(records, args.format, out, headers, set(), args.raw_csv)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -516,6 +596,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     out = out or sys.stdout
+    if getattr(args, "format", "table") == "table" or out.isatty():
+        # for people: every command's text goes through here, so no value that a file
+        # holds can send escape sequences to a terminal
+        out = cast("TextIO", _Visible(out))
     # The records hold no reference cycles: reference counting frees them, and the cyclic
     # collector would only walk millions of live items again and again.  A program may
     # decide this for itself; the library never does.  A caller of main() gets its
@@ -534,7 +618,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except CollectError as error:
         if args.debug:
             raise
-        sys.stderr.write(f"collectlib: error: {error}\n")
+        sys.stderr.write(f"collectlib: error: {_visible(str(error))}\n")
+        return 1
+    except MemoryError:  # a portfolio larger than this machine's memory
+        if args.debug:
+            raise
+        sys.stderr.write("collectlib: error: out of memory\n")
         return 1
     except BrokenPipeError:  # pragma: no cover - `collectlib agenda | head`
         return 0

@@ -4,13 +4,23 @@ Every file format is versioned (``format = 1``) and documented in
 ``docs/reference/file-formats.md``.  Every problem is a ``LoadError`` naming the file and
 the line (CSV, TOML and JSON syntax) or the path inside the document
 (``portfolio.json: accounts[3].items[12].due_date: not a date: '2026-13-01'``).
+
+What a file may hold is capped, so that no file (``/dev/zero``, a file nested a
+hundred thousand levels deep) ends in anything but a ``LoadError``: a policy has at
+most ``POLICY_MAX_BYTES``, a JSON portfolio ``PORTFOLIO_MAX_BYTES`` (``max_bytes=``
+raises it), a JSON or TOML document nests at most ``MAX_DEPTH`` levels, a CSV line has
+at most ``MAX_LINE`` characters (a CSV is streamed: its size is not capped).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
+import os
+import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -34,10 +44,15 @@ else:  # pragma: no cover
 __all__ = [
     "FORMAT",
     "ITEM_COLUMNS",
+    "MAX_DEPTH",
+    "MAX_LINE",
+    "POLICY_MAX_BYTES",
+    "PORTFOLIO_MAX_BYTES",
     "Portfolio",
     "load_policy",
     "load_portfolio",
     "read_items_csv",
+    "safe_cell",
     "save_policy",
     "save_portfolio",
 ]
@@ -57,6 +72,23 @@ ITEM_COLUMNS: Mapping[str, str] = {
     "currency": "currency",
 }
 """The default column names of an open-items table (field name -> column name)."""
+
+POLICY_MAX_BYTES = 4 * 2**20
+"""The largest policy file read by default, in bytes (4 MiB; a policy takes a few KiB)."""
+
+PORTFOLIO_MAX_BYTES = 2**30
+"""The largest JSON portfolio read by default, in bytes (1 GiB, some 5 million items).
+
+``load_portfolio(path, max_bytes=...)`` (``--max-size`` on the command line) raises it.
+"""
+
+MAX_DEPTH = 64
+"""The deepest nesting of lists and tables a JSON or TOML file may have (a policy has 6)."""
+
+MAX_LINE = 2**20
+"""The longest line of a CSV of open items, in characters (1 MiB; a row takes ~100)."""
+
+_CHUNK = 2**20  # what a pipe or a device is read by: a cap or a NUL byte ends the reading
 
 REQUIRED_COLUMNS = (
     "account_id",
@@ -85,6 +117,28 @@ def column_names(columns: Mapping[str, str] | None, where: str) -> dict[str, str
     return names
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def safe_cell(text: str) -> str:
+    """Return a CSV cell that no spreadsheet runs as a formula (OWASP's CSV injection advice).
+
+    A cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    single quote in front, which a spreadsheet shows as text; a plain number (``-30.00``,
+    ``+5``, ``-1e3``) is no formula and stays as it is, a number.  Every CSV that
+    collectlib writes takes its text cells through here, unless asked for raw cells.
+
+    >>> print(safe_cell('=HYPERLINK("http://evil")'))
+    '=HYPERLINK("http://evil")
+    >>> safe_cell("-30.00"), safe_cell("-2+3"), safe_cell("C-1")
+    ('-30.00', "'-2+3", 'C-1')
+    """
+    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _tuple_of_accounts(accounts: Iterable[Account]) -> tuple[Account, ...]:
     return tuple(accounts)
 
@@ -97,23 +151,96 @@ class Portfolio:
     as_of: dt.date | None = None
 
 
-def _read_document(path: Path) -> Any:
-    """Read a JSON or TOML file into plain data; syntax errors name the file and line."""
+def _read_bytes(path: Path, max_bytes: int, raise_it: str) -> bytes | bytearray:
+    """Read a file of at most ``max_bytes`` bytes and without a NUL byte (not a text file).
+
+    A regular file says its size; a pipe or a device (``/dev/zero``) is read by chunks,
+    up to the cap or the first NUL byte.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                data: bytes | bytearray = bytearray()
+                while chunk := handle.read(min(_CHUNK, max_bytes + 1 - len(data))):
+                    data += chunk
+                    if b"\0" in chunk:
+                        break
+                size = len(data)
+            elif status.st_size > max_bytes:
+                data, size = b"", status.st_size
+            else:
+                data = handle.read()
+                size = len(data)  # it may have grown since
     except OSError as error:
         raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+    if size > max_bytes:
+        raise LoadError(
+            f"{path}: larger than {max_bytes:,} bytes, the most this file may have{raise_it}"
+        )
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise LoadError(f"{path}:{line}: a NUL byte: not a text file")
+    return data
+
+
+def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
+    """Read a JSON or TOML file into plain data; syntax errors name the file and line.
+
+    The file has at most ``max_bytes`` and nests at most ``MAX_DEPTH`` levels;
+    ``raise_it`` tells how to raise the size cap.
+    """
+    try:
+        text = _read_bytes(path, max_bytes, raise_it).decode("utf-8")
     except UnicodeDecodeError:
         raise LoadError(f"{path}: not a UTF-8 text file") from None
-    if path.suffix.lower() == ".toml":
-        try:
-            return tomllib.loads(text, parse_float=Decimal)
-        except tomllib.TOMLDecodeError as error:
-            raise LoadError(f"{path}: not valid TOML: {error}") from None
+    toml = path.suffix.lower() == ".toml"
+    syntax = "TOML" if toml else "JSON"
     try:
-        return json.loads(text, parse_float=Decimal)
+        if toml:
+            document = tomllib.loads(text, parse_float=Decimal)
+        else:
+            document = json.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise LoadError(f"{path}: not valid TOML: {error}") from None
     except json.JSONDecodeError as error:
         raise LoadError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise _too_deep(path, syntax) from None
+    except ValueError:  # the one other failure: int() refuses a number of too many digits
+        where = f"{path}{_long_number(text)}"
+        raise LoadError(f"{where}: not valid {syntax}: a number has too many digits") from None
+    _check_depth(path, document, syntax)
+    return document
+
+
+def _long_number(text: str) -> str:
+    """Return ``":<line>"`` of the longest run of digits in ``text`` (what ``int()`` refused)."""
+    longest = max(re.finditer(r"[0-9_]+", text), key=lambda run: run.end() - run.start())
+    return f":{text.count(chr(10), 0, longest.start()) + 1}"
+
+
+def _too_deep(path: Path, syntax: str) -> LoadError:
+    return LoadError(f"{path}: not valid {syntax}: nested more than {MAX_DEPTH} levels deep")
+
+
+_CONTAINERS = frozenset((dict, list))
+
+
+def _check_depth(path: Path, document: Any, syntax: str) -> None:
+    """Refuse a document that nests lists and tables more than ``MAX_DEPTH`` levels deep."""
+    # level by level: a deep document must not exhaust the stack
+    layer, level = ([document] if type(document) in _CONTAINERS else []), 1
+    while layer:
+        deeper: list[Any] = []
+        for value in layer:
+            values = value.values() if value.__class__ is dict else value
+            if not _CONTAINERS.isdisjoint(map(type, values)):  # at C speed for a flat record
+                deeper.extend(v for v in values if v.__class__ is dict or v.__class__ is list)
+        if deeper and level == MAX_DEPTH:
+            raise _too_deep(path, syntax)
+        layer, level = deeper, level + 1
 
 
 def _body(path: Path, document: Any, kind: str) -> dict[str, Any]:
@@ -130,10 +257,10 @@ def _where(path: Path, error: LoadError) -> LoadError:
     return LoadError(f"{path}: {error}")
 
 
-def load_policy(path: str | Path) -> Policy:
-    """Read a policy from a TOML or JSON file (``format = 1``)."""
+def load_policy(path: str | Path, *, max_bytes: int = POLICY_MAX_BYTES) -> Policy:
+    """Read a policy from a TOML or JSON file (``format = 1``) of at most ``max_bytes``."""
     path = Path(path)
-    body = _body(path, _read_document(path), "policy")
+    body = _body(path, _read_document(path, max_bytes), "policy")
     try:
         return structure(body, Policy, where="policy")
     except LoadError as error:
@@ -146,15 +273,20 @@ def save_policy(policy: Policy, path: str | Path) -> None:
     Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def load_portfolio(path: str | Path, **csv_options: Any) -> Portfolio:
+def load_portfolio(
+    path: str | Path, *, max_bytes: int = PORTFOLIO_MAX_BYTES, **csv_options: Any
+) -> Portfolio:
     """Read a portfolio: a JSON file (``format = 1``) or a CSV of open items.
 
-    ``csv_options`` go to ``read_items_csv`` for a ``.csv`` file.
+    A JSON file has at most ``max_bytes`` (``PORTFOLIO_MAX_BYTES``, 1 GiB, by default);
+    a CSV is streamed, whatever its size.  ``csv_options`` go to ``read_items_csv`` for
+    a ``.csv`` file.
     """
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return Portfolio(accounts=tuple(read_items_csv(path, **csv_options)))
-    body = _body(path, _read_document(path), "portfolio")
+    raise_it = " (a bigger portfolio: max_bytes=, --max-size on the command line)"
+    body = _body(path, _read_document(path, max_bytes, raise_it), "portfolio")
     unknown = set(body) - {"accounts", "as_of"}
     if unknown:
         raise LoadError(f"{path}: unknown keys {sorted(unknown)}")
@@ -197,7 +329,8 @@ def read_items_csv(
 
     The rows of an account must be together (one after the other), so the file is
     read once, one account at a time, whatever its size; an account found again after
-    others is a ``LoadError`` naming the line.  ``columns`` renames columns (field name ->
+    others, or in a second currency, is a ``LoadError`` naming the line; so is a line
+    longer than ``MAX_LINE`` characters.  ``columns`` renames columns (field name ->
     column name, see ``ITEM_COLUMNS``); ``currency`` applies when there is no currency
     column.  Amounts are read exactly (``Decimal``), dates in ISO 8601 (``2026-03-31``);
     every item is validated like any ``Item``, and a bad row is a ``LoadError`` naming the
@@ -225,8 +358,9 @@ def _accounts(  # the hot loop of a million rows, kept flat
     # module's field limit) is read by the csv module, with the lines its quotes span:
     # the same rows as csv.reader gives, at half the cost for the usual unquoted line.
     limit = csv.field_size_limit()
+    lines = iter(functools.partial(handle.readline, MAX_LINE), "")  # no line is unbounded
     try:
-        header_reader = csv.reader(handle, delimiter=delimiter)
+        header_reader = csv.reader(_capped(path, lines), delimiter=delimiter)
         header = next(header_reader)
     except StopIteration:
         return
@@ -266,10 +400,12 @@ def _accounts(  # the hot loop of a million rows, kept flat
 
     line = end = header_reader.line_num  # the last line read, the last line of a row
     try:
-        for text in handle:
+        for text in lines:
             line += 1
             if '"' in text or len(text) >= limit:
-                reader = csv.reader(chain((text,), handle), delimiter=delimiter)
+                if len(text) == MAX_LINE and text[-1] not in "\r\n":
+                    raise LoadError(f"{path}:{line}: longer than {MAX_LINE:,} characters")
+                reader = csv.reader(chain((text,), lines), delimiter=delimiter)
                 row = next(reader, [])
                 line += reader.line_num - 1
             else:
@@ -291,6 +427,11 @@ def _accounts(  # the hot loop of a million rows, kept flat
                 seen.add(account_id)
                 current, first, items = account_id, row, []
                 append = items.append
+            elif currency_col is not None and row[currency_col] != first[currency_col]:
+                raise LoadError(
+                    f"{path}:{line}: account {account_id!r} in {row[currency_col]!r}, "
+                    f"its first rows in {first[currency_col]!r} (an account has one currency)"
+                )
             issue_text, due_text = row[issue_col], row[due_col]
             amount_text, open_text = row[amount_col], row[open_col]
             try:
@@ -322,6 +463,14 @@ def _accounts(  # the hot loop of a million rows, kept flat
         raise LoadError(f"{path}: not a UTF-8 text file (near line {line})") from None
     if current is not None:
         yield _built(path, line, account)
+
+
+def _capped(path: Path, lines: Iterator[str]) -> Iterator[str]:
+    """Pass the header's lines through; one longer than ``MAX_LINE`` is a ``LoadError``."""
+    for number, text in enumerate(lines, start=1):
+        if len(text) == MAX_LINE and text[-1] not in "\r\n":
+            raise LoadError(f"{path}:{number}: longer than {MAX_LINE:,} characters")
+        yield text
 
 
 def _built(path: Path, line: int, build: Any) -> Account:

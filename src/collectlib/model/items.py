@@ -112,6 +112,7 @@ class Item:
             type(item_id) is str
             and item_id
             and item_id == item_id.strip()
+            and item_id.isprintable()  # else check_id says which character is refused
             and self.kind.__class__ is ItemKind
             and type(self.issue_date) is _DATE
             and type(self.due_date) is _DATE
@@ -214,6 +215,7 @@ def _new_item(
         type(item_id) is str
         and item_id
         and item_id == item_id.strip()
+        and item_id.isprintable()  # else check_id says which character is refused
         and kind.__class__ is ItemKind
         and type(issue_date) is _DATE
         and type(due_date) is _DATE
