@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -240,10 +242,11 @@ quick_promise.status: no status 'promise'
                 fail(owner, f"two scenarios are named {scenario.name!r}")
             scenarios[scenario.name] = scenario
         # Frozen maps: a frozen record holds no mutable container, and they pickle.
-        # Private look-up tables, never handed out nor changed: plain dicts look up fastest
-        # (the agenda asks for a scenario per account) and pickle.
-        object.__setattr__(self, "_statuses_by_code", statuses)
-        object.__setattr__(self, "_scenarios_by_name", scenarios)
+        # Read-only views: a frozen record holds no mutable container, and a view looks up
+        # as fast as a dict (the agenda asks for a scenario per account).  Pickling
+        # rebuilds the policy from its fields (``__reduce__``), so the views never travel.
+        object.__setattr__(self, "_statuses_by_code", MappingProxyType(statuses))
+        object.__setattr__(self, "_scenarios_by_name", MappingProxyType(scenarios))
         object.__setattr__(
             self,
             "held_statuses",
@@ -296,6 +299,11 @@ quick_promise.status: no status 'promise'
         if problems:
             raise ConfigurationError("policy: " + "; ".join(problems))
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickle and copy the policy as its fields: it is built (and checked) again."""
+        fields = {f.alias or f.name: getattr(self, f.name) for f in attrs.fields(Policy) if f.init}
+        return (_policy, (fields,))
+
     def status(self, code: str) -> Status:
         """Return the status with ``code``, or raise ``UnknownStatusError`` naming it."""
         try:
@@ -309,3 +317,8 @@ quick_promise.status: no status 'promise'
             return self._scenarios_by_name[name]
         except KeyError:
             raise ConfigurationError(f"policy: no scenario {name!r}") from None
+
+
+def _policy(fields: dict[str, Any]) -> Policy:
+    """Rebuild a pickled or copied policy from its fields."""
+    return Policy(**fields)
