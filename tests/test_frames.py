@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from decimal import Decimal
 
 import pandas as pd
@@ -11,8 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectlib import Account, LoadError, aged_balance, agenda
+from collectlib import Account, AgendaEntry, LoadError, aged_balance, agenda
 from collectlib.frames import accounts_from_frame, agenda_dask, agenda_frame, report_frame
+from collectlib.io.converters import agenda_records
 from collectlib.strategies import accounts, policies
 
 ON = dt.date(2026, 6, 1)
@@ -152,10 +155,80 @@ def test_agenda_frame_has_one_row_per_entry(policy, data) -> None:
 
 
 def test_report_frame_is_the_report_rows() -> None:
-    account = next(accounts_from_frame(table_of([])), None)
-    assert account is None
+    assert accounts_from_frame(table_of([])) == ()
     report = aged_balance([], ON)
     assert report_frame(report).to_dict("records") == report.rows()
+    assert report_frame(report, numeric=True).empty
+
+
+@given(plain_portfolios)
+def test_the_accounts_of_a_table_can_be_read_twice(portfolio) -> None:
+    accounts = accounts_from_frame(table_of(portfolio))
+    assert isinstance(accounts, tuple)
+    assert list(accounts) == list(accounts)
+    assert len(accounts) == len(portfolio)
+
+
+@given(policies(min_steps=1), st.data())
+def test_agenda_frame_is_the_agenda_records(policy, data) -> None:
+    portfolio = data.draw(st.lists(accounts(policy=policy), max_size=5, unique_by=lambda a: a.id))
+    rows = agenda(portfolio, policy, ON, horizon_days=30)
+    frame = agenda_frame(rows)
+    records = agenda_records(rows)
+    assert list(frame.columns) == list(AgendaEntry._fields)
+    for column in ("account_id", "kind", "channel", "item_ids", "amount", "currency"):
+        assert list(frame[column]) == [record[column] for record in records]
+
+
+@given(policies(min_steps=1), st.data())
+def test_numeric_frames_give_the_amounts_as_floats(policy, data) -> None:
+    portfolio = data.draw(st.lists(accounts(policy=policy), max_size=5, unique_by=lambda a: a.id))
+    rows = agenda(portfolio, policy, ON, horizon_days=30)
+    exact = agenda_frame(rows)
+    numeric = agenda_frame(rows, numeric=True)
+    assert numeric["amount"].dtype == "float64"
+    assert numeric["arrears"].dtype == "float64"
+    assert list(numeric["amount"]) == [float(r.amount) for r in rows]
+    assert [a != a for a in numeric["arrears"]] == [r.arrears is None for r in rows]  # NaN
+    assert list(exact["amount"]) == [r.amount for r in rows]  # the default stays exact
+    other = [c for c in exact.columns if c not in {"amount", "arrears"}]
+    pd.testing.assert_frame_equal(numeric[other], exact[other])
+
+
+def test_an_analyst_can_describe_the_amounts() -> None:
+    portfolio = accounts_from_frame(table_of([]))
+    assert portfolio == ()
+    table = pd.DataFrame(
+        {
+            "account_id": ["C-1", "C-2", "C-2"],
+            "item_id": ["F-1", "F-2", "F-3"],
+            "kind": ["INVOICE"] * 3,
+            "issue_date": ["2026-01-01"] * 3,
+            "due_date": ["2026-01-31", "2026-02-10", "2026-04-30"],
+            "amount": ["100.50", "40", "60"],
+            "open_amount": ["100.50", "40", "60"],
+        }
+    )
+    report = aged_balance(accounts_from_frame(table), ON)
+    described = report_frame(report, numeric=True).describe()
+    assert list(described.columns) == ["balance", "debits", "credits"]
+    assert described.loc["max", "balance"] == 100.5
+    assert report_frame(report)["balance"].map(type).eq(Decimal).all()
+
+
+def test_without_pandas_the_error_says_which_extra_to_install() -> None:
+    code = (
+        "import sys; sys.modules['pandas'] = None\n"
+        "try:\n    import collectlib.frames\n"
+        "except ImportError as error:\n    print(type(error).__name__, error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.startswith(
+        "ModuleNotFoundError collectlib.frames needs pandas and pyarrow: "
+        "pip install 'collectlib[frames]'"
+    )
 
 
 def test_dask_agenda_equals_the_single_process_agenda_row_for_row() -> None:

@@ -20,15 +20,25 @@ floats (a float is read through ``str()``, like everywhere in collectlib); dates
 ...     "due_date": ["2026-01-31", "2026-03-03", "2026-02-09"],
 ...     "amount": ["1200.00", "300.00", "80.50"], "open_amount": ["1200.00", "300.00", "80.50"],
 ...     "currency": ["EUR", "EUR", "EUR"]})
->>> accounts = list(accounts_from_frame(table))
+>>> accounts = accounts_from_frame(table)
 >>> [(a.id, len(a.items)) for a in accounts]
 [('C-1', 2), ('C-2', 1)]
 >>> policy = Policy(scenarios=[Scenario(name="s", steps=[
 ...     Step(name="call", channel="CALL", trigger=Trigger.leader_due(5))])], default_scenario="s")
->>> agenda_frame(agenda(accounts, policy, date(2026, 2, 20)))[["account_id", "due_on", "amount"]]
-  account_id      due_on   amount
-0        C-1  2026-02-05  1500.00
-1        C-2  2026-02-14    80.50
+>>> rows = agenda(accounts, policy, date(2026, 2, 20))
+>>> agenda_frame(rows)[["account_id", "due_on", "amount", "currency"]]
+  account_id      due_on   amount currency
+0        C-1  2026-02-05  1500.00      EUR
+1        C-2  2026-02-14    80.50      EUR
+
+Amounts stay exact ``Decimal`` objects; ``numeric=True`` gives them as floats, for
+``describe()``, sums by group and charts:
+
+>>> agenda_frame(rows, numeric=True)["amount"].describe()[["count", "mean", "max"]]
+count       2.00
+mean      790.25
+max      1500.00
+Name: amount, dtype: float64
 """
 
 from __future__ import annotations
@@ -38,11 +48,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+try:
+    import numpy as np
+    import pandas as pd
+except ImportError as missing:  # the extra is not installed: say which one to install
+    raise ModuleNotFoundError(
+        f"collectlib.frames needs pandas and pyarrow: pip install 'collectlib[frames]' ({missing})",
+        name=missing.name,
+    ) from missing
 
 from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError
+from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import _new_item
@@ -61,6 +78,7 @@ __all__ = [
 ]
 
 _AGENDA_COLUMNS = list(AgendaEntry._fields)
+_AGENDA_AMOUNTS = ("amount", "arrears")
 
 
 def _dates(values: pd.Series, what: str) -> list[Any]:
@@ -126,14 +144,21 @@ def accounts_from_frame(
     *,
     columns: Mapping[str, str] | None = None,
     currency: str = "EUR",
-) -> Iterator[Account]:
-    """Build one ``Account`` per account id of an items table, in order of first appearance.
+) -> tuple[Account, ...]:
+    """Return one ``Account`` per account id of an items table, in order of first appearance.
 
     ``table`` is a pandas DataFrame or a pyarrow Table with one row per item.
     Columns are converted a column at a time; each item is then validated like any
     ``Item`` (a bad row is a ``LoadError`` naming its row and item).  ``currency``
-    is used when the table has no currency column.
+    is used when the table has no currency column.  The table is in memory already,
+    so the accounts come back as a tuple: read them as often as you like.
     """
+    return tuple(_accounts(table, columns, currency))
+
+
+def _accounts(
+    table: pd.DataFrame | pa.Table, columns: Mapping[str, str] | None, currency: str
+) -> Iterator[Account]:
     if not isinstance(table, pd.DataFrame):
         table = table.to_pandas()
     names = column_names(columns, "items table")
@@ -216,27 +241,31 @@ def _row_error(row: int, *columns: list[Any]) -> bool:
     return False
 
 
-def agenda_frame(entries: Iterable[AgendaEntry]) -> pd.DataFrame:
+def agenda_frame(entries: Iterable[AgendaEntry], *, numeric: bool = False) -> pd.DataFrame:
     """Return agenda rows as a DataFrame: one column per ``AgendaEntry`` field.
 
-    Amounts stay ``Decimal`` (exact; ``.astype(float)`` for charts), ``item_ids``
-    become sorted tuples, enums their values.
+    The rows are ``agenda_records``: ``item_ids`` sorted tuples, enums their values,
+    amounts exact ``Decimal`` objects (an ``object`` column), with the row's
+    ``currency`` beside them.  ``numeric=True`` gives the amounts (``amount``,
+    ``arrears``) as ``float64`` instead, ``NaN`` for none: for ``describe()``, sums by
+    group and charts, never for adding money (and only within one currency).
     """
-    records = [
-        {
-            **entry._asdict(),
-            "kind": entry.kind.value,
-            "channel": entry.channel.value,
-            "item_ids": tuple(sorted(entry.item_ids)),
-        }
-        for entry in entries
-    ]
-    return pd.DataFrame.from_records(records, columns=_AGENDA_COLUMNS)
+    frame = pd.DataFrame.from_records(agenda_records(entries), columns=_AGENDA_COLUMNS)
+    return frame.astype(dict.fromkeys(_AGENDA_AMOUNTS, "float64")) if numeric else frame
 
 
-def report_frame(report: Any) -> pd.DataFrame:
-    """Return a report's ``rows()`` as a DataFrame (any report of ``collectlib.portfolio``)."""
-    return pd.DataFrame.from_records(report.rows())
+def report_frame(report: Any, *, numeric: bool = False) -> pd.DataFrame:
+    """Return a report's ``rows()`` as a DataFrame (any report of ``collectlib.portfolio``).
+
+    Amounts stay exact ``Decimal`` objects; ``numeric=True`` gives them as ``float64``,
+    as ``agenda_frame`` does.
+    """
+    rows = report.rows()
+    frame = pd.DataFrame.from_records(rows)
+    if not numeric or not rows:
+        return frame
+    amounts = {name for row in rows for name, value in row.items() if isinstance(value, Decimal)}
+    return frame.astype(dict.fromkeys(amounts, "float64"))
 
 
 def _partition_agenda(  # called positionally by map_partitions

@@ -3,7 +3,9 @@
 Shapes: ``Decimal`` as a string (``"1200.00"``, exponent kept; a number is read too, a
 float through ``str()``), dates, datetimes and
 times in ISO 8601, enums by value, frozensets as sorted lists, tuples as lists, journal
-events as dicts with a ``"type"`` tag (the class name), agenda rows as dicts.  Records
+events as dicts with a ``"type"`` tag (the class name), agenda rows as dicts
+(``agenda_records``, the one shape of a row that the command line and the data frames
+share).  Records
 are rebuilt through their constructors, so everything read is validated; a problem is a
 ``LoadError`` whose message gives the path inside the document:
 
@@ -34,7 +36,7 @@ from collectlib.errors import CollectError, LoadError
 from collectlib.model import JournalEvent, Scenario
 from collectlib.portfolio import AgendaEntry
 
-__all__ = ["converter", "structure", "unstructure"]
+__all__ = ["agenda_records", "converter", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -146,6 +148,34 @@ def _agenda_entry(value: object, _: type) -> AgendaEntry:
 _AGENDA_TYPES = get_type_hints(AgendaEntry)
 
 
+def agenda_records(entries: Iterable[AgendaEntry]) -> list[dict[str, Any]]:
+    """Return agenda rows as dicts: the one shape of a row, for tables, frames and JSON.
+
+    One key per ``AgendaEntry`` field, in order; enums by value, ``item_ids`` as a
+    sorted tuple; dates, amounts (``Decimal``, exact) and ``None`` as they are.
+    ``unstructure`` of a row is its record made JSON-ready.
+
+    >>> import datetime as dt
+    >>> from decimal import Decimal
+    >>> from collectlib import AgendaEntry, Channel, EntryKind
+    >>> row = AgendaEntry("C-1", None, dt.date(2026, 3, 9), 7, EntryKind.SCENARIO, Channel.EMAIL,
+    ...     "Courtesy e-mail", frozenset({"F-2", "F-1"}), Decimal("1200.00"), True, False,
+    ...     None, 0)
+    >>> record = agenda_records([row])[0]
+    >>> record["kind"], record["item_ids"], record["amount"], record["currency"]
+    ('SCENARIO', ('F-1', 'F-2'), Decimal('1200.00'), 'EUR')
+    """
+    return [_agenda_record(entry) for entry in entries]
+
+
+def _agenda_record(entry: AgendaEntry) -> dict[str, Any]:
+    record = entry._asdict()
+    record["kind"] = entry.kind.value
+    record["channel"] = entry.channel.value
+    record["item_ids"] = tuple(sorted(entry.item_ids))
+    return record
+
+
 def _scenario(fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     """Read a scenario, also in the old way: ``catch_up = true`` is ``restart = "CATCH_UP"``."""
 
@@ -211,7 +241,7 @@ def _make_converter() -> cattrs.Converter:
         lambda t: _frozen_map_structure(made, t),
     )
     made.register_unstructure_hook(
-        AgendaEntry, lambda entry: {k: made.unstructure(v) for k, v in entry._asdict().items()}
+        AgendaEntry, lambda entry: made.unstructure(_agenda_record(entry))
     )
     made.register_structure_hook(AgendaEntry, _agenda_entry)
     include_subclasses(

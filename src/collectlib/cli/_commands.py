@@ -1,0 +1,364 @@
+"""The commands: read the inputs, call the library, hand the results to the writers."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from typing import TextIO
+
+from collectlib import demo
+from collectlib.cli._parser import is_csv
+from collectlib.cli._progress import Progress, lines_after_header
+from collectlib.cli._writers import (
+    amount,
+    cell,
+    count,
+    table,
+    totals,
+    visible,
+    write_rows,
+)
+from collectlib.enums import IdleReason
+from collectlib.errors import LoadError
+from collectlib.io.converters import agenda_records, unstructure
+from collectlib.io.files import (
+    PORTFOLIO_MAX_BYTES,
+    Portfolio,
+    load_policy,
+    load_portfolio,
+    read_items_csv,
+)
+from collectlib.model import Account, Policy, ScenarioActionRecorded
+from collectlib.portfolio import AgendaEntry, aged_balance, agenda, qualification_rate
+from collectlib.rules import Explanation, explain
+
+__all__ = ["agenda_command", "check_command", "next_command", "report_command"]
+
+
+def _policy(args: argparse.Namespace) -> Policy:
+    """Return the command's policy: ``--policy``, else the demo's without a portfolio."""
+    if args.policy is not None:
+        return load_policy(args.policy)
+    if args.portfolio is not None:
+        args.usage.error("a portfolio needs its --policy file")
+    return demo.policy()
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse the options of another kind of portfolio (a usage error)."""
+    csv = is_csv(args)
+    if not csv and (args.delimiter or args.column or args.currency):
+        args.usage.error("--delimiter, --column and --currency apply to a CSV portfolio")
+    if args.max_size and (args.portfolio is None or csv):
+        args.usage.error("--max-size applies to a JSON portfolio")
+
+
+def _accounts(args: argparse.Namespace, progress: Progress) -> tuple[Iterable[Account], dt.date]:
+    """Return the accounts (streamed from a CSV, counted on a terminal) and the date."""
+    if args.portfolio is None:
+        return demo.portfolio().accounts, args.on or demo.AS_OF
+    if is_csv(args):
+        accounts = read_items_csv(
+            args.portfolio,
+            columns=dict(args.column or ()),
+            delimiter=args.delimiter or ",",
+            currency=args.currency or "EUR",
+        )
+        total = lines_after_header(args.portfolio) if progress.shown else None
+        on = args.on or dt.date.today()  # the outer ring may read the clock
+        return progress.count(accounts, total), on
+    progress.note(f"reading {visible(str(args.portfolio))}")
+    max_bytes = args.max_size * 2**20 if args.max_size else PORTFOLIO_MAX_BYTES
+    portfolio: Portfolio = load_portfolio(args.portfolio, max_bytes=max_bytes)
+    total = sum(len(account.items) for account in portfolio.accounts)
+    on = args.on or portfolio.as_of or dt.date.today()
+    return progress.count(portfolio.accounts, total), on
+
+
+def _tally(accounts: Iterable[Account], collectors: set[str | None]) -> Iterator[Account]:
+    """Pass accounts through, noting each one's collector (an empty set: no account)."""
+    for account in accounts:
+        collectors.add(account.collector)
+        yield account
+
+
+def _some_account(args: argparse.Namespace, collectors: set[str | None]) -> None:
+    """Refuse an input without accounts: its report or agenda would say nothing true."""
+    if not collectors:
+        raise LoadError(f"{args.portfolio}: no account")
+
+
+def agenda_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
+    """``collectlib agenda``: the actions due, as a table, JSON or CSV."""
+    _check_options(args)
+    policy = _policy(args)
+    accounts, on = _accounts(args, progress)
+    collectors: set[str | None] = set()
+    accounts = _tally(accounts, collectors)
+    if args.collector:  # a row's collector is its account's
+        accounts = (a for a in accounts if a.collector == args.collector)
+    rows = agenda(accounts, policy, on, args.horizon)
+    progress.clear()
+    _some_account(args, collectors)
+    if args.collector and args.collector not in collectors:
+        named = sorted(c for c in collectors if c is not None)
+        present = f"collectors: {', '.join(named)}" if named else "no account has a collector"
+        sys.stderr.write(
+            f"collectlib: warning: {visible(f'no account has the collector {args.collector!r}')}"
+            f" ({visible(present)})\n"
+        )
+    records = agenda_records(rows)
+    if args.format != "table":  # for pipes: JSON-ready values, enums by value
+        write_rows(records, args.format, out, list(AgendaEntry._fields), set(), args.raw_csv)
+        return
+    for record in records:  # for people: lower case words, a count of items
+        record["items"] = len(record["item_ids"])
+        record["kind"] = record["kind"].lower()
+        record["channel"] = record["channel"].lower()
+        record["confirm"] = "yes" if record["needs_confirmation"] else None
+    columns = ("due_on", "late_days", "account_id", "collector", "kind", "channel", "name",
+               "items", "amount", "arrears", "send_at", "confirm")  # fmt: skip
+    optional = {"collector", "arrears", "send_at", "confirm"}  # shown when some row has one
+    headers = [h for h in columns if h not in optional or any(r[h] is not None for r in records)]
+    right = {i for i, h in enumerate(headers) if h in {"late_days", "items", "amount", "arrears"}}
+    out.write(
+        f"Collection agenda on {on}" + (f" (+{args.horizon} days)" if args.horizon else "") + "\n\n"
+    )
+    if not rows:
+        out.write("nothing is due\n")
+        return
+    write_rows(records, "table", out, headers, right)
+    at_stake = totals((row.amount, row.currency) for row in rows)
+    out.write(f"\n{count(len(rows), 'action')}, {at_stake} at stake\n")
+
+
+def check_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
+    """``collectlib check``: validate a policy file and summarise it."""
+    policy = load_policy(args.policy_file)
+    out.write(f"{args.policy_file}: a valid policy (format 1)\n\n")
+    out.write(f"statuses ({len(policy.statuses)}):\n")
+    for status in policy.statuses:
+        action = ""
+        if status.action:
+            follow = status.action
+            action = f" -> {follow.name} ({follow.channel.value}, +{follow.delay_days} d)"
+        out.write(f"  {status.code:20} {status.category.value:17} {status.label}{action}\n")
+    out.write(f"scenarios ({len(policy.scenarios)}):\n")
+    for scenario in policy.scenarios:
+        marks = ["default"] if scenario.name == policy.default_scenario else []
+        marks.append(f"new cycles: {scenario.restart.value}")
+        types = [t for t, s in policy.scenario_by_client_type.items() if s == scenario.name]
+        if types:
+            marks.append("client types: " + ", ".join(types))
+        out.write(f"  {scenario.name}" + (f" ({'; '.join(marks)})" if marks else "") + "\n")
+        for index, step in enumerate(scenario.steps):
+            mode = (
+                " automatic" + (" (to be confirmed)" if step.to_be_confirmed else "")
+                if step.automatic
+                else ""
+            )
+            out.write(f"    {index}. {step.name}: {step.channel.value}, {step.trigger}{mode}\n")
+        if scenario.repeat is not None:
+            out.write(
+                f"    then the last step again every {scenario.repeat.every_days} days, "
+                f"at most {count(scenario.repeat.max_times, 'time')}\n"
+            )
+        if scenario.steps:
+            out.write(
+                f"    then a review {scenario.review_after_days} days after the last action\n"
+            )
+    out.write(
+        f"minimum amount: {policy.minimum_amount}; ignore debits below: {policy.ignore_below}\n"
+    )
+    if policy.quick_promise:
+        out.write(
+            f"quick promise: {policy.quick_promise.status}, D+{policy.quick_promise.delay_days}\n"
+        )
+    if policy.dispute_resolved_status:
+        out.write(f"dispute resolved status: {policy.dispute_resolved_status}\n")
+    if policy.penalties:
+        p = policy.penalties
+        out.write(f"penalties: {p.annual_rate} a year ({p.year_days} days), ")
+        out.write(f"recovery cost {p.recovery_cost}\n")
+    if policy.sending_window:
+        w = policy.sending_window
+        slots = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in w.slots)
+        out.write(f"sending window: weekdays {sorted(w.weekdays)}, {slots}\n")
+    limit = policy.automatic_max_late_days
+    if limit is not None:
+        out.write(f"automatic messages more than {limit} days late wait for a confirmation\n")
+
+
+def _some(ids: Sequence[str], shown: int = 6) -> str:
+    """Return the first ids joined, and how many more there are."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
+_IDLE_WHY = {
+    IdleReason.NO_SCENARIO: "the policy has no scenario for this account",
+    IdleReason.NO_LEADER: "no open debit left in the scenario",
+    IdleReason.BELOW_MINIMUM: "the balance is below the policy's minimum amount",
+    IdleReason.SCENARIO_COMPLETED: "every step of the scenario is done for this leader",
+}
+
+
+def next_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
+    """``collectlib next``: explain one account's next action."""
+    _check_options(args)
+    policy = _policy(args)
+    accounts, on = _accounts(args, progress)
+    account = next((a for a in accounts if a.id == args.account), None)
+    if isinstance(accounts, Generator):
+        accounts.close()  # the rest of the file is not read
+    progress.clear()
+    if account is None:
+        where = args.portfolio or "the demo portfolio"
+        raise LoadError(f"{where}: no account {args.account!r}")
+    why = explain(account, policy, on)
+    if args.format == "json":
+        json.dump(unstructure(why), out, indent=1, ensure_ascii=False)
+        out.write("\n")
+        return
+    _write_explanation(account, why, out)
+
+
+def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
+    """Write ``explain``'s data for a person: one fact a line."""
+    write = out.write
+    currency = why.currency
+    write(f"account {why.account_id} ({account.name}) on {why.on}\n")
+    if why.scenario is None:
+        write("scenario: none\n")
+    else:
+        restart = why.restart.value.lower().replace("_", " ") if why.restart else ""
+        write(f"scenario: {why.scenario} (new cycles start: {restart})\n")
+    write(
+        f"items: {len(why.open_item_ids)} open, {len(why.collectable_ids)} in the scenario, "
+        f"balance {amount(why.balance, currency)}\n"
+    )
+    by_action: dict[str, list[str]] = {}
+    for excluded in why.excluded:
+        if excluded.action_id is not None:
+            by_action.setdefault(excluded.action_id, []).append(excluded.item_id)
+    for action_id, item_ids in by_action.items():
+        action = account.action(action_id)
+        write(
+            f"  out of the scenario: {_some(sorted(item_ids))} held by "
+            f"action {action.id} {action.name!r} ({action.channel.value}, "
+            f"due {action.due_on})\n"
+        )
+    for excluded in why.excluded:
+        if excluded.status is not None and excluded.action_id is None:
+            write(
+                f"  out of the scenario: {excluded.item_id} in dispute status "
+                f"{excluded.status!r}, with no follow-up action (a review row asks to decide)\n"
+            )
+    if why.ignored_ids:
+        write(
+            f"  ignored (below {amount(why.ignore_below, currency)}): "
+            f"{_some(list(why.ignored_ids))}\n"
+        )
+    leader = why.leader
+    if leader is not None:
+        write(
+            f"leader: {leader.id}, due {leader.due_date}, "
+            f"open {amount(leader.open_amount, currency)}\n"
+        )
+    if why.scenario is not None and leader is not None:
+        if why.cycle:
+            done = ", ".join(_done(event) for event in why.cycle)
+            write(f"cycle: done {done}\n")
+        elif why.resumed_from is not None:
+            write(
+                f"cycle: new, resumed after {_done(why.resumed_from)} "
+                f"(this invoice was already overdue and chased)\n"
+            )
+        else:
+            write("cycle: no step done yet for this leader\n")
+    proposal = why.proposal
+    if proposal is None:
+        reason = why.idle_reason
+        text = f" ({reason.value}): {_IDLE_WHY[reason]}" if reason else ""
+        write(f"next: nothing{text}\n")
+        if why.review_due is not None:
+            write(
+                f"review: decide (litigation, write-off or a specific action), "
+                f"due {why.review_due}\n"
+            )
+        return
+    late = f", {proposal.late_days} days late" if proposal.late_days else ""
+    again = f" repeat {proposal.repeat}" if proposal.repeat else ""
+    write(
+        f"next: step {proposal.step_index} {proposal.step.name!r}{again} "
+        f"({proposal.step.channel.value}, {proposal.step.trigger}) due {proposal.due_on}{late}\n"
+    )
+    if proposal.send_at is not None:
+        write(f"sent automatically at {proposal.send_at:%Y-%m-%d %H:%M}\n")
+    elif proposal.automatic and proposal.needs_confirmation:
+        write("automatic, to be confirmed by a person before it goes out\n")
+    write(
+        f"about: {count(len(proposal.item_ids), 'item')}, "
+        f"balance {amount(proposal.balance, currency)}\n"
+    )
+
+
+def _done(event: ScenarioActionRecorded) -> str:
+    again = f" repeat {event.repeat}" if event.repeat else ""
+    return f"step {event.step_index} ({event.step_name!r}){again} on {event.on}"
+
+
+def report_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
+    """``collectlib report``: the aged balance or the qualification rate (no policy needed)."""
+    _check_options(args)
+    if args.buckets is not None and args.report != "aged":
+        args.usage.error("--buckets applies to the aged report")
+    if args.policy is not None:
+        load_policy(args.policy)  # checked, so that a wrong file is not passed over
+    accounts, on = _accounts(args, progress)
+    collectors: set[str | None] = set()
+    accounts = _tally(accounts, collectors)
+    if args.report == "aged":
+        aged = (
+            aged_balance(accounts, on)
+            if args.buckets is None
+            else aged_balance(accounts, on, args.buckets)
+        )
+        progress.clear()
+        _some_account(args, collectors)
+        records = aged.rows()
+        if args.format == "table":
+            labels = list(aged.total)
+            rows = [
+                [a, *[amount(amounts[label], aged.currency) for label in labels]]
+                for a, amounts in aged.by_account.items()
+            ]
+            rows.append(["total", *[amount(aged.total[label], aged.currency) for label in labels]])
+            out.write(f"Aged balance on {on}\n\n")
+            table(["account", *labels], rows, set(range(1, len(labels) + 1)), out)
+            return
+    else:
+        rate = qualification_rate(accounts, on)
+        progress.clear()
+        _some_account(args, collectors)
+        records = rate.rows()
+        if args.format == "table":
+            out.write(f"Qualification of overdue items on {on}\n\n")
+            by_count = "-" if rate.rate_by_count is None else f"{rate.rate_by_count:.1%}"
+            by_amount = "-" if rate.rate_by_amount is None else f"{rate.rate_by_amount:.1%}"
+            overdue = amount(rate.overdue_amount, rate.currency)
+            qualified = amount(rate.qualified_amount, rate.currency)
+            out.write(f"overdue: {count(rate.overdue_count, 'item')}, {overdue}\n")
+            out.write(f"qualified: {count(rate.qualified_count, 'item')}, {qualified}\n")
+            out.write(f"rate: {by_count} by count, {by_amount} by amount\n\n")
+            # the date and the currency are above and in every amount
+            headers = [h for h in (records[0] if records else ()) if h not in {"on", "currency"}]
+            cells = [[cell(r[h], r["currency"]) for h in headers] for r in records]
+            right = {i for i, h in enumerate(headers) if h in {"count", "amount"}}
+            table(headers, cells, right, out)
+            return
+    headers = list(records[0]) if records else []
+    write_rows(records, args.format, out, headers, set(), args.raw_csv)

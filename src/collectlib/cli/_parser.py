@@ -1,0 +1,176 @@
+"""The command line's arguments: the parser, and the types that read each option."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from collectlib import __version__
+from collectlib.io.files import ITEM_COLUMNS, PORTFOLIO_MAX_BYTES
+
+__all__ = ["is_csv", "parser"]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return value
+
+
+def _mebibytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a size in MiB: {text!r}")
+    return value
+
+
+def _buckets(text: str) -> tuple[int, ...]:
+    """Read ``30,60,90``: whole numbers of days; their order is the report's to check."""
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not days separated by commas, like 30,60,90: {text!r}"
+        ) from None
+
+
+def _column(text: str) -> tuple[str, str]:
+    field, equals, name = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"not FIELD=NAME: {text!r}")
+    if field not in ITEM_COLUMNS:
+        raise argparse.ArgumentTypeError(f"no field {field!r} (fields: {', '.join(ITEM_COLUMNS)})")
+    return field, name
+
+
+def is_csv(args: argparse.Namespace) -> bool:
+    """Tell whether the command's portfolio is a CSV of open items (by its suffix)."""
+    return args.portfolio is not None and args.portfolio.suffix.lower() == ".csv"
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the parser of ``collectlib``: a command, its arguments and options."""
+    made = argparse.ArgumentParser(
+        prog="collectlib", description="Receivables collection: agenda, policy checks, reports."
+    )
+    made.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    made.add_argument("--debug", action="store_true", help="show tracebacks")
+    # --debug is also accepted after the command; SUPPRESS keeps the one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    commands = made.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        one = commands.add_parser(name, help=summary, description=summary, parents=[common])
+        one.set_defaults(usage=one)  # a usage error shows the command's own usage
+        return one
+
+    show = _portfolio_options(
+        command("agenda", "the actions due across the portfolio"),
+        "the policy file, TOML or JSON (needed with PORTFOLIO)",
+    )
+    show.add_argument(
+        "--horizon", type=_days, default=0, metavar="DAYS", help="also what falls due in DAYS days"
+    )
+    show.add_argument("--collector", metavar="NAME", help="only this collector's actions")
+    _formats(show)
+
+    check = command("check", "validate and summarise a policy file")
+    check.add_argument("policy_file", type=Path, metavar="POLICY")
+
+    explained = _portfolio_options(
+        command("next", "explain the next action of one account"),
+        "the policy file, TOML or JSON (needed with PORTFOLIO)",
+        ("account", "the account id"),
+    )
+    explained.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table for people (default), json for programs",
+    )
+
+    report = command("report", "portfolio reports (they use no policy)")
+    report.add_argument("report", choices=("aged", "qualification"))
+    _portfolio_options(report, "a policy file, checked but not used by the reports")
+    report.add_argument(
+        "--buckets",
+        type=_buckets,
+        metavar="DAYS,...",
+        help="the aged balance's edges in days late (default: 30,60,90)",
+    )
+    _formats(report)
+    return made
+
+
+def _portfolio_options(
+    parser: argparse.ArgumentParser, policy: str, *then: tuple[str, str]
+) -> argparse.ArgumentParser:
+    parser.add_argument(
+        "portfolio",
+        nargs="?",
+        type=Path,
+        metavar="PORTFOLIO",
+        help="a portfolio JSON file or a CSV of open items (default: the demo portfolio)",
+    )
+    for name, text in then:  # positionals after the optional portfolio
+        parser.add_argument(name, metavar=name.upper(), help=text)
+    parser.add_argument("--policy", type=Path, metavar="FILE", help=policy)
+    parser.add_argument(
+        "--on",
+        type=_date,
+        metavar="DATE",
+        help="the date, YYYY-MM-DD (default: the portfolio's, else today)",
+    )
+    extract = parser.add_argument_group("a CSV of open items (PORTFOLIO.csv)")
+    extract.add_argument("--delimiter", metavar="CHAR", help="the column separator (default: ',')")
+    extract.add_argument(
+        "--column",
+        type=_column,
+        action="append",
+        metavar="FIELD=NAME",
+        help="the file's name for a column (repeat for each); fields: " + ", ".join(ITEM_COLUMNS),
+    )
+    extract.add_argument(
+        "--currency", metavar="CODE", help="without a currency column (default: EUR)"
+    )
+    parser.add_argument(
+        "--max-size",
+        type=_mebibytes,
+        metavar="MIB",
+        help="the largest JSON portfolio read, in MiB "
+        f"(default: {PORTFOLIO_MAX_BYTES // 2**20}; a CSV is streamed)",
+    )
+    return parser
+
+
+def _formats(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table for people (default), json or csv for programs",
+    )
+    parser.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="CSV cells exactly as they are, for programs (by default a cell that a "
+        "spreadsheet would run as a formula, like =HYPERLINK(...), starts with a quote)",
+    )
