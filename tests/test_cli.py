@@ -9,8 +9,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from collectlib import (
+    Account,
+    Item,
     balance,
     collectable_items,
     explain,
+    format_amount,
     idle_reason,
     leader_invoice,
     next_action,
@@ -175,7 +180,7 @@ def test_next_runs_on_the_demo_and_says_why() -> None:
     assert "held by action A2 'Check the installment'" in in_plan
     assert "next: nothing (NO_LEADER): no open debit left in the scenario\n" in in_plan
     lawyer = run("next", "C-012").stdout  # at the lawyer's; a small residue ignored
-    assert "ignored (below 5.00): F-01299" in lawyer
+    assert "ignored (below 5.00 EUR): F-01299" in lawyer
     assert "held by action A1 'Lawyer follow-up' (LITIGATION" in lawyer
     done = run("next", "C-007").stdout  # every step done: a review row asks to decide
     assert "next: nothing (SCENARIO_COMPLETED)" in done
@@ -207,7 +212,7 @@ def test_next_says_what_the_rules_say(tmp_path: Path, policy, data, on) -> None:
     total = balance(account, policy)
     assert said[2] == (
         f"items: {sum(1 for i in account.items if i.open_amount)} open, "
-        f"{len(in_scenario)} in the scenario, balance {total:,.2f} {account.currency}"
+        f"{len(in_scenario)} in the scenario, balance {format_amount(total, account.currency)}"
     )
     leader = leader_invoice(account, policy)
     leaders = [line for line in said if line.startswith("leader: ")]
@@ -231,7 +236,7 @@ def test_next_says_what_the_rules_say(tmp_path: Path, policy, data, on) -> None:
         )
         assert said[-1] == (
             f"about: {len(proposal.item_ids)} item{'s' * (len(proposal.item_ids) != 1)}, "
-            f"balance {proposal.balance:,.2f} {account.currency}"
+            f"balance {format_amount(proposal.balance, account.currency)}"
         )
 
 
@@ -380,6 +385,12 @@ def _stderr_on_a_terminal(
     return code, stdout.read_text(encoding="utf-8"), seen.decode()
 
 
+def _cleared(stderr: str) -> bool:
+    """Whether the progress line was rubbed out at the end, and nothing scrolled."""
+    *_, last, after = stderr.rsplit("\r", 2)
+    return after == "" and last.strip() == "" and "\n" not in stderr
+
+
 def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     items = tmp_path / "items.csv"
     _big_csv(items, 250_000)
@@ -388,8 +399,10 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     code, stdout, stderr = _stderr_on_a_terminal([*args, "--format", "csv"], env, out)
     assert code == 0, stderr
-    assert "100,000 items" in stderr
-    assert "200,000 items" in stderr
+    # the count, of the total (the file's lines), the rate and the time taken
+    assert re.search(r"\r100,000 of 250,000 items \(40%\), [\d,]+ items/s, \d+\.\d s", stderr)
+    assert "\r200,000 of 250,000 items (80%), " in stderr
+    assert _cleared(stderr)
     assert stdout.count("\n") == 62_500 + 1  # an agenda row per account, and the header
     quiet = _stderr_on_a_terminal([*args, "--format", "csv"], {**env, "CI": "true"}, out)
     assert quiet[0] == 0
@@ -401,8 +414,9 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     found = ["next", str(items), "C-40000", *args[2:]]  # stops reading at item 160,004
     code, stdout, stderr = _stderr_on_a_terminal(found, env, out)
     assert code == 0, stderr
-    assert stderr.strip() == "100,000 items"
-    assert stderr.endswith("\n")  # the progress line is ended before the explanation
+    assert "\r100,000 of 250,000 items (40%)" in stderr
+    assert "200,000" not in stderr
+    assert _cleared(stderr)  # rubbed out before the explanation
     assert stdout.startswith("account C-40000")
 
 
@@ -411,15 +425,43 @@ def test_progress_of_a_json_portfolio(tmp_path: Path) -> None:
     _big_csv(items, 110_000)
     portfolio = tmp_path / "portfolio.json"
     save_portfolio(Portfolio(accounts=read_items_csv(items)), portfolio)
-    args = ["report", "aged", str(portfolio), "--policy", str(DEMO / "policy.toml")]
+    args = ["report", "aged", str(portfolio)]  # a report needs no policy
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     code, stdout, stderr = _stderr_on_a_terminal(
         [*args, "--on", "2026-03-16"], env, tmp_path / "out.txt"
     )
     assert code == 0, stderr
-    assert stderr.splitlines()[0] == f"reading {portfolio}"
-    assert "100,000 items" in stderr
+    assert stderr.startswith(f"\rreading {portfolio}")
+    assert "\r100,000 of 110,000 items (90%), " in stderr
+    assert _cleared(stderr)
     assert stdout.splitlines()[-1].startswith("total")
+
+
+def test_the_progress_line_tells_count_total_rate_and_time() -> None:
+    from collectlib.cli._progress import Progress
+
+    ticks = iter([10.0, 12.0, 14.5])
+    stream = io.StringIO()
+    progress = Progress(stream, clock=lambda: next(ticks))
+    progress.note("reading " + "p" * 70 + ".json")  # longer than the count that follows
+    accounts_read = [Account(id=f"C-{n}", items=[_an_item(f"F-{n}-{i}") for i in range(50_000)])
+                     for n in range(4)]  # fmt: skip
+    assert list(progress.count(accounts_read, total=200_000)) == accounts_read
+    lines = stream.getvalue().split("\r")[1:]
+    assert lines[1].rstrip() == "100,000 of 200,000 items (50%), 50,000 items/s, 2.0 s"
+    assert lines[2].rstrip() == "200,000 of 200,000 items (100%), 44,444 items/s, 4.5 s"
+    assert all(len(line) == len(lines[0]) for line in lines[1:])  # padded over the note
+    progress.clear()
+    assert stream.getvalue().endswith("\r" + " " * len(lines[0]) + "\r")
+    silent = Progress(None)
+    assert silent.count(accounts_read) is accounts_read  # no stream: passed through as is
+    silent.note("x")
+    silent.clear()
+
+
+def _an_item(item_id: str) -> Item:
+    return Item(id=item_id, kind="INVOICE", issue_date=AS_OF, due_date=AS_OF, amount=1,
+                open_amount=1)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -546,19 +588,19 @@ def test_an_error_message_is_one_line_whatever_it_holds(tmp_path: Path, capsys) 
 
 
 def test_json_escapes_what_it_would_leave_raw(capsys) -> None:
-    from collectlib.cli import _write_rows
+    from collectlib.cli._writers import write_rows
 
     out = io.StringIO()
-    _write_rows([{"name": "a\x9b\x7fb\x1b"}], "json", out, ["name"], set())
+    write_rows([{"name": "a\x9b\x7fb\x1b"}], "json", out, ["name"], set())
     assert not _UNSEEN.search(out.getvalue().replace("\n", ""))
     assert json.loads(out.getvalue()) == [{"name": "a\x9b\x7fb\x1b"}]  # nothing lost
 
 
 def test_text_for_people_shows_control_characters_as_escapes() -> None:
-    from collectlib.cli import _Visible
+    from collectlib.cli._writers import Visible
 
     out = io.StringIO()
-    written = _Visible(out)
+    written = Visible(out)
     written.write("a\x1b[2J\tb\x7f\x9b\ud800\r\n")
     written.flush()
     assert out.getvalue() == "a\\x1b[2J\\tb\\x7f\\x9b\\ud800\\r\n"  # only the line break kept
@@ -592,12 +634,12 @@ def test_hostile_files_are_one_line_errors(
 
 
 def test_out_of_memory_is_one_line_too(monkeypatch, capsys) -> None:
-    import collectlib.cli
+    from collectlib.cli import _commands
 
-    def exhausted(args: object, out: object) -> None:
+    def exhausted(args: object, out: object, progress: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(collectlib.cli, "_check", exhausted)
+    monkeypatch.setattr(_commands, "check_command", exhausted)
     assert _main("check", POLICY, capsys=capsys) == (1, "", "collectlib: error: out of memory\n")
     with pytest.raises(MemoryError):
         main(["--debug", "check", POLICY], out=io.StringIO())
@@ -612,7 +654,7 @@ def test_check_dev_zero_is_a_load_error() -> None:
 
 def test_max_size_raises_the_cap_of_a_json_portfolio(tmp_path: Path, capsys) -> None:
     path = tmp_path / "portfolio.json"
-    path.write_text('{"format": 1, "accounts": []}' + " " * 2**20)
+    path.write_text('{"format": 1, "accounts": [{"id": "C-1"}]}' + " " * 2**20)
     code, _, error = _main(
         "agenda", str(path), "--policy", POLICY, "--max-size", "1", capsys=capsys
     )
@@ -707,3 +749,205 @@ def test_fuzzed_names_reach_no_terminal_and_no_spreadsheet(
     )
     key = "account_id" if rows and "account_id" in rows[0] else "status"
     assert [row[key] for row in rows] == [safe_cell(str(record[key] or "")) for record in records]
+
+
+# Living in it (issue 20): what a new user tries first.
+
+_HEADER = "account_id,account_name,item_id,kind,issue_date,due_date,amount,open_amount,currency\n"
+
+
+def _items_csv(folder: Path, *rows: str, name: str = "items.csv") -> Path:
+    path = folder / name
+    path.write_text(_HEADER + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_version_is_the_package_version(capsys) -> None:
+    from collectlib import __version__
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"collectlib {__version__}\n"
+
+
+def test_reports_of_a_portfolio_need_no_policy(tmp_path: Path, capsys) -> None:
+    items = _items_csv(
+        tmp_path,
+        "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,1200.00,1200.00,EUR",
+        "C-2,Martin,F-7,INVOICE,2026-02-01,2026-03-03,80.00,80.00,EUR",
+    )
+    code, text, error = _main("report", "aged", str(items), "--on", "2026-03-16", capsys=capsys)
+    assert (code, error) == (0, "")
+    assert text.splitlines()[2].split() == ["account", "not_due", "1-30", "31-60", "61-90", "91+"]
+    code, text, _ = _main(
+        "report", "aged", str(items), "--on", "2026-03-16", "--buckets", "10,40", capsys=capsys
+    )
+    assert code == 0
+    assert text.splitlines()[2].split() == ["account", "not_due", "1-10", "11-40", "41+"]
+    assert text.splitlines()[4].split() == ["C-1", "0.00", "EUR", "0.00", "EUR", "1,200.00",
+                                             "EUR", "0.00", "EUR"]  # fmt: skip  # 40 days late
+    code, text, _ = _main("report", "qualification", str(items), capsys=capsys)
+    assert code == 0
+    assert "overdue: 2 items, 1,280.00 EUR" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("report", "qualification", "--buckets", "30"), "--buckets applies to the aged report"),
+        (("report", "aged", "--buckets", "30,sixty"), "not days separated by commas, like 30,60,90: '30,sixty'"),
+    ],
+)  # fmt: skip
+def test_buckets_are_days_for_the_aged_report(args: tuple[str, ...], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args), out=io.StringIO())
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    code, _, error = _main("report", "aged", "--buckets", "60,30", capsys=capsys)
+    assert code == 1
+    assert error == (
+        "collectlib: error: aged_balance: bucket edges must increase, not 60 then 30 in (60, 30)\n"
+    )
+
+
+def test_a_collector_nobody_has_is_a_warning_naming_those_there(capsys) -> None:
+    code, text, error = _main("agenda", "--collector", "bob", capsys=capsys)
+    assert code == 0
+    assert error == (
+        "collectlib: warning: no account has the collector 'bob' "
+        "(collectors: marie, paul, sophie)\n"
+    )
+    assert text.endswith("nothing is due\n")
+    code, _, error = _main("agenda", "--collector", "paul", capsys=capsys)
+    assert (code, error) == (0, "")
+
+
+def test_a_collector_in_a_portfolio_without_collectors(tmp_path: Path, capsys) -> None:
+    items = _items_csv(tmp_path, "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,10.00,10.00,EUR")
+    code, _, error = _main(
+        "agenda", str(items), "--policy", POLICY, "--collector", "x\x1b", capsys=capsys
+    )
+    assert code == 0
+    assert error == (
+        "collectlib: warning: no account has the collector 'x\\x1b' (no account has a collector)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("empty.csv", ""),
+        ("header.csv", _HEADER),
+        ("empty.json", '{"format": 1, "as_of": "2026-03-16", "accounts": []}'),
+    ],
+)
+@pytest.mark.parametrize("command", [("agenda",), ("report", "aged"), ("report", "qualification")])
+def test_a_portfolio_without_accounts_says_so(
+    tmp_path: Path, capsys, name: str, text: str, command: tuple[str, ...]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    for fmt in ("table", "json"):
+        code, out, error = _main(
+            *command, str(path), "--policy", POLICY, "--format", fmt, capsys=capsys
+        )
+        assert (code, out) == (1, "")
+        assert error == f"collectlib: error: {path}: no account\n"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys) -> None:
+    from collectlib.cli import _commands
+
+    def interrupted(args: object, out: object, progress: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_commands, "agenda_command", interrupted)
+    assert _main("agenda", capsys=capsys) == (130, "", "collectlib: interrupted\n")
+    with pytest.raises(KeyboardInterrupt):
+        main(["agenda", "--debug"], out=io.StringIO())
+
+
+def test_ctrl_c_on_a_terminal_rubs_out_the_progress(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    items = tmp_path / "items.csv"
+    _big_csv(items, 3_000_000)
+    command = [SCRIPT] if SCRIPT else [sys.executable, "-m", "collectlib"]
+    args = ["agenda", str(items), "--policy", POLICY, "--on", "2026-03-16", "--format", "csv"]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    master, slave = pty.openpty()
+    with (tmp_path / "out.csv").open("w") as sink:
+        process = subprocess.Popen([*command, *args], stdout=sink, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while b"items/s" not in seen:  # the progress line is drawn: interrupt the run
+        seen += os.read(master, 4096)
+    process.send_signal(signal.SIGINT)
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert process.wait(timeout=120) == 130
+    stderr = seen.decode()
+    assert "Traceback" not in stderr
+    stderr = stderr.replace("\r\n", "\n")  # the terminal writes a line break as \r\n
+    assert stderr.count("\n") == 1
+    # the progress line rubbed out, then one line
+    assert re.search(r"items/s, [0-9.]+ s *\r +\rcollectlib: interrupted\n\Z", stderr)
+
+
+def test_amounts_are_shown_in_their_currency_and_totals_per_currency(
+    tmp_path: Path, capsys
+) -> None:
+    items = _items_csv(
+        tmp_path,
+        "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,1200.00,1200.00,EUR",
+        "C-2,Tanaka,F-2,INVOICE,2026-01-05,2026-02-04,150000,150000,JPY",
+        "C-3,Al Sabah,F-3,INVOICE,2026-01-05,2026-02-04,1200.125,1200.125,KWD",
+        "C-4,Martin,F-4,INVOICE,2026-01-05,2026-02-04,80.50,80.50,EUR",
+    )
+    code, text, error = _main(
+        "agenda", str(items), "--policy", POLICY, "--on", "2026-03-16", capsys=capsys
+    )
+    assert (code, error) == (0, "")
+    amounts = {line.split()[2]: " ".join(line.split()[-3:-1]) for line in text.splitlines()[4:8]}
+    assert amounts == {"C-1": "1,200.00 EUR", "C-2": "150,000 JPY", "C-3": "1,200.125 KWD",
+                       "C-4": "80.50 EUR"}  # fmt: skip
+    assert text.splitlines()[-1] == (
+        "4 actions, 1,280.50 EUR, 150,000 JPY and 1,200.125 KWD at stake"
+    )
+    code, text, _ = _main("next", str(items), "C-2", "--policy", POLICY, "--on", "2026-03-16",
+                          capsys=capsys)  # fmt: skip
+    assert "balance 150,000 JPY" in text
+    assert "open 150,000 JPY" in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.decimals(min_value=0, max_value=10**9, places=3),
+                          st.sampled_from(["EUR", "JPY", "KWD", "CHF"])), min_size=1))  # fmt: skip
+def test_the_total_at_stake_never_adds_two_currencies(amounts) -> None:
+    from collectlib.cli._writers import totals
+
+    said = totals(amounts)
+    parts = re.split(r", | and ", said)
+    currencies = sorted({currency for _, currency in amounts})
+    assert [part.rsplit(" ", 1)[1] for part in parts] == currencies
+    for part, currency in zip(parts, currencies, strict=True):
+        exact = sum((a for a, c in amounts if c == currency), Decimal(0))
+        assert part == format_amount(exact, currency)
+
+
+def test_every_shape_of_an_agenda_row_is_the_agenda_records() -> None:
+    from collectlib import agenda
+    from collectlib.demo import policy, portfolio
+    from collectlib.io.converters import agenda_records, unstructure
+
+    rows = agenda(portfolio().accounts, policy(), AS_OF)
+    records = agenda_records(rows)
+    assert unstructure(records) == unstructure(list(rows))  # the converter's hook
+    assert json.loads(run("agenda", "--format", "json").stdout) == unstructure(records)
