@@ -951,3 +951,14 @@ def test_every_shape_of_an_agenda_row_is_the_agenda_records() -> None:
     records = agenda_records(rows)
     assert unstructure(records) == unstructure(list(rows))  # the converter's hook
     assert json.loads(run("agenda", "--format", "json").stdout) == unstructure(records)
+
+
+def test_the_total_of_a_csv_is_its_lines_after_the_header(tmp_path: Path) -> None:
+    from collectlib.cli._progress import lines_after_header
+
+    path = tmp_path / "items.csv"
+    for text, lines in [("", 0), ("h\n", 0), ("h\na\nb\n", 2), ("h\na\nb", 2), ("h", 0)]:
+        path.write_text(text, encoding="utf-8")
+        assert lines_after_header(path) == lines, text
+    assert lines_after_header(tmp_path) is None  # not a regular file: not read twice
+    assert lines_after_header(tmp_path / "missing.csv") is None  # the reader says why

@@ -189,7 +189,7 @@ def test_numeric_frames_give_the_amounts_as_floats(policy, data) -> None:
     assert numeric["amount"].dtype == "float64"
     assert numeric["arrears"].dtype == "float64"
     assert list(numeric["amount"]) == [float(r.amount) for r in rows]
-    assert [a != a for a in numeric["arrears"]] == [r.arrears is None for r in rows]  # NaN
+    assert list(numeric["arrears"].isna()) == [r.arrears is None for r in rows]
     assert list(exact["amount"]) == [r.amount for r in rows]  # the default stays exact
     other = [c for c in exact.columns if c not in {"amount", "arrears"}]
     pd.testing.assert_frame_equal(numeric[other], exact[other])
