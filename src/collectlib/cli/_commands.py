@@ -73,7 +73,7 @@ def _accounts(args: argparse.Namespace, progress: Progress) -> tuple[Iterable[Ac
     progress.note(f"reading {visible(str(args.portfolio))}")
     max_bytes = args.max_size * 2**20 if args.max_size else PORTFOLIO_MAX_BYTES
     portfolio: Portfolio = load_portfolio(args.portfolio, max_bytes=max_bytes)
-    total = sum(len(account.items) for account in portfolio.accounts)
+    total = sum(len(a.items) for a in portfolio.accounts) if progress.shown else None
     on = args.on or portfolio.as_of or dt.date.today()
     return progress.count(portfolio.accounts, total), on
 
