@@ -78,9 +78,11 @@ class Progress:
     def _draw(self, text: str) -> None:
         if self._stream is None:
             return
-        self._stream.write("\r" + text + " " * (self._width - len(text)))
-        self._stream.flush()
+        line = "\r" + text + " " * (self._width - len(text))
+        # the width first: a Ctrl-C during the write still finds the line to rub out
         self._width = max(self._width, len(text))
+        self._stream.write(line)
+        self._stream.flush()
 
 
 def _line(done: int, total: int | None, seconds: float) -> str:
