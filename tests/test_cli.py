@@ -815,7 +815,7 @@ def test_a_collector_nobody_has_is_a_warning_naming_those_there(capsys) -> None:
     code, text, error = _main("agenda", "--collector", "bob", capsys=capsys)
     assert code == 0
     assert error == (
-        "collectlib: warning: no account has the collector 'bob' "
+        "collectlib: warning: no collector named 'bob' in the portfolio "
         "(collectors: marie, paul, sophie)\n"
     )
     assert text.endswith("nothing is due\n")
@@ -830,7 +830,8 @@ def test_a_collector_in_a_portfolio_without_collectors(tmp_path: Path, capsys) -
     )
     assert code == 0
     assert error == (
-        "collectlib: warning: no account has the collector 'x\\x1b' (no account has a collector)\n"
+        "collectlib: warning: no collector named 'x\\x1b' in the portfolio "
+        "(the portfolio names no collector)\n"
     )
 
 

@@ -91,25 +91,30 @@ def _some_account(args: argparse.Namespace, collectors: set[str | None]) -> None
         raise LoadError(f"{args.portfolio}: no account")
 
 
+def _warn_no_collector(name: str, collectors: set[str | None]) -> None:
+    """Say on stderr that nobody is called ``name``, and who is (a typo, most often)."""
+    named = sorted(c for c in collectors if c is not None)
+    present = f"collectors: {', '.join(named)}" if named else "the portfolio names no collector"
+    sys.stderr.write(
+        f"collectlib: warning: {visible(f'no collector named {name!r} in the portfolio')}"
+        f" ({visible(present)})\n"
+    )
+
+
 def agenda_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
     """``collectlib agenda``: the actions due, as a table, JSON or CSV."""
     _check_options(args)
     policy = _policy(args)
     accounts, on = _accounts(args, progress)
     collectors: set[str | None] = set()
-    accounts = _tally(accounts, collectors)
-    if args.collector:  # a row's collector is its account's
-        accounts = (a for a in accounts if a.collector == args.collector)
-    rows = agenda(accounts, policy, on, args.horizon)
+    rows = agenda(_tally(accounts, collectors), policy, on, args.horizon)
     progress.clear()
     _some_account(args, collectors)
-    if args.collector and args.collector not in collectors:
-        named = sorted(c for c in collectors if c is not None)
-        present = f"collectors: {', '.join(named)}" if named else "no account has a collector"
-        sys.stderr.write(
-            f"collectlib: warning: {visible(f'no account has the collector {args.collector!r}')}"
-            f" ({visible(present)})\n"
-        )
+    if args.collector:  # after the agenda: a policy may give a row its collector
+        collectors.update(row.collector for row in rows)
+        rows = tuple(row for row in rows if row.collector == args.collector)
+        if args.collector not in collectors:
+            _warn_no_collector(args.collector, collectors)
     records = agenda_records(rows)
     if args.format != "table":  # for pipes: JSON-ready values, enums by value
         write_rows(records, args.format, out, list(AgendaEntry._fields), set(), args.raw_csv)
