@@ -17,10 +17,14 @@ from collectlib import (
     ActionTemplate,
     AgedBalance,
     AgendaEntry,
+    CollectorRule,
+    Condition,
     DaysSalesOutstanding,
     DisputeResolutionTime,
     Excluded,
     Explanation,
+    Fallback,
+    Fee,
     Installment,
     Item,
     ItemPenalty,
@@ -169,7 +173,8 @@ ROUND_TRIPPED = {
     SpecificAction, PaymentPlan, Installment, SendingWindow, PenaltyRule, JournalEvent,
     AgendaEntry, Proposal, AgedBalance, QualificationRate, Tally, OverdueRatio,
     DisputeResolutionTime, DaysSalesOutstanding, SalesPeriod, Money, Penalties, ItemPenalty,
-    PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded,
+    PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded, Condition, Fee,
+    Fallback, CollectorRule,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
 

@@ -69,6 +69,7 @@ HASHTAGS: Final[FrozenMap[str, str]] = FrozenMap(
         "comment": "comments of the message's own items, distinct, joined by '; '",
         "promise_date": "promise dates of the message's own items, distinct, joined by '; '",
         "today": "the date the message is prepared for",
+        "fees": "step fees charged so far on the items the message covers",
     }
 )
 """Every hashtag name collectlib knows, with its meaning (in the order of the docs)."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import (
     ROUND_HALF_UP,
     Context,
@@ -40,6 +40,7 @@ from typing import Final, ParamSpec, TypeVar
 
 import attrs
 
+from collectlib._frozen import FrozenMap
 from collectlib.errors import ValidationError
 
 __all__ = ["Amount", "Money", "minor_unit_digits", "quantize", "to_amount"]
@@ -283,3 +284,42 @@ class Money:
         if not amount:
             amount = abs(amount)  # no "-0.00"
         return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"
+
+
+PerCurrency = Decimal | FrozenMap[str, Decimal]
+"""An amount for every currency, or one per currency (a currency not named: 0)."""
+
+
+def coerce_per_currency(value: object) -> object:
+    """Convert an amount, or a mapping currency -> amount, for a ``PerCurrency`` field.
+
+    Used as an attrs converter; the class reports what is not an amount or a mapping of
+    currency codes to amounts.
+    """
+    if isinstance(value, Mapping) and not isinstance(value, FrozenMap):
+        return FrozenMap({key: coerce_amount(amount) for key, amount in value.items()})
+    if isinstance(value, FrozenMap):
+        return FrozenMap({key: coerce_amount(amount) for key, amount in value.items()})
+    return coerce_amount(value)  # type: ignore[arg-type]
+
+
+def per_currency_problem(value: object, *, minimum: Decimal | None = ZERO) -> str | None:
+    """Return what is wrong with a ``PerCurrency`` value, or ``None``."""
+    amounts = value.items() if isinstance(value, FrozenMap) else [(None, value)]
+    for currency, amount in amounts:
+        if currency is not None and not is_currency(currency):
+            return f"{currency!r} is not a currency code like 'EUR'"
+        problem = amount_problem(amount)
+        if problem is not None:
+            return problem if currency is None else f"{currency}: {problem}"
+        if minimum is not None and amount < minimum:  # type: ignore[operator]
+            where = "" if currency is None else f" ({currency})"
+            return f"must be at least {minimum}{where}, not {amount}"
+    return None
+
+
+def in_currency(value: PerCurrency, currency: str) -> Decimal:
+    """Return the amount a ``PerCurrency`` value sets for ``currency`` (0 when not named)."""
+    if isinstance(value, FrozenMap):
+        return value.get(currency, ZERO) or ZERO
+    return value

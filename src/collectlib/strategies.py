@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 from hypothesis import strategies as st
 
 from collectlib.enums import ActionState, Channel, ItemKind, Restart, StatusCategory, TriggerKind
@@ -34,6 +35,10 @@ from collectlib.errors import ValidationError
 from collectlib.model import (
     Account,
     ActionTemplate,
+    CollectorRule,
+    Condition,
+    Fallback,
+    Fee,
     Installment,
     Item,
     PaymentPlan,
@@ -198,6 +203,30 @@ def statuses(
     return Status(code=draw(_strategy(code)), category=category, action=action)
 
 
+def conditions() -> st.SearchStrategy[Condition]:
+    """Draw a step condition: thresholds on the balance, overdue items, days late."""
+    return st.builds(
+        Condition,
+        min_balance=st.none()
+        | st.sampled_from((Decimal(100), Decimal(1000)))
+        | st.just({"EUR": Decimal(500), "JPY": Decimal(50_000)}),
+        min_overdue_items=st.none() | st.integers(1, 3),
+        min_days_late=st.none() | st.integers(0, 60),
+    )
+
+
+def fees() -> st.SearchStrategy[Fee]:
+    """Draw a step fee: fixed, a percentage of the balance, or both."""
+    return st.builds(
+        Fee,
+        fixed=st.sampled_from((Decimal(0), Decimal(10), Decimal("12.50"))),
+        percent=st.sampled_from((Decimal(0), Decimal("0.05"), Decimal("0.015"))),
+    )
+
+
+_EMAIL_CHANNELS = (Channel.EMAIL, Channel.INTERACTIVE_EMAIL)
+
+
 @st.composite
 def steps(
     draw: st.DrawFn,
@@ -205,16 +234,36 @@ def steps(
     *,
     name: str = "step",
     channels: st.SearchStrategy[Channel] = st.sampled_from(Channel),
+    cadence: bool = True,
 ) -> Step:
-    """Draw a step on any channel, due from the leader's due date or from the last action."""
+    """Draw a step on any channel, with any trigger kind.
+
+    With ``cadence`` (default) a step may also have a condition, a fee, a credit hold
+    and, on an e-mail channel, a fallback channel.
+    """
     channel = draw(channels)
     automatic = channel.is_message and draw(st.booleans())
     trigger = draw(
         st.one_of(
             st.integers(-15, 120).map(Trigger.leader_due),
             st.integers(0, 30).map(Trigger.after_last_action),
+            st.integers(0, 60).map(Trigger.leader_issued),
+            st.integers(0, 60).map(Trigger.end_of_month),
         )
     )
+    when = fee = fallback = None
+    credit_hold = False
+    if cadence:
+        when = draw(st.none() | st.none() | conditions())
+        fee = draw(st.none() | st.none() | fees())
+        credit_hold = draw(st.integers(0, 4)) == 0
+        if channel in _EMAIL_CHANNELS:
+            fallback = draw(
+                st.sampled_from(
+                    (None, Fallback(channel=Channel.CALL),
+                     Fallback(channel=Channel.LETTER, template=MESSAGE_TEMPLATE))
+                )
+            )  # fmt: skip
     return Step(
         name=name,
         channel=channel,
@@ -222,6 +271,10 @@ def steps(
         template=_template(channel),
         automatic=automatic,
         to_be_confirmed=automatic and draw(st.booleans()),
+        when=when,
+        fee=fee,
+        credit_hold=credit_hold,
+        fallback=fallback,
     )
 
 
@@ -251,14 +304,7 @@ def scenarios(
         if step.trigger.kind is TriggerKind.LEADER_DUE:
             days = step.trigger.days if latest is None else max(latest, step.trigger.days)
             latest = days
-            step = Step(  # noqa: PLW2901
-                name=step.name,
-                channel=step.channel,
-                trigger=Trigger.leader_due(days),
-                template=step.template,
-                automatic=step.automatic,
-                to_be_confirmed=step.to_be_confirmed,
-            )
+            step = attrs.evolve(step, trigger=Trigger.leader_due(days))  # noqa: PLW2901
         kept.append(step)
     return Scenario(
         name=draw(_strategy(name)),
@@ -268,6 +314,16 @@ def scenarios(
         review_after_days=draw(_strategy(review_after_days)),
     )
 
+
+_COLLECTOR_RULES = (
+    (),
+    (),
+    (CollectorRule(collector="senior", min_balance=Decimal(10_000)),),
+    (
+        CollectorRule(collector="public-desk", client_type="public"),
+        CollectorRule(collector="late-desk", min_days_late=60),
+    ),
+)
 
 _THRESHOLDS = st.sampled_from((Decimal(0), Decimal(0), Decimal(10), Decimal(50)))
 
@@ -346,6 +402,8 @@ def policies(
         if draw(st.booleans())
         else None,
         automatic_max_late_days=draw(st.sampled_from((30, 30, 0, 10, None))),
+        min_days_between_contacts=draw(st.sampled_from((0, 0, 0, 7, 14))),
+        collector_rules=draw(st.sampled_from(_COLLECTOR_RULES)),
     )
 
 
@@ -448,6 +506,7 @@ def accounts(
         client_type=client_type,
         scenario=scenario,
         collector=draw(st.sampled_from((None, "marie", "paul"))),
+        email=draw(st.sampled_from(("billing@example.com", "billing@example.com", None))),
         penalties_enabled=draw(st.booleans()),
         items=tuple(drawn),
         actions=tuple(actions),

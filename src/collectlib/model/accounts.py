@@ -78,6 +78,8 @@ class Account(_ItemIndex):
     collector: str | None = None
     """The person who chases this account."""
     penalties_enabled: bool = False
+    email: str | None = None
+    """The customer's e-mail address; ``None``: none known (e-mail steps fall back)."""
     items: tuple[Item, ...] = attrs.field(default=(), converter=to_tuple)
     actions: tuple[SpecificAction, ...] = attrs.field(default=(), converter=to_tuple)
     plans: tuple[PaymentPlan, ...] = attrs.field(default=(), converter=to_tuple)
@@ -94,6 +96,8 @@ class Account(_ItemIndex):
             if value is not None:
                 check_id(owner, field, value)
         check_bool(owner, "penalties_enabled", self.penalties_enabled)
+        if self.email is not None:
+            check_id(owner, "email", self.email)
         items = self.items
         check_instances(owner, "items", items, Item)
         item_ids = {item.id for item in items}

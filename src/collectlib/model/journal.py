@@ -18,6 +18,7 @@ import attrs
 
 from collectlib._checks import (
     check_amount,
+    check_bool,
     check_date,
     check_enum,
     check_id,
@@ -28,18 +29,21 @@ from collectlib._checks import (
     to_frozenset,
 )
 from collectlib.enums import Channel, PlanState
-from collectlib.money import coerce_amount
+from collectlib.money import ZERO, coerce_amount
 
 __all__ = [
+    "AccountPaused",
     "ActionCancelled",
     "ActionCompleted",
     "ActionCreated",
     "ActionDeleted",
     "ActionRescheduled",
+    "HoldReleased",
     "ItemsReleased",
     "ItemsSynced",
     "JournalEvent",
     "OwnerAssigned",
+    "PauseEnded",
     "PlanCancelled",
     "PlanCreated",
     "PlanReviewed",
@@ -82,6 +86,8 @@ _OPTIONAL_TEXT = _checked(check_text, optional=True)
 _IDS = _checked(check_instances, kind=str)
 _INDEX = _checked(check_int, minimum=0)
 _TOTAL = _checked(check_amount, total=True)
+_FEE = _checked(check_amount, minimum=ZERO, total=True)
+_BOOL = _checked(check_bool)
 _CHANNEL = _checked(check_enum, kind=Channel)
 _PLAN_STATE = _checked(check_enum, kind=PlanState)
 
@@ -113,6 +119,30 @@ class ScenarioActionRecorded(JournalEvent):
     amount: Decimal = attrs.field(converter=coerce_amount, validator=_TOTAL)
     """The balance the action was about."""
     note: str = attrs.field(default="", validator=_TEXT)
+    fee: Decimal = attrs.field(default=ZERO, converter=coerce_amount, validator=_FEE)
+    """The step's fee charged with it (``Step.fee``), in the account's currency."""
+    credit_hold: bool = attrs.field(default=False, validator=_BOOL)
+    """Whether recording the step put the account on credit hold (``Step.credit_hold``)."""
+
+
+@attrs.frozen(kw_only=True)
+class AccountPaused(JournalEvent):
+    """The scenario was paused until a date (``pause``); specific actions go on."""
+
+    until: dt.date = attrs.field(validator=_DATE)
+    reason: str = attrs.field(default="", validator=_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class PauseEnded(JournalEvent):
+    """A pause was ended before its date (``end_pause``)."""
+
+
+@attrs.frozen(kw_only=True)
+class HoldReleased(JournalEvent):
+    """A credit manager lifted the account's credit hold (``release_hold``)."""
+
+    reason: str = attrs.field(default="", validator=_TEXT)
 
 
 @attrs.frozen(kw_only=True)

@@ -12,7 +12,8 @@ from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
-from collectlib.rules.dunning import Decision, decide
+from collectlib.rules.cadence import collector_for, step_hold
+from collectlib.rules.dunning import Decision, channel_of, decide
 from collectlib.rules.plans import plan_progress
 from collectlib.rules.selection import scan
 from collectlib.rules.sending import timing
@@ -96,13 +97,27 @@ def _collect(
     """Append the account's actions due by ``until`` (late days counted on ``on``)."""
     selection = scan(account, policy)
     decision = decide(account, policy, on, selection)
+    collector = account.collector
+    if collector is None and policy.collector_rules:
+        collector = collector_for(account, policy, selection[1], selection[0], on)
+    on_hold = bool(account.journal) and step_hold(account, on) is not None
     if type(decision) is Decision:
-        scenario, index, repeat, _leader, due, total, ids, review, _anchor = decision
+        scenario, index, repeat, _leader, due, total, ids, review, _anchor, _skipped, fallback = (
+            decision
+        )
         if due <= until:
             step = scenario.steps[index]
-            automatic = step.automatic and not review
+            if fallback:
+                channel, _template, automatic, to_be_confirmed = channel_of(step, True)
+            else:
+                channel, automatic, to_be_confirmed = (
+                    step.channel,
+                    step.automatic,
+                    step.to_be_confirmed,
+                )
+            automatic = automatic and not review
             if automatic:
-                late, confirm, send = timing(policy, True, step.to_be_confirmed, due, on)
+                late, confirm, send = timing(policy, True, to_be_confirmed, due, on)
             else:  # what ``timing`` says of an action that is not automatic, without the call
                 late, confirm, send = (on - due).days, False, None
                 if late < 0:  # noqa: PLR1730  # faster than max() in the hot loop
@@ -112,11 +127,11 @@ def _collect(
                     AgendaEntry,
                     (
                         account.id,
-                        account.collector,
+                        collector,
                         due,
                         late,
                         _REVIEW if review else _SCENARIO,
-                        step.channel,
+                        channel,
                         REVIEW_COMPLETED if review else step.name,
                         frozenset(ids),
                         total,
@@ -127,24 +142,26 @@ def _collect(
                         send,
                         None,
                         account.currency,
-                        False,
+                        on_hold,
                         repeat,
                     ),
                 )
             )
     unfollowed = selection[3]
     if unfollowed:
-        _review_disputes(account, unfollowed, on, until, append)
+        _review_disputes(account, unfollowed, on, until, append, collector, on_hold)
     if account.actions:
-        _collect_specific(account, policy, on, until, append)
+        _collect_specific(account, policy, on, until, append, collector, on_hold)
 
 
-def _review_disputes(
+def _review_disputes(  # noqa: PLR0917
     account: Account,
     unfollowed: list[Item],
     on: dt.date,
     until: dt.date,
     append: Callable[[AgendaEntry], None],
+    collector: str | None,
+    on_hold: bool,
 ) -> None:
     """Append the review row of the disputed items nobody follows, when due by ``until``.
 
@@ -167,7 +184,7 @@ def _review_disputes(
             AgendaEntry,
             (
                 account.id,
-                account.collector,
+                collector,
                 due,
                 late if late > 0 else 0,
                 _REVIEW,
@@ -182,19 +199,21 @@ def _review_disputes(
                 None,
                 None,
                 account.currency,
-                False,
+                on_hold,
                 0,
             ),
         )
     )
 
 
-def _collect_specific(
+def _collect_specific(  # noqa: PLR0917
     account: Account,
     policy: Policy,
     on: dt.date,
     until: dt.date,
     append: Callable[[AgendaEntry], None],
+    collector: str | None,
+    on_hold: bool,
 ) -> None:
     """Append the open specific actions due by ``until`` that still hold an open item.
 
@@ -218,7 +237,7 @@ def _collect_specific(
                 AgendaEntry,
                 (
                     account.id,
-                    account.collector,
+                    collector,
                     action.due_on,
                     late,
                     _SPECIFIC,
@@ -235,7 +254,7 @@ def _collect_specific(
                     if action.plan_id is None
                     else plan_progress(account, action.plan_id, on).arrears,
                     account.currency,
-                    False,
+                    on_hold,
                     0,
                 ),
             )

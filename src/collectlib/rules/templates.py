@@ -351,6 +351,9 @@ _VALUES: Final[Mapping[str, Callable[[_Message], TemplateValue]]] = FrozenMap(
         "not_due_amount": lambda m: m.amount(m.not_due),
         "items_list_excluded": lambda m: m.statement(m.excluded, with_penalties=False),
         "excluded_amount": lambda m: m.amount(m.excluded),
+        "fees": lambda m: m.money(
+            penalties(m.account, [item.id for item in m.covered], m.policy, m.on).fees
+        ),
         "status": lambda m: m.distinct(
             _label(item.status, m.policy) for item in m.own if item.status is not None
         ),
