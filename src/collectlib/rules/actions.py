@@ -30,6 +30,7 @@ from collectlib.model import (
     Item,
     ItemsReleased,
     JournalEvent,
+    PaymentPlan,
     Policy,
     SpecificAction,
     StatusApplied,
@@ -129,12 +130,14 @@ def open_new_action(
     origin_status: str | None = None,
     plan_id: str | None = None,
     items: tuple[Item, ...] | None = None,
+    plans: tuple[PaymentPlan, ...] | None = None,
     journal: tuple[JournalEvent, ...] = (),
 ) -> Account:
     """Return ``account`` with a new open action on ``item_ids``, moved out of other actions.
 
-    The one way every operation creates an action.  ``items`` and ``journal`` let a
-    caller apply its own changes (statuses, events) in the same new account.
+    The one way every operation creates an action.  ``items``, ``plans`` and
+    ``journal`` let a caller apply its own changes (statuses, the plan the action
+    follows up, events) in the same new account.
     """
     owner = f"account {account.id!r}"
     new_id = next_action_id(account) if action_id is None else action_id
@@ -171,6 +174,7 @@ def open_new_action(
         account,
         items=account.items if items is None else items,
         actions=(*actions, action),
+        plans=account.plans if plans is None else plans,
         journal=(*account.journal, *journal, *events, created),
     )
 

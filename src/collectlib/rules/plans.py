@@ -47,6 +47,7 @@ from collectlib.rules.actions import (
     cancelled,
     checked_item_ids,
     complete_action,
+    next_action_id,
     open_new_action,
     reschedule_action,
 )
@@ -286,8 +287,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     )
     template = plan_status.action or _FOLLOW_UP
     first_due = schedule_[0].due_on if schedule_ else on
-    followed = open_new_action(qualified, chosen, template, on, first_due, by=by, plan_id=new_id)
-    action_id = followed.actions[-1].id
+    action_id = next_action_id(qualified)
     plan = PaymentPlan(
         id=new_id,
         item_ids=chosen,
@@ -296,8 +296,20 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         total=total,
         action_id=action_id,
     )
+    # The plan and its follow-up name each other: they join the account together.
+    followed = open_new_action(
+        qualified,
+        chosen,
+        template,
+        on,
+        first_due,
+        by=by,
+        action_id=action_id,
+        plan_id=new_id,
+        plans=(*qualified.plans, plan),
+    )
     event = PlanCreated(on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment)
-    return attrs.evolve(followed, plans=(*followed.plans, plan), journal=(*followed.journal, event))
+    return attrs.evolve(followed, journal=(*followed.journal, event))
 
 
 @exact
