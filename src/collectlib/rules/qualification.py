@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from collectlib._checks import check_date, check_text
+from collectlib._checks import check_date, check_id, check_instance, check_text, to_enum
 from collectlib.enums import FollowUp, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation, UnknownStatusError, ValidationError
 from collectlib.model import (
@@ -97,16 +97,19 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
     nothing is applied.
     """
     what = "apply_status"
+    check_instance(what, "account", account, Account)
+    check_instance(what, "policy", policy, Policy)
     check_date(what, "on", on)
     check_text(what, "comment", comment)
     check_text(what, "owner", owner, optional=True)
     check_text(what, "by", by, optional=True)
-    if promise_date is not None:
-        check_date(what, "promise_date", promise_date)
+    check_date(what, "promise_date", promise_date, optional=True)
+    if action_id is not None:
+        check_id(what, "action_id", action_id)
     chosen = checked_item_ids(account, item_ids, what)
     found = _status(policy, status)
     place = f"account {account.id!r}: {what}"
-    resolved = _follow_up(found, follow_up, place)
+    resolved = _follow_up(found, to_enum(FollowUp, follow_up), place)
     is_promise = found is not None and found.category is StatusCategory.PROMISE
     if promise_date is not None:
         if not is_promise:
@@ -185,6 +188,7 @@ def assign_owner(
 ) -> Account:
     """Return ``account`` with ``owner`` in charge of resolving the items chosen (None: nobody)."""
     what = "assign_owner"
+    check_instance(what, "account", account, Account)
     check_date(what, "on", on)
     check_text(what, "owner", owner, optional=True)
     check_text(what, "by", by, optional=True)
