@@ -44,6 +44,7 @@ from collectlib import (
     TemplateError,
     ValidationError,
     agenda,
+    apply_status,
     create_action,
     create_plan,
     next_action,
@@ -318,10 +319,11 @@ def test_a_wrong_type_names_the_function_and_the_argument(
         public_functions()[name](**arguments)
     assert type(raised.value) is expected, raised.value
     # "<function>: <argument> must be ...", "...: items[0] must be ..." (an element of a
-    # collection), "dso: receivables: not an amount ..."; an operation on an account's
-    # items may name the account first (as ``checked_item_ids`` does).
+    # collection), "dso: receivables: not an amount ..."; the ids of an account's items
+    # are checked against the account, which the message names first.
     named = re.escape(NAMED_AS.get((name, argument), f"{name}: {argument}"))
-    assert re.match(rf"^(account 'C-1': )?{named}(\[\d+\])?( must be |: )", str(raised.value))
+    account = "account 'C-1': " if argument == "item_ids" else ""
+    assert re.match(rf"^{account}{named}(\[\d+\])?( must be |: )", str(raised.value))
     assert snapshot(arguments) == before
 
 
@@ -361,3 +363,13 @@ def test_any_junk_argument_is_a_collect_error_or_accepted(
     with contextlib.suppress(CollectError):  # anything else fails the test
         public_functions()[name](**arguments)
     assert snapshot(arguments) == before
+
+
+@pytest.mark.parametrize("follow_up", list(FollowUp))
+def test_an_enum_argument_may_be_given_as_its_value(follow_up: FollowUp) -> None:
+    arguments = {**VALID["apply_status"](), "status": "ongoing", "promise_date": None}
+    if follow_up is FollowUp.FROM_STATUS:  # "ongoing" has no action: the call is refused
+        arguments["status"] = "promise"
+        arguments["promise_date"] = d("2026-03-05")
+    by_member = apply_status(**{**arguments, "follow_up": follow_up})
+    assert apply_status(**{**arguments, "follow_up": follow_up.value}) == by_member

@@ -127,16 +127,12 @@ def to_frozenset(value: Iterable[Any]) -> frozenset[Any]:
         return value  # type: ignore[return-value]  # reported by check_instances
 
 
-def check_instance(
-    owner: str, field: str, value: object, kind: type[Any], *, optional: bool = False
-) -> None:
-    """Check that ``value`` is an instance of ``kind`` (or ``None`` when optional).
+def check_instance(owner: str, field: str, value: object, kind: type[Any]) -> None:
+    """Check that ``value`` is an instance of ``kind``.
 
     The message reads ``"<owner>: <field> must be a <kind>, not <value>"``: a public
     function checks its arguments with its own name as ``owner``.
     """
-    if optional and value is None:
-        return
     if not isinstance(value, kind):
         fail(owner, f"{field} must be {_a(kind.__name__)}, not {value!r}")
 

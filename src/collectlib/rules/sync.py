@@ -36,7 +36,7 @@ def sync_items(
     check_text("sync_items", "by", by, optional=True)
     owner = f"account {account.id!r}: sync_items"
     fresh: dict[str, Item] = {}
-    for item in check_each(owner, "items", items, Item):
+    for item in check_each("sync_items", "items", items, Item):
         if item.id in fresh:
             raise ValidationError(f"{owner}: item {item.id!r} is twice in the extract")
         fresh[item.id] = item
