@@ -202,7 +202,7 @@ def test_the_formal_notice_stops_deliveries_until_the_overdue_items_are_paid() -
     assert credit_hold(promised, pol, d("2026-03-03")) is not None  # a promise is not a payment
     paid = sync_items(acc, [acc.item("F-2")], d("2026-03-05"))
     assert credit_hold(paid, pol, d("2026-03-05")) is None  # the items it covered are paid
-    assert list(holds([paid], pol, d("2026-03-05"))) == []
+    assert holds([paid], pol, d("2026-03-05")) == ()
 
 
 def test_a_credit_manager_releases_the_hold() -> None:

@@ -123,7 +123,7 @@ def check_template(template: str) -> tuple[str, ...]:
     ('today',)
     """
     if not isinstance(template, str):
-        raise TemplateError(f"template must be a string, not {template!r}")
+        raise TemplateError(f"check_template: template must be a string, not {template!r}")
     problems = template_problems(template)
     if problems:
         raise TemplateError("template: " + "; ".join(problems))

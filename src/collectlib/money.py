@@ -125,13 +125,28 @@ def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
 def minor_unit_digits(currency: str) -> int:
     """Return how many decimal places the currency's minor unit has (``EUR`` 2, ``JPY`` 0)."""
+    _check_currency("minor_unit_digits", currency)
     return _MINOR_UNIT_DIGITS.get(currency, 2)
 
 
 @exact
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round ``amount`` to the currency's minor unit, half up (``2.345 EUR`` -> ``2.35``)."""
-    return _quantize(amount, currency)
+    """Round ``amount`` to the currency's minor unit, half up (``2.345 EUR`` -> ``2.35``).
+
+    ``amount`` is any finite number (a ratio may have many decimals); like every amount
+    argument it may be given as an ``int``, a ``str`` or a ``float`` too.  One too large
+    to write to the minor unit in the library's 100 digits is a ``ValidationError``.
+    """
+    value: object = coerce_amount(amount)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationError(f"quantize: amount must be a finite number, not {amount!r}")
+    _check_currency("quantize", currency)
+    try:
+        return _quantize(value, currency)
+    except InvalidOperation:
+        raise ValidationError(
+            f"quantize: amount {value} has too many digits to round to the minor unit"
+        ) from None
 
 
 def _quantize(amount: Decimal, currency: str) -> Decimal:
@@ -139,7 +154,7 @@ def _quantize(amount: Decimal, currency: str) -> Decimal:
 
     The library's code already running in ``CONTEXT`` saves entering it again.
     """
-    return amount.quantize(_EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP)
+    return amount.quantize(_EXPONENTS[_MINOR_UNIT_DIGITS.get(currency, 2)], rounding=ROUND_HALF_UP)
 
 
 def quantize_ratio(numerator: Decimal | int, denominator: int, currency: str) -> Decimal:
@@ -152,7 +167,7 @@ def quantize_ratio(numerator: Decimal | int, denominator: int, currency: str) ->
     >>> quantize_ratio(Decimal("100.00"), 3, "EUR"), quantize_ratio(Decimal("-0.05"), 2, "EUR")
     (Decimal('33.33'), Decimal('-0.03'))
     """
-    digits = minor_unit_digits(currency)
+    digits = _MINOR_UNIT_DIGITS.get(currency, 2)
     top, bottom = numerator.as_integer_ratio()  # exact: numerator == top / bottom
     top *= 10**digits
     bottom *= denominator
@@ -227,6 +242,14 @@ def is_currency(value: object) -> bool:
     return isinstance(value, str) and _CURRENCY.fullmatch(value) is not None
 
 
+def _check_currency(what: str, currency: object) -> None:
+    """Refuse the argument ``currency`` of ``what`` unless it reads as an ISO 4217 code."""
+    if not is_currency(currency):
+        raise ValidationError(
+            f"{what}: currency must be an ISO 4217 code like 'EUR', not {currency!r}"
+        )
+
+
 def to_amount(value: Amount, what: str = "amount", *, total: bool = False) -> Decimal:
     """Convert ``value`` to an amount or raise ``ValidationError`` naming ``what``.
 
@@ -245,6 +268,10 @@ def to_amount(value: Amount, what: str = "amount", *, total: bool = False) -> De
     collectlib.errors.ValidationError: total: out of range: at most 18 digits before the \
 decimal point and 18 after: 1E+999999999
     """
+    if not isinstance(what, str):
+        raise ValidationError(f"to_amount: what must be a string, not {what!r}")
+    if type(total) is not bool:
+        raise ValidationError(f"to_amount: total must be True or False, not {total!r}")
     result: object = coerce_amount(value)
     problem = amount_problem(result, total=total)
     if problem is not None:

@@ -7,15 +7,15 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from collectlib._checks import check_date
+from collectlib._checks import check_date, check_each, check_instance
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules.cadence import collector_for, step_hold
 from collectlib.rules.dunning import Decision, channel_of, decide
-from collectlib.rules.plans import plan_progress
-from collectlib.rules.selection import scan
+from collectlib.rules.plans import _plan_progress
+from collectlib.rules.selection import check_account_policy, scan
 from collectlib.rules.sending import timing
 
 __all__ = [
@@ -252,7 +252,7 @@ def _collect_specific(  # noqa: PLR0917
                     send,
                     None
                     if action.plan_id is None
-                    else plan_progress(account, action.plan_id, on).arrears,
+                    else _plan_progress(account, action.plan_id, on).arrears,
                     account.currency,
                     on_hold,
                     0,
@@ -268,6 +268,7 @@ def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEn
     In this order: the scenario's next step or the review of a completed scenario,
     the review of disputed items without follow-up, then the open specific actions.
     """
+    check_account_policy("due_actions", account, policy)
     check_date("due_actions", "on", on)
     rows: list[AgendaEntry] = []
     _collect(account, policy, on, on, rows.append)
@@ -286,6 +287,7 @@ def agenda(
     time, and only the rows are kept.  An account id seen twice is a
     ``ValidationError``.
     """
+    check_instance("agenda", "policy", policy, Policy)
     check_date("agenda", "on", on)
     if type(horizon_days) is not int or horizon_days < 0:
         raise ValidationError(
@@ -301,12 +303,12 @@ def agenda(
     append = rows.append
     seen: set[str] = set()
     add_seen = seen.add
-    for count, account in enumerate(accounts, 1):
+    for count, account in enumerate(check_each("agenda", "accounts", accounts, Account), 1):
         add_seen(account.id)
         if len(seen) != count:
             raise ValidationError(f"agenda: account {account.id!r} appears twice")
         _collect(account, policy, on, until, append)
-    return sort_agenda(rows)
+    return _sort_agenda(rows)
 
 
 @exact
@@ -317,6 +319,11 @@ def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     agendas computed apart (per partition, per worker): sorting their concatenation
     gives the agenda of the whole portfolio.
     """
+    return _sort_agenda(check_each("sort_agenda", "entries", entries, AgendaEntry))
+
+
+def _sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
+    """Return ``entries`` in agenda order like ``sort_agenda``, the entries already checked."""
     # A portfolio's rows fall on a few hundred dates: group them by date, then sort
     # each group, which costs half of one sort of all rows on a composite key.  Most
     # portfolios have one currency: the currency joins the key only when there are two.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from collectlib._checks import check_date
+from collectlib._checks import check_date, check_each
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Policy
 from collectlib.rules.cadence import CreditHold, credit_hold
@@ -13,23 +13,23 @@ from collectlib.rules.cadence import CreditHold, credit_hold
 __all__ = ["holds"]
 
 
-def holds(accounts: Iterable[Account], policy: Policy, on: dt.date) -> Iterator[CreditHold]:
-    """Yield the credit hold of every account on hold on ``on``, in the accounts' order.
+def holds(accounts: Iterable[Account], policy: Policy, on: dt.date) -> tuple[CreditHold, ...]:
+    """Return the credit holds of the accounts on hold on ``on``, in the accounts' order.
 
-    A stream: ``accounts`` may be a generator reading a file, read once, one account at
-    a time, so the report of a million accounts holds one account at a time.
+    ``accounts`` may be a generator reading a file: it is read once, one account at a
+    time, and only the holds are kept, so the report of a million accounts streams.
 
     >>> from datetime import date
     >>> from collectlib import Account
-    >>> list(holds([Account(id="C-1")], Policy(), date(2026, 3, 16)))
-    []
+    >>> holds([Account(id="C-1")], Policy(), date(2026, 3, 16))
+    ()
     """
     check_date("holds", "on", on)
     if not isinstance(policy, Policy):
         raise ValidationError(f"holds: policy must be a Policy, not {policy!r}")
-    for account in accounts:
-        if not isinstance(account, Account):
-            raise ValidationError(f"holds: accounts must hold Account records, not {account!r}")
+    found = []
+    for account in check_each("holds", "accounts", accounts, Account):
         hold = credit_hold(account, policy, on) if account.journal else None
         if hold is not None:
-            yield hold
+            found.append(hold)
+    return tuple(found)

@@ -35,6 +35,8 @@ import attrs
 from collectlib._checks import (
     check_amount,
     check_date,
+    check_each,
+    check_instance,
     check_instances,
     check_int,
     check_text,
@@ -297,7 +299,7 @@ def qualification_rate(accounts: Iterable[Account], on: dt.date) -> Qualificatio
     check_date("qualification_rate", "on", on)
     cells: dict[_CellKey, list[Any]] = {}
     currency: str | None = None
-    for account in accounts:
+    for account in check_each("qualification_rate", "accounts", accounts, Account):
         currency = _same_currency("qualification_rate", currency, account)
         collector = account.collector
         for item in account.items:
@@ -467,7 +469,7 @@ in (60, 30)
     by_account: dict[str, FrozenMap[str, Decimal]] = {}
     credits_by_account: dict[str, FrozenMap[str, Decimal]] = {}
     currency: str | None = None
-    for account in accounts:
+    for account in check_each("aged_balance", "accounts", accounts, Account):
         currency = _same_currency("aged_balance", currency, account)
         if account.id in by_account:
             fail("aged_balance", f"account {account.id!r} appears twice")
@@ -576,7 +578,7 @@ def overdue_ratio(accounts: Iterable[Account], on: dt.date, beyond: int = 0) -> 
     check_int("overdue_ratio", "beyond", beyond, minimum=0)
     receivables = overdue = ZERO
     currency: str | None = None
-    for account in accounts:
+    for account in check_each("overdue_ratio", "accounts", accounts, Account):
         currency = _same_currency("overdue_ratio", currency, account)
         for item in account.items:
             amount = item.open_amount
@@ -671,9 +673,10 @@ def dispute_resolution_time(
     >>> dispute_resolution_time([account], policy, date(2026, 3, 1)).average_days
     12.0
     """
+    check_instance("dispute_resolution_time", "policy", policy, Policy)
     check_date("dispute_resolution_time", "on", on)
     resolved = days = still_open = 0
-    for account in accounts:
+    for account in check_each("dispute_resolution_time", "accounts", accounts, Account):
         since: dict[str, dt.date] = {}
         for event in account.journal:
             if type(event) is not StatusApplied or event.on > on:

@@ -24,9 +24,9 @@ from typing import NamedTuple
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from collectlib._checks import check_date, check_text
+from collectlib._checks import check_date, check_instance, check_text
 from collectlib.enums import ActionState, Channel, IdleReason, Restart, TriggerKind
-from collectlib.errors import RuleViolation, ValidationError
+from collectlib.errors import RuleViolation
 from collectlib.model import (
     Account,
     AccountPaused,
@@ -48,7 +48,7 @@ from collectlib.model import (
 )
 from collectlib.model.scenarios import Condition, Fee
 from collectlib.money import ZERO, _quantize, exact, in_currency
-from collectlib.rules.selection import Selection, scan, scenario_for
+from collectlib.rules.selection import Selection, _scenario_for, check_account_policy, scan
 from collectlib.rules.sending import timing
 
 __all__ = [
@@ -228,7 +228,7 @@ def decide(
     skipped.  A date that would fall past 9999-12-31 is a ``RuleViolation`` naming the
     account and the leader.
     """
-    scenario = scenario_for(account, policy)
+    scenario = _scenario_for(account, policy)
     if scenario is None:
         return IdleReason.NO_SCENARIO
     leader, total, ids, _unfollowed = scan(account, policy) if selection is None else selection
@@ -550,7 +550,7 @@ def next_action(account: Account, policy: Policy, on: dt.date) -> Proposal | Non
     recorded with ``record_action``, the same proposal keeps coming back.
     """
     check_date("next_action", "on", on)
-    _check_account_policy("next_action", account, policy)
+    check_account_policy("next_action", account, policy)
     decision = decide(account, policy, on)
     if type(decision) is not Decision or decision.review:
         return None
@@ -598,20 +598,13 @@ def _proposal(account: Account, policy: Policy, decision: Decision, on: dt.date)
 def idle_reason(account: Account, policy: Policy, on: dt.date) -> IdleReason | None:
     """Return why the account has no scenario proposal, or ``None`` when it has one."""
     check_date("idle_reason", "on", on)
-    _check_account_policy("idle_reason", account, policy)
+    check_account_policy("idle_reason", account, policy)
     decision = decide(account, policy, on)
     if type(decision) is Decision:
         if account.journal and paused_until(account, on) is not None:
             return IdleReason.PAUSED
         return IdleReason.SCENARIO_COMPLETED if decision.review else None
     return decision  # type: ignore[return-value]
-
-
-def _check_account_policy(what: str, account: object, policy: object) -> None:
-    if not isinstance(account, Account):
-        raise ValidationError(f"{what}: account must be an Account, not {account!r}")
-    if not isinstance(policy, Policy):
-        raise ValidationError(f"{what}: policy must be a Policy, not {policy!r}")
 
 
 @exact
@@ -633,10 +626,9 @@ def record_action(
     check_date("record_action", "on", on)
     check_text("record_action", "note", note)
     check_text("record_action", "by", by, optional=True)
-    _check_account_policy("record_action", account, policy)
+    check_account_policy("record_action", account, policy)
     owner = f"account {account.id!r}"
-    if not isinstance(proposal, Proposal):
-        raise ValidationError(f"record_action: proposal must be a Proposal, not {proposal!r}")
+    check_instance("record_action", "proposal", proposal, Proposal)
     if proposal.account_id != account.id:
         raise RuleViolation(f"{owner}: the proposal is for account {proposal.account_id!r}")
     for event in reversed(account.journal):

@@ -16,7 +16,6 @@ import attrs
 
 from collectlib._checks import check_date
 from collectlib.enums import ActionState, IdleReason, Restart
-from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
 from collectlib.money import exact
 from collectlib.rules.cadence import CreditHold, collector_for, credit_hold
@@ -29,7 +28,7 @@ from collectlib.rules.dunning import (
     next_action,
     paused_until,
 )
-from collectlib.rules.selection import scan, scenario_for
+from collectlib.rules.selection import _scenario_for, check_account_policy, scan
 
 __all__ = ["Excluded", "Explanation", "explain"]
 
@@ -110,11 +109,8 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
     ('F-1', Decimal('900'), ('F-2',), 'call')
     """
     check_date("explain", "on", on)
-    if not isinstance(account, Account):
-        raise ValidationError(f"explain: account must be an Account, not {account!r}")
-    if not isinstance(policy, Policy):
-        raise ValidationError(f"explain: policy must be a Policy, not {policy!r}")
-    scenario = scenario_for(account, policy)
+    check_account_policy("explain", account, policy)
+    scenario = _scenario_for(account, policy)
     leader, total, ids, unfollowed = scan(account, policy)
     collectable = frozenset(ids)
     holder: dict[str, str] = {}

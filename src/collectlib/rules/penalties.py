@@ -25,11 +25,14 @@ from decimal import Decimal
 
 import attrs
 
+from collectlib._checks import check_date
 from collectlib._frozen import FrozenMap
 from collectlib.enums import ItemKind
 from collectlib.errors import UnknownStatusError
 from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
 from collectlib.money import ZERO, _quantize, exact, quantize_ratio
+from collectlib.rules.actions import checked_item_ids
+from collectlib.rules.selection import check_account_policy
 
 __all__ = ["ItemPenalty", "Penalties", "penalties"]
 
@@ -93,9 +96,15 @@ def penalties(account: Account, item_ids: Iterable[str], policy: Policy, on: dt.
     >>> result.interest, result.recovery_cost, result.total
     (Decimal('214.52'), Decimal('40.00'), Decimal('254.52'))
     """
-    wanted = frozenset(item_ids)
-    for item_id in sorted(wanted):
-        account.item(item_id)  # an unknown id is an error, whatever the settings
+    check_account_policy("penalties", account, policy)
+    check_date("penalties", "on", on)
+    # An unknown id is an error, whatever the settings.
+    wanted = checked_item_ids(account, item_ids, "penalties", open_only=False, empty=True)
+    return _penalties(account, wanted, policy, on)
+
+
+def _penalties(account: Account, wanted: frozenset[str], policy: Policy, on: dt.date) -> Penalties:
+    """Return the penalties like ``penalties``, arguments already checked (ids known)."""
     charged = _fees(account, wanted, on) if account.journal and wanted else None
     rule = policy.penalties
     priced = account.penalties_enabled and rule is not None and bool(wanted)

@@ -47,8 +47,10 @@ import attrs
 from collectlib._checks import (
     check_amount,
     check_bool,
+    check_currency,
     check_date,
     check_id,
+    check_instance,
     check_instances,
     check_int,
     check_text,
@@ -60,9 +62,10 @@ from collectlib._frozen import FrozenMap
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, Money, _quantize, exact, is_currency
-from collectlib.rules.penalties import ItemPenalty, penalties
-from collectlib.rules.selection import scan
+from collectlib.money import ZERO, Money, _quantize, exact, is_currency, to_amount
+from collectlib.rules.actions import checked_item_ids
+from collectlib.rules.penalties import ItemPenalty, _penalties
+from collectlib.rules.selection import check_account_policy, scan
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -196,8 +199,12 @@ def template_context(
     is not in ``HASHTAGS`` is a ``TemplateError``.  Every value takes time linear in
     the account's size (a sort aside).
     """
+    what = "template_context"
+    check_account_policy(what, account, policy)
+    check_date(what, "on", on)
+    selected = checked_item_ids(account, item_ids, what, open_only=False, empty=True)
     wanted = _wanted(names)
-    message = _Message(account, to_frozenset(item_ids), policy, on)
+    message = _Message(account, selected, policy, on)
     return FrozenMap({name: _VALUES[name](message) for name in wanted})
 
 
@@ -205,7 +212,9 @@ def _wanted(names: Iterable[str] | None) -> tuple[str, ...]:
     """Return the hashtag names asked for, in ``HASHTAGS`` order; unknown ones are errors."""
     if names is None:
         return tuple(HASHTAGS)
-    asked = to_frozenset(names)
+    asked: object = to_frozenset(names)
+    if not isinstance(asked, frozenset):
+        fail("template_context", f"names must be a collection of hashtag names, not {names!r}")
     unknown = sorted(str(name) for name in asked if name not in HASHTAGS)
     if unknown:
         raise TemplateError(
@@ -296,7 +305,8 @@ class _Message:
             return None
         missing = [item.id for item in items if item.id not in self._priced]
         if missing:
-            self._by_item.update(penalties(self.account, missing, self.policy, self.on).by_item)
+            priced = _penalties(self.account, frozenset(missing), self.policy, self.on)
+            self._by_item.update(priced.by_item)
             self._priced.update(missing)
         return self._by_item
 
@@ -352,7 +362,7 @@ _VALUES: Final[Mapping[str, Callable[[_Message], TemplateValue]]] = FrozenMap(
         "items_list_excluded": lambda m: m.statement(m.excluded, with_penalties=False),
         "excluded_amount": lambda m: m.amount(m.excluded),
         "fees": lambda m: m.money(
-            penalties(m.account, [item.id for item in m.covered], m.policy, m.on).fees
+            _penalties(m.account, frozenset(item.id for item in m.covered), m.policy, m.on).fees
         ),
         "status": lambda m: m.distinct(
             _label(item.status, m.policy) for item in m.own if item.status is not None
@@ -429,7 +439,10 @@ def render(
 (did you mean #today?); no value for #total_due at line 1, column 1
     """
     if not isinstance(template, str):
-        raise TemplateError(f"template must be a string, not {template!r}")
+        raise TemplateError(f"render: template must be a string, not {template!r}")
+    check_instance("render", "context", context, Mapping)
+    check_bool("render", "html", html)
+    check_text("render", "locale", locale, optional=True)
     problems = template_problems(template)
     for match in TOKEN.finditer(template):
         name = match.group(1)
@@ -619,7 +632,10 @@ def format_amount(amount: Decimal, currency: str, locale: str | None = None) -> 
     >>> format_amount(Decimal("1234.565"), "EUR")
     '1,234.57 EUR'
     """
-    return _Formats(locale).amount(amount, currency)
+    value = to_amount(amount, "format_amount: amount", total=True)
+    check_currency("format_amount", "currency", currency)
+    check_text("format_amount", "locale", locale, optional=True)
+    return _Formats(locale).amount(value, currency)
 
 
 def format_date(day: dt.date, locale: str | None = None) -> str:
@@ -628,6 +644,8 @@ def format_date(day: dt.date, locale: str | None = None) -> str:
     >>> format_date(dt.date(2026, 2, 4))
     '2026-02-04'
     """
+    check_date("format_date", "day", day)
+    check_text("format_date", "locale", locale, optional=True)
     return _Formats(locale).date(day)
 
 
