@@ -19,6 +19,7 @@ from collectlib import (
     AgendaEntry,
     CollectorRule,
     Condition,
+    CreditHold,
     DaysSalesOutstanding,
     DisputeResolutionTime,
     Excluded,
@@ -164,6 +165,10 @@ def test_reports_and_other_results_round_trip(portfolio, on, rule, planned) -> N
             )
         )  # fmt: skip
     results += [plan_progress(planned, plan.id, on) for plan in planned.plans]
+    results.append(
+        CreditHold(account_id="C-1", reason="step 'formal notice' recorded on 2026-02-24",
+                   since=on, amount="800.00", item_ids={"F-1"})
+    )  # fmt: skip
     for result in results:
         assert round_trip(result, type(result)) == result
 
@@ -174,7 +179,7 @@ ROUND_TRIPPED = {
     AgendaEntry, Proposal, AgedBalance, QualificationRate, Tally, OverdueRatio,
     DisputeResolutionTime, DaysSalesOutstanding, SalesPeriod, Money, Penalties, ItemPenalty,
     PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded, Condition, Fee,
-    Fallback, CollectorRule,
+    Fallback, CollectorRule, CreditHold,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
 

@@ -20,7 +20,14 @@ from decimal import Decimal
 
 import attrs
 
-from collectlib._checks import check_date, check_text
+from collectlib._checks import (
+    check_amount,
+    check_date,
+    check_id,
+    check_instances,
+    check_text,
+    to_frozenset,
+)
 from collectlib.errors import RuleViolation, ValidationError
 from collectlib.model import (
     Account,
@@ -31,7 +38,7 @@ from collectlib.model import (
     Policy,
     ScenarioActionRecorded,
 )
-from collectlib.money import ZERO, exact, in_currency
+from collectlib.money import ZERO, coerce_amount, exact, in_currency
 from collectlib.rules.dunning import paused_until
 
 __all__ = [
@@ -101,8 +108,16 @@ class CreditHold:
     account_id: str
     reason: str
     since: dt.date | None
-    amount: Decimal
-    item_ids: frozenset[str] = frozenset()
+    amount: Decimal = attrs.field(converter=coerce_amount)
+    item_ids: frozenset[str] = attrs.field(default=frozenset(), converter=to_frozenset)
+
+    def __attrs_post_init__(self) -> None:
+        check_id("credit hold", "account_id", self.account_id)
+        owner = f"credit hold of {self.account_id!r}"
+        check_text(owner, "reason", self.reason)
+        check_date(owner, "since", self.since, optional=True)
+        check_amount(owner, "amount", self.amount, minimum=ZERO, total=True)
+        check_instances(owner, "item_ids", self.item_ids, str)
 
 
 @exact
