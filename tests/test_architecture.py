@@ -51,6 +51,18 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
     ),
     3: ("portfolio", ("agenda", "reports")),
 }
+# A package inside a layer's package: its modules, in the order they may import each other,
+# all at the package's place in its layer (the package itself comes after them).
+SUBPACKAGES: dict[str, tuple[str, ...]] = {
+    "portfolio.reports": (
+        "_report",
+        "qualification",
+        "aged",
+        "overdue",
+        "disputes",
+        "days_sales_outstanding",
+    ),
+}
 # The third-party packages each layer may import (beside the standard library).
 THIRD_PARTY: dict[int, frozenset[str]] = {
     0: frozenset({"attrs"}),  # money.Money is an attrs record
@@ -74,10 +86,12 @@ class Place:
     ring: str  # "core", "facade", "optional", "outer"
     layer: int = -1
     position: int = -1
+    inner: int = 0  # the position inside a subpackage (see SUBPACKAGES)
+    subpackage: str = ""  # "portfolio.reports" for its modules and itself
 
     @property
-    def rank(self) -> tuple[int, int]:
-        return (self.layer, self.position)
+    def rank(self) -> tuple[int, int, int]:
+        return (self.layer, self.position, self.inner)
 
 
 @dataclass(frozen=True)
@@ -189,12 +203,23 @@ def place(name: str) -> Place | None:
         elif parts[0] == package:
             if len(parts) == 1:  # the package itself, after all its modules
                 return Place("core", layer, len(order))
-            if len(parts) == 2 and parts[1] in order:
-                return Place("core", layer, order.index(parts[1]))
+            if parts[1] not in order:
+                return None
+            position = order.index(parts[1])
+            subpackage = ".".join(parts[:2])
+            inner = SUBPACKAGES.get(subpackage)
+            if inner is None:
+                return Place("core", layer, position) if len(parts) == 2 else None
+            if len(parts) == 2:  # the subpackage itself, after all its modules
+                return Place("core", layer, position, len(inner), subpackage)
+            if len(parts) == 3 and parts[2] in inner:
+                return Place("core", layer, position, inner.index(parts[2]), subpackage)
     return None
 
 
-def _layer_list(layer: int) -> str:
+def _layer_list(layer: int, subpackage: str = "") -> str:
+    if subpackage:
+        return f"{subpackage}: {', '.join(SUBPACKAGES[subpackage])}"
     package, order = LAYERS[layer]
     return f"{package or 'top level'}: {', '.join(order)}"
 
@@ -251,9 +276,11 @@ def _internal_problem(source: Place, target: Place | None, imported: Import) -> 
         return "" if target.layer == 0 else "an optional integration imports layer 0 only"
     if target.rank >= source.rank:
         if target.layer == source.layer:
+            same = target.position == source.position and source.subpackage
+            inside = source.subpackage if same else ""
             return (
                 f"a module imports only the modules before it in layer {source.layer} "
-                f"({_layer_list(source.layer)})"
+                f"({_layer_list(source.layer, inside)})"
             )
         return f"layer {source.layer} imports only lower layers, not layer {target.layer}"
     return ""
@@ -380,6 +407,13 @@ CLEAN = {
     "collectlib.model.actions": "from collectlib.model.items import Item\nfrom . import items\n",
     "collectlib.rules.__init__": "from .selection import scan\n",
     "collectlib.rules.selection": "from collectlib.model import Item\n",
+    "collectlib.portfolio.reports._report": "from collectlib.model import Account\n",
+    "collectlib.portfolio.reports.aged": (
+        "from collectlib.portfolio.reports._report import Report\n"
+    ),
+    "collectlib.portfolio.reports.__init__": (
+        "from collectlib.portfolio.reports.aged import AgedBalance\n"
+    ),
     "collectlib.rules.dunning": (
         "from dateutil.relativedelta import relativedelta\n"
         "from collectlib.rules.selection import scan\n"
@@ -536,6 +570,30 @@ def test_a_clean_tree_passes() -> None:
             "import re\n",
             "no 'helpers' module",
             id="helpers package",
+        ),
+        pytest.param(
+            "collectlib.portfolio.reports._report",
+            "from collectlib.portfolio.reports.aged import aged_balance\n",
+            "a module imports only the modules before it in layer 3 (portfolio.reports: _report,",
+            id="later module of the same subpackage",
+        ),
+        pytest.param(
+            "collectlib.portfolio.reports.aged",
+            "from collectlib.portfolio.reports import OverdueRatio\n",
+            "a module imports only the modules before it in layer 3 (portfolio.reports",
+            id="own subpackage facade",
+        ),
+        pytest.param(
+            "collectlib.portfolio.agenda",
+            "from collectlib.portfolio.reports.aged import aged_balance\n",
+            "a module imports only the modules before it in layer 3 (portfolio: agenda, reports)",
+            id="earlier module imports a later subpackage",
+        ),
+        pytest.param(
+            "collectlib.portfolio.reports.trends",
+            "import decimal\n",
+            "collectlib.portfolio.reports.trends has no place in the layers",
+            id="unknown subpackage module",
         ),
     ],
 )
