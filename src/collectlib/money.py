@@ -42,12 +42,31 @@ import attrs
 
 from collectlib.errors import ValidationError
 
-__all__ = ["Amount", "Money", "minor_unit_digits", "quantize", "to_amount"]
+__all__ = [
+    "CONTEXT",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PLACES",
+    "MAX_TOTAL_DIGITS",
+    "ZERO",
+    "Amount",
+    "Money",
+    "amount_problem",
+    "coerce_amount",
+    "exact",
+    "is_amount",
+    "is_currency",
+    "minor_unit_digits",
+    "quantize",
+    "quantize_in_context",
+    "quantize_ratio",
+    "to_amount",
+]
 
 Amount = Decimal | int | str | float
 """What an amount argument accepts; it is stored as ``Decimal``."""
 
 ZERO: Final = Decimal(0)
+"""Zero as a ``Decimal``: the start of a sum of amounts."""
 
 MAX_INTEGER_DIGITS: Final = 18
 """An amount has at most 18 digits before the decimal point: ``|amount| < 10**18``."""
@@ -130,13 +149,14 @@ def minor_unit_digits(currency: str) -> int:
 @exact
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` to the currency's minor unit, half up (``2.345 EUR`` -> ``2.35``)."""
-    return _quantize(amount, currency)
+    return quantize_in_context(amount, currency)
 
 
-def _quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round like ``quantize``, in the current context: for code inside an ``exact`` function.
+def quantize_in_context(amount: Decimal, currency: str) -> Decimal:
+    """Round like ``quantize``, without entering the library's context: for code already in it.
 
-    The library's code already running in ``CONTEXT`` saves entering it again.
+    For the library's code already running in ``CONTEXT`` (inside an ``exact``
+    function), which saves entering it again; anywhere else, call ``quantize``.
     """
     return amount.quantize(_EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP)
 
@@ -279,7 +299,7 @@ class Money:
 
     @exact
     def __str__(self) -> str:
-        amount = _quantize(self.amount, self.currency)
+        amount = quantize_in_context(self.amount, self.currency)
         if not amount:
             amount = abs(amount)  # no "-0.00"
         return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"

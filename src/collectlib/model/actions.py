@@ -21,7 +21,7 @@ from collectlib._checks import (
 )
 from collectlib.enums import ActionState, Channel
 
-__all__ = ["ActionTemplate", "SpecificAction"]
+__all__ = ["ActionTemplate", "SpecificAction", "check_channel_rules"]
 
 
 def _channel(value: Channel | str) -> Channel:

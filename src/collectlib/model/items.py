@@ -19,7 +19,7 @@ from collectlib._checks import (
 from collectlib.enums import ItemKind
 from collectlib.money import ZERO, coerce_amount, is_amount
 
-__all__ = ["Item"]
+__all__ = ["Item", "new_item"]
 
 _DATE = dt.date
 
@@ -31,7 +31,7 @@ def _kind(value: ItemKind | str) -> ItemKind:
 def _amounts_ok(amount: object, open_amount: object) -> bool:
     """Whether both amounts are ``Decimal`` amounts in range (``money.is_amount``).
 
-    The fast-path check of ``Item`` and of the loaders' constructor, the same for both.
+    The fast-path check of ``Item`` and of ``new_item``, the same for both.
     An unpaid item's two amounts are often one object (the loaders share it): checked once.
     """
     return (
@@ -178,7 +178,7 @@ class Item:
         return max(0, (on - self.due_date).days)
 
 
-# The slots of an Item, set directly by ``_new_item`` (attrs sets them the same way).
+# The slots of an Item, set directly by ``new_item`` (attrs sets them the same way).
 (
     _set_id,
     _set_kind,
@@ -196,7 +196,7 @@ class Item:
 _new = object.__new__
 
 
-def _new_item(
+def new_item(
     item_id: str,
     kind: ItemKind | str,
     issue_date: dt.date,
@@ -210,6 +210,14 @@ def _new_item(
     already have the field types passes the rules of ``Item`` here and is built without
     the keyword call, converters and field-by-field checks (about twice as fast).  Any
     other input goes through ``Item`` itself, which converts it or names what is wrong.
+    The CSV and data-frame loaders use it; a loader of your own may too.
+
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> d, amount = date(2026, 1, 5), Decimal("120.00")
+    >>> new_item("F-1", ItemKind.INVOICE, d, d, amount, amount) == Item(
+    ...     id="F-1", kind="INVOICE", issue_date=d, due_date=d, amount=amount, open_amount=amount)
+    True
     """
     if (
         type(item_id) is str

@@ -42,7 +42,8 @@ from collectlib.model import (
     StatusApplied,
     Step,
 )
-from collectlib.money import ZERO, _quantize, exact
+from collectlib.money import ZERO, exact
+from collectlib.money import quantize_in_context as _quantize
 from collectlib.rules.selection import Selection, scan, scenario_for
 from collectlib.rules.sending import timing
 

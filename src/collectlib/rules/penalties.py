@@ -24,7 +24,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.enums import ItemKind
 from collectlib.errors import UnknownStatusError
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, _quantize, exact, quantize_ratio
+from collectlib.money import ZERO, exact, quantize_in_context, quantize_ratio
 
 __all__ = ["ItemPenalty", "Penalties", "penalties"]
 
@@ -90,7 +90,7 @@ def penalties(account: Account, item_ids: Iterable[str], policy: Policy, on: dt.
     if not account.penalties_enabled or rule is None or not wanted:
         return Penalties.none()
     currency = account.currency
-    recovery_cost = _quantize(rule.recovery_cost, currency)
+    recovery_cost = quantize_in_context(rule.recovery_cost, currency)
     by_item: dict[str, ItemPenalty] = {}
     for item in account.items:
         if item.id not in wanted or not _bears_penalties(item, policy, on):

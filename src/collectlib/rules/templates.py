@@ -60,7 +60,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, Money, _quantize, exact, is_currency
+from collectlib.money import ZERO, Money, exact, is_currency, quantize_in_context
 from collectlib.rules.penalties import ItemPenalty, penalties
 from collectlib.rules.selection import scan
 
@@ -650,7 +650,8 @@ class _Formats:
         money = Money(amount=amount, currency=currency)
         if self._babel is None:
             return str(money)
-        return self._babel.amount(_quantize(money.amount, currency), currency, self._locale)  # type: ignore[no-any-return]
+        rounded = quantize_in_context(money.amount, currency)
+        return self._babel.amount(rounded, currency, self._locale)  # type: ignore[no-any-return]
 
     def date(self, day: dt.date) -> str:
         if self._babel is None:
