@@ -14,7 +14,7 @@ from collectlib._checks import (
     check_id,
     check_text,
     fail,
-    to_enum,
+    to_item_kind,
 )
 from collectlib.enums import ItemKind
 from collectlib.money import ZERO, coerce_amount, is_amount
@@ -22,10 +22,6 @@ from collectlib.money import ZERO, coerce_amount, is_amount
 __all__ = ["Item", "new_item"]
 
 _DATE = dt.date
-
-
-def _kind(value: ItemKind | str) -> ItemKind:
-    return to_enum(ItemKind, value)
 
 
 def _amounts_ok(amount: object, open_amount: object) -> bool:
@@ -86,7 +82,7 @@ class Item:
 
     id: str
     """The item's number, unique in its account."""
-    kind: ItemKind = attrs.field(converter=_kind)
+    kind: ItemKind = attrs.field(converter=to_item_kind)
     issue_date: dt.date
     due_date: dt.date
     amount: Decimal = attrs.field(converter=coerce_amount)
