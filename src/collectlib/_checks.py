@@ -17,9 +17,7 @@ from collectlib.enums import (
     Channel,
     ItemKind,
     PlanState,
-    Restart,
     StatusCategory,
-    TriggerKind,
 )
 from collectlib.errors import ValidationError
 from collectlib.money import amount_problem
@@ -167,19 +165,9 @@ def to_plan_state(value: PlanState | str) -> PlanState:
     return to_enum(PlanState, value)
 
 
-def to_restart(value: Restart | str) -> Restart:
-    """``to_enum(Restart, value)``: the converter of a scenario's ``restart``."""
-    return to_enum(Restart, value)
-
-
 def to_status_category(value: StatusCategory | str) -> StatusCategory:
     """``to_enum(StatusCategory, value)``: the converter of a status's ``category``."""
     return to_enum(StatusCategory, value)
-
-
-def to_trigger_kind(value: TriggerKind | str) -> TriggerKind:
-    """``to_enum(TriggerKind, value)``: the converter of a trigger's ``kind``."""
-    return to_enum(TriggerKind, value)
 
 
 def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
