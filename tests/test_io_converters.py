@@ -69,18 +69,14 @@ from collectlib.strategies import (
     accounts,
     action_templates,
     items,
+    journal_events,
+    penalty_rules,
     policies,
+    portfolios,
     scenarios,
+    sending_windows,
     statuses,
     steps,
-)
-from strategies import (
-    journal_events,
-    local_datetimes,
-    penalty_rules,
-    portfolios,
-    report_policy,
-    sending_windows,
 )
 
 
@@ -131,14 +127,16 @@ def test_agenda_rows_and_proposals_round_trip(policy, data) -> None:
 
 
 @given(
-    portfolios(max_size=4),
+    policies(),
+    st.data(),
     st.dates(dt.date(2025, 6, 1), dt.date(2027, 6, 1)),
     penalty_rules(),
     accounts(with_plans=True),
 )
-def test_reports_and_other_results_round_trip(portfolio, on, rule, planned) -> None:
+def test_reports_and_other_results_round_trip(policy, data, on, rule, planned) -> None:
     """The results of the rules (reports, penalties, plan progress, statements) too."""
-    policy = attrs.evolve(report_policy(), penalties=rule)
+    portfolio = data.draw(portfolios(policy=policy, max_size=4, with_journal=True))
+    policy = attrs.evolve(policy, penalties=rule)
     results: list[object] = [
         aged_balance(portfolio, on),
         qualification_rate(portfolio, on),
@@ -236,7 +234,7 @@ def test_shapes_are_plain_and_readable() -> None:
     )["state"] == "OPEN"  # fmt: skip
 
 
-@given(local_datetimes())
+@given(st.datetimes(timezones=st.none()))
 def test_datetimes_round_trip(moment) -> None:
     assert structure(unstructure(moment), dt.datetime) == moment
 

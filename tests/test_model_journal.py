@@ -34,7 +34,7 @@ from collectlib import (
     ValidationError,
 )
 from collectlib.model import journal
-from strategies import journal_events
+from collectlib.strategies import journal_events
 
 DAY = dt.date(2026, 2, 14)
 MIDNIGHT = dt.datetime(2026, 2, 14)

@@ -49,12 +49,14 @@ from collectlib.strategies import (
     dates,
     fees,
     items,
+    journal_events,
+    penalty_rules,
     policies,
     scenarios,
+    sending_windows,
     statuses,
     steps,
 )
-from strategies import journal_events, penalty_rules, sending_windows
 
 _ITEM_SETS = st.frozensets(st.sampled_from(["F-1", "F-2", "F-3"]), min_size=1)
 

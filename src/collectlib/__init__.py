@@ -6,6 +6,7 @@ take them and an explicit date: pick the leader invoice, compute the next action
 build the agenda of a portfolio.  Nothing reads the clock; nothing mutates its input.
 """
 
+from collectlib._frozen import FrozenMap
 from collectlib.enums import (
     ActionState,
     Channel,
@@ -69,7 +70,7 @@ from collectlib.model import (
     Step,
     Trigger,
 )
-from collectlib.money import Money, minor_unit_digits, quantize, to_amount
+from collectlib.money import Amount, Money, minor_unit_digits, quantize, to_amount
 from collectlib.portfolio import (
     AgedBalance,
     AgendaEntry,
@@ -148,6 +149,7 @@ __all__ = [
     "ActionTemplate",
     "AgedBalance",
     "AgendaEntry",
+    "Amount",
     "Channel",
     "CollectError",
     "CollectorRule",
@@ -162,6 +164,7 @@ __all__ = [
     "Fallback",
     "Fee",
     "FollowUp",
+    "FrozenMap",
     "HoldReleased",
     "IdleReason",
     "Installment",

@@ -12,6 +12,13 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
+from collectlib.enums import (
+    ActionState,
+    Channel,
+    ItemKind,
+    PlanState,
+    StatusCategory,
+)
 from collectlib.errors import ValidationError
 from collectlib.money import amount_problem, is_currency
 
@@ -132,6 +139,36 @@ def to_enum(kind: type[E], value: object) -> E:
         return kind(value)
     except ValueError:
         return value  # type: ignore[return-value]
+
+
+# The converters of the model's enum fields: one named function per enum, because the
+# attrs mypy plugin types a class's ``__init__`` from a named converter only (a converter
+# made by a factory would be untyped).  Each reads the member or its value.
+
+
+def to_action_state(value: ActionState | str) -> ActionState:
+    """``to_enum(ActionState, value)``: the converter of an action's ``state``."""
+    return to_enum(ActionState, value)
+
+
+def to_channel(value: Channel | str) -> Channel:
+    """``to_enum(Channel, value)``: the converter of every ``channel`` field."""
+    return to_enum(Channel, value)
+
+
+def to_item_kind(value: ItemKind | str) -> ItemKind:
+    """``to_enum(ItemKind, value)``: the converter of an item's ``kind``."""
+    return to_enum(ItemKind, value)
+
+
+def to_plan_state(value: PlanState | str) -> PlanState:
+    """``to_enum(PlanState, value)``: the converter of a plan review's ``state``."""
+    return to_enum(PlanState, value)
+
+
+def to_status_category(value: StatusCategory | str) -> StatusCategory:
+    """``to_enum(StatusCategory, value)``: the converter of a status's ``category``."""
+    return to_enum(StatusCategory, value)
 
 
 def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:

@@ -26,7 +26,7 @@ from typing import Final
 from collectlib._frozen import FrozenMap
 from collectlib.errors import TemplateError
 
-__all__ = ["HASHTAGS", "check_template"]
+__all__ = ["HASHTAGS", "TOKEN", "check_template", "position", "template_problems"]
 
 TOKEN: Final = re.compile(r"##|#([a-z][A-Za-z0-9_]*)")
 """A ``##`` escape (group 1 is ``None``) or a hashtag (group 1 is its name)."""

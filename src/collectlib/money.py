@@ -43,12 +43,31 @@ import attrs
 from collectlib._frozen import FrozenMap
 from collectlib.errors import ValidationError
 
-__all__ = ["Amount", "Money", "minor_unit_digits", "quantize", "to_amount"]
+__all__ = [
+    "CONTEXT",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PLACES",
+    "MAX_TOTAL_DIGITS",
+    "ZERO",
+    "Amount",
+    "Money",
+    "amount_problem",
+    "coerce_amount",
+    "exact",
+    "is_amount",
+    "is_currency",
+    "minor_unit_digits",
+    "quantize",
+    "quantize_in_context",
+    "quantize_ratio",
+    "to_amount",
+]
 
 Amount = Decimal | int | str | float
 """What an amount argument accepts; it is stored as ``Decimal``."""
 
 ZERO: Final = Decimal(0)
+"""Zero as a ``Decimal``: the start of a sum of amounts."""
 
 MAX_INTEGER_DIGITS: Final = 18
 """An amount has at most 18 digits before the decimal point: ``|amount| < 10**18``."""
@@ -142,17 +161,18 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
         raise ValidationError(f"quantize: amount must be a finite number, not {amount!r}")
     _check_currency("quantize", currency)
     try:
-        return _quantize(value, currency)
+        return quantize_in_context(value, currency)
     except InvalidOperation:
         raise ValidationError(
             f"quantize: amount {value} has too many digits to round to the minor unit"
         ) from None
 
 
-def _quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round like ``quantize``, in the current context: for code inside an ``exact`` function.
+def quantize_in_context(amount: Decimal, currency: str) -> Decimal:
+    """Round like ``quantize``, without entering the library's context: for code already in it.
 
-    The library's code already running in ``CONTEXT`` saves entering it again.
+    For the library's code already running in ``CONTEXT`` (inside an ``exact``
+    function), which saves entering it again; anywhere else, call ``quantize``.
     """
     return amount.quantize(_EXPONENTS[_MINOR_UNIT_DIGITS.get(currency, 2)], rounding=ROUND_HALF_UP)
 
@@ -307,7 +327,7 @@ class Money:
 
     @exact
     def __str__(self) -> str:
-        amount = _quantize(self.amount, self.currency)
+        amount = quantize_in_context(self.amount, self.currency)
         if not amount:
             amount = abs(amount)  # no "-0.00"
         return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"

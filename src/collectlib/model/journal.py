@@ -25,8 +25,9 @@ from collectlib._checks import (
     check_instances,
     check_int,
     check_text,
-    to_enum,
+    to_channel,
     to_frozenset,
+    to_plan_state,
 )
 from collectlib.enums import Channel, PlanState
 from collectlib.money import ZERO, coerce_amount
@@ -69,14 +70,6 @@ def _check_optional_id(owner: str, field: str, value: object) -> None:
         check_id(owner, field, value)
 
 
-def _channel(value: Channel | str) -> Channel:
-    return to_enum(Channel, value)
-
-
-def _plan_state(value: PlanState | str) -> PlanState:
-    return to_enum(PlanState, value)
-
-
 _DATE = _checked(check_date)
 _OPTIONAL_DATE = _checked(check_date, optional=True)
 _ID = _checked(check_id)
@@ -113,7 +106,7 @@ class ScenarioActionRecorded(JournalEvent):
     repeat: int = attrs.field(default=0, validator=_INDEX)
     """0 for the step itself, then 1, 2... for the repeats of the last step (``Repeat``)."""
     step_name: str = attrs.field(validator=_ID)
-    channel: Channel = attrs.field(converter=_channel, validator=_CHANNEL)
+    channel: Channel = attrs.field(converter=to_channel, validator=_CHANNEL)
     leader_id: str = attrs.field(validator=_ID)
     item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
     amount: Decimal = attrs.field(converter=coerce_amount, validator=_TOTAL)
@@ -245,7 +238,7 @@ class PlanReviewed(JournalEvent):
     """A payment plan was reviewed; ``state`` is what the review found."""
 
     plan_id: str = attrs.field(validator=_ID)
-    state: PlanState = attrs.field(converter=_plan_state, validator=_PLAN_STATE)
+    state: PlanState = attrs.field(converter=to_plan_state, validator=_PLAN_STATE)
     next_due_on: dt.date | None = attrs.field(default=None, validator=_OPTIONAL_DATE)
 
 

@@ -337,6 +337,11 @@ quick_promise.status: no status 'promise'
                         f"scenario {scenario.name!r} step {step.name!r}: {problem}"
                         for problem in template_problems(step.template)
                     )
+                if step.fallback is not None and step.fallback.template is not None:
+                    problems.extend(
+                        f"scenario {scenario.name!r} step {step.name!r} fallback: {problem}"
+                        for problem in template_problems(step.fallback.template)
+                    )
         for status in self.statuses:
             if status.action is not None and status.action.template is not None:
                 problems.extend(

@@ -303,7 +303,14 @@ def agenda(
     append = rows.append
     seen: set[str] = set()
     add_seen = seen.add
-    for count, account in enumerate(check_each("agenda", "accounts", accounts, Account), 1):
+    given: object = accounts
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise ValidationError(f"agenda: accounts must be a collection of Account, not {given!r}")
+    for count, account in enumerate(accounts, 1):
+        if type(account) is not Account and not isinstance(account, Account):
+            raise ValidationError(
+                f"agenda: accounts[{count - 1}] must be an Account, not {account!r}"
+            )
         add_seen(account.id)
         if len(seen) != count:
             raise ValidationError(f"agenda: account {account.id!r} appears twice")

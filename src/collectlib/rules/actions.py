@@ -36,7 +36,16 @@ from collectlib.model import (
     StatusApplied,
 )
 
-__all__ = ["cancel_action", "complete_action", "create_action", "reschedule_action"]
+__all__ = [
+    "cancel_action",
+    "cancelled",
+    "checked_item_ids",
+    "complete_action",
+    "create_action",
+    "open_new_action",
+    "reschedule_action",
+    "take_items",
+]
 
 _OPEN = ActionState.OPEN
 _GENERATED_ID = re.compile(r"A(\d+)")

@@ -151,8 +151,8 @@ def step_hold(account: Account, on: dt.date) -> tuple[ScenarioActionRecorded, li
     """
     holding: ScenarioActionRecorded | None = None
     for event in account.journal:
-        if event.on > on:
-            break
+        if event.on > on:  # an event entered late may follow one of a later date
+            continue
         kind = type(event)
         if kind is ScenarioActionRecorded and event.credit_hold:  # type: ignore[attr-defined]
             holding = event  # type: ignore[assignment]

@@ -47,7 +47,7 @@ from collectlib.model import (
     Trigger,
 )
 from collectlib.model.scenarios import Condition, Fee
-from collectlib.money import ZERO, _quantize, exact, in_currency
+from collectlib.money import ZERO, exact, in_currency, quantize_in_context
 from collectlib.rules.selection import Selection, _scenario_for, check_account_policy, scan
 from collectlib.rules.sending import timing
 
@@ -67,6 +67,7 @@ __all__ = [
 ]
 
 _LEADER_DUE = TriggerKind.LEADER_DUE
+_AFTER_LAST_ACTION = TriggerKind.AFTER_LAST_ACTION
 _RESUME = Restart.RESUME
 _CATCH_UP = Restart.CATCH_UP
 _ONE = Decimal(1)
@@ -237,7 +238,7 @@ def decide(
     if (
         total <= ZERO
         or total < policy.minimum_amount
-        or (total < _ONE and _quantize(total, account.currency) <= ZERO)
+        or (total < _ONE and quantize_in_context(total, account.currency) <= ZERO)
     ):
         return IdleReason.BELOW_MINIMUM
     steps = scenario.steps
@@ -287,14 +288,13 @@ def decide(
                     leader=leader, total=total, ids=ids, anchor=anchor, skipped=skipped,
                 )  # fmt: skip
         trigger = steps[index].trigger
-        if trigger.kind is _LEADER_DUE or anchor is None:
-            due = (
-                _trigger_date(trigger, leader)
-                if trigger.kind is not _LEADER_DUE
-                else (leader.due_date + trigger.delta)
-            )
-        else:
+        kind = trigger.kind
+        if kind is _LEADER_DUE:
+            due = leader.due_date + trigger.delta
+        elif kind is _AFTER_LAST_ACTION and anchor is not None:
             due = anchor.on + trigger.delta
+        else:  # from the leader's issue date or month end; a cycle's first step
+            due = _trigger_date(trigger, leader)
     except OverflowError:
         raise RuleViolation(
             f"account {account.id!r}: item {leader.id!r} (due {leader.due_date}): "
@@ -302,10 +302,15 @@ def decide(
         ) from None
     if anchor is not None and due < anchor.on:
         due = anchor.on
-    return _finish(
-        account, policy, scenario=scenario, index=index, repeat=repeat, leader=leader, due=due,
-        total=total, ids=ids, anchor=anchor, skipped=skipped,
-    )  # fmt: skip
+    if journal or policy.min_days_between_contacts or steps[index].fallback is not None:
+        return _finish(
+            account, policy, scenario=scenario, index=index, repeat=repeat, leader=leader,
+            due=due, total=total, ids=ids, anchor=anchor, skipped=skipped,
+        )  # fmt: skip
+    # The common case (no pause, no spacing, no fallback): the trigger's date stands.
+    return _new_decision(
+        Decision, (scenario, index, repeat, leader, due, total, ids, False, anchor, skipped, False)
+    )
 
 
 def _finish(
@@ -673,7 +678,7 @@ def record_action(
 
 def fee_amount(fee: Fee, balance: Decimal, currency: str) -> Decimal:
     """Return the fee a step charges on ``balance``: fixed + percent, quantized to the currency."""
-    return _quantize(in_currency(fee.fixed, currency) + fee.percent * balance, currency)
+    return quantize_in_context(in_currency(fee.fixed, currency) + fee.percent * balance, currency)
 
 
 def _describe(proposal: Proposal) -> str:

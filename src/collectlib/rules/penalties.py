@@ -30,7 +30,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.enums import ItemKind
 from collectlib.errors import UnknownStatusError
 from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
-from collectlib.money import ZERO, _quantize, exact, quantize_ratio
+from collectlib.money import ZERO, exact, quantize_in_context, quantize_ratio
 from collectlib.rules.actions import checked_item_ids
 from collectlib.rules.selection import check_account_policy
 
@@ -111,7 +111,7 @@ def _penalties(account: Account, wanted: frozenset[str], policy: Policy, on: dt.
     if not priced and not charged:
         return Penalties.none()
     currency = account.currency
-    recovery_cost = _quantize(rule.recovery_cost, currency) if rule is not None else ZERO
+    recovery_cost = quantize_in_context(rule.recovery_cost, currency) if rule is not None else ZERO
     by_item: dict[str, ItemPenalty] = {}
     for item in account.items:
         if item.id not in wanted:

@@ -46,9 +46,9 @@ from collectlib.model import (
 from collectlib.money import (
     ZERO,
     Amount,
-    _quantize,
     exact,
     minor_unit_digits,
+    quantize_in_context,
     quantize_ratio,
     to_amount,
 )
@@ -108,7 +108,7 @@ def schedule(
     owner = "schedule"
     if amount <= ZERO:
         fail(owner, f"total must be positive, not {amount}")
-    if _quantize(amount, currency) != amount:
+    if quantize_in_context(amount, currency) != amount:
         fail(owner, f"total {amount} has more decimals than {currency} allows")
     check_int(owner, "count", count, minimum=1)
     check_date(owner, "first_due", first_due)
@@ -194,11 +194,11 @@ def _plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
     items = [item(item_id) for item_id in plan.item_ids]
     still_open = sum((item.open_amount for item in items if item.open_amount > ZERO), ZERO)
     currency = account.currency
-    paid = _quantize(max(ZERO, plan.total - still_open), currency)
-    due_to_date = _quantize(
+    paid = quantize_in_context(max(ZERO, plan.total - still_open), currency)
+    due_to_date = quantize_in_context(
         sum((i.amount for i in plan.installments if i.due_on < on), ZERO), currency
     )
-    arrears = _quantize(max(ZERO, due_to_date - paid), currency)
+    arrears = quantize_in_context(max(ZERO, due_to_date - paid), currency)
     covered = ZERO
     next_installment = None
     for installment in plan.installments:

@@ -62,7 +62,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, Money, _quantize, exact, is_currency, to_amount
+from collectlib.money import ZERO, Money, exact, is_currency, quantize_in_context, to_amount
 from collectlib.rules.actions import checked_item_ids
 from collectlib.rules.penalties import ItemPenalty, _penalties
 from collectlib.rules.selection import check_account_policy, scan
@@ -315,7 +315,8 @@ class _Message:
         by_item = self.penalties(items)
         if by_item is None:
             return ZERO
-        return sum((by_item[item.id].total for item in items if item.id in by_item), ZERO)
+        # Late penalties: interest and recovery costs; the step fees are ``#fees``.
+        return sum((_late(by_item[item.id]) for item in items if item.id in by_item), ZERO)
 
     def statement(self, items: list[Item], *, with_penalties: bool = True) -> Statement:
         """Return the statement of ``items``, with the penalties column when shown."""
@@ -385,6 +386,11 @@ def _label(code: str, policy: Policy) -> str:
         return code
 
 
+def _late(entry: ItemPenalty) -> Decimal:
+    """Return an item's late penalties without its step fees (they have ``#fees``)."""
+    return entry.interest + entry.recovery_cost
+
+
 def _statement(
     items: list[Item],
     currency: str,
@@ -397,7 +403,7 @@ def _statement(
         penalty = None
         if shown is not None:
             entry = shown.get(item.id)
-            penalty = entry.total if entry is not None else ZERO
+            penalty = _late(entry) if entry is not None else ZERO
         rows.append(
             StatementRow(
                 item_id=item.id,
@@ -671,7 +677,8 @@ class _Formats:
         money = Money(amount=amount, currency=currency)
         if self._babel is None:
             return str(money)
-        return self._babel.amount(_quantize(money.amount, currency), currency, self._locale)  # type: ignore[no-any-return]
+        rounded = quantize_in_context(money.amount, currency)
+        return self._babel.amount(rounded, currency, self._locale)  # type: ignore[no-any-return]
 
     def date(self, day: dt.date) -> str:
         if self._babel is None:
