@@ -206,7 +206,7 @@ def test_the_loaded_policy_works_like_the_built_one(tmp_path: Path) -> None:
         "statement", d("2026-02-08"), Channel.LETTER,
     )  # fmt: skip  # the end of January, but 14 days after the call
     acc = record_action(acc, second, rules, d("2026-02-09"))
-    notice = next_action(acc, rules, d("2026-03-15"))  # its date: see the xfail below
+    notice = next_action(acc, rules, d("2026-03-15"))
     assert notice.step.name == "formal notice"
     acc = record_action(acc, notice, rules, d("2026-03-15"))
     assert acc.journal[-1].fee == Decimal("30.00")  # 15.00 + 1 % of 1,500.00
@@ -363,15 +363,9 @@ def test_the_example_policy_shows_every_cadence_setting() -> None:
     assert example.collector_rules
 
 
-# --- Found while documenting (issue 16): rule bugs reported to the lead ------------------------
+# --- Found while documenting (issue 16): the rule bugs, fixed ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Policy checks the hashtags of step and status templates, not of a step's "
-    "fallback template: Fallback(template='#totl_due') is accepted (SPEC 13.7: the same "
-    "template rules as a step; model/policy.py _check_references)",
-)
 def test_a_fallback_template_with_an_unknown_hashtag_is_refused() -> None:
     letter = Fallback(channel="LETTER", template="Dear #customer_name, #totl_due is due.")
     with pytest.raises(Exception, match=r"unknown hashtag #totl_due"):
@@ -380,12 +374,6 @@ def test_a_fallback_template_with_an_unknown_hashtag_is_refused() -> None:
                  trigger=Trigger.leader_due(1), fallback=letter)])])  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="step_hold (rules/cadence.py) stops reading the journal at the first event "
-    "dated after `on`; a pause dated later than a step recorded after it (a late entry) "
-    "hides the credit hold that step set",
-)
 def test_a_late_entered_formal_notice_holds_the_account_whatever_the_journal_order() -> None:
     scenario = Scenario(name="standard", steps=[
         Step(name="call", channel="CALL", trigger=Trigger.leader_due(15)),
@@ -401,14 +389,6 @@ def test_a_late_entered_formal_notice_holds_the_account_whatever_the_journal_ord
     assert credit_hold(acc, rules, d("2026-03-01")) is not None  # but not up to March 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with penalties enabled, the late-penalty hashtags and the statements' "
-    "penalties column sum ItemPenalty.total, which now includes the step fees: a template "
-    "'#items_amount_late_penalties + #fees' counts a fee twice, and the same fee is in "
-    "#items_amount_late_penalties only when penalties are enabled (rules/templates.py "
-    "penalties_of)",
-)
 def test_the_late_penalty_hashtags_do_not_count_the_fees_twice() -> None:
     rules = Policy(
         scenarios=[Scenario(name="s", steps=[Step(name="letter", channel="LETTER",
@@ -422,13 +402,6 @@ def test_the_late_penalty_hashtags_do_not_count_the_fees_twice() -> None:
     assert render("#items_amount_late_penalties / #fees", context) == "42.74 EUR / 15.00 EUR"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decide (rules/dunning.py) computes a step's trigger date from the leader only "
-    "for LEADER_DUE or a first step (`trigger.kind is _LEADER_DUE or anchor is None`); a "
-    "later LEADER_ISSUED or END_OF_MONTH step is timed like AFTER_LAST_ACTION (the previous "
-    "action + days) instead of from the leader (SPEC 13.1 (a); TriggerKind.from_leader)",
-)
 @pytest.mark.parametrize(
     ("trigger", "due"),
     [(Trigger.end_of_month(30), "2026-02-28"), (Trigger.leader_issued(60), "2026-02-09")],
