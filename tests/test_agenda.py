@@ -21,7 +21,7 @@ from collectlib import (
     due_actions,
     next_action,
 )
-from strategies import BASE, accounts, policies
+from collectlib.strategies import accounts, dates, policies
 
 
 def test_scenario_row_carries_the_proposal() -> None:
@@ -129,20 +129,29 @@ def test_horizon_must_be_a_whole_number_of_days(horizon: object) -> None:
 
 # --- properties -----------------------------------------------------------------------
 
+BASE = dt.date(2026, 1, 1)
+NEAR_BASE = dates(BASE - dt.timedelta(days=400), BASE + dt.timedelta(days=400))
+"""The dates drawn: within 400 days of ``BASE``."""
+TERMS = st.integers(-10, 90)
+"""The items' payment terms: due up to 10 days before their issue, up to 90 days after."""
+
 on_dates = st.integers(min_value=-30, max_value=500).map(lambda n: BASE + dt.timedelta(days=n))
 
 
 @st.composite
 def portfolios(draw: st.DrawFn) -> list[Account]:
     count = draw(st.integers(0, 6))
-    return [draw(accounts(account_id=f"C-{number}")) for number in range(count)]
+    return [
+        draw(accounts(id=f"C-{number}", issue_dates=NEAR_BASE, payment_terms=TERMS))
+        for number in range(count)
+    ]
 
 
 def _order(row: AgendaEntry) -> tuple[object, ...]:
     return (row.due_on, -row.amount, row.account_id)
 
 
-@given(portfolios(), policies(min_steps=1), on_dates)
+@given(portfolios(), policies(min_steps=1, with_default=True), on_dates)
 def test_agenda_is_every_accounts_due_actions_in_order(portfolio, pol, on) -> None:
     rows = agenda(portfolio, pol, on)
     expected = [row for acc in portfolio for row in due_actions(acc, pol, on)]
@@ -150,13 +159,19 @@ def test_agenda_is_every_accounts_due_actions_in_order(portfolio, pol, on) -> No
     assert sorted(rows, key=repr) == sorted(expected, key=repr)
 
 
-@given(portfolios(), policies(min_steps=1), on_dates, st.data())
+@given(portfolios(), policies(min_steps=1, with_default=True), on_dates, st.data())
 def test_agenda_does_not_depend_on_the_order_of_accounts(portfolio, pol, on, data) -> None:
     shuffled = data.draw(st.permutations(portfolio))
     assert agenda(shuffled, pol, on) == agenda(portfolio, pol, on)
 
 
-@given(portfolios(), policies(min_steps=1), on_dates, st.integers(0, 60), st.integers(0, 60))
+@given(
+    portfolios(),
+    policies(min_steps=1, with_default=True),
+    on_dates,
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
 def test_a_longer_horizon_only_adds_rows(portfolio, pol, on, short, extra) -> None:
     near = set(agenda(portfolio, pol, on, short))
     far = set(agenda(portfolio, pol, on, short + extra))
@@ -166,7 +181,7 @@ def test_a_longer_horizon_only_adds_rows(portfolio, pol, on, short, extra) -> No
         assert row.late_days == max(0, (on - row.due_on).days)
 
 
-@given(portfolios(), policies(min_steps=1), on_dates)
+@given(portfolios(), policies(min_steps=1, with_default=True), on_dates)
 def test_scenario_rows_match_next_action(portfolio, pol, on) -> None:
     snapshot = [(acc, hash(acc)) for acc in portfolio]
     rows = {
@@ -191,7 +206,7 @@ def test_scenario_rows_match_next_action(portfolio, pol, on) -> None:
     assert snapshot == [(acc, hash(acc)) for acc in portfolio]
 
 
-@given(portfolios(), policies(), on_dates)
+@given(portfolios(), policies(with_default=True), on_dates)
 def test_specific_rows_never_name_closed_items(portfolio, pol, on) -> None:
     for row in agenda(portfolio, pol, on):
         acc = next(a for a in portfolio if a.id == row.account_id)

@@ -7,6 +7,10 @@ and python-dateutil, and never the outer ring.  Optional integrations (a module 
 wraps an optional dependency, like ``_babel``) are imported by the core only inside a
 function, so ``import collectlib`` works without the extra.
 
+A module's ``__all__`` is its public line: any module of the package (core or outer
+ring) imports from another only the names in its ``__all__``, or any name of a private
+(``_``) module such as ``_checks``.
+
 A new module must be given its place in the orders below, where its imports allow it.
 """
 
@@ -28,7 +32,7 @@ SOURCE = Path(collectlib.__file__).parent
 # Each layer's modules, in the order they may import each other (a module imports only
 # the modules before it).  Modules listed but absent are allowed (they may come later).
 LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
-    0: ("", ("errors", "money", "enums", "_checks", "_frozen", "hashtags")),
+    0: ("", ("errors", "_frozen", "money", "enums", "_checks", "hashtags")),
     1: (
         "model",
         ("items", "actions", "statuses", "scenarios", "plans", "journal", "policy", "accounts"),
@@ -39,6 +43,7 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
             "selection",
             "sending",
             "dunning",
+            "cadence",
             "explain",
             "actions",
             "qualification",
@@ -49,7 +54,19 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
             "templates",
         ),
     ),
-    3: ("portfolio", ("agenda", "reports")),
+    3: ("portfolio", ("agenda", "holds", "reports")),
+}
+# A package inside a layer's package: its modules, in the order they may import each other,
+# all at the package's place in its layer (the package itself comes after them).
+SUBPACKAGES: dict[str, tuple[str, ...]] = {
+    "portfolio.reports": (
+        "_report",
+        "qualification",
+        "aged",
+        "overdue",
+        "disputes",
+        "days_sales_outstanding",
+    ),
 }
 # The third-party packages each layer may import (beside the standard library).
 THIRD_PARTY: dict[int, frozenset[str]] = {
@@ -74,10 +91,12 @@ class Place:
     ring: str  # "core", "facade", "optional", "outer"
     layer: int = -1
     position: int = -1
+    inner: int = 0  # the position inside a subpackage (see SUBPACKAGES)
+    subpackage: str = ""  # "portfolio.reports" for its modules and itself
 
     @property
-    def rank(self) -> tuple[int, int]:
-        return (self.layer, self.position)
+    def rank(self) -> tuple[int, int, int]:
+        return (self.layer, self.position, self.inner)
 
 
 @dataclass(frozen=True)
@@ -135,6 +154,17 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+def imported_from(module: Module, node: ast.ImportFrom) -> str:
+    """The absolute name of the module ``from ... import`` reads (relative imports resolved)."""
+    base = node.module or ""
+    if node.level:
+        package = module.name if module.is_package else module.name.rpartition(".")[0]
+        for _ in range(node.level - 1):
+            package = package.rpartition(".")[0]
+        base = f"{package}.{base}" if base else package
+    return base
+
+
 def imports(module: Module, known: Mapping[str, Module]) -> Iterator[Import]:
     """Every module name ``module`` imports, resolved to absolute names.
 
@@ -147,12 +177,7 @@ def imports(module: Module, known: Mapping[str, Module]) -> Iterator[Import]:
             for alias in node.names:
                 yield Import(alias.name, node.lineno, lazy, type_only)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                package = module.name if module.is_package else module.name.rpartition(".")[0]
-                for _ in range(node.level - 1):
-                    package = package.rpartition(".")[0]
-                base = f"{package}.{base}" if base else package
+            base = imported_from(module, node)
             for alias in node.names:
                 submodule = f"{base}.{alias.name}"
                 target = submodule if submodule in known else base
@@ -189,12 +214,23 @@ def place(name: str) -> Place | None:
         elif parts[0] == package:
             if len(parts) == 1:  # the package itself, after all its modules
                 return Place("core", layer, len(order))
-            if len(parts) == 2 and parts[1] in order:
-                return Place("core", layer, order.index(parts[1]))
+            if parts[1] not in order:
+                return None
+            position = order.index(parts[1])
+            subpackage = ".".join(parts[:2])
+            inner = SUBPACKAGES.get(subpackage)
+            if inner is None:
+                return Place("core", layer, position) if len(parts) == 2 else None
+            if len(parts) == 2:  # the subpackage itself, after all its modules
+                return Place("core", layer, position, len(inner), subpackage)
+            if len(parts) == 3 and parts[2] in inner:
+                return Place("core", layer, position, inner.index(parts[2]), subpackage)
     return None
 
 
-def _layer_list(layer: int) -> str:
+def _layer_list(layer: int, subpackage: str = "") -> str:
+    if subpackage:
+        return f"{subpackage}: {', '.join(SUBPACKAGES[subpackage])}"
     package, order = LAYERS[layer]
     return f"{package or 'top level'}: {', '.join(order)}"
 
@@ -251,9 +287,11 @@ def _internal_problem(source: Place, target: Place | None, imported: Import) -> 
         return "" if target.layer == 0 else "an optional integration imports layer 0 only"
     if target.rank >= source.rank:
         if target.layer == source.layer:
+            same = target.position == source.position and source.subpackage
+            inside = source.subpackage if same else ""
             return (
                 f"a module imports only the modules before it in layer {source.layer} "
-                f"({_layer_list(source.layer)})"
+                f"({_layer_list(source.layer, inside)})"
             )
         return f"layer {source.layer} imports only lower layers, not layer {target.layer}"
     return ""
@@ -318,6 +356,55 @@ def clock_violations(modules: Mapping[str, Module]) -> list[str]:
     return problems
 
 
+def public_names(module: Module) -> frozenset[str] | None:
+    """The names in the module's ``__all__``, or None when it has none."""
+    for node in module.tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
+                assert node.value is not None
+                return frozenset(ast.literal_eval(node.value))
+    return None
+
+
+def _is_private(name: str) -> bool:
+    return name.rpartition(".")[2].startswith("_")
+
+
+def public_line_violations(modules: Mapping[str, Module]) -> list[str]:
+    """One message per name imported from another module of the package outside its ``__all__``.
+
+    A module's ``__all__`` is its public line: another module (of the core or the outer
+    ring) imports only those names, or any name of a private (``_``) module.  A
+    submodule imported by name (``from collectlib import demo``) is not a name.
+    """
+    problems = []
+    for name, module in modules.items():
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            base = imported_from(module, node)
+            target = modules.get(base)
+            if target is None or _is_private(base):
+                continue
+            exported = public_names(target)
+            for alias in node.names:
+                if f"{base}.{alias.name}" in modules:
+                    continue
+                if exported is None:
+                    problem = f"{base} has no __all__"
+                elif alias.name not in exported:
+                    problem = f"{alias.name} is not in {base}.__all__"
+                else:
+                    continue
+                problems.append(
+                    f"{module.path}:{node.lineno}: {name} imports {alias.name} from {base}, "
+                    f"but {problem}: export it there (with its docstring and reference entry) "
+                    "or keep it inside its module (or move it to a private _ module)"
+                )
+    return problems
+
+
 def name_violations(modules: Mapping[str, Module]) -> list[str]:
     """One message per module or package named like a grab-bag."""
     return [
@@ -358,6 +445,19 @@ def test_no_module_is_a_grab_bag() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_modules_import_only_public_names_of_each_other() -> None:
+    problems = public_line_violations(PACKAGE_MODULES)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_public_line_is_really_read() -> None:
+    # Guards the guard: __all__ lists are found, and a private module is one.
+    assert "Item" in (public_names(PACKAGE_MODULES["collectlib.model.items"]) or ())
+    assert "FrozenMap" in (public_names(PACKAGE_MODULES["collectlib"]) or ())
+    assert _is_private("collectlib._checks")
+    assert not _is_private("collectlib.money")
+
+
 def test_the_layers_are_really_read() -> None:
     # Guards the guard: the tree is parsed and its imports are resolved.
     assert {"collectlib.model.items", "collectlib.rules.dunning"} <= set(PACKAGE_MODULES)
@@ -372,14 +472,30 @@ def test_the_layers_are_really_read() -> None:
 CLEAN = {
     "collectlib.__init__": (
         "from collectlib.model import Item\nfrom collectlib.errors import CollectError\n"
+        "from collectlib._frozen import FrozenMap\n"
+        "__all__ = ['CollectError', 'FrozenMap', 'Item']\n"
     ),
-    "collectlib.errors": "from __future__ import annotations\nimport re\n",
-    "collectlib.money": "import attrs\nfrom collectlib.errors import CollectError\n",
-    "collectlib.model.__init__": "from collectlib.model.items import Item\n",
-    "collectlib.model.items": "import attrs\nfrom collectlib.money import Money\n",
+    "collectlib.errors": "from __future__ import annotations\nimport re\n__all__ = ['CollectError']\n",
+    "collectlib.money": "import attrs\nfrom collectlib.errors import CollectError\n__all__ = ['Money']\n",
+    "collectlib._frozen": "class FrozenMap: ...\n",
+    "collectlib.model.__init__": (
+        "from collectlib.model.items import Item\n__all__: list[str] = ['Account', 'Item']\n"
+    ),
+    "collectlib.model.items": (
+        "import attrs\nfrom collectlib.money import Money\n"
+        "from collectlib._frozen import FrozenMap\n__all__ = ('Item',)\n"
+    ),
     "collectlib.model.actions": "from collectlib.model.items import Item\nfrom . import items\n",
     "collectlib.rules.__init__": "from .selection import scan\n",
-    "collectlib.rules.selection": "from collectlib.model import Item\n",
+    "collectlib.rules.selection": "from collectlib.model import Item\n__all__ = ['scan']\n",
+    "collectlib.portfolio.reports._report": "from collectlib.model import Account\n",
+    "collectlib.portfolio.reports.aged": (
+        "from collectlib.portfolio.reports._report import Report, _merged\n"
+        "__all__ = ['AgedBalance']\n"
+    ),
+    "collectlib.portfolio.reports.__init__": (
+        "from collectlib.portfolio.reports.aged import AgedBalance\n"
+    ),
     "collectlib.rules.dunning": (
         "from dateutil.relativedelta import relativedelta\n"
         "from collectlib.rules.selection import scan\n"
@@ -389,7 +505,11 @@ CLEAN = {
     ),
     "collectlib._babel": "import babel\nfrom collectlib.errors import CollectError\n",
     "collectlib.strategies": "import hypothesis\nfrom collectlib import Item\nassert True\n",
-    "collectlib.frames": "import pandas\nimport datetime\ndatetime.date.today()\n",
+    "collectlib.frames": (
+        "import pandas\nimport datetime\ndatetime.date.today()\n"
+        "from collectlib.model.items import Item as _Item\n"
+    ),
+    "collectlib.cli": "from collectlib import strategies\n",
 }
 
 
@@ -401,6 +521,7 @@ def _check_all(sources: Mapping[str, str]) -> list[str]:
         *assert_violations(modules),
         *clock_violations(modules),
         *name_violations(modules),
+        *public_line_violations(modules),
     ]
 
 
@@ -438,7 +559,7 @@ def test_a_clean_tree_passes() -> None:
         pytest.param(
             "collectlib.errors",
             "from collectlib import money\n",
-            "a module imports only the modules before it in layer 0 (top level: errors, money",
+            "a module imports only the modules before it in layer 0 (top level: errors, _frozen, money",
             id="layer 0 out of order",
         ),
         pytest.param(
@@ -536,6 +657,55 @@ def test_a_clean_tree_passes() -> None:
             "import re\n",
             "no 'helpers' module",
             id="helpers package",
+        ),
+        pytest.param(
+            "collectlib.rules.dunning",
+            "from collectlib.rules.selection import leader\n",
+            "collectlib.rules.dunning imports leader from collectlib.rules.selection, but leader "
+            "is not in collectlib.rules.selection.__all__",
+            id="core imports a name outside __all__",
+        ),
+        pytest.param(
+            "collectlib.frames",
+            "from collectlib.model.items import _new_item\n",
+            "imports _new_item from collectlib.model.items, but _new_item is not in",
+            id="outer ring imports a private name",
+        ),
+        pytest.param(
+            "collectlib.rules.dunning",
+            "def f():\n    from ..model import Policy as P\n",
+            "imports Policy from collectlib.model, but Policy is not in",
+            id="lazy relative import of a name outside __all__",
+        ),
+        pytest.param(
+            "collectlib.model.actions",
+            "from collectlib.rules import scan\n",
+            "imports scan from collectlib.rules, but collectlib.rules has no __all__",
+            id="module without __all__",
+        ),
+        pytest.param(
+            "collectlib.portfolio.reports._report",
+            "from collectlib.portfolio.reports.aged import aged_balance\n",
+            "a module imports only the modules before it in layer 3 (portfolio.reports: _report,",
+            id="later module of the same subpackage",
+        ),
+        pytest.param(
+            "collectlib.portfolio.reports.aged",
+            "from collectlib.portfolio.reports import OverdueRatio\n",
+            "a module imports only the modules before it in layer 3 (portfolio.reports",
+            id="own subpackage facade",
+        ),
+        pytest.param(
+            "collectlib.portfolio.agenda",
+            "from collectlib.portfolio.reports.aged import aged_balance\n",
+            "a module imports only the modules before it in layer 3 (portfolio: agenda, reports)",
+            id="earlier module imports a later subpackage",
+        ),
+        pytest.param(
+            "collectlib.portfolio.reports.trends",
+            "import decimal\n",
+            "collectlib.portfolio.reports.trends has no place in the layers",
+            id="unknown subpackage module",
         ),
     ],
 )

@@ -35,7 +35,7 @@ from collectlib import (
     record_action,
 )
 from collectlib.portfolio.agenda import REVIEW_COMPLETED
-from strategies import BASE, accounts, policies
+from collectlib.strategies import accounts, dates, policies
 
 
 def propose(acc, pol, today: str) -> Proposal:
@@ -296,10 +296,17 @@ class TestRecordAction:
 
 # --- properties -----------------------------------------------------------------------
 
+BASE = dt.date(2026, 1, 1)
+NEAR_BASE = dates(BASE - dt.timedelta(days=400), BASE + dt.timedelta(days=400))
+"""The dates drawn: within 400 days of ``BASE``."""
+ACCOUNTS = accounts(issue_dates=NEAR_BASE, payment_terms=st.integers(-10, 90))
+"""Accounts whose items are issued near ``BASE``, due up to 10 days before their issue
+and up to 90 days after it."""
+
 days = st.integers(min_value=-30, max_value=500).map(lambda n: BASE + dt.timedelta(days=n))
 
 
-@given(accounts(), policies(min_steps=1), days)
+@given(ACCOUNTS, policies(min_steps=1, with_default=True), days)
 def test_proposal_names_only_collectable_items_and_the_leader(acc, pol, today) -> None:
     proposal = next_action(acc, pol, today)
     assume(proposal is not None)
@@ -313,12 +320,12 @@ def test_proposal_names_only_collectable_items_and_the_leader(acc, pol, today) -
     assert proposal.late_days == max(0, (today - proposal.due_on).days)
 
 
-@given(accounts(), policies(), days)
+@given(ACCOUNTS, policies(with_default=True), days)
 def test_next_action_and_idle_reason_agree(acc, pol, today) -> None:
     assert (next_action(acc, pol, today) is None) == (idle_reason(acc, pol, today) is not None)
 
 
-@given(accounts(), policies(min_steps=1), days, st.integers(0, 40))
+@given(ACCOUNTS, policies(min_steps=1, with_default=True), days, st.integers(0, 40))
 def test_recording_the_proposal_gives_the_next_step_or_none(acc, pol, today, delay) -> None:
     proposal = next_action(acc, pol, today)
     assume(proposal is not None)
@@ -363,7 +370,7 @@ def test_a_catch_up_proposal_recorded_after_the_scenario_moved_on_is_stale() -> 
     assert record_action(acc, proposal, pol, d("2026-01-24")).journal[-1].step_index == 0
 
 
-@given(accounts(), policies(), days)
+@given(ACCOUNTS, policies(with_default=True), days)
 def test_next_action_is_deterministic_and_leaves_inputs_unchanged(acc, pol, today) -> None:
     snapshot = (acc, hash(acc), pol, hash(pol))
     first = next_action(acc, pol, today)
@@ -371,7 +378,7 @@ def test_next_action_is_deterministic_and_leaves_inputs_unchanged(acc, pol, toda
     assert snapshot == (acc, hash(acc), pol, hash(pol))
 
 
-@given(accounts(), policies(), days, days)
+@given(ACCOUNTS, policies(with_default=True), days, days)
 def test_without_catch_up_the_proposal_does_not_depend_on_today(acc, pol, day1, day2) -> None:
     pol = attrs.evolve(
         pol,
@@ -386,7 +393,7 @@ def test_without_catch_up_the_proposal_does_not_depend_on_today(acc, pol, day1, 
         assert attrs.evolve(first, **same) == attrs.evolve(second, **same)
 
 
-@given(accounts(), policies(min_steps=2), days)
+@given(ACCOUNTS, policies(min_steps=2, with_default=True), days)
 def test_catch_up_never_proposes_a_step_not_yet_due_when_an_earlier_one_is(acc, pol, today) -> None:
     pol = attrs.evolve(
         pol, scenarios=tuple(attrs.evolve(s, restart=Restart.CATCH_UP) for s in pol.scenarios)

@@ -108,6 +108,7 @@ def test_the_seed_product_s_names_are_known() -> None:
         "comment",
         "promise_date",
         "today",
+        "fees",
     }
     assert set(HASHTAGS) == seed | ours
 

@@ -43,8 +43,13 @@ def invoice(item_id: str, amount: int = 100) -> Item:
     )
 
 
-def action(action_id: str, *item_ids: str, state: ActionState = ActionState.OPEN) -> SpecificAction:
-    """A call action on ``item_ids``, open unless told."""
+def action(
+    action_id: str,
+    *item_ids: str,
+    state: ActionState = ActionState.OPEN,
+    plan_id: str | None = None,
+) -> SpecificAction:
+    """A call action on ``item_ids``, open unless told, following up ``plan_id`` if given."""
     return SpecificAction(
         id=action_id,
         name="call",
@@ -54,6 +59,7 @@ def action(action_id: str, *item_ids: str, state: ActionState = ActionState.OPEN
         created_on=DAY,
         state=state,
         closed_on=None if state is ActionState.OPEN else DAY,
+        plan_id=plan_id,
     )
 
 
@@ -197,6 +203,24 @@ def test_an_item_may_be_in_closed_actions_and_one_open_action(state: ActionState
             {"plans": (plan("P1", "F-1", action_id="A9"),)},
             r"^account 'C-1': plan 'P1' names unknown action 'A9'$",
         ),
+        (
+            {"actions": (action("A1", "F-1", plan_id="P-404"),)},
+            r"^account 'C-1': action 'A1' names unknown plan 'P-404'$",
+        ),
+        (
+            {
+                "actions": (action("A1", "F-1", plan_id="P1"), action("A2", "F-2", plan_id="P2")),
+                "plans": (plan("P1", "F-1", action_id="A1"),),
+            },
+            r"^account 'C-1': action 'A2' names unknown plan 'P2'$",
+        ),
+        (
+            {
+                "actions": (action("A1", "F-1", plan_id="P1", state=ActionState.CANCELLED),),
+                "plans": (plan("P2", "F-1"),),
+            },
+            r"^account 'C-1': action 'A1' names unknown plan 'P1'$",
+        ),
     ],
 )
 def test_actions_and_plans_name_items_and_actions_of_the_account(
@@ -207,8 +231,31 @@ def test_actions_and_plans_name_items_and_actions_of_the_account(
 
 
 def test_a_plan_follows_up_with_an_action_of_the_account() -> None:
-    built = account(actions=(action("A1", "F-1"),), plans=(plan("P1", "F-1", action_id="A1"),))
+    built = account(
+        actions=(action("A1", "F-1", plan_id="P1"),), plans=(plan("P1", "F-1", action_id="A1"),)
+    )
     assert built.plan("P1").action_id == "A1"
+    assert built.plan(built.action("A1").plan_id or "").id == "P1"
+
+
+@given(accounts(with_plans=True, with_actions=True))
+def test_every_plan_and_action_reference_of_an_account_resolves(drawn: Account) -> None:
+    for held in drawn.actions:
+        if held.plan_id is not None:
+            assert drawn.plan(held.plan_id).id == held.plan_id
+    for agreed in drawn.plans:
+        if agreed.action_id is not None:
+            assert drawn.action(agreed.action_id).id == agreed.action_id
+
+
+@given(accounts(min_items=1, with_plans=True))
+def test_an_action_following_a_plan_the_account_lacks_is_refused(drawn: Account) -> None:
+    missing = f"P{len(drawn.plans) + 1}"
+    stray = action("A-stray", drawn.items[0].id, state=ActionState.DONE, plan_id=missing)
+    with pytest.raises(
+        ValidationError, match=rf"^account '{drawn.id}': action 'A-stray' names unknown plan"
+    ):
+        attrs.evolve(drawn, actions=(*drawn.actions, stray))
 
 
 @pytest.mark.parametrize(

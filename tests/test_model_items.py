@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collectlib import Item, ItemKind, ValidationError
-from collectlib.model.items import _new_item
+from collectlib.model.items import new_item
 from collectlib.strategies import items
 
 DAY = dt.date(2026, 1, 5)
@@ -289,10 +289,10 @@ _TYPED = st.tuples(  # what a loader passes: the field types, the rules broken o
 def test_the_loaders_constructor_builds_and_refuses_exactly_what_item_does(
     values: tuple[Any, ...], unpaid: bool
 ) -> None:
-    """``_new_item`` (the CSV loader's fast path) is ``Item(...)`` with fewer steps."""
+    """``new_item`` (the CSV loader's fast path) is ``Item(...)`` with fewer steps."""
     if unpaid:
         values = (*values[:5], values[4])  # the loader passes one Decimal for both
-    fast = _outcome(_new_item, *values)
+    fast = _outcome(new_item, *values)
     assert fast == _outcome(_by_keywords, *values)
     if fast[0] == "built":
         built = fast[1]

@@ -12,16 +12,19 @@ import pytest
 from hypothesis import given
 
 from collectlib import (
+    AccountPaused,
     ActionCancelled,
     ActionCompleted,
     ActionCreated,
     ActionDeleted,
     ActionRescheduled,
     Channel,
+    HoldReleased,
     ItemsReleased,
     ItemsSynced,
     JournalEvent,
     OwnerAssigned,
+    PauseEnded,
     PlanCancelled,
     PlanCreated,
     PlanReviewed,
@@ -31,7 +34,7 @@ from collectlib import (
     ValidationError,
 )
 from collectlib.model import journal
-from strategies import journal_events
+from collectlib.strategies import journal_events
 
 DAY = dt.date(2026, 2, 14)
 MIDNIGHT = dt.datetime(2026, 2, 14)
@@ -82,6 +85,9 @@ EXAMPLES: dict[type[JournalEvent], dict[str, Any]] = {
     },
     PlanReviewed: {"plan_id": "P1", "state": PlanState.LATE, "next_due_on": DAY},
     PlanCancelled: {"plan_id": "P1", "reason": "broken"},
+    AccountPaused: {"until": DAY, "reason": "holiday"},
+    PauseEnded: {},
+    HoldReleased: {"reason": "guarantee received"},
 }
 
 # A wrong value for each field type, and what the message says about it.
@@ -95,6 +101,7 @@ WRONG: dict[str, tuple[object, str]] = {
     "Decimal": ("abc", r": not an amount: 'abc'$"),
     "Channel": ("PIGEON", r": unknown Channel 'PIGEON'"),
     "PlanState": ("LOST", r": unknown PlanState 'LOST'"),
+    "bool": (1, r" must be True or False, not 1$"),
 }
 
 

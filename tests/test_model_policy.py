@@ -28,8 +28,7 @@ from collectlib import (
     ValidationError,
 )
 from collectlib._frozen import FrozenMap
-from collectlib.strategies import policies
-from strategies import penalty_rules, sending_windows
+from collectlib.strategies import penalty_rules, policies, sending_windows
 
 FOLLOW_UP = ActionTemplate(name="follow-up", channel=Channel.CALL)
 STATUSES = (

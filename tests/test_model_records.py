@@ -19,6 +19,8 @@ from collectlib import (
     ActionTemplate,
     Channel,
     CollectError,
+    CollectorRule,
+    Fallback,
     Installment,
     Item,
     JournalEvent,
@@ -43,14 +45,18 @@ from collectlib.strategies import (
     accounts,
     action_templates,
     amounts,
+    conditions,
     dates,
+    fees,
     items,
+    journal_events,
+    penalty_rules,
     policies,
     scenarios,
+    sending_windows,
     statuses,
     steps,
 )
-from strategies import journal_events, penalty_rules, sending_windows
 
 _ITEM_SETS = st.frozensets(st.sampled_from(["F-1", "F-2", "F-3"]), min_size=1)
 
@@ -97,6 +103,18 @@ RECORDS: dict[str, st.SearchStrategy[Any]] = {
     "PenaltyRule": penalty_rules(),
     "SendingWindow": sending_windows(),
     "Repeat": st.builds(Repeat, every_days=st.integers(1, 60), max_times=st.integers(1, 9)),
+    "Condition": conditions(),
+    "Fee": fees(),
+    "Fallback": st.sampled_from(
+        [Fallback(channel="CALL"), Fallback(channel="LETTER", template="Please pay #total_due")]
+    ),
+    "CollectorRule": st.builds(
+        CollectorRule,
+        collector=st.sampled_from(["senior", "desk"]),
+        client_type=st.none() | st.just("public"),
+        min_balance=st.none() | st.just(Decimal(10_000)) | st.just({"EUR": Decimal(5000)}),
+        min_days_late=st.none() | st.integers(0, 90),
+    ),
     "JournalEvent": journal_events(),
     "Money": st.builds(Money, amount=amounts(), currency=st.sampled_from(["EUR", "JPY", "KWD"])),
 }

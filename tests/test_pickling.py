@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import collectlib
 from collectlib import (
     CollectError,
+    CreditHold,
     Money,
     SalesPeriod,
     Tally,
@@ -74,6 +75,7 @@ def _results() -> list[Any]:
         dso(Decimal("120000.00"), months),
         months[0],
         Tally(count=2, amount="12.50"),
+        CreditHold(account_id="C-1", reason="step", since=on, amount=Decimal(5), item_ids={"F"}),
         Money(amount="12.5", currency="JPY"),
         FrozenMap({"a": FrozenMap({"b": 1})}),
         context,

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from collectlib import (
     Account,
     ActionState,
+    ActionTemplate,
     AgedBalance,
     Channel,
     DisputeResolutionTime,
@@ -26,7 +27,9 @@ from collectlib import (
     QualificationRate,
     SalesPeriod,
     SpecificAction,
+    Status,
     StatusApplied,
+    StatusCategory,
     Tally,
     UnknownStatusError,
     ValidationError,
@@ -37,10 +40,28 @@ from collectlib import (
     overdue_ratio,
     qualification_rate,
 )
-from strategies import BASE, STATUS_CODES, dates, portfolios, report_accounts, report_policy
+from collectlib.strategies import accounts, dates, portfolios
 
 ON = dt.date(2026, 4, 30)
 D = Decimal
+
+STATUS_CODES = ("call", "promise", "price", "court", "settled")
+"""The status codes of ``report_policy()``: ongoing, promise, dispute, litigation, resolved."""
+
+
+def report_policy() -> Policy:
+    """A policy whose statuses cover every category the reports read."""
+    follow_up = ActionTemplate(name="follow-up", channel=Channel.CALL)
+    return Policy(
+        statuses=[
+            Status(code="call"),
+            Status(code="promise", category=StatusCategory.PROMISE),
+            Status(code="price", category=StatusCategory.DISPUTE, action=follow_up),
+            Status(code="court", category=StatusCategory.LITIGATION, action=follow_up),
+            Status(code="settled", category=StatusCategory.DISPUTE_RESOLVED),
+        ],
+        dispute_resolved_status="settled",
+    )
 
 
 def late(days: int) -> dt.date:
@@ -439,6 +460,21 @@ def test_sales_period_rejects_bad_values(make: Callable[[], object], message: st
 
 # -- what all the portfolio reports share -------------------------------------------------
 
+BASE = dt.date(2026, 1, 1)
+NEAR_BASE = dates(BASE - dt.timedelta(days=400), BASE + dt.timedelta(days=400))
+"""The dates drawn: within 400 days of ``BASE``."""
+_REPORT_ACCOUNT_OPTIONS: dict[str, Any] = {
+    "policy": report_policy(),
+    "issue_dates": NEAR_BASE,
+    "payment_terms": st.integers(-10, 90),
+    "with_journal": True,
+}
+REPORT_ACCOUNTS = accounts(**_REPORT_ACCOUNT_OPTIONS)
+"""An account for the reports: items issued near ``BASE``, qualified with ``STATUS_CODES``,
+a collector or none, a journal of status changes."""
+PORTFOLIOS = portfolios(max_size=6, **_REPORT_ACCOUNT_OPTIONS)
+"""Report accounts with unique ids, in one currency."""
+
 REPORTS: dict[str, Callable[[Iterable[Account], dt.date], Any]] = {
     "qualification_rate": qualification_rate,
     "aged_balance": aged_balance,
@@ -482,7 +518,7 @@ def test_reports_with_different_parameters_do_not_merge() -> None:
         overdue_ratio([], ON) + overdue_ratio([], ON, beyond=60)
 
 
-@given(report_names, portfolios(), dates, st.data())
+@given(report_names, PORTFOLIOS, NEAR_BASE, st.data())
 def test_reports_over_a_concatenation_are_the_merge_of_the_parts(
     name: str, accounts: list[Account], on: dt.date, data: st.DataObject
 ) -> None:
@@ -498,7 +534,7 @@ def test_reports_over_a_concatenation_are_the_merge_of_the_parts(
     assert (first + second).rows() == whole.rows()
 
 
-@given(report_names, portfolios(), dates)
+@given(report_names, PORTFOLIOS, NEAR_BASE)
 def test_reports_read_any_iterable_once(name: str, accounts: list[Account], on: dt.date) -> None:
     once = ReadOnce(accounts)
     assert REPORTS[name](once, on) == REPORTS[name](accounts, on)
@@ -506,7 +542,7 @@ def test_reports_read_any_iterable_once(name: str, accounts: list[Account], on: 
     assert REPORTS[name]((account for account in accounts), on) == REPORTS[name](accounts, on)
 
 
-@given(report_names, portfolios(), dates)
+@given(report_names, PORTFOLIOS, NEAR_BASE)
 def test_report_rows_are_plain_dicts(name: str, accounts: list[Account], on: dt.date) -> None:
     for row in REPORTS[name](accounts, on).rows():
         assert type(row) is dict
@@ -524,7 +560,7 @@ def open_amounts(accounts: Iterable[Account]) -> list[Decimal]:
     return [item.open_amount for account in accounts for item in account.items if item.is_open]
 
 
-@given(portfolios(), dates)
+@given(PORTFOLIOS, NEAR_BASE)
 def test_qualification_rate_is_a_share(accounts: list[Account], on: dt.date) -> None:
     report = qualification_rate(accounts, on)
     overdue = [i for a in accounts for i in a.items if i.is_overdue(on)]
@@ -543,7 +579,7 @@ def test_qualification_rate_is_a_share(accounts: list[Account], on: dt.date) -> 
     assert reduce(add, report.by_collector.values(), empty) == report
 
 
-@given(portfolios(), dates, st.lists(st.integers(1, 200), unique=True, max_size=4).map(sorted))
+@given(PORTFOLIOS, NEAR_BASE, st.lists(st.integers(1, 200), unique=True, max_size=4).map(sorted))
 def test_aged_balance_buckets_sum_to_the_balance(
     accounts: list[Account], on: dt.date, edges: list[int]
 ) -> None:
@@ -563,7 +599,7 @@ def test_aged_balance_buckets_sum_to_the_balance(
         assert report.credits[label] <= 0 <= report.total[label] - report.credits[label]
 
 
-@given(portfolios(), dates, st.lists(st.integers(1, 200), unique=True, max_size=4).map(sorted))
+@given(PORTFOLIOS, NEAR_BASE, st.lists(st.integers(1, 200), unique=True, max_size=4).map(sorted))
 def test_aged_buckets_past_an_edge_are_the_debits_overdue_beyond_it(
     accounts: list[Account], on: dt.date, edges: list[int]
 ) -> None:
@@ -573,7 +609,7 @@ def test_aged_buckets_past_an_edge_are_the_debits_overdue_beyond_it(
         assert sum(debits[position + 1 :], D(0)) == overdue_ratio(accounts, on, beyond=edge).overdue
 
 
-@given(portfolios(), dates, st.integers(0, 120))
+@given(PORTFOLIOS, NEAR_BASE, st.integers(0, 120))
 def test_overdue_ratio_is_a_share_that_falls_with_the_threshold(
     accounts: list[Account], on: dt.date, beyond: int
 ) -> None:
@@ -588,7 +624,7 @@ def test_overdue_ratio_is_a_share_that_falls_with_the_threshold(
         assert (report.ratio, further) == (None, None)
 
 
-@given(report_accounts(), dates)
+@given(REPORT_ACCOUNTS, NEAR_BASE)
 def test_every_dispute_started_is_resolved_or_open(account: Account, on: dt.date) -> None:
     policy = report_policy()
     report = dispute_resolution_time([account], policy, on)

@@ -22,7 +22,7 @@ from collectlib import (
     leader_invoice,
     scenario_for,
 )
-from strategies import accounts, policies
+from collectlib.strategies import accounts, policies
 
 
 def test_leader_is_the_oldest_due_collectable_debit() -> None:
@@ -121,7 +121,7 @@ def _key(item: Item) -> tuple[object, ...]:
     return (item.due_date, item.issue_date, item.id)
 
 
-@given(accounts(), policies())
+@given(accounts(), policies(with_default=True))
 def test_leader_is_the_minimum_of_collectable_debits(acc, pol) -> None:
     excluded = excluded_item_ids(acc, pol)
     debits = [
@@ -133,7 +133,7 @@ def test_leader_is_the_minimum_of_collectable_debits(acc, pol) -> None:
     assert leader_invoice(acc, pol) == expected
 
 
-@given(accounts(), policies())
+@given(accounts(), policies(with_default=True))
 def test_collectable_items_are_open_not_ignored_not_excluded(acc, pol) -> None:
     chosen = collectable_items(acc, pol)
     excluded = excluded_item_ids(acc, pol)
@@ -147,7 +147,7 @@ def test_collectable_items_are_open_not_ignored_not_excluded(acc, pol) -> None:
     assert balance(acc, pol) == sum((item.open_amount for item in chosen), Decimal(0))
 
 
-@given(accounts(), policies())
+@given(accounts(), policies(with_default=True))
 def test_excluded_is_exactly_what_open_actions_and_disputes_hold(acc, pol) -> None:
     held = {item_id for a in acc.actions if a.is_open for item_id in a.item_ids}
     disputed = {
@@ -160,7 +160,7 @@ def test_excluded_is_exactly_what_open_actions_and_disputes_hold(acc, pol) -> No
     assert excluded_item_ids(acc, pol) == held | disputed
 
 
-@given(accounts(), policies(), st.data())
+@given(accounts(), policies(with_default=True), st.data())
 def test_leader_does_not_depend_on_item_order(acc, pol, data) -> None:
     shuffled = attrs.evolve(acc, items=data.draw(st.permutations(acc.items)))
     assert leader_invoice(shuffled, pol) == leader_invoice(acc, pol)

@@ -8,7 +8,17 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectlib import ActionState, ItemKind, PlanState, excluded_item_ids, scenario_for
+from collectlib import (
+    ActionState,
+    ItemKind,
+    JournalEvent,
+    PenaltyRule,
+    PlanState,
+    SendingWindow,
+    StatusApplied,
+    excluded_item_ids,
+    scenario_for,
+)
 from collectlib.rules.plans import plan_progress
 from collectlib.strategies import (
     accounts,
@@ -16,9 +26,12 @@ from collectlib.strategies import (
     amounts,
     dates,
     items,
+    journal_events,
+    penalty_rules,
     policies,
     portfolios,
     scenarios,
+    sending_windows,
     statuses,
 )
 
@@ -85,3 +98,46 @@ def test_portfolios_have_unique_account_ids(portfolio) -> None:
     ids = [account.id for account in portfolio]
     assert len(set(ids)) == len(ids)
     assert 2 <= len(ids) <= 5
+
+
+@given(policies(with_default=True), policies(with_default=False))
+def test_a_policy_names_a_default_scenario_as_asked(with_default, without) -> None:
+    assert with_default.default_scenario in {s.name for s in with_default.scenarios}
+    assert without.default_scenario is None
+
+
+@given(
+    accounts(
+        issue_dates=dates(dt.date(2026, 1, 1), dt.date(2026, 1, 1)),
+        payment_terms=st.integers(-10, -1),
+        with_actions=False,
+    )
+)
+def test_payment_terms_set_the_due_dates(account) -> None:
+    for item in account.items:
+        assert item.issue_date == dt.date(2026, 1, 1)
+        assert -10 <= (item.due_date - item.issue_date).days <= -1
+
+
+@given(policies(), st.data())
+def test_a_journal_changes_statuses_of_the_account_items_in_date_order(policy, data) -> None:
+    account = data.draw(accounts(policy=policy, with_journal=True))
+    codes = {status.code for status in policy.statuses}
+    days = [event.on for event in account.journal]
+    assert days == sorted(days)
+    for event in account.journal:
+        assert type(event) is StatusApplied
+        assert event.item_ids <= {item.id for item in account.items}
+        assert event.status is None or event.status in codes
+    assert data.draw(accounts(with_journal=False)).journal == ()
+
+
+@given(penalty_rules(), sending_windows(), journal_events(status_codes=("call",)))
+def test_rules_windows_and_events_are_records(rule, window, event) -> None:
+    assert isinstance(rule, PenaltyRule)
+    assert 0 <= rule.annual_rate <= Decimal("0.3")
+    assert isinstance(window, SendingWindow)
+    assert 1 <= len(window.slots) <= 4
+    assert isinstance(event, JournalEvent)
+    assert getattr(event, "status", None) in {None, "call"}
+    assert getattr(event, "origin_status", None) in {None, "call"}

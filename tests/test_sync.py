@@ -86,7 +86,9 @@ def test_a_paid_leader_that_comes_back_restarts_the_scenario() -> None:
 def test_an_extract_with_an_item_twice_or_a_non_item_is_refused() -> None:
     with pytest.raises(ValidationError, match="sync_items: item 'F-1' is twice in the extract"):
         sync_items(customer(), [invoice("F-1", "2026-01-10"), invoice("F-1", "2026-01-10")], ON)
-    with pytest.raises(ValidationError, match="sync_items: extract line 0 is not an Item"):
+    with pytest.raises(
+        ValidationError, match=r"^sync_items: items\[0\] must be an Item, not 'F-1'$"
+    ):
         sync_items(customer(), ["F-1"], ON)  # type: ignore[list-item]
 
 

@@ -39,7 +39,7 @@ from collectlib import (
     template_context,
 )
 from collectlib.hashtags import STATEMENT_TOTALS
-from strategies import accounts, dates, penalty_rules, policies
+from collectlib.strategies import accounts, dates, penalty_rules, policies
 
 ON = dt.date(2024, 5, 15)
 LITIGE = Status(
@@ -558,6 +558,13 @@ def test_every_hashtag_is_documented_with_its_meaning() -> None:
 
 # --- properties ---------------------------------------------------------------------------
 
+BASE = dt.date(2026, 1, 1)
+NEAR_BASE = dates(BASE - dt.timedelta(days=400), BASE + dt.timedelta(days=400))
+"""The dates drawn: within 400 days of ``BASE``."""
+ACCOUNTS = accounts(issue_dates=NEAR_BASE, payment_terms=st.integers(-10, 90))
+"""Accounts whose items are issued near ``BASE``, due up to 10 days before their issue
+and up to 90 days after it."""
+
 ALLOWED_TAGS = {"p", "table", "thead", "tbody", "tfoot", "tr", "th", "td"}
 
 
@@ -650,10 +657,10 @@ def test_no_inserted_value_makes_a_script_url_or_another_attribute(quote: str, v
 
 
 @given(
-    account=accounts(),
-    policy=policies(),
+    account=ACCOUNTS,
+    policy=policies(with_default=True),
     rule=penalty_rules() | st.none(),
-    on=dates,
+    on=NEAR_BASE,
     data=st.data(),
 )
 def test_rendering_any_known_hashtags_with_a_full_context_never_raises(

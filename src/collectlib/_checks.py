@@ -8,14 +8,22 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
+from collectlib.enums import (
+    ActionState,
+    Channel,
+    ItemKind,
+    PlanState,
+    StatusCategory,
+)
 from collectlib.errors import ValidationError
-from collectlib.money import amount_problem
+from collectlib.money import amount_problem, is_currency
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 
 def fail(owner: str, message: str) -> NoReturn:
@@ -133,6 +141,36 @@ def to_enum(kind: type[E], value: object) -> E:
         return value  # type: ignore[return-value]
 
 
+# The converters of the model's enum fields: one named function per enum, because the
+# attrs mypy plugin types a class's ``__init__`` from a named converter only (a converter
+# made by a factory would be untyped).  Each reads the member or its value.
+
+
+def to_action_state(value: ActionState | str) -> ActionState:
+    """``to_enum(ActionState, value)``: the converter of an action's ``state``."""
+    return to_enum(ActionState, value)
+
+
+def to_channel(value: Channel | str) -> Channel:
+    """``to_enum(Channel, value)``: the converter of every ``channel`` field."""
+    return to_enum(Channel, value)
+
+
+def to_item_kind(value: ItemKind | str) -> ItemKind:
+    """``to_enum(ItemKind, value)``: the converter of an item's ``kind``."""
+    return to_enum(ItemKind, value)
+
+
+def to_plan_state(value: PlanState | str) -> PlanState:
+    """``to_enum(PlanState, value)``: the converter of a plan review's ``state``."""
+    return to_enum(PlanState, value)
+
+
+def to_status_category(value: StatusCategory | str) -> StatusCategory:
+    """``to_enum(StatusCategory, value)``: the converter of a status's ``category``."""
+    return to_enum(StatusCategory, value)
+
+
 def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     """Freeze an iterable into a tuple (a string is one value, not characters)."""
     if isinstance(value, tuple):
@@ -155,3 +193,44 @@ def to_frozenset(value: Iterable[Any]) -> frozenset[Any]:
         return frozenset(value)
     except TypeError:
         return value  # type: ignore[return-value]  # reported by check_instances
+
+
+def check_instance(owner: str, field: str, value: object, kind: type[Any]) -> None:
+    """Check that ``value`` is an instance of ``kind``.
+
+    The message reads ``"<owner>: <field> must be a <kind>, not <value>"``: a public
+    function checks its arguments with its own name as ``owner``.
+    """
+    if not isinstance(value, kind):
+        fail(owner, f"{field} must be {_a(kind.__name__)}, not {value!r}")
+
+
+def check_currency(owner: str, field: str, value: object) -> None:
+    """Check that ``value`` reads as an ISO 4217 code: three capital letters (``EUR``)."""
+    if not is_currency(value):
+        fail(owner, f"{field} must be an ISO 4217 code like 'EUR', not {value!r}")
+
+
+def check_each(owner: str, field: str, values: object, kind: type[T]) -> Iterator[T]:
+    """Yield the elements of the collection ``values``, each checked to be a ``kind``.
+
+    For the arguments that take any iterable of records (a portfolio's accounts, an
+    extract's items), read once: ``values`` that is not iterable, or a string, fails
+    on the first step; an element that is not a ``kind`` fails when it is reached,
+    named by its position (``accounts[3] must be an Account``).
+    """
+    if isinstance(values, str | bytes):
+        fail(owner, f"{field} must be a collection of {kind.__name__}, not {values!r}")
+    try:
+        elements = iter(values)  # type: ignore[call-overload]
+    except TypeError:
+        fail(owner, f"{field} must be a collection of {kind.__name__}, not {values!r}")
+    for position, value in enumerate(elements):
+        if not isinstance(value, kind):
+            fail(owner, f"{field}[{position}] must be {_a(kind.__name__)}, not {value!r}")
+        yield value
+
+
+def _a(name: str) -> str:
+    """Return ``name`` after its indefinite article: ``an Account``, ``a Policy``."""
+    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"

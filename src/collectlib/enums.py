@@ -79,6 +79,15 @@ class TriggerKind(enum.Enum):
     """From the leader invoice's due date."""
     AFTER_LAST_ACTION = "AFTER_LAST_ACTION"
     """From the previous scenario action performed in the cycle."""
+    LEADER_ISSUED = "LEADER_ISSUED"
+    """From the leader invoice's issue date (peers that count from the invoice date)."""
+    END_OF_MONTH = "END_OF_MONTH"
+    """The last day of the month of the leader's due date plus the days ("+30 end of month")."""
+
+    @property
+    def from_leader(self) -> bool:
+        """Whether the step's date counts from the leader alone (not from the last action)."""
+        return self is not TriggerKind.AFTER_LAST_ACTION
 
 
 class Restart(enum.Enum):
@@ -130,6 +139,8 @@ class IdleReason(enum.Enum):
     """The balance is below the policy's minimum amount, or rounds to zero."""
     SCENARIO_COMPLETED = "SCENARIO_COMPLETED"
     """Every step (and repeat) is done for this leader: a review row asks for a decision."""
+    PAUSED = "PAUSED"
+    """The account is paused (``pause``) until a date: the scenario resumes then."""
 
 
 class EntryKind(enum.Enum):

@@ -62,7 +62,7 @@ from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
-from collectlib.model.items import _new_item
+from collectlib.model.items import new_item as _new_item
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
 
 if TYPE_CHECKING:

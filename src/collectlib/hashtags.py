@@ -26,7 +26,7 @@ from typing import Final
 from collectlib._frozen import FrozenMap
 from collectlib.errors import TemplateError
 
-__all__ = ["HASHTAGS", "check_template"]
+__all__ = ["HASHTAGS", "TOKEN", "check_template", "position", "template_problems"]
 
 TOKEN: Final = re.compile(r"##|#([a-z][A-Za-z0-9_]*)")
 """A ``##`` escape (group 1 is ``None``) or a hashtag (group 1 is its name)."""
@@ -69,6 +69,7 @@ HASHTAGS: Final[FrozenMap[str, str]] = FrozenMap(
         "comment": "comments of the message's own items, distinct, joined by '; '",
         "promise_date": "promise dates of the message's own items, distinct, joined by '; '",
         "today": "the date the message is prepared for",
+        "fees": "step fees charged so far on the items the message covers",
     }
 )
 """Every hashtag name collectlib knows, with its meaning (in the order of the docs)."""
@@ -122,7 +123,7 @@ def check_template(template: str) -> tuple[str, ...]:
     ('today',)
     """
     if not isinstance(template, str):
-        raise TemplateError(f"template must be a string, not {template!r}")
+        raise TemplateError(f"check_template: template must be a string, not {template!r}")
     problems = template_problems(template)
     if problems:
         raise TemplateError("template: " + "; ".join(problems))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import (
     ROUND_HALF_UP,
     Context,
@@ -40,14 +40,34 @@ from typing import Final, ParamSpec, TypeVar
 
 import attrs
 
+from collectlib._frozen import FrozenMap
 from collectlib.errors import ValidationError
 
-__all__ = ["Amount", "Money", "minor_unit_digits", "quantize", "to_amount"]
+__all__ = [
+    "CONTEXT",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PLACES",
+    "MAX_TOTAL_DIGITS",
+    "ZERO",
+    "Amount",
+    "Money",
+    "amount_problem",
+    "coerce_amount",
+    "exact",
+    "is_amount",
+    "is_currency",
+    "minor_unit_digits",
+    "quantize",
+    "quantize_in_context",
+    "quantize_ratio",
+    "to_amount",
+]
 
 Amount = Decimal | int | str | float
 """What an amount argument accepts; it is stored as ``Decimal``."""
 
 ZERO: Final = Decimal(0)
+"""Zero as a ``Decimal``: the start of a sum of amounts."""
 
 MAX_INTEGER_DIGITS: Final = 18
 """An amount has at most 18 digits before the decimal point: ``|amount| < 10**18``."""
@@ -124,21 +144,37 @@ def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
 def minor_unit_digits(currency: str) -> int:
     """Return how many decimal places the currency's minor unit has (``EUR`` 2, ``JPY`` 0)."""
+    _check_currency("minor_unit_digits", currency)
     return _MINOR_UNIT_DIGITS.get(currency, 2)
 
 
 @exact
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round ``amount`` to the currency's minor unit, half up (``2.345 EUR`` -> ``2.35``)."""
-    return _quantize(amount, currency)
+    """Round ``amount`` to the currency's minor unit, half up (``2.345 EUR`` -> ``2.35``).
 
-
-def _quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round like ``quantize``, in the current context: for code inside an ``exact`` function.
-
-    The library's code already running in ``CONTEXT`` saves entering it again.
+    ``amount`` is any finite number (a ratio may have many decimals); like every amount
+    argument it may be given as an ``int``, a ``str`` or a ``float`` too.  One too large
+    to write to the minor unit in the library's 100 digits is a ``ValidationError``.
     """
-    return amount.quantize(_EXPONENTS[minor_unit_digits(currency)], rounding=ROUND_HALF_UP)
+    value: object = coerce_amount(amount)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationError(f"quantize: amount must be a finite number, not {amount!r}")
+    _check_currency("quantize", currency)
+    try:
+        return quantize_in_context(value, currency)
+    except InvalidOperation:
+        raise ValidationError(
+            f"quantize: amount {value} has too many digits to round to the minor unit"
+        ) from None
+
+
+def quantize_in_context(amount: Decimal, currency: str) -> Decimal:
+    """Round like ``quantize``, without entering the library's context: for code already in it.
+
+    For the library's code already running in ``CONTEXT`` (inside an ``exact``
+    function), which saves entering it again; anywhere else, call ``quantize``.
+    """
+    return amount.quantize(_EXPONENTS[_MINOR_UNIT_DIGITS.get(currency, 2)], rounding=ROUND_HALF_UP)
 
 
 def quantize_ratio(numerator: Decimal | int, denominator: int, currency: str) -> Decimal:
@@ -151,7 +187,7 @@ def quantize_ratio(numerator: Decimal | int, denominator: int, currency: str) ->
     >>> quantize_ratio(Decimal("100.00"), 3, "EUR"), quantize_ratio(Decimal("-0.05"), 2, "EUR")
     (Decimal('33.33'), Decimal('-0.03'))
     """
-    digits = minor_unit_digits(currency)
+    digits = _MINOR_UNIT_DIGITS.get(currency, 2)
     top, bottom = numerator.as_integer_ratio()  # exact: numerator == top / bottom
     top *= 10**digits
     bottom *= denominator
@@ -226,6 +262,14 @@ def is_currency(value: object) -> bool:
     return isinstance(value, str) and _CURRENCY.fullmatch(value) is not None
 
 
+def _check_currency(what: str, currency: object) -> None:
+    """Refuse the argument ``currency`` of ``what`` unless it reads as an ISO 4217 code."""
+    if not is_currency(currency):
+        raise ValidationError(
+            f"{what}: currency must be an ISO 4217 code like 'EUR', not {currency!r}"
+        )
+
+
 def to_amount(value: Amount, what: str = "amount", *, total: bool = False) -> Decimal:
     """Convert ``value`` to an amount or raise ``ValidationError`` naming ``what``.
 
@@ -244,6 +288,10 @@ def to_amount(value: Amount, what: str = "amount", *, total: bool = False) -> De
     collectlib.errors.ValidationError: total: out of range: at most 18 digits before the \
 decimal point and 18 after: 1E+999999999
     """
+    if not isinstance(what, str):
+        raise ValidationError(f"to_amount: what must be a string, not {what!r}")
+    if type(total) is not bool:
+        raise ValidationError(f"to_amount: total must be True or False, not {total!r}")
     result: object = coerce_amount(value)
     problem = amount_problem(result, total=total)
     if problem is not None:
@@ -279,7 +327,46 @@ class Money:
 
     @exact
     def __str__(self) -> str:
-        amount = _quantize(self.amount, self.currency)
+        amount = quantize_in_context(self.amount, self.currency)
         if not amount:
             amount = abs(amount)  # no "-0.00"
         return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"
+
+
+PerCurrency = Decimal | FrozenMap[str, Decimal]
+"""An amount for every currency, or one per currency (a currency not named: 0)."""
+
+
+def coerce_per_currency(value: object) -> object:
+    """Convert an amount, or a mapping currency -> amount, for a ``PerCurrency`` field.
+
+    Used as an attrs converter; the class reports what is not an amount or a mapping of
+    currency codes to amounts.
+    """
+    if isinstance(value, Mapping) and not isinstance(value, FrozenMap):
+        return FrozenMap({key: coerce_amount(amount) for key, amount in value.items()})
+    if isinstance(value, FrozenMap):
+        return FrozenMap({key: coerce_amount(amount) for key, amount in value.items()})
+    return coerce_amount(value)  # type: ignore[arg-type]
+
+
+def per_currency_problem(value: object, *, minimum: Decimal | None = ZERO) -> str | None:
+    """Return what is wrong with a ``PerCurrency`` value, or ``None``."""
+    amounts = value.items() if isinstance(value, FrozenMap) else [(None, value)]
+    for currency, amount in amounts:
+        if currency is not None and not is_currency(currency):
+            return f"{currency!r} is not a currency code like 'EUR'"
+        problem = amount_problem(amount)
+        if problem is not None:
+            return problem if currency is None else f"{currency}: {problem}"
+        if minimum is not None and amount < minimum:  # type: ignore[operator]
+            where = "" if currency is None else f" ({currency})"
+            return f"must be at least {minimum}{where}, not {amount}"
+    return None
+
+
+def in_currency(value: PerCurrency, currency: str) -> Decimal:
+    """Return the amount a ``PerCurrency`` value sets for ``currency`` (0 when not named)."""
+    if isinstance(value, FrozenMap):
+        return value.get(currency, ZERO) or ZERO
+    return value

@@ -27,23 +27,54 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 from hypothesis import strategies as st
 
-from collectlib.enums import ActionState, Channel, ItemKind, Restart, StatusCategory, TriggerKind
+from collectlib.enums import (
+    ActionState,
+    Channel,
+    ItemKind,
+    PlanState,
+    Restart,
+    StatusCategory,
+    TriggerKind,
+)
 from collectlib.errors import ValidationError
 from collectlib.model import (
     Account,
+    AccountPaused,
+    ActionCancelled,
+    ActionCompleted,
+    ActionCreated,
+    ActionDeleted,
+    ActionRescheduled,
     ActionTemplate,
+    CollectorRule,
+    Condition,
+    Fallback,
+    Fee,
+    HoldReleased,
     Installment,
     Item,
+    ItemsReleased,
+    ItemsSynced,
+    JournalEvent,
+    OwnerAssigned,
+    PauseEnded,
     PaymentPlan,
     PenaltyRule,
+    PlanCancelled,
+    PlanCreated,
+    PlanReviewed,
     Policy,
     QuickPromise,
     Repeat,
     Scenario,
+    ScenarioActionRecorded,
+    SendingWindow,
     SpecificAction,
     Status,
+    StatusApplied,
     Step,
     Trigger,
 )
@@ -57,9 +88,12 @@ __all__ = [
     "dates",
     "item_ids",
     "items",
+    "journal_events",
+    "penalty_rules",
     "policies",
     "portfolios",
     "scenarios",
+    "sending_windows",
     "statuses",
     "steps",
 ]
@@ -198,6 +232,30 @@ def statuses(
     return Status(code=draw(_strategy(code)), category=category, action=action)
 
 
+def conditions() -> st.SearchStrategy[Condition]:
+    """Draw a step condition: thresholds on the balance, overdue items, days late."""
+    return st.builds(
+        Condition,
+        min_balance=st.none()
+        | st.sampled_from((Decimal(100), Decimal(1000)))
+        | st.just({"EUR": Decimal(500), "JPY": Decimal(50_000)}),
+        min_overdue_items=st.none() | st.integers(1, 3),
+        min_days_late=st.none() | st.integers(0, 60),
+    )
+
+
+def fees() -> st.SearchStrategy[Fee]:
+    """Draw a step fee: fixed, a percentage of the balance, or both."""
+    return st.builds(
+        Fee,
+        fixed=st.sampled_from((Decimal(0), Decimal(10), Decimal("12.50"))),
+        percent=st.sampled_from((Decimal(0), Decimal("0.05"), Decimal("0.015"))),
+    )
+
+
+_EMAIL_CHANNELS = (Channel.EMAIL, Channel.INTERACTIVE_EMAIL)
+
+
 @st.composite
 def steps(
     draw: st.DrawFn,
@@ -205,16 +263,36 @@ def steps(
     *,
     name: str = "step",
     channels: st.SearchStrategy[Channel] = st.sampled_from(Channel),
+    cadence: bool = True,
 ) -> Step:
-    """Draw a step on any channel, due from the leader's due date or from the last action."""
+    """Draw a step on any channel, with any trigger kind.
+
+    With ``cadence`` (default) a step may also have a condition, a fee, a credit hold
+    and, on an e-mail channel, a fallback channel.
+    """
     channel = draw(channels)
     automatic = channel.is_message and draw(st.booleans())
     trigger = draw(
         st.one_of(
             st.integers(-15, 120).map(Trigger.leader_due),
             st.integers(0, 30).map(Trigger.after_last_action),
+            st.integers(0, 60).map(Trigger.leader_issued),
+            st.integers(0, 60).map(Trigger.end_of_month),
         )
     )
+    when = fee = fallback = None
+    credit_hold = False
+    if cadence:
+        when = draw(st.none() | st.none() | conditions())
+        fee = draw(st.none() | st.none() | fees())
+        credit_hold = draw(st.integers(0, 4)) == 0
+        if channel in _EMAIL_CHANNELS:
+            fallback = draw(
+                st.sampled_from(
+                    (None, Fallback(channel=Channel.CALL),
+                     Fallback(channel=Channel.LETTER, template=MESSAGE_TEMPLATE))
+                )
+            )  # fmt: skip
     return Step(
         name=name,
         channel=channel,
@@ -222,6 +300,10 @@ def steps(
         template=_template(channel),
         automatic=automatic,
         to_be_confirmed=automatic and draw(st.booleans()),
+        when=when,
+        fee=fee,
+        credit_hold=credit_hold,
+        fallback=fallback,
     )
 
 
@@ -251,14 +333,7 @@ def scenarios(
         if step.trigger.kind is TriggerKind.LEADER_DUE:
             days = step.trigger.days if latest is None else max(latest, step.trigger.days)
             latest = days
-            step = Step(  # noqa: PLW2901
-                name=step.name,
-                channel=step.channel,
-                trigger=Trigger.leader_due(days),
-                template=step.template,
-                automatic=step.automatic,
-                to_be_confirmed=step.to_be_confirmed,
-            )
+            step = attrs.evolve(step, trigger=Trigger.leader_due(days))  # noqa: PLW2901
         kept.append(step)
     return Scenario(
         name=draw(_strategy(name)),
@@ -268,6 +343,16 @@ def scenarios(
         review_after_days=draw(_strategy(review_after_days)),
     )
 
+
+_COLLECTOR_RULES = (
+    (),
+    (),
+    (CollectorRule(collector="senior", min_balance=Decimal(10_000)),),
+    (
+        CollectorRule(collector="public-desk", client_type="public"),
+        CollectorRule(collector="late-desk", min_days_late=60),
+    ),
+)
 
 _THRESHOLDS = st.sampled_from((Decimal(0), Decimal(0), Decimal(10), Decimal(50)))
 
@@ -300,6 +385,8 @@ _STANDARD_STATUSES = (
     ),
 )
 
+_STANDARD_CODES = tuple(status.code for status in _STANDARD_STATUSES)
+
 
 @st.composite
 def policies(
@@ -314,11 +401,13 @@ def policies(
     thresholds: st.SearchStrategy[Decimal] = st.sampled_from(
         (Decimal(0), Decimal(0), Decimal(10), Decimal(50))
     ),
+    with_default: bool | None = None,
 ) -> Policy:
     """Draw a consistent policy: standard statuses, scenarios, default and client-type choices.
 
     Every status category is represented; the quick promise, dispute-resolved status
-    and penalties are drawn configured or not.
+    and penalties are drawn configured or not.  ``with_default`` True always names a
+    default scenario (so every account has one), False never, ``None`` draws it.
     """
     count = draw(st.integers(min_scenarios, max_scenarios))
     drawn = [
@@ -334,7 +423,7 @@ def policies(
     return Policy(
         statuses=_STANDARD_STATUSES,
         scenarios=tuple(drawn),
-        default_scenario=draw(st.sampled_from(names) | st.none()) if len(names) > 0 else None,
+        default_scenario=_default_scenario(draw, names, with_default),
         scenario_by_client_type=by_type,
         minimum_amount=draw(thresholds),
         ignore_below=draw(thresholds),
@@ -346,7 +435,17 @@ def policies(
         if draw(st.booleans())
         else None,
         automatic_max_late_days=draw(st.sampled_from((30, 30, 0, 10, None))),
+        min_days_between_contacts=draw(st.sampled_from((0, 0, 0, 7, 14))),
+        collector_rules=draw(st.sampled_from(_COLLECTOR_RULES)),
     )
+
+
+def _default_scenario(draw: st.DrawFn, names: list[str], with_default: bool | None) -> str | None:
+    if not names or with_default is False:
+        return None
+    if with_default:
+        return draw(st.sampled_from(names))
+    return draw(st.sampled_from(names) | st.none())
 
 
 @st.composite
@@ -363,6 +462,8 @@ def accounts(
     with_actions: bool = True,
     with_plans: bool = False,
     qualified: bool = True,
+    payment_terms: st.SearchStrategy[int] = st.sampled_from((0, 30, 45, 60)),
+    with_journal: bool = False,
 ) -> Account:
     """Draw an account with unique items and, as asked, specific actions, plans and statuses.
 
@@ -370,13 +471,24 @@ def accounts(
     items are qualified with its statuses (a disputed item is always held by its
     open follow-up action, as ``apply_status`` would leave it).  Actions and plans
     are drawn as records, consistent with the rules; plans need ``with_actions``.
+    ``payment_terms`` (days from issue to due date) goes to ``items``.  ``with_journal``
+    draws a journal of ``StatusApplied`` events, dated forward, on the account's items,
+    with the policy's status codes (or none without a policy): what
+    ``dispute_resolution_time`` reads.
     """
     account_id = draw(_strategy(id))
     numbers = draw(
         st.lists(st.integers(1, 99_999), min_size=min_items, max_size=max_items, unique=True)
     )
     drawn = [
-        draw(items(ids=f"F-{n}", issue_dates=issue_dates, sizes=amounts(currency=currency)))
+        draw(
+            items(
+                ids=f"F-{n}",
+                issue_dates=issue_dates,
+                payment_terms=payment_terms,
+                sizes=amounts(currency=currency),
+            )
+        )
         for n in numbers
     ]
     actions: list[SpecificAction] = []
@@ -448,11 +560,32 @@ def accounts(
         client_type=client_type,
         scenario=scenario,
         collector=draw(st.sampled_from((None, "marie", "paul"))),
+        email=draw(st.sampled_from(("billing@example.com", "billing@example.com", None))),
         penalties_enabled=draw(st.booleans()),
         items=tuple(drawn),
         actions=tuple(actions),
         plans=tuple(plans),
+        journal=_journal(draw, drawn, policy, created) if with_journal else (),
     )
+
+
+def _journal(
+    draw: st.DrawFn, drawn: list[Item], policy: Policy | None, start: dt.date
+) -> tuple[StatusApplied, ...]:
+    """Status changes on the items, in operation order (dates never go back)."""
+    if not drawn:
+        return ()
+    codes: st.SearchStrategy[str | None] = st.none()
+    if policy is not None and policy.statuses:
+        codes = st.none() | st.sampled_from(tuple(status.code for status in policy.statuses))
+    ids = [item.id for item in drawn]
+    events = []
+    day = start
+    for _ in range(draw(st.integers(0, 6))):
+        day += dt.timedelta(days=draw(st.integers(0, 40)))
+        chosen = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+        events.append(StatusApplied(on=day, item_ids=chosen, status=draw(codes)))
+    return tuple(events)
 
 
 def _qualify(
@@ -506,4 +639,110 @@ def portfolios(
     count = draw(st.integers(min_size, max_size))
     return tuple(
         draw(accounts(policy=policy, id=f"C-{n + 1:05d}", **account_options)) for n in range(count)
+    )
+
+
+def penalty_rules() -> st.SearchStrategy[PenaltyRule]:
+    """Draw a penalty rule: a rate from 0 to 30 %, a recovery cost, 360, 365 or 366 days a year."""
+    return st.builds(
+        PenaltyRule,
+        annual_rate=st.integers(0, 3000).map(lambda n: Decimal(n).scaleb(-4)),
+        recovery_cost=st.sampled_from((Decimal(0), Decimal(40), Decimal("12.5"))),
+        year_days=st.sampled_from((360, 365, 366)),
+    )
+
+
+@st.composite
+def sending_windows(draw: st.DrawFn, /) -> SendingWindow:
+    """Draw a sending window: some weekdays, one to four time slots that never overlap."""
+    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    points = sorted(
+        draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=8, unique=True))
+    )
+    slots = [
+        (dt.time(start // 60, start % 60), dt.time(end // 60, end % 60))
+        for start, end in zip(points[0::2], points[1::2], strict=False)
+    ]
+    return SendingWindow(weekdays=weekdays, slots=slots)
+
+
+def journal_events(
+    *,
+    on: st.SearchStrategy[dt.date] = dates(),
+    ids: st.SearchStrategy[str] = item_ids(),
+    status_codes: Sequence[str] = _STANDARD_CODES,
+) -> st.SearchStrategy[JournalEvent]:
+    """Draw a journal event of any kind, by a named user or by nobody in particular.
+
+    Each event is valid on its own (ids, dates, amounts); the events are not the
+    journal of one account.  ``ids`` draws the item, action and plan ids; statuses are
+    drawn from ``status_codes`` (the codes of ``policies()`` by default).
+    """
+    item_sets = st.frozensets(ids, min_size=1, max_size=4)
+    texts = st.text(max_size=12)
+    names = st.sampled_from(("ana", "bob"))
+    codes = st.sampled_from(tuple(status_codes))
+    common: dict[str, st.SearchStrategy[object]] = {"on": on, "by": st.none() | names}
+    return st.one_of(
+        st.builds(
+            ScenarioActionRecorded,
+            **common,
+            scenario=st.just("standard"),
+            step_index=st.integers(0, 9),
+            step_name=st.sampled_from(("reminder", "call", "letter")),
+            channel=st.sampled_from(Channel),
+            leader_id=ids,
+            item_ids=item_sets,
+            amount=amounts(),
+            note=texts,
+            repeat=st.integers(0, 3),
+            fee=st.sampled_from((Decimal(0), Decimal(0), Decimal("12.50"))),
+            credit_hold=st.booleans(),
+        ),
+        st.builds(AccountPaused, **common, until=on, reason=texts),
+        st.builds(PauseEnded, **common),
+        st.builds(HoldReleased, **common, reason=texts),
+        st.builds(
+            StatusApplied,
+            **common,
+            item_ids=item_sets,
+            status=st.none() | codes,
+            comment=texts,
+            owner=st.none() | names,
+            promise_date=st.none() | on,
+        ),
+        st.builds(OwnerAssigned, **common, item_ids=item_sets, owner=st.none() | names),
+        st.builds(
+            ActionCreated,
+            **common,
+            action_id=ids,
+            name=st.just("follow-up"),
+            item_ids=item_sets,
+            due_on=on,
+            origin_status=st.none() | codes,
+            plan_id=st.none() | ids,
+        ),
+        st.builds(ItemsReleased, **common, action_id=ids, item_ids=item_sets),
+        st.builds(ActionRescheduled, **common, action_id=ids, due_on=on, previous_due_on=on),
+        st.builds(ActionCompleted, **common, action_id=ids, note=texts),
+        st.builds(ActionCancelled, **common, action_id=ids, reason=texts),
+        st.builds(ActionDeleted, **common, action_id=ids),
+        st.builds(
+            ItemsSynced,
+            **common,
+            added=st.frozensets(ids, max_size=3),
+            updated=st.frozensets(ids, max_size=3),
+            closed=st.frozensets(ids, max_size=3),
+        ),
+        st.builds(
+            PlanCreated, **common, plan_id=ids, item_ids=item_sets, total=amounts(), comment=texts
+        ),
+        st.builds(
+            PlanReviewed,
+            **common,
+            plan_id=ids,
+            state=st.sampled_from(PlanState),
+            next_due_on=st.none() | on,
+        ),
+        st.builds(PlanCancelled, **common, plan_id=ids, reason=texts),
     )

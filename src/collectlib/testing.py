@@ -37,7 +37,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from collectlib.enums import EntryKind, FollowUp, IdleReason, ItemKind, Restart
+from collectlib.enums import Channel, EntryKind, FollowUp, IdleReason, ItemKind, Restart
 from collectlib.errors import CollectError
 from collectlib.model import Account, ActionTemplate, Item, Policy, ScenarioActionRecorded
 from collectlib.portfolio import due_actions
@@ -51,19 +51,25 @@ from collectlib.rules import (
     complete_action,
     create_action,
     create_plan,
+    end_pause,
     excluded_item_ids,
     explain,
     next_action,
+    pause,
     quick_promise,
     record_action,
+    release_hold,
     reschedule_action,
     review_plan,
     schedule,
     sync_items,
 )
+from collectlib.rules.dunning import fee_amount, last_contact, paused_until
 from collectlib.strategies import accounts, dates, policies
 
 __all__ = ["CollectionMachine"]
+
+_NOT_CUSTOMER_FACING = (Channel.INTERNAL_INTERACTIVE_EMAIL, Channel.LITIGATION)
 
 _CALL_BACK = ActionTemplate(name="call back", channel="CALL", delay_days=3)
 
@@ -223,6 +229,22 @@ class CollectionMachine(RuleBasedStateMachine):
                 extract.append(item)
         self.apply(lambda a: sync_items(a, extract, self.on, by="erp"))
 
+    @rule(days=st.integers(1, 45))
+    def pause_the_customer(self, days: int) -> None:
+        """Pause the scenario for some days (a customer on holiday, a negotiation)."""
+        until = self.on + dt.timedelta(days=days)
+        self.apply(lambda a: pause(a, until, self.on, "holiday", by="collector"))
+
+    @rule()
+    def end_the_pause(self) -> None:
+        """End a running pause early (refused when there is none)."""
+        self.apply(lambda a: end_pause(a, self.on, by="collector"))
+
+    @rule()
+    def release_the_credit_hold(self) -> None:
+        """Lift the credit hold (refused when the account is not on hold)."""
+        self.apply(lambda a: release_hold(a, self.on, "guarantee", by="cfo"))
+
     @rule(amount=st.integers(1, 500_000), late=st.integers(0, 90))
     def import_a_disputed_invoice(self, amount: int, late: int) -> None:
         """Merge an extract with a new invoice the ERP already marks as disputed."""
@@ -312,7 +334,11 @@ class CollectionMachine(RuleBasedStateMachine):
 
     @invariant()
     def nobody_is_forgotten(self) -> None:
-        """Check that an overdue collectable balance always has a proposal or a review."""
+        """Check that an overdue collectable balance always has a proposal or a review.
+
+        Unless the policy says so: a balance below its minimum, a scenario without
+        steps, a pause, or step conditions that hold for no step of a new cycle.
+        """
         if not hasattr(self, "account"):
             return
         why = explain(self.account, self.policy, self.on)
@@ -321,8 +347,11 @@ class CollectionMachine(RuleBasedStateMachine):
             return
         if why.idle_reason is IdleReason.BELOW_MINIMUM:
             return  # the policy's own threshold: not chased, on purpose
-        if not self.policy.scenario(why.scenario).steps:
-            return  # accounts handled by hand only
+        scenario = self.policy.scenario(why.scenario)
+        if not scenario.steps or why.idle_reason is IdleReason.PAUSED:
+            return  # accounts handled by hand only; a pause is a collector's decision
+        if scenario.has_conditions and why.proposal is None and not why.cycle:
+            return  # no step's condition holds for this new cycle: the policy's choice
         assert why.proposal is not None or why.review_due is not None
 
     @invariant()
@@ -344,6 +373,51 @@ class CollectionMachine(RuleBasedStateMachine):
                 and event.on > leader.due_date
             ):
                 assert (event.step_index, event.repeat) < (proposal.step_index, proposal.repeat)
+
+    @invariant()
+    def a_paused_account_has_no_proposal(self) -> None:
+        """Check that no scenario proposal comes while a pause runs."""
+        if not hasattr(self, "account"):
+            return
+        if paused_until(self.account, self.on) is not None:
+            assert self.proposal() is None
+            assert not [
+                row
+                for row in due_actions(self.account, self.policy, self.on)
+                if row.kind is EntryKind.SCENARIO
+            ]
+
+    @invariant()
+    def contacts_keep_their_spacing(self) -> None:
+        """Check that a customer-facing proposal keeps the policy's contact spacing."""
+        if not hasattr(self, "account"):
+            return
+        proposal = self.proposal()
+        spacing = self.policy.min_days_between_contacts
+        if proposal is None or not spacing or proposal.channel in _NOT_CUSTOMER_FACING:
+            return
+        contact = last_contact(self.account)
+        if contact is not None:
+            assert proposal.due_on >= contact + dt.timedelta(days=spacing)
+
+    @invariant()
+    def fees_are_charged_once_per_recorded_step(self) -> None:
+        """Check each recorded step's fee: the step's own (a repeat: the repeat's), quantized."""
+        if not hasattr(self, "account"):
+            return
+        for event in self.account.journal:
+            if isinstance(event, ScenarioActionRecorded):
+                scenario = self.policy.scenario(event.scenario)
+                step = scenario.steps[event.step_index]
+                fee = (
+                    (scenario.repeat.fee if scenario.repeat else None) if event.repeat else step.fee
+                )
+                expected = (
+                    Decimal(0)
+                    if fee is None
+                    else fee_amount(fee, event.amount, self.account.currency)
+                )
+                assert event.fee == expected
 
     @invariant()
     def no_stale_message_goes_out_by_itself(self) -> None:

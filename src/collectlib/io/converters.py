@@ -33,7 +33,7 @@ from cattrs.strategies import configure_tagged_union, include_subclasses
 
 from collectlib._frozen import FrozenMap
 from collectlib.errors import CollectError, LoadError
-from collectlib.model import JournalEvent, Scenario
+from collectlib.model import Fallback, JournalEvent, Scenario
 from collectlib.portfolio import AgendaEntry
 
 __all__ = ["agenda_records", "converter", "structure", "unstructure"]
@@ -193,6 +193,15 @@ def _scenario(fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     return hook
 
 
+def _fallback(fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
+    """Read a step's fallback as a table, or as a bare channel (``"CALL"``: no template)."""
+
+    def hook(value: object, kind: type) -> Any:
+        return fields({"channel": value} if isinstance(value, str) else value, kind)
+
+    return hook
+
+
 def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     """Wrap cattrs' structuring of ``cls`` so the record's own validation joins the path."""
 
@@ -257,6 +266,8 @@ def _make_converter() -> cattrs.Converter:
     )
     read_scenario = made.get_structure_hook(Scenario)
     made.register_structure_hook(Scenario, _scenario(read_scenario))
+    read_fallback = made.get_structure_hook(Fallback)
+    made.register_structure_hook(Fallback, _fallback(read_fallback))
     return made
 
 

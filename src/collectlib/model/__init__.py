@@ -10,15 +10,18 @@ from collectlib.model.accounts import Account
 from collectlib.model.actions import ActionTemplate, SpecificAction
 from collectlib.model.items import Item
 from collectlib.model.journal import (
+    AccountPaused,
     ActionCancelled,
     ActionCompleted,
     ActionCreated,
     ActionDeleted,
     ActionRescheduled,
+    HoldReleased,
     ItemsReleased,
     ItemsSynced,
     JournalEvent,
     OwnerAssigned,
+    PauseEnded,
     PlanCancelled,
     PlanCreated,
     PlanReviewed,
@@ -26,24 +29,37 @@ from collectlib.model.journal import (
     StatusApplied,
 )
 from collectlib.model.plans import Installment, PaymentPlan
-from collectlib.model.policy import PenaltyRule, Policy, QuickPromise, SendingWindow
-from collectlib.model.scenarios import Repeat, Scenario, Step, Trigger
+from collectlib.model.policy import (
+    CollectorRule,
+    PenaltyRule,
+    Policy,
+    QuickPromise,
+    SendingWindow,
+)
+from collectlib.model.scenarios import Condition, Fallback, Fee, Repeat, Scenario, Step, Trigger
 from collectlib.model.statuses import Status
 
 __all__ = [
     "Account",
+    "AccountPaused",
     "ActionCancelled",
     "ActionCompleted",
     "ActionCreated",
     "ActionDeleted",
     "ActionRescheduled",
     "ActionTemplate",
+    "CollectorRule",
+    "Condition",
+    "Fallback",
+    "Fee",
+    "HoldReleased",
     "Installment",
     "Item",
     "ItemsReleased",
     "ItemsSynced",
     "JournalEvent",
     "OwnerAssigned",
+    "PauseEnded",
     "PaymentPlan",
     "PenaltyRule",
     "PlanCancelled",

@@ -52,7 +52,8 @@ class Account(_ItemIndex):
     """A customer file: its open items, specific actions, payment plans and journal.
 
     Item, action and plan ids are unique; actions and plans name items of the
-    account; an item is held by at most one open action.  ``scenario`` (a scenario
+    account, an action's ``plan_id`` and a plan's ``action_id`` name a plan and an
+    action of the account; an item is held by at most one open action.  ``scenario`` (a scenario
     name) overrides the policy's choice by ``client_type``.  Operations return a new
     ``Account``; the journal (oldest event first) records what they did.
 
@@ -78,6 +79,8 @@ class Account(_ItemIndex):
     collector: str | None = None
     """The person who chases this account."""
     penalties_enabled: bool = False
+    email: str | None = None
+    """The customer's e-mail address; ``None``: none known (e-mail steps fall back)."""
     items: tuple[Item, ...] = attrs.field(default=(), converter=to_tuple)
     actions: tuple[SpecificAction, ...] = attrs.field(default=(), converter=to_tuple)
     plans: tuple[PaymentPlan, ...] = attrs.field(default=(), converter=to_tuple)
@@ -94,6 +97,8 @@ class Account(_ItemIndex):
             if value is not None:
                 check_id(owner, field, value)
         check_bool(owner, "penalties_enabled", self.penalties_enabled)
+        if self.email is not None:
+            check_id(owner, "email", self.email)
         items = self.items
         check_instances(owner, "items", items, Item)
         item_ids = {item.id for item in items}
@@ -108,10 +113,13 @@ class Account(_ItemIndex):
         check_instances(owner, "plans", self.plans, PaymentPlan)
         action_ids: set[str] = set()
         held_by: dict[str, str] = {}
+        following: list[SpecificAction] = []  # the actions that follow a plan up
         for action in self.actions:
             if action.id in action_ids:
                 fail(owner, f"two actions have the id {action.id!r}")
             action_ids.add(action.id)
+            if action.plan_id is not None:
+                following.append(action)
             unknown = action.item_ids - item_ids
             if unknown:
                 fail(owner, f"action {action.id!r} names unknown items {sorted(unknown)}")
@@ -133,6 +141,9 @@ class Account(_ItemIndex):
                 fail(owner, f"plan {plan.id!r} names unknown items {sorted(unknown)}")
             if plan.action_id is not None and plan.action_id not in action_ids:
                 fail(owner, f"plan {plan.id!r} names unknown action {plan.action_id!r}")
+        for action in following:
+            if action.plan_id not in plan_ids:
+                fail(owner, f"action {action.id!r} names unknown plan {action.plan_id!r}")
 
     def item(self, item_id: str) -> Item:
         """Return the item ``item_id``, or raise ``UnknownItemError`` naming it.

@@ -16,20 +16,13 @@ from collectlib._checks import (
     check_int,
     check_text,
     fail,
-    to_enum,
+    to_action_state,
+    to_channel,
     to_frozenset,
 )
 from collectlib.enums import ActionState, Channel
 
-__all__ = ["ActionTemplate", "SpecificAction"]
-
-
-def _channel(value: Channel | str) -> Channel:
-    return to_enum(Channel, value)
-
-
-def _state(value: ActionState | str) -> ActionState:
-    return to_enum(ActionState, value)
+__all__ = ["ActionTemplate", "SpecificAction", "check_channel_rules"]
 
 
 def check_channel_rules(
@@ -74,7 +67,7 @@ automatic=False, to_be_confirmed=False, template=None)
     """
 
     name: str
-    channel: Channel = attrs.field(converter=_channel)
+    channel: Channel = attrs.field(converter=to_channel)
     delay_days: int = 0
     automatic: bool = False
     to_be_confirmed: bool = False
@@ -101,14 +94,14 @@ class SpecificAction:
 
     id: str
     name: str
-    channel: Channel = attrs.field(converter=_channel)
+    channel: Channel = attrs.field(converter=to_channel)
     item_ids: frozenset[str] = attrs.field(converter=to_frozenset)
     due_on: dt.date
     created_on: dt.date
     automatic: bool = False
     to_be_confirmed: bool = False
     template: str | None = None
-    state: ActionState = attrs.field(default=ActionState.OPEN, converter=_state)
+    state: ActionState = attrs.field(default=ActionState.OPEN, converter=to_action_state)
     closed_on: dt.date | None = None
     origin_status: str | None = None
     """The code of the status whose follow-up created the action, if any."""

@@ -14,24 +14,20 @@ from collectlib._checks import (
     check_id,
     check_text,
     fail,
-    to_enum,
+    to_item_kind,
 )
 from collectlib.enums import ItemKind
 from collectlib.money import ZERO, coerce_amount, is_amount
 
-__all__ = ["Item"]
+__all__ = ["Item", "new_item"]
 
 _DATE = dt.date
-
-
-def _kind(value: ItemKind | str) -> ItemKind:
-    return to_enum(ItemKind, value)
 
 
 def _amounts_ok(amount: object, open_amount: object) -> bool:
     """Whether both amounts are ``Decimal`` amounts in range (``money.is_amount``).
 
-    The fast-path check of ``Item`` and of the loaders' constructor, the same for both.
+    The fast-path check of ``Item`` and of ``new_item``, the same for both.
     An unpaid item's two amounts are often one object (the loaders share it): checked once.
     """
     return (
@@ -86,7 +82,7 @@ class Item:
 
     id: str
     """The item's number, unique in its account."""
-    kind: ItemKind = attrs.field(converter=_kind)
+    kind: ItemKind = attrs.field(converter=to_item_kind)
     issue_date: dt.date
     due_date: dt.date
     amount: Decimal = attrs.field(converter=coerce_amount)
@@ -178,7 +174,7 @@ class Item:
         return max(0, (on - self.due_date).days)
 
 
-# The slots of an Item, set directly by ``_new_item`` (attrs sets them the same way).
+# The slots of an Item, set directly by ``new_item`` (attrs sets them the same way).
 (
     _set_id,
     _set_kind,
@@ -196,7 +192,7 @@ class Item:
 _new = object.__new__
 
 
-def _new_item(
+def new_item(
     item_id: str,
     kind: ItemKind | str,
     issue_date: dt.date,
@@ -210,6 +206,14 @@ def _new_item(
     already have the field types passes the rules of ``Item`` here and is built without
     the keyword call, converters and field-by-field checks (about twice as fast).  Any
     other input goes through ``Item`` itself, which converts it or names what is wrong.
+    The CSV and data-frame loaders use it; a loader of your own may too.
+
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> d, amount = date(2026, 1, 5), Decimal("120.00")
+    >>> new_item("F-1", ItemKind.INVOICE, d, d, amount, amount) == Item(
+    ...     id="F-1", kind="INVOICE", issue_date=d, due_date=d, amount=amount, open_amount=amount)
+    True
     """
     if (
         type(item_id) is str

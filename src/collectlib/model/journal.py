@@ -18,28 +18,33 @@ import attrs
 
 from collectlib._checks import (
     check_amount,
+    check_bool,
     check_date,
     check_enum,
     check_id,
     check_instances,
     check_int,
     check_text,
-    to_enum,
+    to_channel,
     to_frozenset,
+    to_plan_state,
 )
 from collectlib.enums import Channel, PlanState
-from collectlib.money import coerce_amount
+from collectlib.money import ZERO, coerce_amount
 
 __all__ = [
+    "AccountPaused",
     "ActionCancelled",
     "ActionCompleted",
     "ActionCreated",
     "ActionDeleted",
     "ActionRescheduled",
+    "HoldReleased",
     "ItemsReleased",
     "ItemsSynced",
     "JournalEvent",
     "OwnerAssigned",
+    "PauseEnded",
     "PlanCancelled",
     "PlanCreated",
     "PlanReviewed",
@@ -65,14 +70,6 @@ def _check_optional_id(owner: str, field: str, value: object) -> None:
         check_id(owner, field, value)
 
 
-def _channel(value: Channel | str) -> Channel:
-    return to_enum(Channel, value)
-
-
-def _plan_state(value: PlanState | str) -> PlanState:
-    return to_enum(PlanState, value)
-
-
 _DATE = _checked(check_date)
 _OPTIONAL_DATE = _checked(check_date, optional=True)
 _ID = _checked(check_id)
@@ -82,6 +79,8 @@ _OPTIONAL_TEXT = _checked(check_text, optional=True)
 _IDS = _checked(check_instances, kind=str)
 _INDEX = _checked(check_int, minimum=0)
 _TOTAL = _checked(check_amount, total=True)
+_FEE = _checked(check_amount, minimum=ZERO, total=True)
+_BOOL = _checked(check_bool)
 _CHANNEL = _checked(check_enum, kind=Channel)
 _PLAN_STATE = _checked(check_enum, kind=PlanState)
 
@@ -107,12 +106,36 @@ class ScenarioActionRecorded(JournalEvent):
     repeat: int = attrs.field(default=0, validator=_INDEX)
     """0 for the step itself, then 1, 2... for the repeats of the last step (``Repeat``)."""
     step_name: str = attrs.field(validator=_ID)
-    channel: Channel = attrs.field(converter=_channel, validator=_CHANNEL)
+    channel: Channel = attrs.field(converter=to_channel, validator=_CHANNEL)
     leader_id: str = attrs.field(validator=_ID)
     item_ids: frozenset[str] = attrs.field(converter=to_frozenset, validator=_IDS)
     amount: Decimal = attrs.field(converter=coerce_amount, validator=_TOTAL)
     """The balance the action was about."""
     note: str = attrs.field(default="", validator=_TEXT)
+    fee: Decimal = attrs.field(default=ZERO, converter=coerce_amount, validator=_FEE)
+    """The step's fee charged with it (``Step.fee``), in the account's currency."""
+    credit_hold: bool = attrs.field(default=False, validator=_BOOL)
+    """Whether recording the step put the account on credit hold (``Step.credit_hold``)."""
+
+
+@attrs.frozen(kw_only=True)
+class AccountPaused(JournalEvent):
+    """The scenario was paused until a date (``pause``); specific actions go on."""
+
+    until: dt.date = attrs.field(validator=_DATE)
+    reason: str = attrs.field(default="", validator=_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class PauseEnded(JournalEvent):
+    """A pause was ended before its date (``end_pause``)."""
+
+
+@attrs.frozen(kw_only=True)
+class HoldReleased(JournalEvent):
+    """A credit manager lifted the account's credit hold (``release_hold``)."""
+
+    reason: str = attrs.field(default="", validator=_TEXT)
 
 
 @attrs.frozen(kw_only=True)
@@ -215,7 +238,7 @@ class PlanReviewed(JournalEvent):
     """A payment plan was reviewed; ``state`` is what the review found."""
 
     plan_id: str = attrs.field(validator=_ID)
-    state: PlanState = attrs.field(converter=_plan_state, validator=_PLAN_STATE)
+    state: PlanState = attrs.field(converter=to_plan_state, validator=_PLAN_STATE)
     next_due_on: dt.date | None = attrs.field(default=None, validator=_OPTIONAL_DATE)
 
 

@@ -25,9 +25,15 @@ from collectlib.errors import ConfigurationError, UnknownStatusError
 from collectlib.hashtags import template_problems
 from collectlib.model.scenarios import Scenario
 from collectlib.model.statuses import Status
-from collectlib.money import ZERO, coerce_amount
+from collectlib.money import (
+    ZERO,
+    PerCurrency,
+    coerce_amount,
+    coerce_per_currency,
+    per_currency_problem,
+)
 
-__all__ = ["PenaltyRule", "Policy", "QuickPromise", "SendingWindow"]
+__all__ = ["CollectorRule", "PenaltyRule", "Policy", "QuickPromise", "SendingWindow"]
 
 _MAX_QUICK_PROMISE_DAYS = 5
 
@@ -146,6 +152,40 @@ class SendingWindow:
                 fail(owner, f"slots {before[0]}-{before[1]} and {after[0]}-{after[1]} overlap")
 
 
+def _optional_amounts(value: object) -> object:
+    return None if value is None else coerce_per_currency(value)
+
+
+@attrs.frozen(kw_only=True)
+class CollectorRule:
+    """Who collects an account without its own collector: the first rule that matches.
+
+    A rule matches an account of ``client_type`` (``None``: any) whose balance is at
+    least ``min_balance`` (an amount, or a mapping currency -> amount) and whose leader
+    is at least ``min_days_late`` late, on the agenda's date (Upflow's assignment rules).
+
+    >>> CollectorRule(collector="senior", min_balance=10_000).min_balance
+    Decimal('10000')
+    """
+
+    collector: str
+    client_type: str | None = None
+    min_balance: PerCurrency | None = attrs.field(default=None, converter=_optional_amounts)
+    min_days_late: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_id("collector rule", "collector", self.collector)
+        owner = f"collector rule {self.collector!r}"
+        if self.client_type is not None:
+            check_id(owner, "client_type", self.client_type)
+        if self.min_balance is not None:
+            problem = per_currency_problem(self.min_balance)
+            if problem is not None:
+                fail(owner, f"min_balance: {problem}")
+        if self.min_days_late is not None:
+            check_int(owner, "min_days_late", self.min_days_late, minimum=0)
+
+
 def _frozen_map(value: Mapping[str, str]) -> FrozenMap[str, str]:
     if isinstance(value, FrozenMap):
         return value
@@ -194,6 +234,11 @@ quick_promise.status: no status 'promise'
     automatic_max_late_days: int | None = 30
     """An automatic step due more than this many days before the date asked about is
     not sent by itself: it needs a person's confirmation.  ``None``: no limit."""
+    min_days_between_contacts: int = 0
+    """A customer-facing step is never due sooner than this many days after the last
+    contact with the customer (a scenario step or a specific action done)."""
+    collector_rules: tuple[CollectorRule, ...] = attrs.field(default=(), converter=to_tuple)
+    """Who collects accounts without a collector: the first rule that matches."""
     _statuses_by_code: Mapping[str, Status] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -224,6 +269,8 @@ quick_promise.status: no status 'promise'
         check_amount(owner, "ignore_below", self.ignore_below, minimum=ZERO)
         if self.automatic_max_late_days is not None:
             check_int(owner, "automatic_max_late_days", self.automatic_max_late_days, minimum=0)
+        check_int(owner, "min_days_between_contacts", self.min_days_between_contacts, minimum=0)
+        check_instances(owner, "collector_rules", self.collector_rules, CollectorRule)
         for field, value, kind in (
             ("quick_promise", self.quick_promise, QuickPromise),
             ("penalties", self.penalties, PenaltyRule),
@@ -289,6 +336,11 @@ quick_promise.status: no status 'promise'
                     problems.extend(
                         f"scenario {scenario.name!r} step {step.name!r}: {problem}"
                         for problem in template_problems(step.template)
+                    )
+                if step.fallback is not None and step.fallback.template is not None:
+                    problems.extend(
+                        f"scenario {scenario.name!r} step {step.name!r} fallback: {problem}"
+                        for problem in template_problems(step.fallback.template)
                     )
         for status in self.statuses:
             if status.action is not None and status.action.template is not None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import attrs
 
 from collectlib._checks import (
+    check_amount,
+    check_bool,
     check_enum,
     check_id,
     check_instances,
@@ -15,10 +18,18 @@ from collectlib._checks import (
     to_enum,
     to_tuple,
 )
+from collectlib._frozen import FrozenMap
 from collectlib.enums import Channel, Restart, TriggerKind
 from collectlib.model.actions import check_channel_rules
+from collectlib.money import (
+    ZERO,
+    PerCurrency,
+    coerce_amount,
+    coerce_per_currency,
+    per_currency_problem,
+)
 
-__all__ = ["Repeat", "Scenario", "Step", "Trigger"]
+__all__ = ["Condition", "Fallback", "Fee", "Repeat", "Scenario", "Step", "Trigger"]
 
 
 def _trigger_kind(value: TriggerKind | str) -> TriggerKind:
@@ -54,7 +65,9 @@ class Trigger:
 
     def __attrs_post_init__(self) -> None:
         check_enum("trigger", "kind", self.kind, TriggerKind)
-        minimum = 0 if self.kind is TriggerKind.AFTER_LAST_ACTION else None
+        minimum = (
+            0 if self.kind in (TriggerKind.AFTER_LAST_ACTION, TriggerKind.LEADER_ISSUED) else None
+        )
         check_int("trigger", "days", self.days, minimum=minimum)
         try:
             delta = dt.timedelta(days=self.days)
@@ -75,10 +88,143 @@ class Trigger:
         """
         return cls(kind=TriggerKind.AFTER_LAST_ACTION, days=days)
 
+    @classmethod
+    def leader_issued(cls, days: int) -> Trigger:
+        """Due ``days >= 0`` after the leader invoice's issue date."""
+        return cls(kind=TriggerKind.LEADER_ISSUED, days=days)
+
+    @classmethod
+    def end_of_month(cls, days: int) -> Trigger:
+        """Due on the last day of the month of the leader's due date + ``days``.
+
+        ``Trigger.end_of_month(30)`` is "30 days end of month": an invoice due on
+        10 January is chased on 28 February.
+        """
+        return cls(kind=TriggerKind.END_OF_MONTH, days=days)
+
     def __str__(self) -> str:
         if self.kind is TriggerKind.LEADER_DUE:
             return f"leader due {self.days:+d}"
+        if self.kind is TriggerKind.LEADER_ISSUED:
+            return f"leader issued +{self.days}"
+        if self.kind is TriggerKind.END_OF_MONTH:
+            return f"leader due {self.days:+d}, end of month"
         return f"last action +{self.days}"
+
+
+def _optional_per_currency(value: object) -> object:
+    return None if value is None else coerce_per_currency(value)
+
+
+def _per_currency(owner: str, field: str, value: object) -> None:
+    problem = per_currency_problem(value)
+    if problem is not None:
+        fail(owner, f"{field}: {problem}")
+
+
+@attrs.frozen(kw_only=True)
+class Condition:
+    """When a step applies: thresholds on the collectable items, read on the date asked.
+
+    ``min_balance`` (an amount, or a mapping currency -> amount): the balance;
+    ``min_overdue_items``: the number of collectable overdue debits; ``min_days_late``:
+    the leader's days late.  ``None`` sets no threshold.  A step whose condition does
+    not hold is skipped: the next step is considered (Kill Bill's conditions).
+
+    >>> Condition(min_overdue_items=0)
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: condition: min_overdue_items must be at least 1, not 0
+    """
+
+    min_balance: PerCurrency | None = attrs.field(default=None, converter=_optional_per_currency)
+    min_overdue_items: int | None = None
+    min_days_late: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.min_balance is not None:
+            _per_currency("condition", "min_balance", self.min_balance)
+        if self.min_overdue_items is not None:
+            check_int("condition", "min_overdue_items", self.min_overdue_items, minimum=1)
+        if self.min_days_late is not None:
+            check_int("condition", "min_days_late", self.min_days_late, minimum=0)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.min_balance is not None:
+            parts.append(f"balance >= {_shown(self.min_balance)}")
+        if self.min_overdue_items is not None:
+            parts.append(f"overdue items >= {self.min_overdue_items}")
+        if self.min_days_late is not None:
+            parts.append(f"days late >= {self.min_days_late}")
+        return ", ".join(parts) or "always"
+
+
+@attrs.frozen(kw_only=True)
+class Fee:
+    """A fee charged when a step is recorded: fixed, plus a percentage of the balance.
+
+    ``fixed`` is an amount or a mapping currency -> amount; ``percent`` a fraction
+    (``Decimal("0.05")`` for 5 %, at most 1).  The fee is quantized to the account's
+    currency (Tryton's dunning fees, OCA's level fees, Invoice Ninja's late fees).
+
+    >>> Fee(percent=5)
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: fee: percent is a fraction (0.05 for 5 %), at most 1, not 5
+    """
+
+    fixed: PerCurrency = attrs.field(default=ZERO, converter=coerce_per_currency)
+    percent: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
+
+    def __attrs_post_init__(self) -> None:
+        _per_currency("fee", "fixed", self.fixed)
+        check_amount("fee", "percent", self.percent, minimum=ZERO)
+        if self.percent > 1:
+            fail("fee", f"percent is a fraction (0.05 for 5 %), at most 1, not {self.percent}")
+
+    def __str__(self) -> str:
+        parts = []
+        if self.fixed:
+            parts.append(_shown(self.fixed))
+        if self.percent:
+            parts.append(f"{self.percent * 100:g} %")
+        return " + ".join(parts) or "no fee"
+
+
+_EMAILS = frozenset({Channel.EMAIL, Channel.INTERACTIVE_EMAIL})
+
+
+@attrs.frozen(kw_only=True)
+class Fallback:
+    """The channel an e-mail step takes for an account without an e-mail address.
+
+    Never an e-mail channel; a message channel needs its ``template`` (a letter, say).
+    """
+
+    channel: Channel = attrs.field(converter=_channel)
+    template: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_enum("fallback", "channel", self.channel, Channel)
+        if self.channel in _EMAILS:
+            fail("fallback", f"channel must not be an e-mail channel, not {self.channel.value}")
+        check_channel_rules("fallback", self.channel, self.template, False, False)
+
+
+def _fallback(value: Fallback | Channel | str | None) -> Fallback | None:
+    """Read a step's fallback: a ``Fallback``, or a bare channel (without template)."""
+    if value is None or isinstance(value, Fallback):
+        return value
+    if isinstance(value, Channel | str):
+        return Fallback(channel=value)
+    return value  # type: ignore[unreachable]  # reported by Step
+
+
+def _shown(value: PerCurrency) -> str:
+    if isinstance(value, FrozenMap):
+        return ", ".join(f"{amount} {currency}" for currency, amount in value.items())
+    return str(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -95,6 +241,14 @@ class Step:
     template: str | None = None
     automatic: bool = False
     to_be_confirmed: bool = False
+    when: Condition | None = None
+    """The step applies only when this holds on the date asked; else it is skipped."""
+    fee: Fee | None = None
+    """Charged when the step is recorded."""
+    credit_hold: bool = False
+    """Recording the step puts the account on credit hold (its overdue items)."""
+    fallback: Fallback | None = attrs.field(default=None, converter=_fallback)
+    """For an e-mail step: the channel used when the account has no e-mail address."""
 
     def __attrs_post_init__(self) -> None:
         check_id("step", "name", self.name)
@@ -104,6 +258,16 @@ class Step:
         check_channel_rules(
             owner, self.channel, self.template, self.automatic, self.to_be_confirmed
         )
+        for field, value, kind in (
+            ("when", self.when, Condition),
+            ("fee", self.fee, Fee),
+            ("fallback", self.fallback, Fallback),
+        ):
+            if value is not None and not isinstance(value, kind):
+                fail(owner, f"{field} must be a {kind.__name__}, not {value!r}")
+        check_bool(owner, "credit_hold", self.credit_hold)
+        if self.fallback is not None and self.channel not in _EMAILS:
+            fail(owner, f"a fallback is for an e-mail step, not a {self.channel.value} one")
 
     @property
     def needs_confirmation(self) -> bool:
@@ -129,18 +293,39 @@ class Repeat:
 
     every_days: int
     max_times: int
+    fee: Fee | None = None
+    """Charged with each repeat (none by default: the step's own fee is charged once)."""
 
     def __attrs_post_init__(self) -> None:
         check_int("repeat", "every_days", self.every_days, minimum=1)
         check_int("repeat", "max_times", self.max_times, minimum=1)
+        if self.fee is not None and not isinstance(self.fee, Fee):
+            fail("repeat", f"fee must be a Fee, not {self.fee!r}")
         try:
             dt.timedelta(days=self.every_days * self.max_times)
         except OverflowError:
             fail("repeat", f"every_days {self.every_days} times {self.max_times} is out of range")
 
 
+class _Derived:
+    """A scenario's facts derived from its fields, kept out of them (see ``Account``)."""
+
+    __slots__ = ("_has_conditions",)
+    _has_conditions: bool
+
+    @property
+    def has_conditions(self) -> bool:
+        """Whether some step has a condition (``Step.when``)."""
+        try:
+            return self._has_conditions
+        except AttributeError:  # unpickled or copied: attrs restores the fields only
+            known = any(step.when is not None for step in self.steps)  # type: ignore[attr-defined]
+            object.__setattr__(self, "_has_conditions", known)
+            return known
+
+
 @attrs.frozen(kw_only=True)
-class Scenario:
+class Scenario(_Derived):
     """A named sequence of steps, where a new cycle starts, and what follows the last step.
 
     ``restart`` (``Restart``) says where a new cycle starts when the leader changes:
@@ -180,6 +365,7 @@ goes back in time after step 'letter' (leader due +15)
         if self.repeat is not None and not isinstance(self.repeat, Repeat):
             fail(owner, f"repeat must be a Repeat, not {self.repeat!r}")
         check_int(owner, "review_after_days", self.review_after_days, minimum=0)
+        self.has_conditions  # noqa: B018  # derived now, in a slot outside the fields
         try:
             dt.timedelta(days=self.review_after_days)
         except OverflowError:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import attrs
 
-from collectlib._checks import check_enum, check_id, check_text, fail, to_enum
+from collectlib._checks import check_enum, check_id, check_text, fail, to_status_category
 from collectlib.enums import StatusCategory
 from collectlib.model.actions import ActionTemplate
 
 __all__ = ["Status"]
 
 _NEED_ACTION = frozenset({StatusCategory.DISPUTE, StatusCategory.LITIGATION})
-
-
-def _category(value: StatusCategory | str) -> StatusCategory:
-    return to_enum(StatusCategory, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -36,7 +32,9 @@ class Status:
 
     code: str
     label: str = attrs.field(default=attrs.Factory(lambda self: self.code, takes_self=True))
-    category: StatusCategory = attrs.field(default=StatusCategory.ONGOING, converter=_category)
+    category: StatusCategory = attrs.field(
+        default=StatusCategory.ONGOING, converter=to_status_category
+    )
     action: ActionTemplate | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -7,14 +7,15 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from collectlib._checks import check_date
+from collectlib._checks import check_date, check_each, check_instance
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
-from collectlib.rules.dunning import Decision, decide
-from collectlib.rules.plans import plan_progress
-from collectlib.rules.selection import scan
+from collectlib.rules.cadence import collector_for, step_hold
+from collectlib.rules.dunning import Decision, channel_of, decide
+from collectlib.rules.plans import _plan_progress
+from collectlib.rules.selection import check_account_policy, scan
 from collectlib.rules.sending import timing
 
 __all__ = [
@@ -96,13 +97,27 @@ def _collect(
     """Append the account's actions due by ``until`` (late days counted on ``on``)."""
     selection = scan(account, policy)
     decision = decide(account, policy, on, selection)
+    collector = account.collector
+    if collector is None and policy.collector_rules:
+        collector = collector_for(account, policy, selection[1], selection[0], on)
+    on_hold = bool(account.journal) and step_hold(account, on) is not None
     if type(decision) is Decision:
-        scenario, index, repeat, _leader, due, total, ids, review, _anchor = decision
+        scenario, index, repeat, _leader, due, total, ids, review, _anchor, _skipped, fallback = (
+            decision
+        )
         if due <= until:
             step = scenario.steps[index]
-            automatic = step.automatic and not review
+            if fallback:
+                channel, _template, automatic, to_be_confirmed = channel_of(step, True)
+            else:
+                channel, automatic, to_be_confirmed = (
+                    step.channel,
+                    step.automatic,
+                    step.to_be_confirmed,
+                )
+            automatic = automatic and not review
             if automatic:
-                late, confirm, send = timing(policy, True, step.to_be_confirmed, due, on)
+                late, confirm, send = timing(policy, True, to_be_confirmed, due, on)
             else:  # what ``timing`` says of an action that is not automatic, without the call
                 late, confirm, send = (on - due).days, False, None
                 if late < 0:  # noqa: PLR1730  # faster than max() in the hot loop
@@ -112,11 +127,11 @@ def _collect(
                     AgendaEntry,
                     (
                         account.id,
-                        account.collector,
+                        collector,
                         due,
                         late,
                         _REVIEW if review else _SCENARIO,
-                        step.channel,
+                        channel,
                         REVIEW_COMPLETED if review else step.name,
                         frozenset(ids),
                         total,
@@ -127,24 +142,26 @@ def _collect(
                         send,
                         None,
                         account.currency,
-                        False,
+                        on_hold,
                         repeat,
                     ),
                 )
             )
     unfollowed = selection[3]
     if unfollowed:
-        _review_disputes(account, unfollowed, on, until, append)
+        _review_disputes(account, unfollowed, on, until, append, collector, on_hold)
     if account.actions:
-        _collect_specific(account, policy, on, until, append)
+        _collect_specific(account, policy, on, until, append, collector, on_hold)
 
 
-def _review_disputes(
+def _review_disputes(  # noqa: PLR0917
     account: Account,
     unfollowed: list[Item],
     on: dt.date,
     until: dt.date,
     append: Callable[[AgendaEntry], None],
+    collector: str | None,
+    on_hold: bool,
 ) -> None:
     """Append the review row of the disputed items nobody follows, when due by ``until``.
 
@@ -167,7 +184,7 @@ def _review_disputes(
             AgendaEntry,
             (
                 account.id,
-                account.collector,
+                collector,
                 due,
                 late if late > 0 else 0,
                 _REVIEW,
@@ -182,19 +199,21 @@ def _review_disputes(
                 None,
                 None,
                 account.currency,
-                False,
+                on_hold,
                 0,
             ),
         )
     )
 
 
-def _collect_specific(
+def _collect_specific(  # noqa: PLR0917
     account: Account,
     policy: Policy,
     on: dt.date,
     until: dt.date,
     append: Callable[[AgendaEntry], None],
+    collector: str | None,
+    on_hold: bool,
 ) -> None:
     """Append the open specific actions due by ``until`` that still hold an open item.
 
@@ -218,7 +237,7 @@ def _collect_specific(
                 AgendaEntry,
                 (
                     account.id,
-                    account.collector,
+                    collector,
                     action.due_on,
                     late,
                     _SPECIFIC,
@@ -233,9 +252,9 @@ def _collect_specific(
                     send,
                     None
                     if action.plan_id is None
-                    else plan_progress(account, action.plan_id, on).arrears,
+                    else _plan_progress(account, action.plan_id, on).arrears,
                     account.currency,
-                    False,
+                    on_hold,
                     0,
                 ),
             )
@@ -249,6 +268,7 @@ def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEn
     In this order: the scenario's next step or the review of a completed scenario,
     the review of disputed items without follow-up, then the open specific actions.
     """
+    check_account_policy("due_actions", account, policy)
     check_date("due_actions", "on", on)
     rows: list[AgendaEntry] = []
     _collect(account, policy, on, on, rows.append)
@@ -267,6 +287,7 @@ def agenda(
     time, and only the rows are kept.  An account id seen twice is a
     ``ValidationError``.
     """
+    check_instance("agenda", "policy", policy, Policy)
     check_date("agenda", "on", on)
     if type(horizon_days) is not int or horizon_days < 0:
         raise ValidationError(
@@ -282,12 +303,19 @@ def agenda(
     append = rows.append
     seen: set[str] = set()
     add_seen = seen.add
+    given: object = accounts
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise ValidationError(f"agenda: accounts must be a collection of Account, not {given!r}")
     for count, account in enumerate(accounts, 1):
+        if type(account) is not Account and not isinstance(account, Account):
+            raise ValidationError(
+                f"agenda: accounts[{count - 1}] must be an Account, not {account!r}"
+            )
         add_seen(account.id)
         if len(seen) != count:
             raise ValidationError(f"agenda: account {account.id!r} appears twice")
         _collect(account, policy, on, until, append)
-    return sort_agenda(rows)
+    return _sort_agenda(rows)
 
 
 @exact
@@ -298,6 +326,11 @@ def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     agendas computed apart (per partition, per worker): sorting their concatenation
     gives the agenda of the whole portfolio.
     """
+    return _sort_agenda(check_each("sort_agenda", "entries", entries, AgendaEntry))
+
+
+def _sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
+    """Return ``entries`` in agenda order like ``sort_agenda``, the entries already checked."""
     # A portfolio's rows fall on a few hundred dates: group them by date, then sort
     # each group, which costs half of one sort of all rows on a composite key.  Most
     # portfolios have one currency: the currency joins the key only when there are two.

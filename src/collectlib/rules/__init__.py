@@ -6,6 +6,7 @@ from collectlib.rules.actions import (
     create_action,
     reschedule_action,
 )
+from collectlib.rules.cadence import CreditHold, credit_hold, end_pause, pause, release_hold
 from collectlib.rules.dunning import Proposal, idle_reason, next_action, record_action
 from collectlib.rules.explain import Excluded, Explanation, explain
 from collectlib.rules.penalties import ItemPenalty, Penalties, penalties
@@ -38,6 +39,7 @@ from collectlib.rules.templates import (
 )
 
 __all__ = [
+    "CreditHold",
     "Excluded",
     "Explanation",
     "ItemPenalty",
@@ -55,6 +57,8 @@ __all__ = [
     "complete_action",
     "create_action",
     "create_plan",
+    "credit_hold",
+    "end_pause",
     "excluded_item_ids",
     "explain",
     "format_amount",
@@ -62,10 +66,12 @@ __all__ = [
     "idle_reason",
     "leader_invoice",
     "next_action",
+    "pause",
     "penalties",
     "plan_progress",
     "quick_promise",
     "record_action",
+    "release_hold",
     "render",
     "reschedule_action",
     "review_plan",

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from collectlib._checks import check_date, check_id, check_text
+from collectlib._checks import check_date, check_id, check_instance, check_text
 from collectlib.enums import ActionState, StatusCategory
 from collectlib.errors import RuleViolation, UnknownItemError, ValidationError
 from collectlib.model import (
@@ -30,24 +30,40 @@ from collectlib.model import (
     Item,
     ItemsReleased,
     JournalEvent,
+    PaymentPlan,
     Policy,
     SpecificAction,
     StatusApplied,
 )
 
-__all__ = ["cancel_action", "complete_action", "create_action", "reschedule_action"]
+__all__ = [
+    "cancel_action",
+    "cancelled",
+    "checked_item_ids",
+    "complete_action",
+    "create_action",
+    "open_new_action",
+    "reschedule_action",
+    "take_items",
+]
 
 _OPEN = ActionState.OPEN
 _GENERATED_ID = re.compile(r"A(\d+)")
 
 
 def checked_item_ids(
-    account: Account, item_ids: Iterable[str], what: str, *, open_only: bool = True
+    account: Account,
+    item_ids: Iterable[str],
+    what: str,
+    *,
+    open_only: bool = True,
+    empty: bool = False,
 ) -> frozenset[str]:
     """Return ``item_ids`` as a frozenset after checking them against the account.
 
-    An empty selection is a ``ValidationError``, unknown ids an ``UnknownItemError``
-    naming them all, closed items (when ``open_only``) a ``RuleViolation``.
+    An empty selection (unless ``empty``) is a ``ValidationError``, unknown ids an
+    ``UnknownItemError`` naming them all, closed items (when ``open_only``) a
+    ``RuleViolation``.  A string is one id.
     """
     owner = f"account {account.id!r}: {what}"
     if isinstance(item_ids, str):
@@ -58,16 +74,23 @@ def checked_item_ids(
         raise ValidationError(
             f"{owner}: item_ids must be a collection of ids, not {item_ids!r}"
         ) from None
-    if not chosen:
+    if not chosen and not empty:
         raise ValidationError(f"{owner}: no item selected")
-    known = {item.id: item for item in account.items}
-    unknown = sorted(str(i) for i in chosen if i not in known)
+    look_up = account.item  # the account's index: linear in the ids chosen, once it is built
+    unknown: list[str] = []
+    closed: list[str] = []
+    for item_id in chosen:
+        try:
+            item = look_up(item_id)
+        except UnknownItemError:
+            unknown.append(repr(item_id))
+            continue
+        if open_only and item.is_closed:
+            closed.append(repr(item_id))
     if unknown:
-        raise UnknownItemError(f"{owner}: no item {', '.join(repr(i) for i in unknown)}")
-    if open_only:
-        closed = sorted(i for i in chosen if known[i].is_closed)
-        if closed:
-            raise RuleViolation(f"{owner}: item {', '.join(repr(i) for i in closed)} is closed")
+        raise UnknownItemError(f"{owner}: no item {', '.join(sorted(unknown))}")
+    if closed:
+        raise RuleViolation(f"{owner}: item {', '.join(sorted(closed))} is closed")
     return chosen
 
 
@@ -129,12 +152,14 @@ def open_new_action(
     origin_status: str | None = None,
     plan_id: str | None = None,
     items: tuple[Item, ...] | None = None,
+    plans: tuple[PaymentPlan, ...] | None = None,
     journal: tuple[JournalEvent, ...] = (),
 ) -> Account:
     """Return ``account`` with a new open action on ``item_ids``, moved out of other actions.
 
-    The one way every operation creates an action.  ``items`` and ``journal`` let a
-    caller apply its own changes (statuses, events) in the same new account.
+    The one way every operation creates an action.  ``items``, ``plans`` and
+    ``journal`` let a caller apply its own changes (statuses, the plan the action
+    follows up, events) in the same new account.
     """
     owner = f"account {account.id!r}"
     new_id = next_action_id(account) if action_id is None else action_id
@@ -171,11 +196,13 @@ def open_new_action(
         account,
         items=account.items if items is None else items,
         actions=(*actions, action),
+        plans=account.plans if plans is None else plans,
         journal=(*account.journal, *journal, *events, created),
     )
 
 
-def _checked_arguments(what: str, on: object, by: object) -> None:
+def _checked_arguments(what: str, account: object, on: object, by: object) -> None:
+    check_instance(what, "account", account, Account)
     check_date(what, "on", on)
     check_text(what, "by", by, optional=True)
 
@@ -196,13 +223,11 @@ def create_action(
     ``action_id`` or the next ``A<n>``.  The items leave the scenario, and any other
     open action (which is cancelled if left empty).
     """
-    _checked_arguments("create_action", on, by)
-    if not isinstance(template, ActionTemplate):
-        raise ValidationError(
-            f"create_action: template must be an ActionTemplate, not {template!r}"
-        )
-    if due_on is not None:
-        check_date("create_action", "due_on", due_on)
+    _checked_arguments("create_action", account, on, by)
+    check_instance("create_action", "template", template, ActionTemplate)
+    check_date("create_action", "due_on", due_on, optional=True)
+    if action_id is not None:
+        check_id("create_action", "action_id", action_id)
     chosen = checked_item_ids(account, item_ids, "create_action")
     due = on + dt.timedelta(days=template.delay_days) if due_on is None else due_on
     return open_new_action(account, chosen, template, on, due, by=by, action_id=action_id)
@@ -229,7 +254,8 @@ def reschedule_action(
 
     ``due_on`` may not be before ``on``; a closed action cannot be rescheduled.
     """
-    _checked_arguments("reschedule_action", on, by)
+    _checked_arguments("reschedule_action", account, on, by)
+    check_id("reschedule_action", "action_id", action_id)
     check_date("reschedule_action", "due_on", due_on)
     action = _open_action(account, action_id, "reschedule_action")
     if due_on < on:
@@ -299,9 +325,10 @@ def complete_action(
     An open item that would stay in a ``DISPUTE`` or ``LITIGATION`` status with no
     other open action is a ``RuleViolation`` naming it: re-qualify it first.
     """
-    _checked_arguments("complete_action", on, by)
+    _checked_arguments("complete_action", account, on, by)
+    check_id("complete_action", "action_id", action_id)
     check_text("complete_action", "note", note)
-    _check_policy("complete_action", policy)
+    check_instance("complete_action", "policy", policy, Policy)
     action = _open_action(account, action_id, "complete_action")
     events: list[JournalEvent] = [ActionCompleted(on=on, by=by, action_id=action.id, note=note)]
     items = account.items
@@ -349,9 +376,10 @@ def cancel_action(
     cancelling the last open action of an open item in a ``DISPUTE`` or
     ``LITIGATION`` status is a ``RuleViolation`` naming it (re-qualify it first).
     """
-    _checked_arguments("cancel_action", on, by)
+    _checked_arguments("cancel_action", account, on, by)
+    check_id("cancel_action", "action_id", action_id)
     check_text("cancel_action", "reason", reason)
-    _check_policy("cancel_action", policy)
+    check_instance("cancel_action", "policy", policy, Policy)
     action = _open_action(account, action_id, "cancel_action")
     _check_disputes_followed(account, action, account.items, policy, "cancel_action")
     return cancelled(account, action, on, reason, by)
@@ -367,8 +395,3 @@ def cancelled(
         actions=_replace(account, _close(action, ActionState.CANCELLED, on)),
         journal=(*account.journal, event),
     )
-
-
-def _check_policy(what: str, policy: object) -> None:
-    if not isinstance(policy, Policy):
-        raise ValidationError(f"{what}: policy must be a Policy, not {policy!r}")

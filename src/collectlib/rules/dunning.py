@@ -22,12 +22,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
-from collectlib._checks import check_date, check_text
-from collectlib.enums import IdleReason, Restart, TriggerKind
-from collectlib.errors import RuleViolation, ValidationError
+from collectlib._checks import check_date, check_instance, check_text
+from collectlib.enums import ActionState, Channel, IdleReason, Restart, TriggerKind
+from collectlib.errors import RuleViolation
 from collectlib.model import (
     Account,
+    AccountPaused,
     ActionCancelled,
     ActionCompleted,
     ActionCreated,
@@ -36,31 +38,40 @@ from collectlib.model import (
     ItemsReleased,
     ItemsSynced,
     JournalEvent,
+    PauseEnded,
     Policy,
     Scenario,
     ScenarioActionRecorded,
     StatusApplied,
     Step,
+    Trigger,
 )
-from collectlib.money import ZERO, _quantize, exact
-from collectlib.rules.selection import Selection, scan, scenario_for
+from collectlib.model.scenarios import Condition, Fee
+from collectlib.money import ZERO, exact, in_currency, quantize_in_context
+from collectlib.rules.selection import Selection, _scenario_for, check_account_policy, scan
 from collectlib.rules.sending import timing
 
 __all__ = [
     "Decision",
     "Proposal",
+    "channel_of",
     "cycle_actions",
     "decide",
+    "fee_amount",
     "idle_reason",
+    "last_contact",
     "last_cycle_action",
     "next_action",
+    "paused_until",
     "record_action",
 ]
 
 _LEADER_DUE = TriggerKind.LEADER_DUE
+_AFTER_LAST_ACTION = TriggerKind.AFTER_LAST_ACTION
 _RESUME = Restart.RESUME
 _CATCH_UP = Restart.CATCH_UP
 _ONE = Decimal(1)
+_NOT_CUSTOMER_FACING = frozenset({Channel.INTERNAL_INTERACTIVE_EMAIL, Channel.LITIGATION})
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -92,6 +103,13 @@ class Proposal:
     needs_confirmation: bool
     send_at: dt.datetime | None = None
     repeat: int = 0
+    channel: Channel | None = None
+    """The channel actually used: the step's, or its fallback's for an account without
+    an e-mail address (then never automatic)."""
+    template: str | None = None
+    """The template actually used (the fallback's on the fallback channel)."""
+    skipped: tuple[tuple[int, str], ...] = ()
+    """The steps passed over because their condition did not hold, with why."""
 
 
 class Decision(NamedTuple):
@@ -114,6 +132,10 @@ class Decision(NamedTuple):
     item_ids: list[str]
     review: bool
     anchor: ScenarioActionRecorded | None
+    skipped: tuple[tuple[int, str], ...]
+    """The steps passed over because their condition did not hold, with why."""
+    fallback: bool
+    """Whether the step goes out on its fallback channel (no e-mail address)."""
 
     @property
     def step(self) -> Step:
@@ -174,15 +196,21 @@ def _resumed_from(
     return best
 
 
-def _catch_up_index(steps: tuple[Step, ...], leader_due: dt.date, on: dt.date) -> int:
-    """Return the latest ``leader_due`` step already due on ``on`` (0 when none is)."""
+def _catch_up_index(
+    steps: tuple[Step, ...], leader: Item, on: dt.date, facts: _Facts | None
+) -> int:
+    """Return the latest leader-anchored step reached on ``on`` whose condition holds.
+
+    Step 0 when none is.
+    """
     index = 0
     for position, step in enumerate(steps):
         trigger = step.trigger
-        if trigger.kind is _LEADER_DUE:
-            if leader_due + trigger.delta > on:
+        if trigger.kind.from_leader:
+            if _trigger_date(trigger, leader) > on:
                 break
-            index = position
+            if facts is None or facts.unmet(step.when) is None:
+                index = position
     return index
 
 
@@ -193,10 +221,15 @@ def decide(
 
     The one implementation of the next-action rule; ``next_action``, ``idle_reason``,
     ``explain`` and the agenda all read it.  ``selection`` is ``scan``'s result when
-    the caller has it already.  A date that would fall past 9999-12-31 is a
-    ``RuleViolation`` naming the account and the leader.
+    the caller has it already.  A step's due date is computed in the order of SPEC
+    13.1: its trigger date (a repeat: the previous recording + ``every_days``); not
+    before the action it counts from; for a customer-facing channel, not before the
+    last contact + ``min_days_between_contacts``; not before the end of a pause that
+    covered it.  A step whose condition (``Step.when``) does not hold on ``on`` is
+    skipped.  A date that would fall past 9999-12-31 is a ``RuleViolation`` naming the
+    account and the leader.
     """
-    scenario = scenario_for(account, policy)
+    scenario = _scenario_for(account, policy)
     if scenario is None:
         return IdleReason.NO_SCENARIO
     leader, total, ids, _unfollowed = scan(account, policy) if selection is None else selection
@@ -205,7 +238,7 @@ def decide(
     if (
         total <= ZERO
         or total < policy.minimum_amount
-        or (total < _ONE and _quantize(total, account.currency) <= ZERO)
+        or (total < _ONE and quantize_in_context(total, account.currency) <= ZERO)
     ):
         return IdleReason.BELOW_MINIMUM
     steps = scenario.steps
@@ -216,10 +249,12 @@ def decide(
     anchor = last
     if anchor is None and journal and scenario.restart is _RESUME:
         anchor = _resumed_from(journal, scenario.name, leader)
+    facts = _Facts(account, leader, total, ids, on) if scenario.has_conditions else None
+    skipped: tuple[tuple[int, str], ...] = ()
     try:
         if anchor is None:
             index = (
-                _catch_up_index(steps, leader.due_date, on) if scenario.restart is _CATCH_UP else 0
+                _catch_up_index(steps, leader, on, facts) if scenario.restart is _CATCH_UP else 0
             )
             repeat = 0
         else:
@@ -230,24 +265,36 @@ def decide(
                 index == len(steps) - 1
                 and scenario.repeat is not None
                 and repeat < scenario.repeat.max_times
+                and (facts is None or facts.unmet(steps[index].when) is None)
             ):
                 repeat += 1
                 due = anchor.on + dt.timedelta(days=scenario.repeat.every_days)
-                return _new_decision(
-                    Decision, (scenario, index, repeat, leader, due, total, ids, False, anchor)
-                )
+                return _finish(
+                    account, policy, scenario=scenario, index=index, repeat=repeat,
+                    leader=leader, due=due, total=total, ids=ids, anchor=anchor, skipped=(),
+                )  # fmt: skip
             else:
-                due = _review_due(journal, scenario, leader.id, anchor)
-                index = min(index, len(steps) - 1)
-                return _new_decision(
-                    Decision,
-                    (scenario, index, repeat, leader, due, total, ids, True, anchor),
-                )
+                return _review(
+                    account, scenario=scenario, index=index, repeat=repeat, leader=leader,
+                    total=total, ids=ids, anchor=anchor, skipped=(),
+                )  # fmt: skip
+        if facts is not None:
+            index, skipped = _skip(steps, index, facts)
+            if index == len(steps):
+                if anchor is None:  # no step applies to this account: nothing to review
+                    return IdleReason.SCENARIO_COMPLETED
+                return _review(
+                    account, scenario=scenario, index=anchor.step_index, repeat=anchor.repeat,
+                    leader=leader, total=total, ids=ids, anchor=anchor, skipped=skipped,
+                )  # fmt: skip
         trigger = steps[index].trigger
-        if trigger.kind is _LEADER_DUE or anchor is None:
+        kind = trigger.kind
+        if kind is _LEADER_DUE:
             due = leader.due_date + trigger.delta
-        else:
+        elif kind is _AFTER_LAST_ACTION and anchor is not None:
             due = anchor.on + trigger.delta
+        else:  # from the leader's issue date or month end; a cycle's first step
+            due = _trigger_date(trigger, leader)
     except OverflowError:
         raise RuleViolation(
             f"account {account.id!r}: item {leader.id!r} (due {leader.due_date}): "
@@ -255,9 +302,204 @@ def decide(
         ) from None
     if anchor is not None and due < anchor.on:
         due = anchor.on
+    if journal or policy.min_days_between_contacts or steps[index].fallback is not None:
+        return _finish(
+            account, policy, scenario=scenario, index=index, repeat=repeat, leader=leader,
+            due=due, total=total, ids=ids, anchor=anchor, skipped=skipped,
+        )  # fmt: skip
+    # The common case (no pause, no spacing, no fallback): the trigger's date stands.
     return _new_decision(
-        Decision, (scenario, index, repeat, leader, due, total, ids, False, anchor)
+        Decision, (scenario, index, repeat, leader, due, total, ids, False, anchor, skipped, False)
     )
+
+
+def _finish(
+    account: Account,
+    policy: Policy,
+    *,
+    scenario: Scenario,
+    index: int,
+    repeat: int,
+    leader: Item,
+    due: dt.date,
+    total: Decimal,
+    ids: list[str],
+    anchor: ScenarioActionRecorded | None,
+    skipped: tuple[tuple[int, str], ...],
+) -> Decision:
+    """Apply the channel, contact spacing and pause rules to a step's date (SPEC 13.1)."""
+    step = scenario.steps[index]
+    fallback = step.fallback is not None and account.email is None
+    spacing = policy.min_days_between_contacts
+    if spacing:
+        channel = step.fallback.channel if fallback else step.channel  # type: ignore[union-attr]
+        if channel not in _NOT_CUSTOMER_FACING:
+            contact = last_contact(account)
+            if contact is not None:
+                due = max(due, _plus(contact, spacing, account, leader))
+    if account.journal:
+        due = _after_pauses(account.journal, due)
+    return _new_decision(
+        Decision,
+        (scenario, index, repeat, leader, due, total, ids, False, anchor, skipped, fallback),
+    )
+
+
+def _review(
+    account: Account,
+    *,
+    scenario: Scenario,
+    index: int,
+    repeat: int,
+    leader: Item,
+    total: Decimal,
+    ids: list[str],
+    anchor: ScenarioActionRecorded,
+    skipped: tuple[tuple[int, str], ...],
+) -> Decision:
+    """Return the review decision of a completed scenario (hidden by a pause until its end)."""
+    journal = account.journal
+    due = _after_pauses(journal, _review_due(journal, scenario, leader.id, anchor))
+    index = min(index, len(scenario.steps) - 1)
+    return _new_decision(
+        Decision, (scenario, index, repeat, leader, due, total, ids, True, anchor, skipped, False)
+    )
+
+
+def _plus(day: dt.date, days: int, account: Account, leader: Item) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        raise RuleViolation(
+            f"account {account.id!r}: item {leader.id!r}: the contact spacing would fall "
+            f"after {dt.date.max}"
+        ) from None
+
+
+def _trigger_date(trigger: Trigger, leader: Item) -> dt.date:
+    """Return the date a leader-anchored trigger (or a first ``after_last_action``) gives."""
+    kind = trigger.kind
+    if kind is TriggerKind.LEADER_ISSUED:
+        return leader.issue_date + trigger.delta
+    if kind is TriggerKind.END_OF_MONTH:
+        day = leader.due_date + trigger.delta
+        return day + relativedelta(day=31)
+    return leader.due_date + trigger.delta  # LEADER_DUE, or AFTER_LAST_ACTION opening a cycle
+
+
+class _Facts:
+    """What step conditions read, on the date asked: computed once, when first needed."""
+
+    __slots__ = ("_account", "_ids", "_leader", "_on", "_overdue", "_total")
+
+    def __init__(
+        self, account: Account, leader: Item, total: Decimal, ids: list[str], on: dt.date
+    ) -> None:
+        self._account, self._leader, self._total, self._ids, self._on = (
+            account,
+            leader,
+            total,
+            ids,
+            on,
+        )
+        self._overdue: int | None = None
+
+    def overdue_items(self) -> int:
+        """Return the number of collectable overdue debits."""
+        if self._overdue is None:
+            item, on = self._account.item, self._on
+            self._overdue = sum(
+                1 for i in self._ids if (it := item(i)).open_amount > ZERO and it.due_date < on
+            )
+        return self._overdue
+
+    def unmet(self, when: Condition | None) -> str | None:
+        """Return why ``when`` does not hold (``None``: it holds, or there is none)."""
+        if when is None:
+            return None
+        if when.min_balance is not None:
+            minimum = in_currency(when.min_balance, self._account.currency)
+            if self._total < minimum:
+                return f"balance {self._total} is below {minimum}"
+        if when.min_overdue_items is not None and self.overdue_items() < when.min_overdue_items:
+            return f"{self.overdue_items()} overdue items, fewer than {when.min_overdue_items}"
+        if when.min_days_late is not None:
+            late = max(0, (self._on - self._leader.due_date).days)
+            if late < when.min_days_late:
+                return f"the leader is {late} days late, fewer than {when.min_days_late}"
+        return None
+
+
+def _skip(
+    steps: tuple[Step, ...], index: int, facts: _Facts
+) -> tuple[int, tuple[tuple[int, str], ...]]:
+    """Return the first step from ``index`` whose condition holds, and the steps skipped."""
+    skipped = []
+    while index < len(steps):
+        why = facts.unmet(steps[index].when)
+        if why is None:
+            break
+        skipped.append((index, why))
+        index += 1
+    return index, tuple(skipped)
+
+
+def _pauses(journal: tuple[JournalEvent, ...]) -> list[list[dt.date]]:
+    """Return the account's pauses as ``[start, end)`` intervals, oldest first.
+
+    A new pause replaces one still running; ``end_pause`` ends the running one.
+    """
+    intervals: list[list[dt.date]] = []
+    for event in journal:
+        kind = type(event)
+        if kind is AccountPaused:
+            if intervals and intervals[-1][1] > event.on:
+                intervals[-1][1] = event.on
+            intervals.append([event.on, event.until])  # type: ignore[attr-defined]
+        elif kind is PauseEnded and intervals and intervals[-1][1] > event.on:
+            intervals[-1][1] = event.on
+    return intervals
+
+
+def paused_until(account: Account, on: dt.date) -> dt.date | None:
+    """Return the end of the pause running on ``on``, or ``None`` when there is none."""
+    for start, end in _pauses(account.journal) if account.journal else ():
+        if start <= on < end:
+            return end
+    return None
+
+
+def _after_pauses(journal: tuple[JournalEvent, ...], due: dt.date) -> dt.date:
+    """Move ``due`` to the end of every pause that covered it (a step pending during it)."""
+    for _start, end in _pauses(journal):
+        if due < end:  # noqa: PLR1730  # pending when the pause began, or inside it
+            due = end
+    return due
+
+
+def last_contact(account: Account) -> dt.date | None:
+    """Return the date of the last contact with the customer (SPEC 13.8), or ``None``.
+
+    A scenario action recorded on a customer-facing channel, on its date, or a specific
+    action done on such a channel, on the day it was done.
+    """
+    latest: dt.date | None = None
+    for event in account.journal:
+        if (
+            type(event) is ScenarioActionRecorded
+            and event.channel not in _NOT_CUSTOMER_FACING
+            and (latest is None or event.on > latest)
+        ):
+            latest = event.on
+    for action in account.actions:
+        if (
+            action.state is ActionState.DONE
+            and action.channel not in _NOT_CUSTOMER_FACING
+            and action.closed_on is not None
+            and (latest is None or action.closed_on > latest)
+        ):
+            latest = action.closed_on
+    return latest
 
 
 def _review_due(
@@ -313,16 +555,30 @@ def next_action(account: Account, policy: Policy, on: dt.date) -> Proposal | Non
     recorded with ``record_action``, the same proposal keeps coming back.
     """
     check_date("next_action", "on", on)
-    _check_account_policy("next_action", account, policy)
+    check_account_policy("next_action", account, policy)
     decision = decide(account, policy, on)
     if type(decision) is not Decision or decision.review:
+        return None
+    if account.journal and paused_until(account, on) is not None:
         return None
     return _proposal(account, policy, decision, on)
 
 
+def channel_of(step: Step, fallback: bool) -> tuple[Channel, str | None, bool, bool]:
+    """Return the channel, template, automatic and to-be-confirmed flags a step goes out with.
+
+    On its fallback (an e-mail step for an account without e-mail address) the
+    fallback's channel and template, never automatic.
+    """
+    if fallback and step.fallback is not None:
+        return step.fallback.channel, step.fallback.template, False, False
+    return step.channel, step.template, step.automatic, step.to_be_confirmed
+
+
 def _proposal(account: Account, policy: Policy, decision: Decision, on: dt.date) -> Proposal:
     step = decision.step
-    late, confirm, send = timing(policy, step.automatic, step.to_be_confirmed, decision.due_on, on)
+    channel, template, automatic, to_be_confirmed = channel_of(step, decision.fallback)
+    late, confirm, send = timing(policy, automatic, to_be_confirmed, decision.due_on, on)
     return Proposal(
         account_id=account.id,
         scenario=decision.scenario.name,
@@ -333,10 +589,13 @@ def _proposal(account: Account, policy: Policy, decision: Decision, on: dt.date)
         late_days=late,
         item_ids=frozenset(decision.item_ids),
         balance=decision.balance,
-        automatic=step.automatic,
+        automatic=automatic,
         needs_confirmation=confirm,
         send_at=send,
         repeat=decision.repeat,
+        channel=channel,
+        template=template,
+        skipped=decision.skipped,
     )
 
 
@@ -344,18 +603,13 @@ def _proposal(account: Account, policy: Policy, decision: Decision, on: dt.date)
 def idle_reason(account: Account, policy: Policy, on: dt.date) -> IdleReason | None:
     """Return why the account has no scenario proposal, or ``None`` when it has one."""
     check_date("idle_reason", "on", on)
-    _check_account_policy("idle_reason", account, policy)
+    check_account_policy("idle_reason", account, policy)
     decision = decide(account, policy, on)
     if type(decision) is Decision:
+        if account.journal and paused_until(account, on) is not None:
+            return IdleReason.PAUSED
         return IdleReason.SCENARIO_COMPLETED if decision.review else None
     return decision  # type: ignore[return-value]
-
-
-def _check_account_policy(what: str, account: object, policy: object) -> None:
-    if not isinstance(account, Account):
-        raise ValidationError(f"{what}: account must be an Account, not {account!r}")
-    if not isinstance(policy, Policy):
-        raise ValidationError(f"{what}: policy must be a Policy, not {policy!r}")
 
 
 @exact
@@ -377,10 +631,9 @@ def record_action(
     check_date("record_action", "on", on)
     check_text("record_action", "note", note)
     check_text("record_action", "by", by, optional=True)
-    _check_account_policy("record_action", account, policy)
+    check_account_policy("record_action", account, policy)
     owner = f"account {account.id!r}"
-    if not isinstance(proposal, Proposal):
-        raise ValidationError(f"record_action: proposal must be a Proposal, not {proposal!r}")
+    check_instance("record_action", "proposal", proposal, Proposal)
     if proposal.account_id != account.id:
         raise RuleViolation(f"{owner}: the proposal is for account {proposal.account_id!r}")
     for event in reversed(account.journal):
@@ -402,20 +655,30 @@ def record_action(
             f"{owner}: stale proposal: {_describe(proposal)}, "
             f"but the scenario now proposes {_now(account, policy, on, current)}"
         )
+    step = current.step
+    scenario = policy.scenario(current.scenario)
+    fee = (scenario.repeat.fee if scenario.repeat else None) if current.repeat else step.fee
     event = ScenarioActionRecorded(
         on=on,
         by=by,
         scenario=current.scenario,
         step_index=current.step_index,
         repeat=current.repeat,
-        step_name=current.step.name,
-        channel=current.step.channel,
+        step_name=step.name,
+        channel=current.channel or step.channel,
         leader_id=current.leader_id,
         item_ids=current.item_ids,
         amount=current.balance,
         note=note,
+        fee=ZERO if fee is None else fee_amount(fee, current.balance, account.currency),
+        credit_hold=step.credit_hold and not current.repeat,
     )
     return attrs.evolve(account, journal=(*account.journal, event))
+
+
+def fee_amount(fee: Fee, balance: Decimal, currency: str) -> Decimal:
+    """Return the fee a step charges on ``balance``: fixed + percent, quantized to the currency."""
+    return quantize_in_context(in_currency(fee.fixed, currency) + fee.percent * balance, currency)
 
 
 def _describe(proposal: Proposal) -> str:

@@ -16,17 +16,19 @@ import attrs
 
 from collectlib._checks import check_date
 from collectlib.enums import ActionState, IdleReason, Restart
-from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
 from collectlib.money import exact
+from collectlib.rules.cadence import CreditHold, collector_for, credit_hold
 from collectlib.rules.dunning import (
     Decision,
     Proposal,
     cycle_actions,
     decide,
+    idle_reason,
     next_action,
+    paused_until,
 )
-from collectlib.rules.selection import scan, scenario_for
+from collectlib.rules.selection import _scenario_for, check_account_policy, scan
 
 __all__ = ["Excluded", "Explanation", "explain"]
 
@@ -79,6 +81,14 @@ class Explanation:
     """When the review row of a completed scenario is due (``None``: no review)."""
     unfollowed_disputes: tuple[str, ...]
     """Open disputed items that no open action follows (they give a review row)."""
+    skipped: tuple[tuple[int, str], ...] = ()
+    """The steps passed over because their condition did not hold: (index, why)."""
+    paused_until: dt.date | None = None
+    """The end of the pause running on ``on`` (``None``: not paused)."""
+    credit_hold: CreditHold | None = None
+    """The account's credit hold on ``on`` (``None``: not on hold)."""
+    collector: str | None = None
+    """The account's collector, or the one its policy's collector rules give it."""
 
 
 @exact
@@ -99,11 +109,8 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
     ('F-1', Decimal('900'), ('F-2',), 'call')
     """
     check_date("explain", "on", on)
-    if not isinstance(account, Account):
-        raise ValidationError(f"explain: account must be an Account, not {account!r}")
-    if not isinstance(policy, Policy):
-        raise ValidationError(f"explain: policy must be a Policy, not {policy!r}")
-    scenario = scenario_for(account, policy)
+    check_account_policy("explain", account, policy)
+    scenario = _scenario_for(account, policy)
     leader, total, ids, unfollowed = scan(account, policy)
     collectable = frozenset(ids)
     holder: dict[str, str] = {}
@@ -128,6 +135,7 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
     cycle: tuple[ScenarioActionRecorded, ...] = ()
     resumed = None
     review_due = None
+    skipped: tuple[tuple[int, str], ...] = ()
     if type(decision) is Decision:
         cycle = tuple(
             reversed(
@@ -136,14 +144,10 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
         )
         resumed = None if cycle else decision.anchor
         review_due = decision.due_on if decision.review else None
+        skipped = decision.skipped
     proposal = next_action(account, policy, on)
-    reason: IdleReason | None
-    if proposal is not None:
-        reason = None
-    elif type(decision) is Decision:
-        reason = IdleReason.SCENARIO_COMPLETED
-    else:
-        reason = decision  # type: ignore[assignment]
+    paused = paused_until(account, on)
+    reason = idle_reason(account, policy, on)
     return Explanation(
         account_id=account.id,
         on=on,
@@ -163,4 +167,8 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
         idle_reason=reason,
         review_due=review_due,
         unfollowed_disputes=tuple(item.id for item in unfollowed or ()),
+        skipped=skipped,
+        paused_until=paused,
+        credit_hold=credit_hold(account, policy, on) if account.journal else None,
+        collector=collector_for(account, policy, total, leader, on),
     )

@@ -10,6 +10,11 @@ qualified with a ``DISPUTE`` or ``LITIGATION`` status, costs
 
 Every other item costs nothing; so does every item when penalties are not enabled
 on the account or the policy has no rule.
+
+**Step fees** (``Step.fee``) charged by the scenario actions recorded so far belong to
+the leader of the action that charged them; they are reported with the penalties of
+the open items not in dispute, whatever ``penalties_enabled`` says (they are the
+policy's, not interest).
 """
 
 from __future__ import annotations
@@ -20,11 +25,14 @@ from decimal import Decimal
 
 import attrs
 
+from collectlib._checks import check_date
 from collectlib._frozen import FrozenMap
 from collectlib.enums import ItemKind
 from collectlib.errors import UnknownStatusError
-from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, _quantize, exact, quantize_ratio
+from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
+from collectlib.money import ZERO, exact, quantize_in_context, quantize_ratio
+from collectlib.rules.actions import checked_item_ids
+from collectlib.rules.selection import check_account_policy
 
 __all__ = ["ItemPenalty", "Penalties", "penalties"]
 
@@ -40,7 +48,9 @@ class ItemPenalty:
     interest: Decimal
     recovery_cost: Decimal
     total: Decimal
-    """``interest + recovery_cost``."""
+    """``interest + recovery_cost + fees``."""
+    fees: Decimal = ZERO
+    """The step fees charged on the item (its leader's scenario actions)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -55,7 +65,10 @@ class Penalties:
     interest: Decimal
     recovery_cost: Decimal
     total: Decimal
+    """``interest + recovery_cost + fees``."""
     by_item: FrozenMap[str, ItemPenalty] = attrs.field(factory=FrozenMap)
+    fees: Decimal = ZERO
+    """The step fees charged on the items (SPEC 10: ``Step.fee``)."""
 
     @classmethod
     def none(cls) -> Penalties:
@@ -83,38 +96,79 @@ def penalties(account: Account, item_ids: Iterable[str], policy: Policy, on: dt.
     >>> result.interest, result.recovery_cost, result.total
     (Decimal('214.52'), Decimal('40.00'), Decimal('254.52'))
     """
-    wanted = frozenset(item_ids)
-    for item_id in sorted(wanted):
-        account.item(item_id)  # an unknown id is an error, whatever the settings
+    check_account_policy("penalties", account, policy)
+    check_date("penalties", "on", on)
+    # An unknown id is an error, whatever the settings.
+    wanted = checked_item_ids(account, item_ids, "penalties", open_only=False, empty=True)
+    return _penalties(account, wanted, policy, on)
+
+
+def _penalties(account: Account, wanted: frozenset[str], policy: Policy, on: dt.date) -> Penalties:
+    """Return the penalties like ``penalties``, arguments already checked (ids known)."""
+    charged = _fees(account, wanted, on) if account.journal and wanted else None
     rule = policy.penalties
-    if not account.penalties_enabled or rule is None or not wanted:
+    priced = account.penalties_enabled and rule is not None and bool(wanted)
+    if not priced and not charged:
         return Penalties.none()
     currency = account.currency
-    recovery_cost = _quantize(rule.recovery_cost, currency)
+    recovery_cost = quantize_in_context(rule.recovery_cost, currency) if rule is not None else ZERO
     by_item: dict[str, ItemPenalty] = {}
     for item in account.items:
-        if item.id not in wanted or not _bears_penalties(item, policy, on):
+        if item.id not in wanted:
             continue
-        days = item.days_late(on)
-        # The product is exact in the library's context; the ratio is rounded once.
-        interest = quantize_ratio(
-            item.open_amount * rule.annual_rate * days, rule.year_days, currency
-        )
+        fees = charged.get(item.id, ZERO) if charged else ZERO
+        if fees and (not item.is_open or _disputed(item, policy)):
+            fees = ZERO
+        if priced and _bears_penalties(item, policy, on):
+            days = item.days_late(on)
+            # The product is exact in the library's context; the ratio is rounded once.
+            interest = quantize_ratio(
+                item.open_amount * rule.annual_rate * days,  # type: ignore[union-attr]
+                rule.year_days,  # type: ignore[union-attr]
+                currency,
+            )
+            cost = recovery_cost
+        elif fees:
+            days, interest, cost = item.days_late(on), ZERO, ZERO
+        else:
+            continue
         by_item[item.id] = ItemPenalty(
             item_id=item.id,
             days_late=days,
             interest=interest,
-            recovery_cost=recovery_cost,
-            total=interest + recovery_cost,
+            recovery_cost=cost,
+            total=interest + cost + fees,
+            fees=fees,
         )
     interest_total = sum((entry.interest for entry in by_item.values()), ZERO)
     recovery_total = sum((entry.recovery_cost for entry in by_item.values()), ZERO)
+    fees_total = sum((entry.fees for entry in by_item.values()), ZERO)
     return Penalties(
         interest=interest_total,
         recovery_cost=recovery_total,
-        total=interest_total + recovery_total,
+        total=interest_total + recovery_total + fees_total,
         by_item=FrozenMap(by_item),
+        fees=fees_total,
     )
+
+
+def _fees(account: Account, wanted: frozenset[str], on: dt.date) -> dict[str, Decimal]:
+    """Return the step fees charged on or before ``on``, by the leader that bears them."""
+    charged: dict[str, Decimal] = {}
+    for event in account.journal:
+        if (
+            type(event) is ScenarioActionRecorded
+            and event.fee
+            and event.on <= on
+            and event.leader_id in wanted
+        ):
+            leader = event.leader_id
+            charged[leader] = charged.get(leader, ZERO) + event.fee
+    return charged
+
+
+def _disputed(item: Item, policy: Policy) -> bool:
+    return item.status is not None and item.status in policy.held_statuses
 
 
 def _bears_penalties(item: Item, policy: Policy, on: dt.date) -> bool:

@@ -19,7 +19,16 @@ from itertools import pairwise
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from collectlib._checks import check_date, check_id, check_instances, check_int, check_text, fail
+from collectlib._checks import (
+    check_currency,
+    check_date,
+    check_each,
+    check_id,
+    check_instance,
+    check_int,
+    check_text,
+    fail,
+)
 from collectlib.enums import FollowUp, PlanState, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation
 from collectlib.model import (
@@ -37,9 +46,9 @@ from collectlib.model import (
 from collectlib.money import (
     ZERO,
     Amount,
-    _quantize,
     exact,
     minor_unit_digits,
+    quantize_in_context,
     quantize_ratio,
     to_amount,
 )
@@ -47,6 +56,7 @@ from collectlib.rules.actions import (
     cancelled,
     checked_item_ids,
     complete_action,
+    next_action_id,
     open_new_action,
     reschedule_action,
 )
@@ -93,11 +103,12 @@ def schedule(
     >>> [str(i.amount) for i in schedule("0.10", 6, date(2026, 1, 31))]  # 0.02 each leaves 0
     ['0.01', '0.01', '0.02', '0.02', '0.02', '0.02']
     """
+    check_currency("schedule", "currency", currency)
     amount = to_amount(total, "schedule: total")
     owner = "schedule"
     if amount <= ZERO:
         fail(owner, f"total must be positive, not {amount}")
-    if _quantize(amount, currency) != amount:
+    if quantize_in_context(amount, currency) != amount:
         fail(owner, f"total {amount} has more decimals than {currency} allows")
     check_int(owner, "count", count, minimum=1)
     check_date(owner, "first_due", first_due)
@@ -170,17 +181,24 @@ def plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
 
     Raises ``UnknownPlanError`` for a plan the account does not hold.
     """
+    check_instance("plan_progress", "account", account, Account)
+    check_id("plan_progress", "plan_id", plan_id)
     check_date("plan_progress", "on", on)
+    return _plan_progress(account, plan_id, on)
+
+
+def _plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
+    """Return how the plan stands like ``plan_progress``, arguments already checked."""
     plan = account.plan(plan_id)
     item = account.item  # indexed: a portfolio of many plans stays linear
     items = [item(item_id) for item_id in plan.item_ids]
     still_open = sum((item.open_amount for item in items if item.open_amount > ZERO), ZERO)
     currency = account.currency
-    paid = _quantize(max(ZERO, plan.total - still_open), currency)
-    due_to_date = _quantize(
+    paid = quantize_in_context(max(ZERO, plan.total - still_open), currency)
+    due_to_date = quantize_in_context(
         sum((i.amount for i in plan.installments if i.due_on < on), ZERO), currency
     )
-    arrears = _quantize(max(ZERO, due_to_date - paid), currency)
+    arrears = quantize_in_context(max(ZERO, due_to_date - paid), currency)
     covered = ZERO
     next_installment = None
     for installment in plan.installments:
@@ -250,9 +268,16 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     credit or a closed item is a ``RuleViolation``; nothing is applied.
     """
     what = "create_plan"
+    check_instance(what, "account", account, Account)
+    check_instance(what, "policy", policy, Policy)
     check_date(what, "on", on)
     check_text(what, "comment", comment)
     check_text(what, "by", by, optional=True)
+    if plan_id is not None:
+        check_id(what, "plan_id", plan_id)
+    if status is not None and not isinstance(status, Status | str):
+        fail(what, f"status must be a code, a Status or None, not {status!r}")
+    schedule_ = tuple(check_each(what, "installments", installments, Installment))
     owner = f"account {account.id!r}: {what}"
     chosen = checked_item_ids(account, item_ids, what)
     plan_status = _plan_status(policy, status, owner)
@@ -265,8 +290,6 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
             raise RuleViolation(
                 f"{owner}: item {', '.join(map(repr, taken))} is in the running plan {plan.id!r}"
             )
-    schedule_ = tuple(installments)
-    check_instances(owner, "installments", schedule_, Installment)
     total = sum((i.open_amount for i in account.items if i.id in chosen), ZERO)
     scheduled = sum((i.amount for i in schedule_), ZERO)
     if scheduled != total:
@@ -286,8 +309,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     )
     template = plan_status.action or _FOLLOW_UP
     first_due = schedule_[0].due_on if schedule_ else on
-    followed = open_new_action(qualified, chosen, template, on, first_due, by=by, plan_id=new_id)
-    action_id = followed.actions[-1].id
+    action_id = next_action_id(qualified)
     plan = PaymentPlan(
         id=new_id,
         item_ids=chosen,
@@ -296,8 +318,20 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         total=total,
         action_id=action_id,
     )
+    # The plan and its follow-up name each other: they join the account together.
+    followed = open_new_action(
+        qualified,
+        chosen,
+        template,
+        on,
+        first_due,
+        by=by,
+        action_id=action_id,
+        plan_id=new_id,
+        plans=(*qualified.plans, plan),
+    )
     event = PlanCreated(on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment)
-    return attrs.evolve(followed, plans=(*followed.plans, plan), journal=(*followed.journal, event))
+    return attrs.evolve(followed, journal=(*followed.journal, event))
 
 
 @exact
@@ -312,11 +346,14 @@ def review_plan(
     the follow-up stays due, so the agenda shows it with the arrears.  The journal
     records what the review found.  A plan that has ended is a ``RuleViolation``.
     """
+    check_instance("review_plan", "account", account, Account)
+    check_id("review_plan", "plan_id", plan_id)
+    check_instance("review_plan", "policy", policy, Policy)
     check_date("review_plan", "on", on)
     check_text("review_plan", "by", by, optional=True)
     plan = account.plan(plan_id)
     action = running_action(account, plan)
-    progress = plan_progress(account, plan_id, on)
+    progress = _plan_progress(account, plan_id, on)
     if action is None and progress.state is not PlanState.COMPLETED:
         raise RuleViolation(f"account {account.id!r}: review_plan: plan {plan_id!r} is not running")
     next_due = progress.next_installment.due_on if progress.next_installment else None
@@ -343,6 +380,8 @@ def cancel_plan(
 
     The follow-up action is cancelled and the journal records why (``reason``).
     """
+    check_instance("cancel_plan", "account", account, Account)
+    check_id("cancel_plan", "plan_id", plan_id)
     check_date("cancel_plan", "on", on)
     check_text("cancel_plan", "reason", reason)
     check_text("cancel_plan", "by", by, optional=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from collectlib._checks import check_date, check_text
+from collectlib._checks import check_date, check_instance, check_text
 from collectlib.enums import FollowUp
 from collectlib.errors import ConfigurationError, RuleViolation
 from collectlib.model import Account, Policy
@@ -44,6 +44,8 @@ def quick_promise(
     >>> account.item("F-1").promise_date, account.actions[0].due_on
     (datetime.date(2026, 3, 5), datetime.date(2026, 3, 5))
     """
+    check_instance("quick_promise", "account", account, Account)
+    check_instance("quick_promise", "policy", policy, Policy)
     check_date("quick_promise", "on", on)
     check_text("quick_promise", "comment", comment)
     check_text("quick_promise", "by", by, optional=True)

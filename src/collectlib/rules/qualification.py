@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from collectlib._checks import check_date, check_text
+from collectlib._checks import check_date, check_id, check_instance, check_text, fail, to_enum
 from collectlib.enums import FollowUp, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation, UnknownStatusError, ValidationError
 from collectlib.model import (
@@ -49,11 +49,7 @@ def _status(policy: Policy, status: Status | str | None) -> Status | None:
 def _follow_up(
     status: Status | None, follow_up: FollowUp | ActionTemplate, owner: str
 ) -> FollowUp | ActionTemplate:
-    """Resolve ``DEFAULT`` and check the follow-up against the status."""
-    if not isinstance(follow_up, FollowUp | ActionTemplate):
-        raise ValidationError(
-            f"{owner}: follow_up must be a FollowUp or an ActionTemplate, not {follow_up!r}"
-        )
+    """Resolve ``DEFAULT`` and check the follow-up against the status (its type is checked)."""
     if follow_up is FollowUp.DEFAULT:
         follow_up = FollowUp.FROM_STATUS if status and status.action else FollowUp.KEEP
     if follow_up is FollowUp.FROM_STATUS and (status is None or status.action is None):
@@ -88,7 +84,8 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
     ``promise_date`` (not before ``on``); another status clears it; ``status=None``
     clears status, status date and promise date.
 
-    ``follow_up``: ``KEEP`` leaves exclusions as they are; ``SCENARIO`` takes the
+    ``follow_up`` (a ``FollowUp``, or its value: ``"KEEP"``, or an ``ActionTemplate``):
+    ``KEEP`` leaves exclusions as they are; ``SCENARIO`` takes the
     items out of any open action; ``FROM_STATUS`` creates the status's action, due
     ``on + delay_days`` (on the promise date when there is one); an ``ActionTemplate``
     creates that action, due likewise.  ``DEFAULT`` is ``FROM_STATUS`` when the
@@ -97,12 +94,18 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
     nothing is applied.
     """
     what = "apply_status"
+    check_instance(what, "account", account, Account)
+    check_instance(what, "policy", policy, Policy)
     check_date(what, "on", on)
     check_text(what, "comment", comment)
     check_text(what, "owner", owner, optional=True)
     check_text(what, "by", by, optional=True)
-    if promise_date is not None:
-        check_date(what, "promise_date", promise_date)
+    check_date(what, "promise_date", promise_date, optional=True)
+    if action_id is not None:
+        check_id(what, "action_id", action_id)
+    follow_up = to_enum(FollowUp, follow_up)
+    if not isinstance(follow_up, FollowUp | ActionTemplate):
+        fail(what, f"follow_up must be a FollowUp or an ActionTemplate, not {follow_up!r}")
     chosen = checked_item_ids(account, item_ids, what)
     found = _status(policy, status)
     place = f"account {account.id!r}: {what}"
@@ -185,6 +188,7 @@ def assign_owner(
 ) -> Account:
     """Return ``account`` with ``owner`` in charge of resolving the items chosen (None: nobody)."""
     what = "assign_owner"
+    check_instance(what, "account", account, Account)
     check_date(what, "on", on)
     check_text(what, "owner", owner, optional=True)
     check_text(what, "by", by, optional=True)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from collectlib._checks import check_instance
 from collectlib.enums import ActionState
-from collectlib.errors import ConfigurationError, ValidationError
+from collectlib.errors import ConfigurationError
 from collectlib.model import Account, Item, Policy, Scenario
 from collectlib.money import ZERO, exact
 
@@ -43,8 +44,7 @@ def excluded_item_ids(account: Account, policy: Policy) -> frozenset[str]:
     one of the policy's ``DISPUTE`` or ``LITIGATION`` statuses (closed items included:
     the rule does not look at amounts).
     """
-    if not isinstance(policy, Policy):
-        raise ValidationError(f"excluded_item_ids: policy must be a Policy, not {policy!r}")
+    check_account_policy("excluded_item_ids", account, policy)
     return frozenset(_excluded(account, policy.held_statuses) or ())
 
 
@@ -133,6 +133,7 @@ def unfollowed_disputes(account: Account, policy: Policy) -> list[Item]:
 @exact
 def collectable_items(account: Account, policy: Policy) -> tuple[Item, ...]:
     """Return the account's collectable items (open, not ignored, not excluded), in order."""
+    check_account_policy("collectable_items", account, policy)
     ids = frozenset(scan(account, policy)[2])
     return tuple(item for item in account.items if item.id in ids)
 
@@ -152,6 +153,7 @@ def balance(account: Account, policy: Policy) -> Decimal:
     >>> balance(account, Policy(ignore_below=5))
     Decimal('70')
     """
+    check_account_policy("balance", account, policy)
     return scan(account, policy)[1]
 
 
@@ -161,6 +163,7 @@ def leader_invoice(account: Account, policy: Policy) -> Item | None:
 
     Ties are broken by issue date, then by id.
     """
+    check_account_policy("leader_invoice", account, policy)
     return scan(account, policy)[0]
 
 
@@ -169,6 +172,12 @@ def scenario_for(account: Account, policy: Policy) -> Scenario | None:
 
     A name the policy does not define is a ``ConfigurationError`` naming the account.
     """
+    check_account_policy("scenario_for", account, policy)
+    return _scenario_for(account, policy)
+
+
+def _scenario_for(account: Account, policy: Policy) -> Scenario | None:
+    """Return the account's scenario like ``scenario_for``, arguments already checked."""
     name = account.scenario
     if name is None:
         client_type = account.client_type
@@ -184,3 +193,9 @@ def scenario_for(account: Account, policy: Policy) -> Scenario | None:
         raise ConfigurationError(
             f"account {account.id!r}: scenario {name!r} is not in the policy"
         ) from None
+
+
+def check_account_policy(what: str, account: object, policy: object) -> None:
+    """Check the arguments ``account`` and ``policy`` of the public function ``what``."""
+    check_instance(what, "account", account, Account)
+    check_instance(what, "policy", policy, Policy)

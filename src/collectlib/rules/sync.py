@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from collectlib._checks import check_date, check_text
+from collectlib._checks import check_date, check_each, check_instance, check_text
 from collectlib.enums import ActionState
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, ItemsSynced
@@ -31,13 +31,12 @@ def sync_items(
     their open actions, and an action left with none is deleted.  The journal gets one
     ``ItemsSynced`` event saying what was added, updated and closed.
     """
+    check_instance("sync_items", "account", account, Account)
     check_date("sync_items", "on", on)
     check_text("sync_items", "by", by, optional=True)
     owner = f"account {account.id!r}: sync_items"
     fresh: dict[str, Item] = {}
-    for position, item in enumerate(items):
-        if not isinstance(item, Item):
-            raise ValidationError(f"{owner}: extract line {position} is not an Item: {item!r}")
+    for item in check_each("sync_items", "items", items, Item):
         if item.id in fresh:
             raise ValidationError(f"{owner}: item {item.id!r} is twice in the extract")
         fresh[item.id] = item

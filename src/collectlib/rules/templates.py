@@ -47,8 +47,10 @@ import attrs
 from collectlib._checks import (
     check_amount,
     check_bool,
+    check_currency,
     check_date,
     check_id,
+    check_instance,
     check_instances,
     check_int,
     check_text,
@@ -60,9 +62,10 @@ from collectlib._frozen import FrozenMap
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, Money, _quantize, exact, is_currency
-from collectlib.rules.penalties import ItemPenalty, penalties
-from collectlib.rules.selection import scan
+from collectlib.money import ZERO, Money, exact, is_currency, quantize_in_context, to_amount
+from collectlib.rules.actions import checked_item_ids
+from collectlib.rules.penalties import ItemPenalty, _penalties
+from collectlib.rules.selection import check_account_policy, scan
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -196,8 +199,12 @@ def template_context(
     is not in ``HASHTAGS`` is a ``TemplateError``.  Every value takes time linear in
     the account's size (a sort aside).
     """
+    what = "template_context"
+    check_account_policy(what, account, policy)
+    check_date(what, "on", on)
+    selected = checked_item_ids(account, item_ids, what, open_only=False, empty=True)
     wanted = _wanted(names)
-    message = _Message(account, to_frozenset(item_ids), policy, on)
+    message = _Message(account, selected, policy, on)
     return FrozenMap({name: _VALUES[name](message) for name in wanted})
 
 
@@ -205,7 +212,9 @@ def _wanted(names: Iterable[str] | None) -> tuple[str, ...]:
     """Return the hashtag names asked for, in ``HASHTAGS`` order; unknown ones are errors."""
     if names is None:
         return tuple(HASHTAGS)
-    asked = to_frozenset(names)
+    asked: object = to_frozenset(names)
+    if not isinstance(asked, frozenset):
+        fail("template_context", f"names must be a collection of hashtag names, not {names!r}")
     unknown = sorted(str(name) for name in asked if name not in HASHTAGS)
     if unknown:
         raise TemplateError(
@@ -296,7 +305,8 @@ class _Message:
             return None
         missing = [item.id for item in items if item.id not in self._priced]
         if missing:
-            self._by_item.update(penalties(self.account, missing, self.policy, self.on).by_item)
+            priced = _penalties(self.account, frozenset(missing), self.policy, self.on)
+            self._by_item.update(priced.by_item)
             self._priced.update(missing)
         return self._by_item
 
@@ -305,7 +315,8 @@ class _Message:
         by_item = self.penalties(items)
         if by_item is None:
             return ZERO
-        return sum((by_item[item.id].total for item in items if item.id in by_item), ZERO)
+        # Late penalties: interest and recovery costs; the step fees are ``#fees``.
+        return sum((_late(by_item[item.id]) for item in items if item.id in by_item), ZERO)
 
     def statement(self, items: list[Item], *, with_penalties: bool = True) -> Statement:
         """Return the statement of ``items``, with the penalties column when shown."""
@@ -351,6 +362,9 @@ _VALUES: Final[Mapping[str, Callable[[_Message], TemplateValue]]] = FrozenMap(
         "not_due_amount": lambda m: m.amount(m.not_due),
         "items_list_excluded": lambda m: m.statement(m.excluded, with_penalties=False),
         "excluded_amount": lambda m: m.amount(m.excluded),
+        "fees": lambda m: m.money(
+            _penalties(m.account, frozenset(item.id for item in m.covered), m.policy, m.on).fees
+        ),
         "status": lambda m: m.distinct(
             _label(item.status, m.policy) for item in m.own if item.status is not None
         ),
@@ -372,6 +386,11 @@ def _label(code: str, policy: Policy) -> str:
         return code
 
 
+def _late(entry: ItemPenalty) -> Decimal:
+    """Return an item's late penalties without its step fees (they have ``#fees``)."""
+    return entry.interest + entry.recovery_cost
+
+
 def _statement(
     items: list[Item],
     currency: str,
@@ -384,7 +403,7 @@ def _statement(
         penalty = None
         if shown is not None:
             entry = shown.get(item.id)
-            penalty = entry.total if entry is not None else ZERO
+            penalty = _late(entry) if entry is not None else ZERO
         rows.append(
             StatementRow(
                 item_id=item.id,
@@ -426,7 +445,10 @@ def render(
 (did you mean #today?); no value for #total_due at line 1, column 1
     """
     if not isinstance(template, str):
-        raise TemplateError(f"template must be a string, not {template!r}")
+        raise TemplateError(f"render: template must be a string, not {template!r}")
+    check_instance("render", "context", context, Mapping)
+    check_bool("render", "html", html)
+    check_text("render", "locale", locale, optional=True)
     problems = template_problems(template)
     for match in TOKEN.finditer(template):
         name = match.group(1)
@@ -616,7 +638,10 @@ def format_amount(amount: Decimal, currency: str, locale: str | None = None) -> 
     >>> format_amount(Decimal("1234.565"), "EUR")
     '1,234.57 EUR'
     """
-    return _Formats(locale).amount(amount, currency)
+    value = to_amount(amount, "format_amount: amount", total=True)
+    check_currency("format_amount", "currency", currency)
+    check_text("format_amount", "locale", locale, optional=True)
+    return _Formats(locale).amount(value, currency)
 
 
 def format_date(day: dt.date, locale: str | None = None) -> str:
@@ -625,6 +650,8 @@ def format_date(day: dt.date, locale: str | None = None) -> str:
     >>> format_date(dt.date(2026, 2, 4))
     '2026-02-04'
     """
+    check_date("format_date", "day", day)
+    check_text("format_date", "locale", locale, optional=True)
     return _Formats(locale).date(day)
 
 
@@ -650,7 +677,8 @@ class _Formats:
         money = Money(amount=amount, currency=currency)
         if self._babel is None:
             return str(money)
-        return self._babel.amount(_quantize(money.amount, currency), currency, self._locale)  # type: ignore[no-any-return]
+        rounded = quantize_in_context(money.amount, currency)
+        return self._babel.amount(rounded, currency, self._locale)  # type: ignore[no-any-return]
 
     def date(self, day: dt.date) -> str:
         if self._babel is None:
