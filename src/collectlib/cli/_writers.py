@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from collectlib.io.converters import unstructure
 from collectlib.io.files import safe_cell
-from collectlib.money import exact
+from collectlib.money import ZERO, exact
 from collectlib.rules import format_amount
 
 __all__ = [
@@ -46,7 +46,7 @@ def totals(amounts: Iterable[tuple[Decimal, str]]) -> str:
     """
     sums: dict[str, Decimal] = {}
     for value, currency in amounts:
-        sums[currency] = sums.get(currency, Decimal(0)) + value
+        sums[currency] = sums.get(currency, ZERO) + value
     shown = [format_amount(sums[currency], currency) for currency in sorted(sums)]
     if len(shown) < 2:
         return "".join(shown)
