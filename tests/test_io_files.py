@@ -639,3 +639,288 @@ def test_items_are_validated_like_the_constructor_would(tmp_path: Path) -> None:
 def test_the_example_policy_loads() -> None:
     example = Path(__file__).resolve().parent.parent / "examples" / "policy.toml"
     assert load_policy(example) == policy()
+
+
+# --- Every problem at once (errors as data) ---------------------------------------------
+
+KINDS = "(one of INVOICE, CREDIT_NOTE, PAYMENT, OTHER)"
+BAD_CELLS = {
+    "issue_date": ("2026-01-05", "2026-13-05", "issue_date: not a date: '2026-13-05'"),
+    "amount": (",100.00,100.00", ",abc,100.00", "amount: not an amount: 'abc'"),
+    "kind": ("INVOICE", "BILL", f"item 'F-{{n}}': kind: unknown ItemKind 'BILL' {KINDS}"),
+    "width": (",EUR", "", "8 fields, the header has 9"),
+}
+
+
+def _row(account: int, item: int, bad: str | None = None) -> str:
+    row = ROW.replace("C-1", f"C-{account}").replace("F-1", f"F-{item}")
+    if bad is None:
+        return row
+    good, wrong, _ = BAD_CELLS[bad]
+    return row.replace(good, wrong, 1)
+
+
+def _what(bad: str, item: int) -> str:
+    return BAD_CELLS[bad][2].format(n=item)
+
+
+def test_a_csv_with_three_bad_rows_reports_the_three_with_their_lines(tmp_path: Path) -> None:
+    rows = [
+        _row(1, 1),
+        _row(1, 2, "issue_date"),
+        _row(2, 3, "amount"),
+        _row(2, 4),
+        _row(3, 5, "kind"),
+    ]
+    path = write(tmp_path, "items.csv", HEADER + "".join(rows))
+    with pytest.raises(LoadError) as raised:
+        list(read_items_csv(path))
+    assert [(p.file, p.line, p.what) for p in raised.value.problems] == [
+        (str(path), 3, "issue_date: not a date: '2026-13-05'"),
+        (str(path), 4, "amount: not an amount: 'abc'"),
+        (str(path), 6, f"item 'F-5': kind: unknown ItemKind 'BILL' {KINDS}"),
+    ]
+    assert str(raised.value) == (
+        f"{path}:3: issue_date: not a date: '2026-13-05'; {path}:4: amount: not an amount: "
+        f"'abc'; {path}:6: item 'F-5': kind: unknown ItemKind 'BILL' {KINDS}"
+    )
+
+
+def test_a_csv_yields_the_accounts_before_its_first_problem_then_raises_at_the_end(
+    tmp_path: Path,
+) -> None:
+    rows = [_row(1, 1), _row(2, 2), _row(2, 3, "width"), _row(3, 4), _row(4, 5, "kind")]
+    reading = read_items_csv(write(tmp_path, "items.csv", HEADER + "".join(rows)))
+    assert next(reading).id == "C-1"  # the account with the bad row and those after: none
+    with pytest.raises(LoadError) as raised:
+        next(reading)
+    assert [p.line for p in raised.value.problems] == [4, 6]
+
+
+def test_structural_csv_problems_are_listed_with_the_bad_values(tmp_path: Path) -> None:
+    rows = [
+        _row(1, 1),
+        ROW.replace("F-1", "F-2").replace("EUR", "JPY"),
+        _row(2, 3, "amount"),
+        _row(1, 4),
+        _row(1, 4),
+    ]
+    with pytest.raises(LoadError) as raised:
+        list(read_items_csv(write(tmp_path, "items.csv", HEADER + "".join(rows))))
+    assert [(p.line, p.what) for p in raised.value.problems] == [
+        (3, "account 'C-1' in 'JPY', its first rows in 'EUR' (an account has one currency)"),
+        (4, "amount: not an amount: 'abc'"),
+        (5, "account 'C-1' appears again after other accounts (the rows of an account must be "
+            "together)"),
+        (6, "account 'C-1': two items have the id 'F-4'"),
+    ]  # fmt: skip
+
+
+def test_a_csv_lists_at_most_max_problems_and_counts_the_others(tmp_path: Path) -> None:
+    rows = [_row(n, n, "kind") for n in range(1, 251)]
+    with pytest.raises(LoadError) as raised:
+        list(read_items_csv(write(tmp_path, "items.csv", HEADER + "".join(rows))))
+    assert [p.line for p in raised.value.problems] == list(range(2, 102))
+    assert raised.value.more == 150
+    assert str(raised.value).endswith("; ... and 150 more")
+    assert str(raised.value).count("unknown ItemKind") == 100
+
+
+def test_a_csv_that_cannot_be_read_on_raises_with_the_problems_before(tmp_path: Path) -> None:
+    huge = _row(3, 3).replace("Durand", '"' + "x" * 200_000 + '"')  # past the csv module's limit
+    rows = _row(1, 1, "amount") + _row(2, 2) + huge + _row(4, 4, "kind")
+    with pytest.raises(LoadError) as raised:
+        list(read_items_csv(write(tmp_path, "items.csv", HEADER + rows)))
+    assert [(p.line, p.what) for p in raised.value.problems] == [
+        (2, "amount: not an amount: 'abc'"),
+        (4, "field larger than field limit (131072)"),
+    ]
+    path = tmp_path / "latin.csv"
+    good = "".join(_row(2, n) for n in range(2, 1000))  # past the first block decoded
+    path.write_bytes((HEADER + _row(1, 1, "kind") + good).encode() + "Müller\n".encode("latin-1"))
+    with pytest.raises(LoadError) as raised:
+        list(read_items_csv(path))
+    first, last = raised.value.problems
+    assert (first.line, first.what) == (2, f"item 'F-1': kind: unknown ItemKind 'BILL' {KINDS}")
+    assert last.line is None
+    assert re.fullmatch(r"not a UTF-8 text file \(near line [0-9]+\)", last.what)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 4), st.sampled_from([None, None, *BAD_CELLS])),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_every_bad_row_of_a_csv_is_reported_at_its_line(
+    tmp_path_factory: pytest.TempPathFactory, plan: list[tuple[int, str | None]]
+) -> None:
+    # accounts of 1 to 4 rows, one after the other; some rows bad
+    rows, expected, item = [], [], 0
+    for account, (size, bad) in enumerate(plan, start=1):
+        for index in range(size):
+            item += 1
+            wrong = bad if index == size - 1 else None
+            rows.append(_row(account, item, wrong))
+            if wrong is not None:
+                expected.append((len(rows) + 1, _what(wrong, item)))
+    path = write(tmp_path_factory.mktemp("csv"), "items.csv", HEADER + "".join(rows))
+    read: list[Account] = []
+    if not expected:
+        read.extend(read_items_csv(path))
+        assert sum(len(a.items) for a in read) == item
+        return
+    with pytest.raises(LoadError) as raised:
+        read.extend(read_items_csv(path))  # the accounts yielded before the error
+    assert [(p.line, p.what) for p in raised.value.problems] == expected
+    # the accounts before the first bad row's, in order; the last of them only if its end
+    # was seen before the bad row (a row of the wrong width belongs to no account)
+    line, what = expected[0]
+    first_bad = _account_at(rows, line)
+    before = [f"C-{n}" for n in range(1, first_bad)]
+    unseen_end = what == _what("width", 0) and (
+        line == 2 or _account_at(rows, line - 1) < first_bad
+    )
+    assert [a.id for a in read] == (before[:-1] if unseen_end else before)
+
+
+def _account_at(rows: list[str], line: int) -> int:
+    """The number of the account of the row at ``line`` (the header is line 1)."""
+    return int(rows[line - 2].split(",")[0][2:])
+
+
+def _six_mistakes_policy() -> str:
+    return """
+format = 1
+default_scenario = "standrd"
+minimum_amount = "fifty"
+dispute_resolved_status = "setled"
+quick_promise = { status = "promis" }
+
+[[statuses]]
+code = "promise"
+category = "PROMISE"
+
+[[statuses]]
+code = "settled"
+category = "DISPUTE_RESOLVED"
+
+[[statuses]]
+code = "price"
+category = "DISPUT"
+
+[[scenarios]]
+name = "standard"
+[[scenarios.steps]]
+name = "call"
+channel = "CALL"
+trigger = { kind = "LEADER_DUE", days = "15" }
+"""
+
+
+def test_a_policy_with_six_mistakes_reports_six(tmp_path: Path) -> None:
+    path = write(tmp_path, "policy.toml", _six_mistakes_policy())
+    with pytest.raises(LoadError) as raised:
+        load_policy(path)
+    assert [(p.file, p.path, p.what) for p in raised.value.problems] == [
+        (str(path), "policy.statuses[2].category", "unknown StatusCategory 'DISPUT' (one of "
+         "ONGOING, PROMISE, DISPUTE, DISPUTE_RESOLVED, LITIGATION, PAYMENT_PLAN)"),
+        (str(path), "policy.scenarios[0].steps[0].trigger.days", "not a whole number: '15'"),
+        (str(path), "policy.minimum_amount", "not an amount: 'fifty'"),
+        (str(path), "policy", "default_scenario: no scenario 'standrd'"),
+        (str(path), "policy", "quick_promise.status: no status 'promis' (did you mean "
+         "'promise'?)"),
+        (str(path), "policy", "dispute_resolved_status: no status 'setled' (did you mean "
+         "'settled'?)"),
+    ]  # fmt: skip
+    assert str(raised.value).count(f"{path}: ") == 6
+
+
+def test_a_policy_s_wrong_references_are_each_a_problem_once(tmp_path: Path) -> None:
+    text = _six_mistakes_policy().replace('"fifty"', '"50"').replace('"DISPUT"', '"DISPUTE"')
+    text = text.replace('days = "15"', "days = 15").replace(
+        'code = "price"', 'code = "price"\naction = { name = "check", channel = "CALL" }'
+    )
+    text = text.replace(
+        'channel = "CALL"\ntrigger', 'channel = "EMAIL"\ntemplate = "#nme"\ntrigger'
+    )
+    path = write(tmp_path, "policy.toml", text)
+    with pytest.raises(LoadError) as raised:
+        load_policy(path)  # every value is read: the policy is built and refuses its references
+    assert [(p.path, p.what) for p in raised.value.problems] == [
+        ("policy", "default_scenario: no scenario 'standrd'"),
+        ("policy", "quick_promise.status: no status 'promis' (did you mean 'promise'?)"),
+        ("policy", "dispute_resolved_status: no status 'setled' (did you mean 'settled'?)"),
+        ("policy", "scenario 'standard' step 'call': unknown hashtag #nme at line 1, column 1"),
+    ]  # fmt: skip
+
+
+def test_a_reference_to_an_unreadable_status_or_scenario_is_not_reported_again(
+    tmp_path: Path,
+) -> None:
+    text = """
+format = 1
+default_scenario = "standard"
+scenario_by_client_type = { public = "standard", retail = "gentle" }
+dispute_resolved_status = "settled"
+quick_promise = { status = "promise" }
+statuses = [
+  { code = "promise", category = "PROMIS" },
+  { code = "settled", category = "DISPUTE_RESOLVED", label = 3 },
+  7,
+]
+scenarios = [{ name = "standard", restart = "NEVER" }, { name = 5 }]
+"""
+    path = write(tmp_path, "policy.toml", text)
+    with pytest.raises(LoadError) as raised:
+        load_policy(path)
+    assert [p.path for p in raised.value.problems] == [
+        "policy.statuses[0].category",
+        "policy.statuses[1].label",
+        "policy.statuses[2]",
+        "policy.scenarios[0].restart",
+        "policy.scenarios[1].name",
+        "policy",
+    ]
+    assert (
+        raised.value.problems[-1].what == "scenario_by_client_type['retail']: no scenario 'gentle'"
+    )
+
+
+def test_a_policy_with_a_duplicate_code_and_a_bad_value_reports_both(tmp_path: Path) -> None:
+    text = 'format = 1\nminimum_amount = "x"\nstatuses = [{ code = "a" }, { code = "a" }]\n'
+    with pytest.raises(LoadError) as raised:
+        load_policy(write(tmp_path, "policy.toml", text))
+    assert [(p.path, p.what) for p in raised.value.problems] == [
+        ("policy.minimum_amount", "not an amount: 'x'"),
+        ("policy", "two statuses have the code 'a'"),
+    ]
+
+
+def test_a_json_portfolio_reports_every_problem(tmp_path: Path) -> None:
+    good = {"id": "C-0", "items": []}
+    bad = {"id": "C-1", "currency": "euro", "items": [{"id": "F-1"}]}
+    text = json.dumps({"format": 1, "extra": 1, "as_of": "soon", "accounts": [good, bad, 3]})
+    path = write(tmp_path, "p.json", text)
+    with pytest.raises(LoadError) as raised:
+        load_portfolio(path)
+    paths = [p.path for p in raised.value.problems]
+    assert paths[0] is None
+    assert raised.value.problems[0].what == "unknown keys ['extra']"
+    assert {"accounts[1].items[0].kind", "accounts[2]", "as_of"} <= set(paths)
+    assert all(p.file == str(path) for p in raised.value.problems)
+    twice = json.dumps(
+        {"format": 1, "accounts": [good, good | {"id": "C-1"}, good, good | {"id": "C-1"}]}
+    )
+    with pytest.raises(LoadError) as raised:
+        load_portfolio(write(tmp_path, "q.json", twice))
+    assert [p.what for p in raised.value.problems] == [
+        "account 'C-0' appears twice",
+        "account 'C-1' appears twice",
+    ]
+
+
+def test_a_json_portfolio_s_as_of_may_be_null(tmp_path: Path) -> None:
+    text = json.dumps({"format": 1, "as_of": None, "accounts": []})
+    assert load_portfolio(write(tmp_path, "p.json", text)) == Portfolio(accounts=())

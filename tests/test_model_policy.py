@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -308,7 +309,7 @@ def test_scenario_names_are_unique() -> None:
         ),
         (
             {"quick_promise": QuickPromise(status="promised")},
-            r"^policy: quick_promise\.status: no status 'promised'$",
+            r"^policy: quick_promise\.status: no status 'promised' \(did you mean 'promise'\?\)$",
         ),
         (
             {"dispute_resolved_status": "done"},
@@ -337,7 +338,7 @@ def test_every_missing_reference_is_listed_at_once() -> None:
         "policy: default_scenario: no scenario 'strict'; "
         "scenario_by_client_type['public']: no scenario 'gentle'; "
         "scenario_by_client_type['risky']: no scenario 'harsh'; "
-        "quick_promise.status: no status 'promised'; "
+        "quick_promise.status: no status 'promised' (did you mean 'promise'?); "
         "dispute_resolved_status: no status 'done'"
     )
 
@@ -391,6 +392,41 @@ def test_looking_up_an_unknown_status_names_it() -> None:
     with pytest.raises(UnknownStatusError, match=r"^policy: no status 'nope'$") as raised:
         policy().status("nope")
     assert isinstance(raised.value, KeyError)
+
+
+def test_looking_up_a_mistyped_status_suggests_the_closest_code() -> None:
+    with pytest.raises(
+        UnknownStatusError, match=r"^policy: no status 'promis' \(did you mean 'promise'\?\)$"
+    ):
+        policy().status("promis")
+    with pytest.raises(UnknownStatusError, match=r"^policy: no status 7$"):
+        policy().status(7)  # type: ignore[arg-type]
+
+
+@given(st.sampled_from([s.code for s in STATUSES]), st.integers(0, 10), st.characters())
+def test_a_one_letter_typo_of_a_status_code_suggests_a_code(
+    code: str, index: int, letter: str
+) -> None:
+    index %= len(code)
+    typo = code[:index] + letter + code[index + 1 :]
+    if typo == code:
+        assert policy().status(typo).code == code
+        return
+    with pytest.raises(UnknownStatusError) as raised:
+        policy().status(typo)
+    suggested = re.search(r"\(did you mean '([a-z]+)'\?\)$", str(raised.value))
+    assert suggested is not None
+    assert suggested[1] in {s.code for s in STATUSES}
+
+
+def test_a_policy_s_missing_references_are_listed_as_problems() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        policy(default_scenario="strict", quick_promise=QuickPromise(status="promised"))
+    assert [(p.path, p.what) for p in raised.value.problems] == [
+        ("default_scenario", "no scenario 'strict'"),
+        ("quick_promise.status", "no status 'promised' (did you mean 'promise'?)"),
+    ]
+    assert raised.value.more == 0
 
 
 def test_looking_up_an_unknown_scenario_names_it() -> None:

@@ -21,12 +21,21 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from collectlib._frozen import FrozenMap
 from collectlib.errors import TemplateError
 
-__all__ = ["HASHTAGS", "TOKEN", "check_template", "position", "template_problems"]
+__all__ = [
+    "HASHTAGS",
+    "TOKEN",
+    "check_template",
+    "closest",
+    "did_you_mean",
+    "position",
+    "template_problems",
+]
 
 TOKEN: Final = re.compile(r"##|#([a-z][A-Za-z0-9_]*)")
 """A ``##`` escape (group 1 is ``None``) or a hashtag (group 1 is its name)."""
@@ -99,11 +108,34 @@ def template_problems(template: str) -> list[str]:
         name = match.group(1)
         if name is None or name in HASHTAGS:
             continue
-        problems.append(f"unknown hashtag #{name} at {position(template, match.start())}")
-        close = difflib.get_close_matches(name, HASHTAGS, n=1)
-        if close:
-            problems[-1] += f" (did you mean #{close[0]}?)"
+        where = position(template, match.start())
+        close = closest(name, HASHTAGS)
+        hint = f" (did you mean #{close}?)" if close is not None else ""
+        problems.append(f"unknown hashtag #{name} at {where}{hint}")
     return problems
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """Return the candidate most like ``name`` (a typo's likely intent), or ``None``.
+
+    Similar means ``difflib``'s ratio of at least 0.6; of equally similar candidates,
+    the first wins.
+
+    >>> closest("promis", ["dispute", "promise"]), closest("xyz", ["promise"])
+    ('promise', None)
+    """
+    found = difflib.get_close_matches(name, list(candidates), n=1)
+    return found[0] if found else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """Return ``" (did you mean 'promise'?)"`` for the closest candidate, or ``""``.
+
+    The end of a message about an unknown name: ``no status 'promis' (did you mean
+    'promise'?)``.
+    """
+    close = closest(name, candidates)
+    return f" (did you mean {close!r}?)" if close is not None else ""
 
 
 def position(template: str, offset: int) -> str:

@@ -3,7 +3,10 @@
 Every file format is versioned (``format = 1``) and documented in
 ``docs/reference/file-formats.md``.  Every problem is a ``LoadError`` naming the file and
 the line (CSV, TOML and JSON syntax) or the path inside the document
-(``portfolio.json: accounts[3].items[12].due_date: not a date: '2026-13-01'``).
+(``portfolio.json: accounts[3].items[12].due_date: not a date: '2026-13-01'``).  A file
+with several problems reports them all in one ``LoadError`` (its ``problems``, each a
+``Problem`` with its file, line or path), the first ``MAX_PROBLEMS`` of them: every bad
+row of a CSV, every bad value and every wrong reference of a policy.
 
 What a file may hold is capped, so that no file (``/dev/zero``, a file nested a
 hundred thousand levels deep) ends in anything but a ``LoadError``: a policy has at
@@ -14,6 +17,7 @@ at most ``MAX_LINE`` characters (a CSV is streamed: its size is not capped).
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import functools
@@ -26,13 +30,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from itertools import chain
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, get_args, get_type_hints
 
 import attrs
+import cattrs
 
 from collectlib.enums import ItemKind
-from collectlib.errors import CollectError, LoadError
-from collectlib.io.converters import structure, unstructure
+from collectlib.errors import MAX_PROBLEMS, CollectError, ConfigurationError, LoadError, Problem
+from collectlib.io.converters import _message, converter, unstructure
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item
 
@@ -104,6 +109,11 @@ REQUIRED_COLUMNS = (
 """The fields an open-items table must have (``account_name`` and ``currency`` are optional)."""
 
 
+def _error(path: Path | str, what: str, line: int | None = None) -> LoadError:
+    """Return the ``LoadError`` of one problem of the file ``path`` (at ``line``)."""
+    return LoadError.of([Problem(file=str(path), line=line, what=what)])
+
+
 def column_names(columns: Mapping[str, str] | None, where: str) -> dict[str, str]:
     """Return the column name of every field: ``ITEM_COLUMNS`` with ``columns`` applied.
 
@@ -114,7 +124,7 @@ def column_names(columns: Mapping[str, str] | None, where: str) -> dict[str, str
     if columns:
         unknown = set(columns) - set(ITEM_COLUMNS)
         if unknown:
-            raise LoadError(f"{where}: unknown fields in columns=: {sorted(unknown)}")
+            raise _error(where, f"unknown fields in columns=: {sorted(unknown)}")
         names.update(columns)
     return names
 
@@ -175,15 +185,14 @@ def _read_bytes(path: Path, max_bytes: int, raise_it: str) -> bytes | bytearray:
                 data = handle.read()
                 size = len(data)  # it may have grown since
     except OSError as error:
-        raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+        raise _error(path, f"cannot read: {error.strerror or error}") from None
     if size > max_bytes:
-        raise LoadError(
-            f"{path}: larger than {max_bytes:,} bytes, the most this file may have{raise_it}"
+        raise _error(
+            path, f"larger than {max_bytes:,} bytes, the most this file may have{raise_it}"
         )
     nul = data.find(b"\0")
     if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise LoadError(f"{path}:{line}: a NUL byte: not a text file")
+        raise _error(path, "a NUL byte: not a text file", data.count(b"\n", 0, nul) + 1)
     return data
 
 
@@ -196,7 +205,7 @@ def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
     try:
         text = _read_bytes(path, max_bytes, raise_it).decode("utf-8")
     except UnicodeDecodeError:
-        raise LoadError(f"{path}: not a UTF-8 text file") from None
+        raise _error(path, "not a UTF-8 text file") from None
     toml = path.suffix.lower() == ".toml"
     syntax = "TOML" if toml else "JSON"
     try:
@@ -205,26 +214,26 @@ def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
         else:
             document = json.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise LoadError(f"{path}: not valid TOML: {error}") from None
+        raise _error(path, f"not valid TOML: {error}") from None
     except json.JSONDecodeError as error:
-        raise LoadError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+        raise _error(path, f"not valid JSON: {error.msg}", error.lineno) from None
     except RecursionError:
         raise _too_deep(path, syntax) from None
     except ValueError:  # the one other failure: int() refuses a number of too many digits
-        where = f"{path}{_long_number(text)}"
-        raise LoadError(f"{where}: not valid {syntax}: a number has too many digits") from None
+        what = f"not valid {syntax}: a number has too many digits"
+        raise _error(path, what, _long_number(text)) from None
     _check_depth(path, document, syntax)
     return document
 
 
-def _long_number(text: str) -> str:
-    """Return ``":<line>"`` of the longest run of digits in ``text`` (what ``int()`` refused)."""
+def _long_number(text: str) -> int:
+    """Return the line of the longest run of digits in ``text`` (what ``int()`` refused)."""
     longest = max(re.finditer(r"[0-9_]+", text), key=lambda run: run.end() - run.start())
-    return f":{text.count(chr(10), 0, longest.start()) + 1}"
+    return text.count("\n", 0, longest.start()) + 1
 
 
 def _too_deep(path: Path, syntax: str) -> LoadError:
-    return LoadError(f"{path}: not valid {syntax}: nested more than {MAX_DEPTH} levels deep")
+    return _error(path, f"not valid {syntax}: nested more than {MAX_DEPTH} levels deep")
 
 
 _CONTAINERS = frozenset((dict, list))
@@ -247,26 +256,121 @@ def _check_depth(path: Path, document: Any, syntax: str) -> None:
 
 def _body(path: Path, document: Any, kind: str) -> dict[str, Any]:
     if not isinstance(document, dict):
-        raise LoadError(f"{path}: a {kind} file holds a table/object at the top")
+        raise _error(path, f"a {kind} file holds a table/object at the top")
     body = dict(document)
     version = body.pop("format", None)
     if version != FORMAT:
-        raise LoadError(f"{path}: format: expected {FORMAT}, found {version!r}")
+        raise _error(path, f"format: expected {FORMAT}, found {version!r}")
     return body
 
 
-def _where(path: Path, error: LoadError) -> LoadError:
-    return LoadError(f"{path}: {error}")
+def _structured(path: Path, data: Any, kind: Any, where: str) -> tuple[Any, list[Problem]]:
+    """Return ``data`` read as ``kind`` and no problem, or ``None`` and every problem.
+
+    Each problem has the path of its value in the document (``where`` first); a
+    ``ConfigurationError`` (a policy's wrong references) gives each of its problems.
+    """
+    try:
+        return converter.structure(data, kind), []
+    except cattrs.BaseValidationError as error:
+        leaves: list[tuple[BaseException, type | None]] = []
+
+        def token(leaf: BaseException, leaf_kind: type | None) -> str:
+            leaves.append((leaf, leaf_kind))
+            return str(len(leaves) - 1)
+
+        found: list[Problem] = []
+        for text in cattrs.transform_error(error, path=where, format_exception=token):
+            index, _, at = text.partition(" @ ")
+            leaf, leaf_kind = leaves[int(index)]
+            if isinstance(leaf, ConfigurationError):
+                messages = [str(problem) for problem in leaf.problems]
+            else:
+                messages = [_message(leaf, leaf_kind)]
+            found.extend(
+                Problem(file=str(path), path=at, what=message.removeprefix(f"{at}: "))
+                for message in messages
+            )
+        return None, found
+    except (CollectError, ValueError, TypeError, KeyError, AttributeError) as error:
+        # the document itself is amiss
+        return None, [Problem(file=str(path), path=where, what=_message(error, kind))]
+
+
+_POLICY_FIELDS = {field.alias or field.name: field.name for field in attrs.fields(Policy)}
+_POLICY_TYPES = get_type_hints(Policy)
+
+
+def _reference_problems(path: Path, body: dict[str, Any]) -> list[Problem]:
+    """Return the problems that ``Policy`` finds in the parts of ``body`` that can be read.
+
+    A policy with unreadable values is never built, so its references are checked
+    here on the rest: a status or scenario that cannot be read is left out, and so
+    is a reference to one (its own problems tell what is wrong).
+    """
+    kept: dict[str, Any] = {}
+    unreadable: dict[str, set[object]] = {"statuses": set(), "scenarios": set()}
+    for key, value in body.items():
+        if key not in _POLICY_FIELDS:
+            continue  # reported by the structuring
+        kind = _POLICY_TYPES[_POLICY_FIELDS[key]]
+        if key in unreadable and isinstance(value, list):
+            records = [_structured(path, raw, get_args(kind)[0], key)[0] for raw in value]
+            kept[key] = [record for record in records if record is not None]
+            name = "code" if key == "statuses" else "name"
+            unreadable[key].update(
+                raw[name]
+                for raw, record in zip(value, records, strict=True)
+                if record is None and isinstance(raw, dict) and isinstance(raw.get(name), str)
+            )
+            continue
+        record, problems = _structured(path, value, kind, key)
+        if not problems:
+            kept[key] = record
+    statuses, scenarios = unreadable["statuses"], unreadable["scenarios"]
+    quick_promise = kept.get("quick_promise")
+    for key, target, names in (
+        ("quick_promise", quick_promise.status if quick_promise else None, statuses),
+        ("dispute_resolved_status", kept.get("dispute_resolved_status"), statuses),
+        ("default_scenario", kept.get("default_scenario"), scenarios),
+    ):
+        if target in names:
+            del kept[key]
+    if kept.get("scenario_by_client_type"):
+        kept["scenario_by_client_type"] = {
+            client_type: name
+            for client_type, name in kept["scenario_by_client_type"].items()
+            if name not in scenarios
+        }
+    return _built_policy(path, kept)
+
+
+def _built_policy(path: Path, fields: dict[str, Any]) -> list[Problem]:
+    """Return the problems of a ``Policy`` built from ``fields``: none if it is built."""
+    try:
+        Policy(**fields)
+    except ConfigurationError as error:
+        return [Problem(file=str(path), path="policy", what=str(p)) for p in error.problems]
+    except CollectError as error:
+        what = str(error).removeprefix("policy: ")
+        return [Problem(file=str(path), path="policy", what=what)]
+    return []
 
 
 def load_policy(path: str | Path, *, max_bytes: int = POLICY_MAX_BYTES) -> Policy:
-    """Read a policy from a TOML or JSON file (``format = 1``) of at most ``max_bytes``."""
+    """Read a policy from a TOML or JSON file (``format = 1``) of at most ``max_bytes``.
+
+    Every problem is listed in one ``LoadError``: each value that cannot be read, and
+    each wrong reference (a missing scenario or status, an unknown #hashtag) among the
+    values that can.
+    """
     path = Path(path)
     body = _body(path, _read_document(path, max_bytes), "policy")
-    try:
-        return structure(body, Policy, where="policy")
-    except LoadError as error:
-        raise _where(path, error) from None
+    policy, problems = _structured(path, body, Policy, "policy")
+    if not problems:
+        return policy  # type: ignore[no-any-return]
+    # when the policy was built (and refused), its reference problems come twice
+    raise LoadError.of(dict.fromkeys(problems + _reference_problems(path, body)))
 
 
 def save_policy(policy: Policy, path: str | Path) -> None:
@@ -289,18 +393,22 @@ def load_portfolio(
         return Portfolio(accounts=tuple(read_items_csv(path, **csv_options)))
     raise_it = " (a bigger portfolio: max_bytes=, --max-size on the command line)"
     body = _body(path, _read_document(path, max_bytes, raise_it), "portfolio")
+    problems: list[Problem] = []
     unknown = set(body) - {"accounts", "as_of"}
     if unknown:
-        raise LoadError(f"{path}: unknown keys {sorted(unknown)}")
-    try:
-        accounts = structure(body.get("accounts", []), tuple[Account, ...], where="accounts")
-        as_of = structure(body["as_of"], dt.date, where="as_of") if "as_of" in body else None
-    except LoadError as error:
-        raise _where(path, error) from None
-    ids = [a.id for a in accounts]
-    if len(set(ids)) != len(ids):
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        raise LoadError(f"{path}: accounts: account {twice[0]!r} appears twice")
+        problems.append(Problem(file=str(path), what=f"unknown keys {sorted(unknown)}"))
+    accounts, unread = _structured(path, body.get("accounts", []), tuple[Account, ...], "accounts")
+    as_of, found = _structured(path, body.get("as_of"), dt.date | None, "as_of")
+    problems += unread + found
+    if not unread:
+        counts = collections.Counter(account.id for account in accounts)
+        problems += (
+            Problem(file=str(path), path="accounts", what=f"account {id_!r} appears twice")
+            for id_, count in counts.items()
+            if count > 1
+        )
+    if problems:
+        raise LoadError.of(problems)
     return Portfolio(accounts=accounts, as_of=as_of)
 
 
@@ -330,25 +438,31 @@ def read_items_csv(
     """Stream the accounts of a CSV of open items, one row per item, as ERPs export them.
 
     The rows of an account must be together (one after the other), so the file is
-    read once, one account at a time, whatever its size; an account found again after
-    others, or in a second currency, is a ``LoadError`` naming the line; so is a line
-    longer than ``MAX_LINE`` characters.  ``columns`` renames columns (field name ->
-    column name, see ``ITEM_COLUMNS``); ``currency`` applies when there is no currency
-    column.  Amounts are read exactly (``Decimal``), dates in ISO 8601 (``2026-03-31``);
-    every item is validated like any ``Item``, and a bad row is a ``LoadError`` naming the
-    file and line.
+    read once, one account at a time, whatever its size.  ``columns`` renames columns
+    (field name -> column name, see ``ITEM_COLUMNS``); ``currency`` applies when there
+    is no currency column.  Amounts are read exactly (``Decimal``), dates in ISO 8601
+    (``2026-03-31``); every item is validated like any ``Item``.
+
+    A bad row (a bad value, a wrong number of cells, an account found again after
+    others or in a second currency) does not stop the reading: from the first one on,
+    no more account is yielded, the rest of the file is read for its problems, and the
+    end of the file raises one ``LoadError`` listing every problem with its line (the
+    first ``MAX_PROBLEMS``, then how many more).  A file that cannot be read on (a
+    header without the columns, a line longer than ``MAX_LINE`` characters, an
+    unclosed quote, bytes that are not UTF-8) raises at once, with the problems found
+    before.
     """
     path = Path(path)
     names = column_names(columns, str(path))
     if len(delimiter) != 1 or delimiter in '"\r\n':
-        raise LoadError(
-            f"{path}: the delimiter is one character other than a quote or a line break, "
-            f"not {delimiter!r}"
+        raise _error(
+            path,
+            f"the delimiter is one character other than a quote or a line break, not {delimiter!r}",
         )
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
-        raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+        raise _error(path, f"cannot read: {error.strerror or error}") from None
     with handle:
         yield from _accounts(path, handle, delimiter, names, currency)
 
@@ -367,14 +481,14 @@ def _accounts(  # the hot loop of a million rows, kept flat
     except StopIteration:
         return
     except (csv.Error, UnicodeDecodeError) as error:
-        raise LoadError(f"{path}:1: cannot read the header: {error}") from None
+        raise _error(path, f"cannot read the header: {error}", 1) from None
     position = {column: index for index, column in enumerate(header)}
     missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in position]
     if missing:
         read_as_one = header[0] if len(header) == 1 else ""
         likely = [c for c in ";\t|," if c != delimiter and c in read_as_one]
         hint = f"; is the delimiter {likely[0]!r}?" if likely else ""
-        raise LoadError(f"{path}:1: missing columns {missing} (the header has {header}{hint})")
+        raise _error(path, f"missing columns {missing} (the header has {header}{hint})", 1)
     (account_col, item_col, kind_col, issue_col, due_col, amount_col, open_col) = (
         position[names[f]] for f in REQUIRED_COLUMNS
     )
@@ -391,6 +505,8 @@ def _accounts(  # the hot loop of a million rows, kept flat
     items: list[Item] = []
     append = items.append
     make_item = new_item  # a local name: read faster in the loop
+    problems = _Problems(path)
+    problem = problems.add
 
     def account() -> Account:
         return Account(
@@ -406,7 +522,8 @@ def _accounts(  # the hot loop of a million rows, kept flat
             line += 1
             if '"' in text or len(text) >= limit:
                 if len(text) == MAX_LINE and text[-1] not in "\r\n":
-                    raise LoadError(f"{path}:{line}: longer than {MAX_LINE:,} characters")
+                    problem(line, f"longer than {MAX_LINE:,} characters")
+                    raise problems.error()
                 reader = csv.reader(chain((text,), lines), delimiter=delimiter)
                 row = next(reader, [])
                 line += reader.line_num - 1
@@ -414,26 +531,31 @@ def _accounts(  # the hot loop of a million rows, kept flat
                 cells = text.rstrip("\r\n")
                 row = cells.split(delimiter) if cells else []
             if len(row) != width:
-                if not row:
-                    continue
-                raise LoadError(f"{path}:{line}: {len(row)} fields, the header has {width}")
+                if row:
+                    problem(line, f"{len(row)} fields, the header has {width}")
+                continue
             account_id = row[account_col]
             if account_id != current:
                 if current is not None:
-                    yield _built(path, end, account)
+                    built = _built(problems, end, account)
+                    if built is not None and not problems:
+                        yield built
                 if account_id in seen:
-                    raise LoadError(
-                        f"{path}:{line}: account {account_id!r} appears again after other "
-                        "accounts (the rows of an account must be together)"
+                    problem(
+                        line,
+                        f"account {account_id!r} appears again after other accounts "
+                        "(the rows of an account must be together)",
                     )
                 seen.add(account_id)
                 current, first, items = account_id, row, []
                 append = items.append
             elif currency_col is not None and row[currency_col] != first[currency_col]:
-                raise LoadError(
-                    f"{path}:{line}: account {account_id!r} in {row[currency_col]!r}, "
-                    f"its first rows in {first[currency_col]!r} (an account has one currency)"
+                problem(
+                    line,
+                    f"account {account_id!r} in {row[currency_col]!r}, "
+                    f"its first rows in {first[currency_col]!r} (an account has one currency)",
                 )
+            end = line
             issue_text, due_text = row[issue_col], row[due_col]
             amount_text, open_text = row[amount_col], row[open_col]
             try:
@@ -455,31 +577,63 @@ def _accounts(  # the hot loop of a million rows, kept flat
                 message = _amount_error(amount_text, "amount") or _amount_error(
                     open_text, "open_amount"
                 )
-                raise LoadError(f"{path}:{line}: {message}") from None
+                problem(line, str(message))
             except CollectError as error:
-                raise LoadError(f"{path}:{line}: {error}") from None
-            end = line
+                problem(line, str(error))
     except csv.Error as error:
-        raise LoadError(f"{path}:{line}: {error}") from None
+        problem(line, str(error))
+        raise problems.error() from None
     except UnicodeDecodeError:
-        raise LoadError(f"{path}: not a UTF-8 text file (near line {line})") from None
+        problem(None, f"not a UTF-8 text file (near line {line})")
+        raise problems.error() from None
     if current is not None:
-        yield _built(path, line, account)
+        built = _built(problems, line, account)
+        if built is not None and not problems:
+            yield built
+    if problems:
+        raise problems.error()
+
+
+class _Problems:
+    """The problems of a CSV file, as found: the first ``MAX_PROBLEMS``, and a count."""
+
+    __slots__ = ("found", "more", "path")
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self.found: list[Problem] = []
+        self.more = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def add(self, line: int | None, what: str) -> None:
+        """Note the problem ``what`` at ``line``."""
+        if len(self.found) < MAX_PROBLEMS:
+            self.found.append(Problem(file=self.path, line=line, what=what))
+        else:
+            self.more += 1
+
+    def error(self) -> LoadError:
+        """Return the ``LoadError`` listing every problem noted."""
+        return LoadError.of(self.found, more=self.more)
 
 
 def _capped(path: Path, lines: Iterator[str]) -> Iterator[str]:
     """Pass the header's lines through; one longer than ``MAX_LINE`` is a ``LoadError``."""
     for number, text in enumerate(lines, start=1):
         if len(text) == MAX_LINE and text[-1] not in "\r\n":
-            raise LoadError(f"{path}:{number}: longer than {MAX_LINE:,} characters")
+            raise _error(path, f"longer than {MAX_LINE:,} characters", number)
         yield text
 
 
-def _built(path: Path, line: int, build: Any) -> Account:
+def _built(problems: _Problems, line: int, build: Any) -> Account | None:
+    """Return the account ``build()`` makes, or note its problem (at ``line``) and ``None``."""
     try:
         return build()  # type: ignore[no-any-return]
     except CollectError as error:
-        raise LoadError(f"{path}:{line}: {error}") from None
+        problems.add(line, str(error))
+        return None
 
 
 def _parse_date(cache: dict[str, dt.date], text: str, field: str) -> dt.date:

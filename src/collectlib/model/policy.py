@@ -21,8 +21,8 @@ from collectlib._checks import (
 )
 from collectlib._frozen import FrozenMap
 from collectlib.enums import StatusCategory
-from collectlib.errors import ConfigurationError, UnknownStatusError
-from collectlib.hashtags import template_problems
+from collectlib.errors import ConfigurationError, Problem, UnknownStatusError
+from collectlib.hashtags import did_you_mean, template_problems
 from collectlib.model.scenarios import Scenario
 from collectlib.model.statuses import Status
 from collectlib.money import (
@@ -302,15 +302,22 @@ quick_promise.status: no status 'promise'
         self._check_references()
 
     def _check_references(self) -> None:
-        problems: list[str] = []
+        problems: list[Problem] = []
         if (
             self.default_scenario is not None
             and self.default_scenario not in self._scenarios_by_name
         ):
-            problems.append(f"default_scenario: no scenario {self.default_scenario!r}")
+            problems.append(
+                Problem(path="default_scenario", what=f"no scenario {self.default_scenario!r}")
+            )
         for client_type, name in self.scenario_by_client_type.items():
             if name not in self._scenarios_by_name:
-                problems.append(f"scenario_by_client_type[{client_type!r}]: no scenario {name!r}")
+                problems.append(
+                    Problem(
+                        path=f"scenario_by_client_type[{client_type!r}]",
+                        what=f"no scenario {name!r}",
+                    )
+                )
         quick_promise = self.quick_promise.status if self.quick_promise else None
         for field, code, category in (
             ("quick_promise.status", quick_promise, StatusCategory.PROMISE),
@@ -324,32 +331,45 @@ quick_promise.status: no status 'promise'
                 continue
             status = self._statuses_by_code.get(code)
             if status is None:
-                problems.append(f"{field}: no status {code!r}")
+                problems.append(Problem(path=field, what=self._no_status(code)))
             elif status.category is not category:
                 problems.append(
-                    f"{field}: status {code!r} has the category {status.category.value}, "
-                    f"not {category.value}"
+                    Problem(
+                        path=field,
+                        what=f"status {code!r} has the category {status.category.value}, "
+                        f"not {category.value}",
+                    )
                 )
         for scenario in self.scenarios:
             for step in scenario.steps:
                 if step.template is not None:
                     problems.extend(
-                        f"scenario {scenario.name!r} step {step.name!r}: {problem}"
+                        Problem(path=f"scenario {scenario.name!r} step {step.name!r}", what=problem)
                         for problem in template_problems(step.template)
                     )
                 if step.fallback is not None and step.fallback.template is not None:
                     problems.extend(
-                        f"scenario {scenario.name!r} step {step.name!r} fallback: {problem}"
+                        Problem(
+                            path=f"scenario {scenario.name!r} step {step.name!r} fallback",
+                            what=problem,
+                        )
                         for problem in template_problems(step.fallback.template)
                     )
         for status in self.statuses:
             if status.action is not None and status.action.template is not None:
                 problems.extend(
-                    f"status {status.code!r} action {status.action.name!r}: {problem}"
+                    Problem(
+                        path=f"status {status.code!r} action {status.action.name!r}", what=problem
+                    )
                     for problem in template_problems(status.action.template)
                 )
         if problems:
-            raise ConfigurationError("policy: " + "; ".join(problems))
+            raise ConfigurationError.of(problems, prefix="policy: ")
+
+    def _no_status(self, code: object) -> str:
+        """``no status 'promis' (did you mean 'promise'?)``: the closest code, if one is."""
+        hint = did_you_mean(code, self._statuses_by_code) if isinstance(code, str) else ""
+        return f"no status {code!r}{hint}"
 
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         """Pickle and copy the policy as its fields: it is built (and checked) again."""
@@ -357,11 +377,20 @@ quick_promise.status: no status 'promise'
         return (_policy, (fields,))
 
     def status(self, code: str) -> Status:
-        """Return the status with ``code``, or raise ``UnknownStatusError`` naming it."""
+        """Return the status with ``code``, or raise ``UnknownStatusError`` naming it.
+
+        The error suggests the closest code, as for a mistyped #hashtag:
+
+        >>> from collectlib import Status
+        >>> Policy(statuses=[Status(code="promise", category="PROMISE")]).status("promis")
+        Traceback (most recent call last):
+        ...
+        collectlib.errors.UnknownStatusError: policy: no status 'promis' (did you mean 'promise'?)
+        """
         try:
             return self._statuses_by_code[code]
         except KeyError:
-            raise UnknownStatusError(f"policy: no status {code!r}") from None
+            raise UnknownStatusError(f"policy: {self._no_status(code)}") from None
 
     def scenario(self, name: str) -> Scenario:
         """Return the scenario named ``name``, or raise ``ConfigurationError`` naming it."""

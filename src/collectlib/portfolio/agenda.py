@@ -14,7 +14,7 @@ from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules.cadence import collector_for, step_hold
 from collectlib.rules.dunning import Decision, channel_of, decide
-from collectlib.rules.plans import _plan_progress
+from collectlib.rules.plans import plan_progress_trusted
 from collectlib.rules.selection import check_account_policy, scan
 from collectlib.rules.sending import timing
 
@@ -252,7 +252,7 @@ def _collect_specific(  # noqa: PLR0917
                     send,
                     None
                     if action.plan_id is None
-                    else _plan_progress(account, action.plan_id, on).arrears,
+                    else plan_progress_trusted(account, action.plan_id, on).arrears,
                     account.currency,
                     on_hold,
                     0,

@@ -42,6 +42,7 @@ __all__ = [
     "checked_item_ids",
     "complete_action",
     "create_action",
+    "next_action_id",
     "open_new_action",
     "reschedule_action",
     "take_items",

@@ -48,7 +48,7 @@ from collectlib.model import (
 )
 from collectlib.model.scenarios import Condition, Fee
 from collectlib.money import ZERO, exact, in_currency, quantize_in_context
-from collectlib.rules.selection import Selection, _scenario_for, check_account_policy, scan
+from collectlib.rules.selection import Selection, check_account_policy, scan, scenario_for_trusted
 from collectlib.rules.sending import timing
 
 __all__ = [
@@ -229,7 +229,7 @@ def decide(
     skipped.  A date that would fall past 9999-12-31 is a ``RuleViolation`` naming the
     account and the leader.
     """
-    scenario = _scenario_for(account, policy)
+    scenario = scenario_for_trusted(account, policy)
     if scenario is None:
         return IdleReason.NO_SCENARIO
     leader, total, ids, _unfollowed = scan(account, policy) if selection is None else selection

@@ -28,7 +28,7 @@ from collectlib.rules.dunning import (
     next_action,
     paused_until,
 )
-from collectlib.rules.selection import _scenario_for, check_account_policy, scan
+from collectlib.rules.selection import check_account_policy, scan, scenario_for_trusted
 
 __all__ = ["Excluded", "Explanation", "explain"]
 
@@ -110,7 +110,7 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
     """
     check_date("explain", "on", on)
     check_account_policy("explain", account, policy)
-    scenario = _scenario_for(account, policy)
+    scenario = scenario_for_trusted(account, policy)
     leader, total, ids, unfollowed = scan(account, policy)
     collectable = frozenset(ids)
     holder: dict[str, str] = {}

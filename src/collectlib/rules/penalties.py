@@ -34,7 +34,12 @@ from collectlib.money import ZERO, exact, quantize_in_context, quantize_ratio
 from collectlib.rules.actions import checked_item_ids
 from collectlib.rules.selection import check_account_policy
 
-__all__ = ["ItemPenalty", "Penalties", "penalties"]
+__all__ = [
+    "ItemPenalty",
+    "Penalties",
+    "penalties",
+    "penalties_trusted",
+]
 
 _INVOICE = ItemKind.INVOICE
 
@@ -100,10 +105,12 @@ def penalties(account: Account, item_ids: Iterable[str], policy: Policy, on: dt.
     check_date("penalties", "on", on)
     # An unknown id is an error, whatever the settings.
     wanted = checked_item_ids(account, item_ids, "penalties", open_only=False, empty=True)
-    return _penalties(account, wanted, policy, on)
+    return penalties_trusted(account, wanted, policy, on)
 
 
-def _penalties(account: Account, wanted: frozenset[str], policy: Policy, on: dt.date) -> Penalties:
+def penalties_trusted(
+    account: Account, wanted: frozenset[str], policy: Policy, on: dt.date
+) -> Penalties:
     """Return the penalties like ``penalties``, arguments already checked (ids known)."""
     charged = _fees(account, wanted, on) if account.journal and wanted else None
     rule = policy.penalties

@@ -67,6 +67,7 @@ __all__ = [
     "cancel_plan",
     "create_plan",
     "plan_progress",
+    "plan_progress_trusted",
     "review_plan",
     "schedule",
 ]
@@ -184,10 +185,10 @@ def plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
     check_instance("plan_progress", "account", account, Account)
     check_id("plan_progress", "plan_id", plan_id)
     check_date("plan_progress", "on", on)
-    return _plan_progress(account, plan_id, on)
+    return plan_progress_trusted(account, plan_id, on)
 
 
-def _plan_progress(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
+def plan_progress_trusted(account: Account, plan_id: str, on: dt.date) -> PlanProgress:
     """Return how the plan stands like ``plan_progress``, arguments already checked."""
     plan = account.plan(plan_id)
     item = account.item  # indexed: a portfolio of many plans stays linear
@@ -353,7 +354,7 @@ def review_plan(
     check_text("review_plan", "by", by, optional=True)
     plan = account.plan(plan_id)
     action = running_action(account, plan)
-    progress = _plan_progress(account, plan_id, on)
+    progress = plan_progress_trusted(account, plan_id, on)
     if action is None and progress.state is not PlanState.COMPLETED:
         raise RuleViolation(f"account {account.id!r}: review_plan: plan {plan_id!r} is not running")
     next_due = progress.next_installment.due_on if progress.next_installment else None

@@ -25,11 +25,13 @@ from collectlib.money import ZERO, exact
 __all__ = [
     "Selection",
     "balance",
+    "check_account_policy",
     "collectable_items",
     "excluded_item_ids",
     "leader_invoice",
     "scan",
     "scenario_for",
+    "scenario_for_trusted",
     "unfollowed_disputes",
 ]
 
@@ -173,10 +175,10 @@ def scenario_for(account: Account, policy: Policy) -> Scenario | None:
     A name the policy does not define is a ``ConfigurationError`` naming the account.
     """
     check_account_policy("scenario_for", account, policy)
-    return _scenario_for(account, policy)
+    return scenario_for_trusted(account, policy)
 
 
-def _scenario_for(account: Account, policy: Policy) -> Scenario | None:
+def scenario_for_trusted(account: Account, policy: Policy) -> Scenario | None:
     """Return the account's scenario like ``scenario_for``, arguments already checked."""
     name = account.scenario
     if name is None:

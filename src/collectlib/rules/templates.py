@@ -64,7 +64,7 @@ from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, Money, exact, is_currency, quantize_in_context, to_amount
 from collectlib.rules.actions import checked_item_ids
-from collectlib.rules.penalties import ItemPenalty, _penalties
+from collectlib.rules.penalties import ItemPenalty, penalties_trusted
 from collectlib.rules.selection import check_account_policy, scan
 
 if TYPE_CHECKING:
@@ -305,7 +305,7 @@ class _Message:
             return None
         missing = [item.id for item in items if item.id not in self._priced]
         if missing:
-            priced = _penalties(self.account, frozenset(missing), self.policy, self.on)
+            priced = penalties_trusted(self.account, frozenset(missing), self.policy, self.on)
             self._by_item.update(priced.by_item)
             self._priced.update(missing)
         return self._by_item
@@ -363,7 +363,9 @@ _VALUES: Final[Mapping[str, Callable[[_Message], TemplateValue]]] = FrozenMap(
         "items_list_excluded": lambda m: m.statement(m.excluded, with_penalties=False),
         "excluded_amount": lambda m: m.amount(m.excluded),
         "fees": lambda m: m.money(
-            _penalties(m.account, frozenset(item.id for item in m.covered), m.policy, m.on).fees
+            penalties_trusted(
+                m.account, frozenset(item.id for item in m.covered), m.policy, m.on
+            ).fees
         ),
         "status": lambda m: m.distinct(
             _label(item.status, m.policy) for item in m.own if item.status is not None
