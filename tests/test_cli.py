@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gc
 import io
 import json
@@ -36,7 +37,8 @@ from collectlib.demo import AS_OF
 from collectlib.io.files import Portfolio, read_items_csv, safe_cell, save_policy, save_portfolio
 from collectlib.strategies import accounts, dates, policies
 
-DEMO = Path(__file__).resolve().parent.parent / "src" / "collectlib" / "demo"
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "src" / "collectlib" / "demo"
 SCRIPT = shutil.which("collectlib", path=str(Path(sys.executable).parent))
 
 
@@ -963,3 +965,45 @@ def test_the_total_of_a_csv_is_its_lines_after_the_header(tmp_path: Path) -> Non
         assert lines_after_header(path) == lines, text
     assert lines_after_header(tmp_path) is None  # not a regular file: not read twice
     assert lines_after_header(tmp_path / "missing.csv") is None  # the reader says why
+
+
+def test_the_holds_report_lists_what_the_erp_blocks(tmp_path: Path) -> None:
+    table = run("report", "holds")
+    assert table.returncode == 0, table.stderr
+    assert "Accounts on credit hold on 2026-03-16" in table.stdout
+    assert "C-007" in table.stdout
+    rows = json.loads(run("report", "holds", "--format", "json").stdout)
+    assert rows[0] == {
+        "account_id": "C-002", "since": "2025-12-25", "amount": "10187.99", "currency": "EUR",
+        "item_ids": ["F-00201", "F-00202", "F-00203"],
+        "reason": "step 'Formal notice' recorded on 2025-12-25",
+    }  # fmt: skip
+    assert (
+        "on credit hold: step 'Formal notice' recorded on 2026-03-10" in run("next", "C-007").stdout
+    )
+    assert "hold" in run("agenda").stdout.splitlines()[2]
+
+
+def test_next_says_when_a_pause_ends_and_which_steps_were_skipped(tmp_path: Path) -> None:
+    from collectlib import Condition, Policy, Scenario, Step, Trigger, pause
+
+    policy = Policy(
+        scenarios=[Scenario(name="s", steps=[
+            Step(name="call", channel="CALL", trigger=Trigger.leader_due(5),
+                 when=Condition(min_balance=5000)),
+            Step(name="letter", channel="LETTER", template="#total_due",
+                 trigger=Trigger.leader_due(10))])],
+        default_scenario="s",
+    )  # fmt: skip
+    account = next(a for a in read_items_csv(ROOT / "examples" / "open-items.csv"))
+    account = pause(account, dt.date(2026, 4, 1), dt.date(2026, 3, 10), "negotiation")
+    save_policy(policy, tmp_path / "policy.json")
+    save_portfolio(Portfolio(accounts=[account]), tmp_path / "portfolio.json")
+    out = io.StringIO()
+    argv = ["next", str(tmp_path / "portfolio.json"), account.id,
+            "--policy", str(tmp_path / "policy.json"), "--on", "2026-03-16"]  # fmt: skip
+    assert main(argv, out) == 0
+    said = out.getvalue()
+    assert "paused until 2026-04-01: the scenario goes on then where it was" in said
+    assert "skipped: step 0, its condition does not hold: balance" in said
+    assert "next: nothing (PAUSED)" in said

@@ -4,7 +4,7 @@ r"""The ``collectlib`` command: the collection agenda, policy checks, explanatio
                       [--collector NAME] [--format table|json|csv]
     collectlib check POLICY
     collectlib next [PORTFOLIO] ACCOUNT [--policy FILE] [--on DATE] [--format table|json]
-    collectlib report aged|qualification [PORTFOLIO] [--on DATE] [--buckets DAYS,...]
+    collectlib report aged|qualification|holds [PORTFOLIO] [--on DATE] [--buckets DAYS,...]
                       [--format table|json|csv]
     collectlib --version
 

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from collectlib import demo
 from collectlib.cli._parser import is_csv
@@ -32,7 +32,7 @@ from collectlib.io.files import (
     read_items_csv,
 )
 from collectlib.model import Account, Policy, ScenarioActionRecorded
-from collectlib.portfolio import AgendaEntry, aged_balance, agenda, qualification_rate
+from collectlib.portfolio import AgendaEntry, aged_balance, agenda, holds, qualification_rate
 from collectlib.rules import Explanation, explain
 
 __all__ = ["agenda_command", "check_command", "next_command", "report_command"]
@@ -124,9 +124,10 @@ def agenda_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
         record["kind"] = record["kind"].lower()
         record["channel"] = record["channel"].lower()
         record["confirm"] = "yes" if record["needs_confirmation"] else None
+        record["hold"] = "yes" if record["on_hold"] else None
     columns = ("due_on", "late_days", "account_id", "collector", "kind", "channel", "name",
-               "items", "amount", "arrears", "send_at", "confirm")  # fmt: skip
-    optional = {"collector", "arrears", "send_at", "confirm"}  # shown when some row has one
+               "items", "amount", "arrears", "send_at", "confirm", "hold")  # fmt: skip
+    optional = {"collector", "arrears", "send_at", "confirm", "hold"}  # shown when a row has one
     headers = [h for h in columns if h not in optional or any(r[h] is not None for r in records)]
     right = {i for i, h in enumerate(headers) if h in {"late_days", "items", "amount", "arrears"}}
     out.write(
@@ -208,6 +209,7 @@ _IDLE_WHY = {
     IdleReason.NO_LEADER: "no open debit left in the scenario",
     IdleReason.BELOW_MINIMUM: "the balance is below the policy's minimum amount",
     IdleReason.SCENARIO_COMPLETED: "every step of the scenario is done for this leader",
+    IdleReason.PAUSED: "the account is paused",
 }
 
 
@@ -267,6 +269,16 @@ def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
             f"  ignored (below {amount(why.ignore_below, currency)}): "
             f"{_some(list(why.ignored_ids))}\n"
         )
+    if why.collector is not None and account.collector is None:
+        write(f"collector: {why.collector} (by the policy's collector rules)\n")
+    if why.credit_hold is not None:
+        hold = why.credit_hold
+        write(
+            f"on credit hold: {hold.reason}, {amount(hold.amount, currency)} overdue "
+            f"({_some(sorted(hold.item_ids))}); block new orders and deliveries\n"
+        )
+    if why.paused_until is not None:
+        write(f"paused until {why.paused_until}: the scenario goes on then where it was\n")
     leader = why.leader
     if leader is not None:
         write(
@@ -284,6 +296,8 @@ def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
             )
         else:
             write("cycle: no step done yet for this leader\n")
+    for index, reason_skipped in why.skipped:
+        write(f"skipped: step {index}, its condition does not hold: {reason_skipped}\n")
     proposal = why.proposal
     if proposal is None:
         reason = why.idle_reason
@@ -301,6 +315,8 @@ def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
         f"next: step {proposal.step_index} {proposal.step.name!r}{again} "
         f"({proposal.step.channel.value}, {proposal.step.trigger}) due {proposal.due_on}{late}\n"
     )
+    if proposal.channel is not None and proposal.channel is not proposal.step.channel:
+        write(f"on {proposal.channel.value} instead: the account has no e-mail address\n")
     if proposal.send_at is not None:
         write(f"sent automatically at {proposal.send_at:%Y-%m-%d %H:%M}\n")
     elif proposal.automatic and proposal.needs_confirmation:
@@ -326,6 +342,44 @@ def report_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
     accounts, on = _accounts(args, progress)
     collectors: set[str | None] = set()
     accounts = _tally(accounts, collectors)
+    if args.report == "holds":
+        rules = (
+            load_policy(args.policy)
+            if args.policy is not None
+            else demo.policy()
+            if args.portfolio is None
+            else Policy()  # the holds are in the accounts' journals
+        )
+        held = holds(accounts, rules, on)
+        progress.clear()
+        _some_account(args, collectors)
+        records: list[dict[str, Any]] = [
+            {
+                "account_id": hold.account_id,
+                "since": hold.since,
+                "amount": hold.amount,
+                "currency": hold.currency,
+                "item_ids": hold.item_ids,
+                "reason": hold.reason,
+            }
+            for hold in held
+        ]
+        if args.format == "table":
+            out.write(f"Accounts on credit hold on {on}: block new orders and deliveries\n\n")
+            if not records:
+                out.write("no account is on hold\n")
+                return
+            headers = ["account_id", "since", "amount", "items", "reason"]
+            cells = [
+                [r["account_id"], str(r["since"] or ""), cell(r["amount"], r["currency"]),
+                 str(len(r["item_ids"])), r["reason"]]
+                for r in records
+            ]  # fmt: skip
+            table(headers, cells, {2, 3}, out)
+            return
+        headers = list(records[0]) if records else ["account_id", "since", "amount", "item_ids"]
+        write_rows(records, args.format, out, headers, set(), args.raw_csv)
+        return
     if args.report == "aged":
         aged = (
             aged_balance(accounts, on)

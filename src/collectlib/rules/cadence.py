@@ -26,6 +26,7 @@ from collectlib._checks import (
     check_id,
     check_instances,
     check_text,
+    fail,
     to_frozenset,
 )
 from collectlib.errors import RuleViolation, ValidationError
@@ -38,7 +39,7 @@ from collectlib.model import (
     Policy,
     ScenarioActionRecorded,
 )
-from collectlib.money import ZERO, coerce_amount, exact, in_currency
+from collectlib.money import ZERO, coerce_amount, exact, in_currency, is_currency
 from collectlib.rules.dunning import paused_until
 
 __all__ = [
@@ -110,6 +111,8 @@ class CreditHold:
     since: dt.date | None
     amount: Decimal = attrs.field(converter=coerce_amount)
     item_ids: frozenset[str] = attrs.field(default=frozenset(), converter=to_frozenset)
+    currency: str = "EUR"
+    """The account's currency, the amount's."""
 
     def __attrs_post_init__(self) -> None:
         check_id("credit hold", "account_id", self.account_id)
@@ -118,6 +121,8 @@ class CreditHold:
         check_date(owner, "since", self.since, optional=True)
         check_amount(owner, "amount", self.amount, minimum=ZERO, total=True)
         check_instances(owner, "item_ids", self.item_ids, str)
+        if not is_currency(self.currency):
+            fail(owner, f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}")
 
 
 @exact
@@ -140,6 +145,7 @@ def credit_hold(account: Account, policy: Policy, on: dt.date) -> CreditHold | N
         since=event.on,
         amount=sum((item.open_amount for item in covered), ZERO),
         item_ids=frozenset(item.id for item in covered),
+        currency=account.currency,
     )
 
 
