@@ -234,3 +234,23 @@ def check_each(owner: str, field: str, values: object, kind: type[T]) -> Iterato
 def _a(name: str) -> str:
     """Return ``name`` after its indefinite article: ``an Account``, ``a Policy``."""
     return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
+
+
+def read_date(value: object) -> dt.date | None:
+    """Read an outside value as a date, or return ``None`` when it is not one.
+
+    The one reading of dates from outside (files, tables, the command line): a
+    ``date`` as is (a ``datetime`` is not a date: its time would be lost), or ISO 8601
+    text (``2026-02-04``, surrounding spaces ignored).
+
+    >>> read_date(" 2026-02-04"), read_date("04/02/2026"), read_date(dt.datetime(2026, 2, 4))
+    (datetime.date(2026, 2, 4), None, None)
+    """
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None

@@ -57,12 +57,14 @@ except ImportError as missing:  # the extra is not installed: say which one to i
         name=missing.name,
     ) from missing
 
+from collectlib._checks import read_date
 from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item as _new_item
+from collectlib.money import read_amount
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
 
 if TYPE_CHECKING:
@@ -94,18 +96,9 @@ def _dates(values: pd.Series, what: str) -> list[Any]:
         except TypeError:  # an unhashable cell: read it and let the item reject it
             out.append(value)
             continue
-        if isinstance(value, dt.datetime):
-            parsed: Any = value.date()
-        elif isinstance(value, dt.date):
-            parsed = value
-        elif isinstance(value, str):
-            try:
-                parsed = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise LoadError(
-                    f"items table: row {position}: {what}: not a date: {value!r}"
-                ) from None
-        else:
+        # A table's datetime column (pandas Timestamps) holds days at midnight.
+        parsed: Any = read_date(value.date() if isinstance(value, dt.datetime) else value)
+        if parsed is None:
             raise LoadError(f"items table: row {position}: {what}: not a date: {value!r}")
         cache[value] = parsed
         out.append(parsed)
@@ -122,20 +115,10 @@ def _amounts(values: pd.Series, what: str) -> list[Decimal]:
             pass  # find and name the bad row below
     out = []
     for position, value in enumerate(raw):
-        if type(value) is Decimal:
-            out.append(value)
-            continue
-        try:
-            if isinstance(value, float):
-                out.append(Decimal(str(value)))
-            elif isinstance(value, int | str) and not isinstance(value, bool):
-                out.append(Decimal(value))
-            else:
-                raise InvalidOperation
-        except InvalidOperation:
-            raise LoadError(
-                f"items table: row {position}: {what}: not an amount: {value!r}"
-            ) from None
+        amount = read_amount(value)  # the one reading of amounts
+        if amount is None:
+            raise LoadError(f"items table: row {position}: {what}: not an amount: {value!r}")
+        out.append(amount)
     return out
 
 

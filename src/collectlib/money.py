@@ -64,6 +64,7 @@ __all__ = [
     "quantize",
     "quantize_in_context",
     "quantize_ratio",
+    "read_amount",
     "to_amount",
 ]
 
@@ -209,20 +210,37 @@ def coerce_amount(value: Amount) -> Decimal:
     """
     if type(value) is Decimal:  # the common case, kept fast
         return value
+    number = read_amount(value)
+    return value if number is None else number  # type: ignore[return-value]
+
+
+def read_amount(value: object) -> Decimal | None:
+    """Read an outside value as an amount, or return ``None`` when it is not one.
+
+    The one reading of amounts from outside (records, files, tables, the command
+    line): a ``Decimal`` as is, an ``int`` exactly, text with surrounding spaces
+    ignored, a ``float`` through ``str()`` (``100.1`` is ``Decimal("100.1")``).  NaN,
+    the infinities, ``bool`` and every other type are not amounts.  Whether the amount
+    is in range is the record's check (``amount_problem``).
+
+    >>> read_amount(" 12.50 "), read_amount(100.1), read_amount("NaN"), read_amount(True)
+    (Decimal('12.50'), Decimal('100.1'), None, None)
+    """
     if isinstance(value, bool):
-        return value  # type: ignore[return-value]  # rejected by the class's validation
+        return None
     try:
-        if isinstance(value, float):
-            return Decimal(str(value))
         if isinstance(value, str):
             # Without the InvalidOperation trap, Decimal() reads bad text as NaN.
             number = Decimal(value.strip())
-            return number if number.is_finite() else value  # type: ignore[return-value]
-        if isinstance(value, int | Decimal):
-            return Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(str(value))
+        elif isinstance(value, int | Decimal):
+            number = Decimal(value)
+        else:
+            return None
     except InvalidOperation:
-        pass
-    return value  # type: ignore[return-value]  # rejected by the class's validation
+        return None
+    return number if number.is_finite() else None
 
 
 def amount_problem(value: object, *, total: bool = False) -> str | None:

@@ -7,16 +7,17 @@ import datetime as dt
 from pathlib import Path
 
 from collectlib import __version__
+from collectlib._checks import read_date
 from collectlib.io.files import ITEM_COLUMNS, PORTFOLIO_MAX_BYTES
 
 __all__ = ["is_csv", "parser"]
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    day = read_date(text)  # the one reading of dates
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+    return day
 
 
 def _days(text: str) -> int:

@@ -23,7 +23,7 @@ import datetime as dt
 import enum
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar, get_args, get_type_hints
 
 import attrs
@@ -31,12 +31,14 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union, include_subclasses
 
+from collectlib._checks import read_date
 from collectlib._frozen import FrozenMap
 from collectlib.errors import CollectError, LoadError
 from collectlib.model import Fallback, JournalEvent, Scenario
+from collectlib.money import read_amount
 from collectlib.portfolio import AgendaEntry
 
-__all__ = ["agenda_records", "converter", "structure", "unstructure"]
+__all__ = ["agenda_records", "converter", "problem_message", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -46,13 +48,8 @@ class _BadValueError(ValueError):
 
 
 def _decimal(value: object, _: type) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise _BadValueError(f"not an amount: {value!r}")
-    try:
-        result = Decimal(str(value) if isinstance(value, float) else value)
-    except InvalidOperation:
-        raise _BadValueError(f"not an amount: {value!r}") from None
-    if not result.is_finite():
+    result = read_amount(value)
+    if result is None:
         raise _BadValueError(f"not an amount: {value!r}")
     return result
 
@@ -64,6 +61,11 @@ def _iso(value: object, kind: type[Any]) -> Any:
     """Read a date, datetime or time: ISO 8601 text, or the value itself (TOML has them)."""
     if type(value) is kind:
         return value
+    if kind is dt.date:
+        day = read_date(value)
+        if day is None:
+            raise _BadValueError(f"not a date: {value!r}")
+        return day
     try:
         return kind.fromisoformat(value)
     except (TypeError, ValueError):
@@ -280,7 +282,8 @@ def unstructure(record: Any) -> Any:
     return converter.unstructure(record)
 
 
-def _message(error: BaseException, kind: type | None) -> str:
+def problem_message(error: BaseException, kind: type | None) -> str:
+    """Return what one structuring error says, as a person reads it (without its path)."""
     if isinstance(error, CollectError | _BadValueError):
         return str(error)
     return cattrs.v.format_exception(error, kind)
@@ -294,9 +297,9 @@ def structure(data: Any, kind: type[T], where: str = "$") -> T:
     try:
         return converter.structure(data, kind)
     except cattrs.BaseValidationError as error:
-        problems = cattrs.transform_error(error, path=where, format_exception=_message)
+        problems = cattrs.transform_error(error, path=where, format_exception=problem_message)
     except (CollectError, ValueError, TypeError, KeyError, AttributeError) as error:
-        problems = [f"{where}: {_message(error, kind)}"]  # the document itself is amiss
+        problems = [f"{where}: {problem_message(error, kind)}"]  # the document itself is amiss
     raise LoadError("; ".join(_reword(p) for p in problems))
 
 

@@ -35,11 +35,13 @@ from typing import Any, TextIO, get_args, get_type_hints
 import attrs
 import cattrs
 
+from collectlib._checks import read_date
 from collectlib.enums import ItemKind
 from collectlib.errors import MAX_PROBLEMS, CollectError, ConfigurationError, LoadError, Problem
-from collectlib.io.converters import _message, converter, unstructure
+from collectlib.io.converters import converter, problem_message, unstructure
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item
+from collectlib.money import read_amount
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -286,7 +288,7 @@ def _structured(path: Path, data: Any, kind: Any, where: str) -> tuple[Any, list
             if isinstance(leaf, ConfigurationError):
                 messages = [str(problem) for problem in leaf.problems]
             else:
-                messages = [_message(leaf, leaf_kind)]
+                messages = [problem_message(leaf, leaf_kind)]
             found.extend(
                 Problem(file=str(path), path=at, what=message.removeprefix(f"{at}: "))
                 for message in messages
@@ -294,7 +296,7 @@ def _structured(path: Path, data: Any, kind: Any, where: str) -> tuple[Any, list
         return None, found
     except (CollectError, ValueError, TypeError, KeyError, AttributeError) as error:
         # the document itself is amiss
-        return None, [Problem(file=str(path), path=where, what=_message(error, kind))]
+        return None, [Problem(file=str(path), path=where, what=problem_message(error, kind))]
 
 
 _POLICY_FIELDS = {field.alias or field.name: field.name for field in attrs.fields(Policy)}
@@ -637,18 +639,19 @@ def _built(problems: _Problems, line: int, build: Any) -> Account | None:
 
 
 def _parse_date(cache: dict[str, dt.date], text: str, field: str) -> dt.date:
-    try:
-        value = dt.date.fromisoformat(text)
-    except ValueError:
-        raise LoadError(f"{field}: not a date: {text!r}") from None
+    value = read_date(text)  # the one reading of dates (the cache keeps the loop fast)
+    if value is None:
+        raise LoadError(f"{field}: not a date: {text!r}")
     cache[text] = value
     return value
 
 
 def _amount_error(text: str, field: str) -> str | None:
-    """Return the message for a cell that is not an amount, or ``None`` if it is one."""
-    try:
-        Decimal(text)  # NaN and infinities are amounts here: the Item refuses them
-    except InvalidOperation:
+    """Return the message for a cell that is not an amount, or ``None`` if it is one.
+
+    The loop reads text cells with ``Decimal`` directly, which is what ``read_amount``
+    does with text; a cell it cannot read is named here, by the one reader's rule.
+    """
+    if read_amount(text) is None:
         return f"{field}: not an amount: {text!r}"
     return None
