@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -20,6 +21,7 @@ from collectlib import (
     agenda,
     due_actions,
     next_action,
+    sort_agenda,
 )
 from collectlib.strategies import accounts, dates, policies
 
@@ -148,7 +150,7 @@ def portfolios(draw: st.DrawFn) -> list[Account]:
 
 
 def _order(row: AgendaEntry) -> tuple[object, ...]:
-    return (row.due_on, -row.amount, row.account_id)
+    return (row.due_on, row.currency, -row.amount, row.account_id)
 
 
 @given(portfolios(), policies(min_steps=1, with_default=True), on_dates)
@@ -222,3 +224,27 @@ def test_agenda_and_due_actions_need_a_date() -> None:
         agenda([], policy(), "2026-02-01")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="due_actions: on must be a date"):
         due_actions(account(), policy(), None)  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["C-1", "C-2", "C-3"]),
+            st.sampled_from([d("2026-03-01"), d("2026-03-02")]),
+            st.sampled_from(["EUR", "JPY"]),
+            st.sampled_from([Decimal(5), Decimal(7), Decimal("7.00")]),
+            st.integers(0, 3),
+        ),
+        max_size=30,
+    )
+)
+def test_sort_agenda_is_a_stable_sort_on_the_documented_key(cells) -> None:
+    rows = [
+        AgendaEntry(account_id=account_id, collector=None, due_on=due, late_days=0,
+                    kind=EntryKind.SPECIFIC, channel=Channel.CALL, name=f"row {n}",
+                    item_ids=frozenset({"F"}), amount=amount, automatic=False,
+                    needs_confirmation=False, action_id=f"A{n}", step_index=None,
+                    currency=currency)
+        for n, (account_id, due, currency, amount, _x) in enumerate(cells)
+    ]  # fmt: skip
+    assert list(sort_agenda(rows)) == sorted(rows, key=_order)

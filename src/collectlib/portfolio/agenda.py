@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import NamedTuple
@@ -348,22 +349,21 @@ def _sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
             if currency is not None:
                 mixed = True
             currency = entry[15]
-    key = _order_in_currencies if mixed else _order
     ordered: list[AgendaEntry] = []
     extend = ordered.extend
     for due in sorted(by_due):
         group = by_due[due]
         if len(group) > 1:
-            group.sort(key=key)
+            # Stable sorts on C-level keys, least significant first: account id, then
+            # amount (largest first, the equal ones keeping their order), then currency.
+            group.sort(key=_ACCOUNT_ID)
+            group.sort(key=_AMOUNT, reverse=True)
+            if mixed:
+                group.sort(key=_CURRENCY)
         extend(group)
     return tuple(ordered)
 
 
-def _order(row: AgendaEntry) -> tuple[Decimal, str]:
-    """Return the order of rows due the same day, one currency: amount (largest first), account."""
-    return (-row[8], row[0])
-
-
-def _order_in_currencies(row: AgendaEntry) -> tuple[str, Decimal, str]:
-    """Return the order of rows due the same day: currency, amount (largest first), account."""
-    return (row[15], -row[8], row[0])
+_ACCOUNT_ID = operator.itemgetter(0)
+_AMOUNT = operator.itemgetter(8)
+_CURRENCY = operator.itemgetter(15)
