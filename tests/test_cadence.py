@@ -376,3 +376,15 @@ def test_a_skipped_step_is_never_proposed_and_fees_are_charged_once(case, later)
     total = penalties(acc, [i.id for i in acc.items], pol, on).fees
     charged = sum((e.fee for e in acc.journal if isinstance(e, ScenarioActionRecorded)), Decimal(0))
     assert 0 <= total <= charged
+
+
+def test_conditions_and_fees_read_as_a_person_writes_them() -> None:
+    assert str(Fee(fixed=15, percent="0.01")) == "15 + 1 %"
+    assert str(Fee(percent="0.015")) == "1.5 %"
+    assert str(Fee()) == "no fee"
+    assert str(Fee(fixed={"EUR": 10, "JPY": 1500})) == "10 EUR, 1500 JPY"
+    assert str(Condition(min_balance=100, min_overdue_items=2, min_days_late=30)) == (
+        "balance >= 100, overdue items >= 2, days late >= 30"
+    )
+    assert str(Condition()) == "always"
+    assert str(Trigger.leader_issued(40)) == "leader issued +40"

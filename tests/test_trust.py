@@ -532,3 +532,36 @@ def test_an_item_list_is_not_an_account() -> None:
         explain(None, policy(), d("2026-03-16"))  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match=r"^next_action: policy must be a Policy"):
         next_action(account(), None, d("2026-03-16"))  # type: ignore[arg-type]
+
+
+def test_the_disputes_nobody_follows_are_listed_by_the_selection() -> None:
+    from collectlib.rules.selection import unfollowed_disputes
+
+    pol = qualifying_policy()
+    disputed = attrs.evolve(
+        invoice("F-9", "2026-01-20", "450.00"), status="price-dispute", status_date=d("2026-04-10")
+    )
+    acc = account(invoice("F-1", "2026-01-05"), disputed)
+    assert [item.id for item in unfollowed_disputes(acc, pol)] == ["F-9"]
+    # Its review row is due on its status date: not yet on the agenda of March 16.
+    assert not [r for r in due_actions(acc, pol, d("2026-03-16")) if r.kind is EntryKind.REVIEW]
+    assert unfollowed_disputes(account(invoice("F-1", "2026-01-05")), pol) == []
+
+
+def test_a_scenario_copied_or_unpickled_still_knows_its_conditions() -> None:
+    import copy
+    import pickle
+
+    from collectlib import Condition
+
+    scenario = attrs.evolve(
+        STANDARD,
+        steps=(
+            attrs.evolve(STANDARD.steps[0], when=Condition(min_days_late=3)),
+            *STANDARD.steps[1:],
+        ),
+    )
+    for twin in (pickle.loads(pickle.dumps(scenario)), copy.deepcopy(scenario)):
+        assert twin == scenario
+        assert twin.has_conditions
+    assert not STANDARD.has_conditions

@@ -188,7 +188,7 @@ class Fee:
         if self.fixed:
             parts.append(_shown(self.fixed))
         if self.percent:
-            parts.append(f"{self.percent * 100:g} %")
+            parts.append(f"{(self.percent * 100).normalize():f} %")
         return " + ".join(parts) or "no fee"
 
 

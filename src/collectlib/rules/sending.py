@@ -60,26 +60,6 @@ def send_at(window: SendingWindow, due_on: dt.date, now: dt.datetime) -> dt.date
     )  # pragma: no cover
 
 
-def planned_send_at(
-    window: SendingWindow | None,
-    automatic: bool,
-    to_be_confirmed: bool,
-    due_on: dt.date,
-    on: dt.date,
-) -> dt.datetime | None:
-    """Return when an action due on ``due_on`` goes out, as seen on the day ``on``.
-
-    Only a fully automatic action (``automatic`` and not ``to_be_confirmed``) under a
-    policy with a sending window has a sending time: ``send_at`` with *now* the start
-    of the day ``on``.  An action to be confirmed has none until a person confirms it
-    (the application then calls ``send_at`` with the moment of confirmation).  The
-    one rule that proposals and agenda rows follow.
-    """
-    if window is None or not automatic or to_be_confirmed:
-        return None
-    return send_at(window, due_on, dt.datetime.combine(on, _MIDNIGHT))
-
-
 def timing(
     policy: Policy, automatic: bool, to_be_confirmed: bool, due_on: dt.date, on: dt.date
 ) -> tuple[int, bool, dt.datetime | None]:
@@ -89,8 +69,8 @@ def timing(
     ``late_days`` counts from ``due_on`` (0 when not yet due); an automatic action
     needs confirmation when it is ``to_be_confirmed`` or when it is more than
     ``policy.automatic_max_late_days`` days late (no stale message goes out by
-    itself); ``send_at`` is ``planned_send_at`` for an automatic action that needs no
-    confirmation, else ``None``.
+    itself); the sending time is ``send_at`` from the start of the day ``on`` for an
+    automatic action that needs no confirmation, else ``None``.
     """
     late = (on - due_on).days
     late = max(late, 0)
