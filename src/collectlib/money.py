@@ -210,6 +210,8 @@ def coerce_amount(value: Amount) -> Decimal:
     """
     if type(value) is Decimal:  # the common case, kept fast
         return value
+    if isinstance(value, float):  # a NaN too: the class names it as Decimal('NaN')
+        return Decimal(str(value))
     number = read_amount(value)
     return value if number is None else number  # type: ignore[return-value]
 
