@@ -28,6 +28,7 @@ from collectlib import (
     ValidationError,
     agenda,
     apply_status,
+    complete_action,
     create_action,
     due_actions,
     excluded_item_ids,
@@ -565,3 +566,31 @@ def test_a_scenario_copied_or_unpickled_still_knows_its_conditions() -> None:
         assert twin == scenario
         assert twin.has_conditions
     assert not STANDARD.has_conditions
+
+
+def test_a_review_comes_back_after_a_follow_up_gives_the_leader_back() -> None:
+    acc, pol = completed(review_after_days=5)  # the last step on Feb 24: review due Mar 1
+    pol = policy(scenarios=(attrs.evolve(pol.scenarios[0], restart=Restart.RESUME),))
+    called = create_action(acc, ["F-1"], CALL_BACK, d("2026-03-02"))
+    assert [r.kind for r in due_actions(called, pol, d("2026-03-30"))] == [EntryKind.SPECIFIC]
+    done = complete_action(called, "A1", pol, d("2026-03-05"))  # the customer did not pay
+    reviews = [r for r in due_actions(done, pol, d("2026-03-30")) if r.kind is EntryKind.REVIEW]
+    assert [r.due_on for r in reviews] == [d("2026-03-10")]  # five days after the call-back
+
+
+def test_contact_spacing_past_the_last_date_is_a_rule_violation() -> None:
+    pol = policy(min_days_between_contacts=14)
+    acc = account(invoice("F-1", "9999-12-01"))
+    acc = record_action(acc, next_action(acc, pol, d("9999-12-30")), pol, d("9999-12-30"))
+    with pytest.raises(RuleViolation, match=r"the contact spacing would fall after 9999-12-31"):
+        next_action(acc, pol, d("9999-12-31"))
+
+
+def test_a_credit_hold_names_its_currency_and_babel_its_locale() -> None:
+    from collectlib import CreditHold
+    from collectlib._babel import parse_locale
+
+    with pytest.raises(ValidationError, match=r"currency must be an ISO 4217 code"):
+        CreditHold(account_id="C-1", reason="x", since=None, amount=5, currency="euro")
+    with pytest.raises(ValidationError, match=r"locale must be a string like 'fr_FR', not 5"):
+        parse_locale(5)
