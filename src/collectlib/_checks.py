@@ -17,7 +17,9 @@ from collectlib.enums import (
     Channel,
     ItemKind,
     PlanState,
+    Restart,
     StatusCategory,
+    TriggerKind,
 )
 from collectlib.errors import ValidationError
 from collectlib.money import amount_problem, is_currency
@@ -164,6 +166,16 @@ def to_item_kind(value: ItemKind | str) -> ItemKind:
 def to_plan_state(value: PlanState | str) -> PlanState:
     """``to_enum(PlanState, value)``: the converter of a plan review's ``state``."""
     return to_enum(PlanState, value)
+
+
+def to_restart(value: Restart | str) -> Restart:
+    """``to_enum(Restart, value)``: the converter of a scenario's ``restart``."""
+    return to_enum(Restart, value)
+
+
+def to_trigger_kind(value: TriggerKind | str) -> TriggerKind:
+    """``to_enum(TriggerKind, value)``: the converter of a trigger's ``kind``."""
+    return to_enum(TriggerKind, value)
 
 
 def to_status_category(value: StatusCategory | str) -> StatusCategory:

@@ -15,7 +15,9 @@ from collectlib._checks import (
     check_instances,
     check_int,
     fail,
-    to_enum,
+    to_channel,
+    to_restart,
+    to_trigger_kind,
     to_tuple,
 )
 from collectlib._frozen import FrozenMap
@@ -32,18 +34,6 @@ from collectlib.money import (
 __all__ = ["Condition", "Fallback", "Fee", "Repeat", "Scenario", "Step", "Trigger"]
 
 
-def _trigger_kind(value: TriggerKind | str) -> TriggerKind:
-    return to_enum(TriggerKind, value)
-
-
-def _channel(value: Channel | str) -> Channel:
-    return to_enum(Channel, value)
-
-
-def _restart(value: Restart | str) -> Restart:
-    return to_enum(Restart, value)
-
-
 @attrs.frozen(kw_only=True)
 class Trigger:
     """When a step falls due: days from the leader's due date, or from the last action.
@@ -58,7 +48,7 @@ class Trigger:
     collectlib.errors.ValidationError: trigger: days must be at least 0, not -1
     """
 
-    kind: TriggerKind = attrs.field(converter=_trigger_kind)
+    kind: TriggerKind = attrs.field(converter=to_trigger_kind)
     days: int
     delta: dt.timedelta = attrs.field(init=False, repr=False, eq=False)
     """``days`` as a ``timedelta`` (derived)."""
@@ -202,7 +192,7 @@ class Fallback:
     Never an e-mail channel; a message channel needs its ``template`` (a letter, say).
     """
 
-    channel: Channel = attrs.field(converter=_channel)
+    channel: Channel = attrs.field(converter=to_channel)
     template: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -236,7 +226,7 @@ class Step:
     """
 
     name: str
-    channel: Channel = attrs.field(converter=_channel)
+    channel: Channel = attrs.field(converter=to_channel)
     trigger: Trigger
     template: str | None = None
     automatic: bool = False
@@ -350,7 +340,7 @@ goes back in time after step 'letter' (leader due +15)
 
     name: str
     steps: tuple[Step, ...] = attrs.field(default=(), converter=to_tuple)
-    restart: Restart = attrs.field(default=Restart.FIRST_STEP, converter=_restart)
+    restart: Restart = attrs.field(default=Restart.FIRST_STEP, converter=to_restart)
     """Where a new cycle starts (``Restart``); replaces the earlier ``catch_up`` flag."""
     repeat: Repeat | None = None
     """The last step again, capped (``Repeat``); ``None``: no repeat."""
