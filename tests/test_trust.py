@@ -594,3 +594,15 @@ def test_a_credit_hold_names_its_currency_and_babel_its_locale() -> None:
         CreditHold(account_id="C-1", reason="x", since=None, amount=5, currency="euro")
     with pytest.raises(ValidationError, match=r"locale must be a string like 'fr_FR', not 5"):
         parse_locale(5)
+
+
+def test_a_pause_hides_the_review_until_it_ends_and_paused_comes_first() -> None:
+    from collectlib import pause
+
+    acc, pol = completed(review_after_days=5)  # review due March 1
+    paused = pause(acc, d("2026-03-20"), d("2026-02-26"), "negotiation")
+    assert idle_reason(paused, pol, d("2026-03-10")) is IdleReason.PAUSED  # before COMPLETED
+    assert not due_actions(paused, pol, d("2026-03-19"))
+    (row,) = due_actions(paused, pol, d("2026-03-20"))
+    assert (row.name, row.due_on) == (REVIEW_COMPLETED, d("2026-03-20"))
+    assert idle_reason(paused, pol, d("2026-03-20")) is IdleReason.SCENARIO_COMPLETED
