@@ -28,6 +28,7 @@ from collectlib import (
     Fee,
     Installment,
     Item,
+    ItemIds,
     ItemPenalty,
     JournalEvent,
     LoadError,
@@ -118,6 +119,8 @@ def test_agenda_rows_and_proposals_round_trip(policy, data) -> None:
     on = dt.date(2026, 6, 1)
     for row in agenda(portfolio, policy, on, horizon_days=60):
         assert round_trip(row, AgendaEntry) == row
+        assert type(round_trip(row, AgendaEntry).item_ids) is ItemIds
+        assert round_trip(row.item_ids, ItemIds) == row.item_ids
     for account in portfolio:
         proposal = next_action(account, policy, on)
         if proposal is not None:
@@ -177,7 +180,7 @@ ROUND_TRIPPED = {
     AgendaEntry, Proposal, AgedBalance, QualificationRate, Tally, OverdueRatio,
     DisputeResolutionTime, DaysSalesOutstanding, SalesPeriod, Money, Penalties, ItemPenalty,
     PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded, Condition, Fee,
-    Fallback, CollectorRule, CreditHold,
+    Fallback, CollectorRule, CreditHold, ItemIds,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
 

@@ -6,7 +6,7 @@ take them and an explicit date: pick the leader invoice, compute the next action
 build the agenda of a portfolio.  Nothing reads the clock; nothing mutates its input.
 """
 
-from collectlib._frozen import FrozenMap
+from collectlib._frozen import FrozenMap, ItemIds
 from collectlib.enums import (
     ActionState,
     Channel,
@@ -169,6 +169,7 @@ __all__ = [
     "IdleReason",
     "Installment",
     "Item",
+    "ItemIds",
     "ItemKind",
     "ItemPenalty",
     "ItemsReleased",

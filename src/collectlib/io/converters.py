@@ -32,7 +32,7 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union, include_subclasses
 
 from collectlib._checks import read_date
-from collectlib._frozen import FrozenMap
+from collectlib._frozen import FrozenMap, ItemIds
 from collectlib.errors import CollectError, LoadError
 from collectlib.model import Fallback, JournalEvent, Scenario
 from collectlib.money import read_amount
@@ -132,6 +132,12 @@ def _frozen_map_structure(made: cattrs.Converter, kind: Any) -> Callable[[Any, A
     return lambda value, _: FrozenMap(
         {made.structure(k, key_type): made.structure(v, value_type) for k, v in pairs(value)}
     )
+
+
+def _item_ids(value: object, _: type) -> ItemIds:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _BadValueError(f"not a list of item ids: {value!r}")
+    return ItemIds(converter.structure(item_id, str) for item_id in value)
 
 
 def _agenda_entry(value: object, _: type) -> AgendaEntry:
@@ -251,6 +257,8 @@ def _make_converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap,
         lambda t: _frozen_map_structure(made, t),
     )
+    made.register_unstructure_hook(ItemIds, sorted)
+    made.register_structure_hook(ItemIds, _item_ids)
     made.register_unstructure_hook(
         AgendaEntry, lambda entry: made.unstructure(_agenda_record(entry))
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from collectlib._checks import check_date, check_each, check_instance
+from collectlib._frozen import ItemIds
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy
@@ -67,7 +68,7 @@ class AgendaEntry(NamedTuple):
     kind: EntryKind
     channel: Channel
     name: str
-    item_ids: frozenset[str]
+    item_ids: ItemIds
     amount: Decimal
     automatic: bool
     needs_confirmation: bool
@@ -86,6 +87,7 @@ REVIEW_DISPUTE = "Dispute without follow-up"
 """The name of the review row of disputed items that no open action follows."""
 
 _new_entry = tuple.__new__
+_new_ids = tuple.__new__  # ids the account holds once each: no check, no copy into a hash table
 
 
 def _collect(
@@ -116,13 +118,17 @@ def _collect(
                     step.automatic,
                     step.to_be_confirmed,
                 )
+            # What ``timing`` says, its call made only for a message the window times.
+            late, confirm, send = (on - due).days, False, None
+            if late < 0:  # noqa: PLR1730  # faster than max() in the hot loop
+                late = 0
             automatic = automatic and not review
             if automatic:
-                late, confirm, send = timing(policy, True, to_be_confirmed, due, on)
-            else:  # what ``timing`` says of an action that is not automatic, without the call
-                late, confirm, send = (on - due).days, False, None
-                if late < 0:  # noqa: PLR1730  # faster than max() in the hot loop
-                    late = 0
+                limit = policy.automatic_max_late_days
+                if to_be_confirmed or (limit is not None and late > limit):
+                    confirm = True
+                elif policy.sending_window is not None:
+                    late, confirm, send = timing(policy, True, False, due, on)
             append(
                 _new_entry(
                     AgendaEntry,
@@ -134,7 +140,7 @@ def _collect(
                         _REVIEW if review else _SCENARIO,
                         channel,
                         REVIEW_COMPLETED if review else step.name,
-                        frozenset(ids),
+                        _new_ids(ItemIds, ids),
                         total,
                         automatic,
                         confirm,
@@ -191,7 +197,7 @@ def _review_disputes(  # noqa: PLR0917
                 _REVIEW,
                 _CALL,
                 REVIEW_DISPUTE,
-                frozenset(ids),
+                _new_ids(ItemIds, ids),
                 amount,
                 False,
                 False,
@@ -244,7 +250,7 @@ def _collect_specific(  # noqa: PLR0917
                     _SPECIFIC,
                     action.channel,
                     action.name,
-                    frozenset(held),
+                    _new_ids(ItemIds, held),
                     sum((open_amounts[item_id] for item_id in held), ZERO),
                     action.automatic,
                     confirm,
