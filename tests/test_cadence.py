@@ -118,7 +118,7 @@ def test_a_condition_by_currency() -> None:
     pol = with_steps((0, {"when": when}))
     yen = account(invoice("F-1", "2026-01-10", "50000"), currency="JPY")
     assert next_action(yen, pol, d("2026-01-11")).step.name == "call"
-    assert str(when) == "balance >= 500 EUR, 80000 JPY"
+    assert str(when) == "balance >= 500.00 EUR, 80,000 JPY"
 
 
 # --- Fees (Tryton, OCA, Invoice Ninja) --------------------------------------------------------
@@ -304,7 +304,7 @@ def test_bad_cadence_settings_name_the_field() -> None:
         policy(min_days_between_contacts=-1)
     with pytest.raises(ValidationError, match=r"^condition: min_days_late must be at least 0"):
         Condition(min_days_late=-3)
-    with pytest.raises(ValidationError, match=r"^fee: fixed: 'EURO' is not a currency code"):
+    with pytest.raises(ValidationError, match=r"^fee: fixed: 'EURO' is not an ISO 4217 code"):
         Fee(fixed={"EURO": 5})
     with pytest.raises(ValidationError, match=r"^collector rule 'x': min_days_late must be"):
         CollectorRule(collector="x", min_days_late=-1)
@@ -382,7 +382,7 @@ def test_conditions_and_fees_read_as_a_person_writes_them() -> None:
     assert str(Fee(fixed=15, percent="0.01")) == "15 + 1 %"
     assert str(Fee(percent="0.015")) == "1.5 %"
     assert str(Fee()) == "no fee"
-    assert str(Fee(fixed={"EUR": 10, "JPY": 1500})) == "10 EUR, 1500 JPY"
+    assert str(Fee(fixed={"EUR": 10, "JPY": 1500})) == "10.00 EUR, 1,500 JPY"
     assert str(Condition(min_balance=100, min_overdue_items=2, min_days_late=30)) == (
         "balance >= 100, overdue items >= 2, days late >= 30"
     )

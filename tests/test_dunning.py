@@ -34,6 +34,7 @@ from collectlib import (
     next_action,
     record_action,
 )
+from collectlib.money import in_currency
 from collectlib.portfolio.agenda import REVIEW_COMPLETED
 from collectlib.strategies import accounts, dates, policies
 
@@ -239,6 +240,19 @@ class TestIdle:
         )
         assert idle_reason(acc, policy(minimum_amount=80), d("2026-02-01")) is None
 
+    def test_minimum_amount_per_currency_reads_the_account_currency(self) -> None:
+        # 50 EUR, 5,000 JPY; a currency the mapping does not name (KWD) has no minimum.
+        minimums = policy(minimum_amount={"EUR": 50, "JPY": 5000})
+        on = d("2026-02-01")
+        euros = account(invoice("F-1", "2026-01-10", 40))
+        yen = account(invoice("F-1", "2026-01-10", 4000), currency="JPY")
+        more_yen = account(invoice("F-1", "2026-01-10", 5000), currency="JPY")
+        dinars = account(invoice("F-1", "2026-01-10", "0.100"), currency="KWD")
+        assert idle_reason(euros, minimums, on) is IdleReason.BELOW_MINIMUM
+        assert idle_reason(yen, minimums, on) is IdleReason.BELOW_MINIMUM
+        assert next_action(more_yen, minimums, on) is not None
+        assert next_action(dinars, minimums, on) is not None
+
     def test_credits_netting_the_balance_to_zero_leave_nothing_to_chase(self) -> None:
         acc = account(invoice("F-1", "2026-01-10", 50), credit("AV-1", "2026-01-01", -50))
         assert idle_reason(acc, policy(), d("2026-02-01")) is IdleReason.BELOW_MINIMUM
@@ -316,8 +330,24 @@ def test_proposal_names_only_collectable_items_and_the_leader(acc, pol, today) -
     assert not proposal.item_ids & excluded_item_ids(acc, pol)
     assert proposal.leader_id == leader_invoice(acc, pol).id
     assert proposal.balance == balance(acc, pol) > 0
-    assert proposal.balance >= pol.minimum_amount
+    assert proposal.balance >= in_currency(pol.minimum_amount, acc.currency)
     assert proposal.late_days == max(0, (today - proposal.due_on).days)
+
+
+@given(
+    accounts(currency=st.sampled_from(["EUR", "JPY", "KWD"]), issue_dates=NEAR_BASE),
+    policies(min_steps=1, with_default=True, thresholds=0),
+    st.sampled_from(["EUR", "JPY", "KWD"]),
+    st.integers(0, 200_000),
+    days,
+)
+def test_a_minimum_for_one_currency_is_that_amount_there_and_zero_elsewhere(
+    acc, pol, currency, minimum, today
+) -> None:
+    mapped = attrs.evolve(pol, minimum_amount={currency: minimum})
+    same = attrs.evolve(pol, minimum_amount=minimum if acc.currency == currency else 0)
+    assert next_action(acc, mapped, today) == next_action(acc, same, today)
+    assert idle_reason(acc, mapped, today) == idle_reason(acc, same, today)
 
 
 @given(ACCOUNTS, policies(with_default=True), days)

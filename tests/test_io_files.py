@@ -88,6 +88,41 @@ steps = [{ name = "call", channel = "CALL", trigger = { kind = "LEADER_DUE", day
     assert rules.sending_window.slots == ((dt.time(9), dt.time(12)),)  # type: ignore[union-attr]
 
 
+def test_policy_thresholds_per_currency_read_and_write(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "policy.toml",
+        """
+format = 1
+minimum_amount = { EUR = "50.00", JPY = "5000", KWD = "15.000" }
+ignore_below = "5"
+""",
+    )
+    rules = load_policy(path)
+    assert rules.minimum_amount == {"EUR": Decimal("50.00"), "JPY": 5000, "KWD": Decimal("15.000")}
+    assert rules.ignore_below == 5
+    save_policy(rules, tmp_path / "saved.json")
+    saved = json.loads((tmp_path / "saved.json").read_text())
+    assert saved["minimum_amount"] == {"EUR": "50.00", "JPY": "5000", "KWD": "15.000"}
+    assert saved["ignore_below"] == "5"
+    assert load_policy(tmp_path / "saved.json") == rules
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('ignore_below = { XYZ = "5" }', r"policy\.ignore_below: 'XYZ' is not an ISO 4217 code"),
+        ('ignore_below = { EUR = "five" }', r"policy\.ignore_below: EUR: not an amount: 'five'"),
+        ('minimum_amount = { JPY = "-1" }', r"minimum_amount: must be at least 0 \(JPY\), not -1"),
+        ("minimum_amount = [50]", r"policy\.minimum_amount: not an amount: \[50\]"),
+    ],
+)
+def test_a_bad_threshold_names_the_field(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, "policy.toml", f"format = 1\n{text}\n")
+    with pytest.raises(LoadError, match=message):
+        load_policy(path)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [

@@ -33,6 +33,7 @@ from collectlib import (
     template_context,
 )
 from collectlib.hashtags import STATEMENT_TOTALS
+from collectlib.money import in_currency
 from collectlib.strategies import accounts, dates, policies
 
 # Each statement's penalties column and the amount hashtag that is its total.
@@ -209,7 +210,8 @@ def test_each_statement_lists_exactly_the_items_its_amount_sums(
     values = template_context(account, own_ids, policy, on)
     excluded = excluded_item_ids(account, policy)
     collectable = {item.id for item in collectable_items(account, policy)}
-    ignored = {i.id for i in account.items if Decimal(0) < i.open_amount < policy.ignore_below}
+    ignore_below = in_currency(policy.ignore_below, account.currency)
+    ignored = {i.id for i in account.items if Decimal(0) < i.open_amount < ignore_below}
     own = {i.id for i in account.items if i.id in own_ids and i.is_open and i.id not in ignored}
     covered = collectable | own
     others = {i.id for i in account.items if i.is_open and i.id not in covered | ignored}

@@ -255,14 +255,26 @@ def test_a_fully_configured_policy_keeps_its_settings() -> None:
         ),
         ({"default_scenario": ""}, r"^policy: default_scenario must be a non-empty string"),
         ({"dispute_resolved_status": 3}, r"^policy: dispute_resolved_status must be"),
-        ({"minimum_amount": -1}, r"^policy: minimum_amount must be at least 0, not -1$"),
+        ({"minimum_amount": -1}, r"^policy: minimum_amount: must be at least 0, not -1$"),
+        (
+            {"minimum_amount": {"EUR": 50, "XYZ": 10}},
+            r"^policy: minimum_amount: 'XYZ' is not an ISO 4217 code like 'EUR'$",
+        ),
+        (
+            {"minimum_amount": {"JPY": "-1"}},
+            r"^policy: minimum_amount: must be at least 0 \(JPY\), not -1$",
+        ),
+        (
+            {"ignore_below": {"KWD": "abc"}},
+            r"^policy: ignore_below: KWD: not an amount: 'abc'$",
+        ),
         ({"minimum_amount": True}, r"^policy: minimum_amount: not an amount: True$"),
         ({"minimum_amount": "fifty"}, r"^policy: minimum_amount: not an amount: 'fifty'$"),
         (
             {"ignore_below": float("nan")},
             r"^policy: ignore_below: not an amount: Decimal\('NaN'\)$",
         ),
-        ({"ignore_below": "-0.01"}, r"^policy: ignore_below must be at least 0, not -0\.01$"),
+        ({"ignore_below": "-0.01"}, r"^policy: ignore_below: must be at least 0, not -0\.01$"),
         (
             {"quick_promise": "promise"},
             r"^policy: quick_promise must be a QuickPromise, not 'promise'$",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import (
     ROUND_FLOOR,
     ROUND_HALF_UP,
@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from collectlib import Money, ValidationError, minor_unit_digits, quantize, to_amount
 from collectlib.money import (
     CONTEXT,
+    CURRENCIES,
     MAX_INTEGER_DIGITS,
     MAX_PLACES,
     ZERO,
@@ -46,7 +47,7 @@ in_range_decimals = st.builds(
     st.integers(0, MAX_PLACES),
 ).filter(lambda d: d.adjusted() < MAX_INTEGER_DIGITS)
 finite_floats = st.floats(allow_nan=False, allow_infinity=False)
-currencies = st.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY", "KRW", "KWD", "BHD", "TND", "XYZ"])
+currencies = st.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY", "KRW", "KWD", "BHD", "TND", "CLF"])
 # Realistic amounts (up to a thousand billion), with up to 18 decimal places.
 money_decimals = st.decimals(
     min_value=-(10**12), max_value=10**12, allow_nan=False, allow_infinity=False
@@ -301,10 +302,59 @@ def test_only_a_finite_decimal_in_range_is_an_amount(value: object, expected: bo
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("EUR", True), ("JPY", True), ("eur", False), ("EURO", False), ("EU", False), (None, False)],
+    [
+        ("EUR", True),
+        ("JPY", True),
+        ("KWD", True),
+        ("CLF", True),
+        ("XCG", True),
+        ("eur", False),
+        ("EURO", False),
+        ("EU", False),
+        (None, False),
+        ("XYZ", False),  # three capital letters, but no currency
+        ("HRK", False),  # withdrawn: Croatia took the euro in 2023
+        ("XAU", False),  # gold: no minor unit
+        ("XTS", False),  # the testing code
+        ("XXX", False),  # no currency
+    ],
 )
-def test_a_currency_is_three_capital_letters(value: object, expected: bool) -> None:
+def test_a_currency_is_an_active_iso_4217_code(value: object, expected: bool) -> None:
     assert is_currency(value) is expected
+    assert (value in CURRENCIES) is expected
+
+
+def test_the_currency_list_is_iso_4217_list_one() -> None:
+    assert len(CURRENCIES) == 167
+    assert all(len(code) == 3 and code.isupper() and code.isalpha() for code in CURRENCIES)
+    assert {
+        "EUR",
+        "USD",
+        "GBP",
+        "CHF",
+        "CNY",
+        "INR",
+        "BRL",
+        "ZAR",
+        "ZWG",
+        "SLE",
+        "VED",
+    } <= CURRENCIES
+
+
+ISO_MINOR_UNITS_NOT_TWO = {
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
+    "XPF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "CLF": 4, "UYW": 4,
+}  # fmt: skip
+"""ISO 4217's minor units other than 2, written out from the standard's table."""
+
+
+def test_the_minor_unit_table_agrees_with_the_currency_list() -> None:
+    other = {c: minor_unit_digits(c) for c in CURRENCIES if minor_unit_digits(c) != 2}
+    assert other == ISO_MINOR_UNITS_NOT_TWO
 
 
 # --- Minor units and rounding ------------------------------------------------------------
@@ -322,13 +372,24 @@ def test_a_currency_is_three_capital_letters(value: object, expected: bool) -> N
         ("USD", 2),
         ("GBP", 2),
         ("CHF", 2),
-        ("XYZ", 2),
+        ("OMR", 3),
+        ("JOD", 3),
+        ("IQD", 3),
+        ("LYD", 3),
+        ("CLF", 4),
+        ("ISK", 0),
     ],
 )
 def test_the_minor_unit_is_two_digits_unless_the_currency_says_otherwise(
     currency: str, digits: int
 ) -> None:
     assert minor_unit_digits(currency) == digits
+
+
+@pytest.mark.parametrize("function", [minor_unit_digits, lambda c: quantize(Decimal(1), c)])
+def test_an_unknown_currency_code_is_refused(function: Callable[[str], object]) -> None:
+    with pytest.raises(ValidationError, match=r": currency must be an ISO 4217 code .*'XYZ'$"):
+        function("XYZ")
 
 
 @pytest.mark.parametrize(

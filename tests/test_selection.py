@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from builders import account, action, credit, d, invoice, policy
 from collectlib import (
+    Account,
     ConfigurationError,
     Item,
     Policy,
@@ -22,7 +23,10 @@ from collectlib import (
     leader_invoice,
     scenario_for,
 )
+from collectlib.money import in_currency
 from collectlib.strategies import accounts, policies
+
+CURRENCIES = st.sampled_from(["EUR", "JPY", "KWD"])
 
 
 def test_leader_is_the_oldest_due_collectable_debit() -> None:
@@ -85,6 +89,33 @@ def test_ignore_threshold_reads_the_open_amount() -> None:
     assert leader_invoice(acc, policy(ignore_below=5)) is None
 
 
+def test_ignore_below_per_currency_reads_the_account_currency() -> None:
+    # 4 EUR and 900 JPY residues: ignored below 5 EUR and 1,000 JPY; KWD has no threshold.
+    per_currency = policy(ignore_below={"EUR": 5, "JPY": 1000})
+    euros = account(invoice("F-1", "2026-01-01", 4), invoice("F-2", "2026-02-01", 120))
+    yen = account(
+        invoice("F-1", "2026-01-01", 900), invoice("F-2", "2026-02-01", 120_000), currency="JPY"
+    )
+    dinars = account(invoice("F-1", "2026-01-01", "0.500"), currency="KWD")
+    assert [i.id for i in collectable_items(euros, per_currency)] == ["F-2"]
+    assert [i.id for i in collectable_items(yen, per_currency)] == ["F-2"]
+    assert balance(yen, per_currency) == 120_000
+    assert [i.id for i in collectable_items(dinars, per_currency)] == ["F-1"]
+
+
+@given(accounts(currency=CURRENCIES), st.sampled_from(["EUR", "JPY", "KWD"]), st.data())
+def test_a_threshold_for_one_currency_is_that_amount_there_and_zero_elsewhere(
+    acc: Account, currency: str, data: st.DataObject
+) -> None:
+    amounts = [i.open_amount for i in acc.items if i.open_amount > 0] or [Decimal(1)]
+    threshold = data.draw(st.sampled_from(amounts))
+    mapped = policy(ignore_below={currency: threshold})
+    same = policy(ignore_below=threshold if acc.currency == currency else 0)
+    assert collectable_items(acc, mapped) == collectable_items(acc, same)
+    assert balance(acc, mapped) == balance(acc, same)
+    assert leader_invoice(acc, mapped) == leader_invoice(acc, same)
+
+
 def test_closed_items_are_not_collectable() -> None:
     acc = account(invoice("F-1", "2026-01-01", 100, open_amount=0), invoice("F-2", "2026-03-01"))
     assert [item.id for item in collectable_items(acc, policy())] == ["F-2"]
@@ -121,29 +152,31 @@ def _key(item: Item) -> tuple[object, ...]:
     return (item.due_date, item.issue_date, item.id)
 
 
-@given(accounts(), policies(with_default=True))
+@given(accounts(currency=CURRENCIES), policies(with_default=True))
 def test_leader_is_the_minimum_of_collectable_debits(acc, pol) -> None:
     excluded = excluded_item_ids(acc, pol)
+    ignore_below = in_currency(pol.ignore_below, acc.currency)
     debits = [
         item
         for item in acc.items
-        if item.open_amount > 0 and item.open_amount >= pol.ignore_below and item.id not in excluded
+        if item.open_amount > 0 and item.open_amount >= ignore_below and item.id not in excluded
     ]
     expected = min(debits, key=_key) if debits else None
     assert leader_invoice(acc, pol) == expected
 
 
-@given(accounts(), policies(with_default=True))
+@given(accounts(currency=CURRENCIES), policies(with_default=True))
 def test_collectable_items_are_open_not_ignored_not_excluded(acc, pol) -> None:
     chosen = collectable_items(acc, pol)
     excluded = excluded_item_ids(acc, pol)
+    ignore_below = in_currency(pol.ignore_below, acc.currency)
     for item in chosen:
         assert item.is_open
         assert item.id not in excluded
-        assert not (item.is_debit and item.open_amount < pol.ignore_below)
+        assert not (item.is_debit and item.open_amount < ignore_below)
     left_out = [item for item in acc.items if item not in chosen]
     for item in left_out:
-        assert item.is_closed or item.id in excluded or item.open_amount < pol.ignore_below
+        assert item.is_closed or item.id in excluded or item.open_amount < ignore_below
     assert balance(acc, pol) == sum((item.open_amount for item in chosen), Decimal(0))
 
 

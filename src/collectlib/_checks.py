@@ -22,7 +22,7 @@ from collectlib.enums import (
     TriggerKind,
 )
 from collectlib.errors import ValidationError
-from collectlib.money import amount_problem, is_currency
+from collectlib.money import amount_problem, is_currency, per_currency_problem
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -218,9 +218,16 @@ def check_instance(owner: str, field: str, value: object, kind: type[Any]) -> No
 
 
 def check_currency(owner: str, field: str, value: object) -> None:
-    """Check that ``value`` reads as an ISO 4217 code: three capital letters (``EUR``)."""
+    """Check that ``value`` is an active ISO 4217 currency code (``EUR``, not ``XYZ``)."""
     if not is_currency(value):
         fail(owner, f"{field} must be an ISO 4217 code like 'EUR', not {value!r}")
+
+
+def check_per_currency(owner: str, field: str, value: object) -> None:
+    """Check an amount ``>= 0`` for every currency, or a mapping currency code -> such amount."""
+    problem = per_currency_problem(value)
+    if problem is not None:
+        fail(owner, f"{field}: {problem}")
 
 
 def check_each(owner: str, field: str, values: object, kind: type[T]) -> Iterator[T]:

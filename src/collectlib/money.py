@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 from collections.abc import Callable, Mapping
 from decimal import (
     ROUND_HALF_UP,
@@ -45,6 +44,7 @@ from collectlib.errors import ValidationError
 
 __all__ = [
     "CONTEXT",
+    "CURRENCIES",
     "MAX_INTEGER_DIGITS",
     "MAX_PLACES",
     "MAX_TOTAL_DIGITS",
@@ -61,6 +61,7 @@ __all__ = [
     "is_currency",
     "minor_unit_digits",
     "per_currency_problem",
+    "per_currency_text",
     "quantize",
     "quantize_in_context",
     "quantize_ratio",
@@ -114,7 +115,29 @@ _MINOR_UNIT_DIGITS: Final = {
     "XOF": 0, "XPF": 0,
 }  # fmt: skip
 _EXPONENTS: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}
-_CURRENCY: Final = re.compile(r"[A-Z]{3}")
+
+CURRENCIES: Final = frozenset({
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
+    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
+    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS",
+    "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW",
+    "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD",
+    "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN",
+    "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR",
+    "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS",
+    "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
+    "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND",
+    "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+})  # fmt: skip
+"""The active ISO 4217 currency codes that have a minor unit (list one of the standard).
+
+Not in it: withdrawn codes (``HRK``, ``SLL``, ``ZWL``...), the codes without a minor
+unit (gold ``XAU`` and the other metals, the bond-market units, ``XDR``, ``XSU``,
+``XUA``), the testing code ``XTS`` and ``XXX`` (no currency).  An account, an amount
+with its currency and every ``currency`` argument take one of these.
+"""
 _PLACES_SCALE: Final = 10**MAX_PLACES
 _RANGE: Final = "out of range: at most {} digits before the decimal point and {} after: {}"
 
@@ -282,8 +305,12 @@ def is_amount(value: object) -> bool:
 
 
 def is_currency(value: object) -> bool:
-    """Tell whether ``value`` reads as an ISO 4217 code: three capital letters (``EUR``)."""
-    return isinstance(value, str) and _CURRENCY.fullmatch(value) is not None
+    """Tell whether ``value`` is an active ISO 4217 currency code (``EUR``; not ``XYZ``).
+
+    >>> is_currency("KWD"), is_currency("XYZ"), is_currency("eur")
+    (True, False, False)
+    """
+    return isinstance(value, str) and value in CURRENCIES
 
 
 def _check_currency(what: str, currency: object) -> None:
@@ -367,9 +394,7 @@ def coerce_per_currency(value: object) -> object:
     Used as an attrs converter; the class reports what is not an amount or a mapping of
     currency codes to amounts.
     """
-    if isinstance(value, Mapping) and not isinstance(value, FrozenMap):
-        return FrozenMap({key: coerce_amount(amount) for key, amount in value.items()})
-    if isinstance(value, FrozenMap):
+    if isinstance(value, Mapping):
         return FrozenMap({key: coerce_amount(amount) for key, amount in value.items()})
     return coerce_amount(value)  # type: ignore[arg-type]
 
@@ -379,7 +404,7 @@ def per_currency_problem(value: object, *, minimum: Decimal | None = ZERO) -> st
     amounts = value.items() if isinstance(value, FrozenMap) else [(None, value)]
     for currency, amount in amounts:
         if currency is not None and not is_currency(currency):
-            return f"{currency!r} is not a currency code like 'EUR'"
+            return f"{currency!r} is not an ISO 4217 code like 'EUR'"
         problem = amount_problem(amount)
         if problem is not None:
             return problem if currency is None else f"{currency}: {problem}"
@@ -390,7 +415,30 @@ def per_currency_problem(value: object, *, minimum: Decimal | None = ZERO) -> st
 
 
 def in_currency(value: PerCurrency, currency: str) -> Decimal:
-    """Return the amount a ``PerCurrency`` value sets for ``currency`` (0 when not named)."""
+    """Return the amount a ``PerCurrency`` value sets for ``currency`` (0 when not named).
+
+    A rule reads a threshold once per account: ``in_currency(policy.ignore_below,
+    account.currency)``.  Where that is the hot loop, test ``type(value) is Decimal``
+    first (the usual plain amount) and call this only for a mapping.
+
+    >>> limits = FrozenMap({"EUR": Decimal(50), "JPY": Decimal(5000)})
+    >>> in_currency(limits, "JPY"), in_currency(limits, "USD"), in_currency(Decimal(5), "USD")
+    (Decimal('5000'), Decimal('0'), Decimal('5'))
+    """
     if isinstance(value, FrozenMap):
         return value.get(currency, ZERO) or ZERO
     return value
+
+
+def per_currency_text(value: PerCurrency) -> str:
+    """Write a ``PerCurrency`` value for people: an amount as given, a mapping as ``Money``.
+
+    >>> per_currency_text(Decimal("50.00")), per_currency_text(FrozenMap({"EUR": Decimal(1000),
+    ...     "JPY": Decimal(150_000)}))
+    ('50.00', '1,000.00 EUR, 150,000 JPY')
+    """
+    if isinstance(value, FrozenMap):
+        return ", ".join(
+            str(Money(amount=amount, currency=currency)) for currency, amount in value.items()
+        )
+    return str(value)

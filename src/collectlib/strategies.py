@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import attrs
 from hypothesis import strategies as st
 
+from collectlib._frozen import FrozenMap
 from collectlib.enums import (
     ActionState,
     Channel,
@@ -78,7 +79,7 @@ from collectlib.model import (
     Step,
     Trigger,
 )
-from collectlib.money import minor_unit_digits
+from collectlib.money import PerCurrency, minor_unit_digits
 from collectlib.rules.plans import schedule
 
 __all__ = [
@@ -245,10 +246,11 @@ def conditions() -> st.SearchStrategy[Condition]:
 
 
 def fees() -> st.SearchStrategy[Fee]:
-    """Draw a step fee: fixed, a percentage of the balance, or both."""
+    """Draw a step fee: fixed (one amount, or one per currency), a percentage, or both."""
     return st.builds(
         Fee,
-        fixed=st.sampled_from((Decimal(0), Decimal(10), Decimal("12.50"))),
+        fixed=st.sampled_from((Decimal(0), Decimal(10), Decimal("12.50")))
+        | st.just(FrozenMap({"EUR": Decimal(10), "JPY": Decimal(1500), "KWD": Decimal("3.500")})),
         percent=st.sampled_from((Decimal(0), Decimal("0.05"), Decimal("0.015"))),
     )
 
@@ -354,7 +356,16 @@ _COLLECTOR_RULES = (
     ),
 )
 
-_THRESHOLDS = st.sampled_from((Decimal(0), Decimal(0), Decimal(10), Decimal(50)))
+_THRESHOLDS: st.SearchStrategy[PerCurrency] = st.sampled_from(
+    (Decimal(0), Decimal(0), Decimal(10), Decimal(50))
+) | st.sampled_from(
+    (
+        FrozenMap({"EUR": Decimal(50), "JPY": Decimal(5000), "KWD": Decimal("15.000")}),
+        FrozenMap({"JPY": Decimal(1000)}),
+        FrozenMap({"EUR": Decimal(10)}),
+    )
+)
+"""Policy thresholds: one amount for every currency, or a mapping currency -> amount."""
 
 _STANDARD_STATUSES = (
     Status(code="ongoing", label="Being handled"),
@@ -398,9 +409,7 @@ def policies(
     min_steps: int = 0,
     max_steps: int = 5,
     client_types: Sequence[str] = ("retail", "public", "risky"),
-    thresholds: st.SearchStrategy[Decimal] = st.sampled_from(
-        (Decimal(0), Decimal(0), Decimal(10), Decimal(50))
-    ),
+    thresholds: PerCurrency | st.SearchStrategy[PerCurrency] = _THRESHOLDS,
     with_default: bool | None = None,
 ) -> Policy:
     """Draw a consistent policy: standard statuses, scenarios, default and client-type choices.
@@ -408,6 +417,8 @@ def policies(
     Every status category is represented; the quick promise, dispute-resolved status
     and penalties are drawn configured or not.  ``with_default`` True always names a
     default scenario (so every account has one), False never, ``None`` draws it.
+    ``thresholds`` gives ``minimum_amount`` and ``ignore_below``: by default one amount
+    for every currency or a mapping currency -> amount, both drawn.
     """
     count = draw(st.integers(min_scenarios, max_scenarios))
     drawn = [
@@ -425,8 +436,8 @@ def policies(
         scenarios=tuple(drawn),
         default_scenario=_default_scenario(draw, names, with_default),
         scenario_by_client_type=by_type,
-        minimum_amount=draw(thresholds),
-        ignore_below=draw(thresholds),
+        minimum_amount=draw(_strategy(thresholds)),
+        ignore_below=draw(_strategy(thresholds)),
         quick_promise=QuickPromise(status="promise", delay_days=draw(st.integers(0, 5)))
         if draw(st.booleans())
         else None,
@@ -455,7 +466,7 @@ def accounts(
     *,
     policy: Policy | None = None,
     id: str | st.SearchStrategy[str] = st.integers(1, 99_999).map(lambda n: f"C-{n:05d}"),
-    currency: str = "EUR",
+    currency: str | st.SearchStrategy[str] = "EUR",
     min_items: int = 0,
     max_items: int = 10,
     issue_dates: st.SearchStrategy[dt.date] = dates(),
@@ -474,9 +485,11 @@ def accounts(
     ``payment_terms`` (days from issue to due date) goes to ``items``.  ``with_journal``
     draws a journal of ``StatusApplied`` events, dated forward, on the account's items,
     with the policy's status codes (or none without a policy): what
-    ``dispute_resolution_time`` reads.
+    ``dispute_resolution_time`` reads.  ``currency`` may be a strategy
+    (``st.sampled_from(["EUR", "JPY", "KWD"])``): a portfolio in several currencies.
     """
     account_id = draw(_strategy(id))
+    currency = draw(_strategy(currency))
     numbers = draw(
         st.lists(st.integers(1, 99_999), min_size=min_items, max_size=max_items, unique=True)
     )

@@ -92,7 +92,11 @@ class CollectionMachine(RuleBasedStateMachine):
 
     def draw_account(self, data: st.DataObject, policy: Policy) -> Account:
         """Draw the account of the run (override to start from your own)."""
-        return data.draw(accounts(policy=policy, min_items=1, with_plans=True), label="account")
+        currencies = st.sampled_from(("EUR", "EUR", "JPY", "KWD"))  # thresholds per currency
+        return data.draw(
+            accounts(policy=policy, min_items=1, with_plans=True, currency=currencies),
+            label="account",
+        )
 
     @initialize(data=st.data())
     def start(self, data: st.DataObject) -> None:

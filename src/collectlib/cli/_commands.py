@@ -32,6 +32,7 @@ from collectlib.io.files import (
     read_items_csv,
 )
 from collectlib.model import Account, Policy, ScenarioActionRecorded
+from collectlib.money import per_currency_text
 from collectlib.portfolio import AgendaEntry, aged_balance, agenda, holds, qualification_rate
 from collectlib.rules import Explanation, explain
 
@@ -177,7 +178,8 @@ def check_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> 
                 f"    then a review {scenario.review_after_days} days after the last action\n"
             )
     out.write(
-        f"minimum amount: {policy.minimum_amount}; ignore debits below: {policy.ignore_below}\n"
+        f"minimum amount: {per_currency_text(policy.minimum_amount)}; "
+        f"ignore debits below: {per_currency_text(policy.ignore_below)}\n"
     )
     if policy.quick_promise:
         out.write(

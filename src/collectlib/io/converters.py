@@ -35,7 +35,7 @@ from collectlib._checks import read_date
 from collectlib._frozen import FrozenMap, ItemIds
 from collectlib.errors import CollectError, LoadError
 from collectlib.model import Fallback, JournalEvent, Scenario
-from collectlib.money import read_amount
+from collectlib.money import PerCurrency, coerce_per_currency, per_currency_problem, read_amount
 from collectlib.portfolio import AgendaEntry
 
 __all__ = ["agenda_records", "converter", "problem_message", "structure", "unstructure"]
@@ -55,6 +55,15 @@ def _decimal(value: object, _: type) -> Decimal:
 
 
 _ISO_NAMES = {dt.date: "a date", dt.datetime: "a date and time", dt.time: "a time"}
+
+
+def _per_currency(value: object, _: object) -> PerCurrency:
+    """Read an amount for every currency, or a mapping currency code -> amount."""
+    result = coerce_per_currency(value)
+    problem = per_currency_problem(result, minimum=None)
+    if problem is not None:
+        raise _BadValueError(problem)
+    return result  # type: ignore[return-value]  # a Decimal or a FrozenMap
 
 
 def _iso(value: object, kind: type[Any]) -> Any:
@@ -230,6 +239,7 @@ def _make_converter() -> cattrs.Converter:
     made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     made.register_unstructure_hook(Decimal, str)
     made.register_structure_hook(Decimal, _decimal)
+    made.register_structure_hook_func(lambda t: t == PerCurrency, _per_currency)
     made.register_unstructure_hook(dt.date, dt.date.isoformat)
     made.register_structure_hook(dt.date, _iso)
     made.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)

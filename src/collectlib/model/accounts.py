@@ -8,6 +8,7 @@ import attrs
 
 from collectlib._checks import (
     check_bool,
+    check_currency,
     check_id,
     check_instances,
     check_text,
@@ -20,7 +21,6 @@ from collectlib.model.actions import SpecificAction
 from collectlib.model.items import Item
 from collectlib.model.journal import JournalEvent
 from collectlib.model.plans import PaymentPlan
-from collectlib.money import is_currency
 
 __all__ = ["Account"]
 
@@ -90,8 +90,7 @@ class Account(_ItemIndex):
         check_id("account", "id", self.id)
         owner = f"account {self.id!r}"
         check_text(owner, "name", self.name)
-        if not is_currency(self.currency):
-            fail(owner, f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}")
+        check_currency(owner, "currency", self.currency)
         for field in ("client_type", "scenario", "collector"):
             value = getattr(self, field)
             if value is not None:

@@ -15,6 +15,7 @@ from collectlib._checks import (
     check_id,
     check_instances,
     check_int,
+    check_per_currency,
     fail,
     to_frozenset,
     to_tuple,
@@ -30,7 +31,6 @@ from collectlib.money import (
     PerCurrency,
     coerce_amount,
     coerce_per_currency,
-    per_currency_problem,
 )
 
 __all__ = ["CollectorRule", "PenaltyRule", "Policy", "QuickPromise", "SendingWindow"]
@@ -152,10 +152,6 @@ class SendingWindow:
                 fail(owner, f"slots {before[0]}-{before[1]} and {after[0]}-{after[1]} overlap")
 
 
-def _optional_amounts(value: object) -> object:
-    return None if value is None else coerce_per_currency(value)
-
-
 @attrs.frozen(kw_only=True)
 class CollectorRule:
     """Who collects an account without its own collector: the first rule that matches.
@@ -170,7 +166,7 @@ class CollectorRule:
 
     collector: str
     client_type: str | None = None
-    min_balance: PerCurrency | None = attrs.field(default=None, converter=_optional_amounts)
+    min_balance: PerCurrency | None = attrs.field(default=None, converter=coerce_per_currency)
     min_days_late: int | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -179,9 +175,7 @@ class CollectorRule:
         if self.client_type is not None:
             check_id(owner, "client_type", self.client_type)
         if self.min_balance is not None:
-            problem = per_currency_problem(self.min_balance)
-            if problem is not None:
-                fail(owner, f"min_balance: {problem}")
+            check_per_currency(owner, "min_balance", self.min_balance)
         if self.min_days_late is not None:
             check_int(owner, "min_days_late", self.min_days_late, minimum=0)
 
@@ -207,7 +201,9 @@ class Policy:
 
     ``minimum_amount``: no scenario action for an account whose balance is below it.
     ``ignore_below``: a debit item whose open amount is below it is ignored by the
-    scenario (small residues awaiting write-off).
+    scenario (small residues awaiting write-off).  Both are an amount for every
+    currency or a mapping currency -> amount, read in the account's currency (a
+    currency the mapping does not name: 0, no threshold).
     ``automatic_max_late_days`` (default 30): an automatic action due more than this
     many days before the date asked about waits for a person's confirmation instead
     of going out by itself (no courtesy e-mail sent on its own 127 days late).
@@ -225,8 +221,12 @@ quick_promise.status: no status 'promise'
     scenario_by_client_type: FrozenMap[str, str] = attrs.field(
         factory=FrozenMap, converter=_frozen_map
     )
-    minimum_amount: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
-    ignore_below: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
+    minimum_amount: PerCurrency = attrs.field(default=ZERO, converter=coerce_per_currency)
+    """No scenario action for an account whose balance is below it: an amount for every
+    currency, or a mapping currency -> amount (a currency not named: 0)."""
+    ignore_below: PerCurrency = attrs.field(default=ZERO, converter=coerce_per_currency)
+    """A debit whose open amount is below it is ignored by the scenario: an amount for
+    every currency, or a mapping currency -> amount (a currency not named: 0)."""
     quick_promise: QuickPromise | None = None
     dispute_resolved_status: str | None = None
     penalties: PenaltyRule | None = None
@@ -265,8 +265,8 @@ quick_promise.status: no status 'promise'
             check_id(owner, "default_scenario", self.default_scenario)
         if self.dispute_resolved_status is not None:
             check_id(owner, "dispute_resolved_status", self.dispute_resolved_status)
-        check_amount(owner, "minimum_amount", self.minimum_amount, minimum=ZERO)
-        check_amount(owner, "ignore_below", self.ignore_below, minimum=ZERO)
+        check_per_currency(owner, "minimum_amount", self.minimum_amount)
+        check_per_currency(owner, "ignore_below", self.ignore_below)
         if self.automatic_max_late_days is not None:
             check_int(owner, "automatic_max_late_days", self.automatic_max_late_days, minimum=0)
         check_int(owner, "min_days_between_contacts", self.min_days_between_contacts, minimum=0)

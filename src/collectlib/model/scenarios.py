@@ -14,13 +14,13 @@ from collectlib._checks import (
     check_id,
     check_instances,
     check_int,
+    check_per_currency,
     fail,
     to_channel,
     to_restart,
     to_trigger_kind,
     to_tuple,
 )
-from collectlib._frozen import FrozenMap
 from collectlib.enums import Channel, Restart, TriggerKind
 from collectlib.model.actions import check_channel_rules
 from collectlib.money import (
@@ -28,7 +28,7 @@ from collectlib.money import (
     PerCurrency,
     coerce_amount,
     coerce_per_currency,
-    per_currency_problem,
+    per_currency_text,
 )
 
 __all__ = ["Condition", "Fallback", "Fee", "Repeat", "Scenario", "Step", "Trigger"]
@@ -102,16 +102,6 @@ class Trigger:
         return f"last action +{self.days}"
 
 
-def _optional_per_currency(value: object) -> object:
-    return None if value is None else coerce_per_currency(value)
-
-
-def _per_currency(owner: str, field: str, value: object) -> None:
-    problem = per_currency_problem(value)
-    if problem is not None:
-        fail(owner, f"{field}: {problem}")
-
-
 @attrs.frozen(kw_only=True)
 class Condition:
     """When a step applies: thresholds on the collectable items, read on the date asked.
@@ -127,13 +117,13 @@ class Condition:
     collectlib.errors.ValidationError: condition: min_overdue_items must be at least 1, not 0
     """
 
-    min_balance: PerCurrency | None = attrs.field(default=None, converter=_optional_per_currency)
+    min_balance: PerCurrency | None = attrs.field(default=None, converter=coerce_per_currency)
     min_overdue_items: int | None = None
     min_days_late: int | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.min_balance is not None:
-            _per_currency("condition", "min_balance", self.min_balance)
+            check_per_currency("condition", "min_balance", self.min_balance)
         if self.min_overdue_items is not None:
             check_int("condition", "min_overdue_items", self.min_overdue_items, minimum=1)
         if self.min_days_late is not None:
@@ -142,7 +132,7 @@ class Condition:
     def __str__(self) -> str:
         parts = []
         if self.min_balance is not None:
-            parts.append(f"balance >= {_shown(self.min_balance)}")
+            parts.append(f"balance >= {per_currency_text(self.min_balance)}")
         if self.min_overdue_items is not None:
             parts.append(f"overdue items >= {self.min_overdue_items}")
         if self.min_days_late is not None:
@@ -168,7 +158,7 @@ class Fee:
     percent: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
 
     def __attrs_post_init__(self) -> None:
-        _per_currency("fee", "fixed", self.fixed)
+        check_per_currency("fee", "fixed", self.fixed)
         check_amount("fee", "percent", self.percent, minimum=ZERO)
         if self.percent > 1:
             fail("fee", f"percent is a fraction (0.05 for 5 %), at most 1, not {self.percent}")
@@ -176,7 +166,7 @@ class Fee:
     def __str__(self) -> str:
         parts = []
         if self.fixed:
-            parts.append(_shown(self.fixed))
+            parts.append(per_currency_text(self.fixed))
         if self.percent:
             parts.append(f"{(self.percent * 100).normalize():f} %")
         return " + ".join(parts) or "no fee"
@@ -209,12 +199,6 @@ def _fallback(value: Fallback | Channel | str | None) -> Fallback | None:
     if isinstance(value, Channel | str):
         return Fallback(channel=value)
     return value  # type: ignore[unreachable]  # reported by Step
-
-
-def _shown(value: PerCurrency) -> str:
-    if isinstance(value, FrozenMap):
-        return ", ".join(f"{amount} {currency}" for currency, amount in value.items())
-    return str(value)
 
 
 @attrs.frozen(kw_only=True)

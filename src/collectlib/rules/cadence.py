@@ -22,11 +22,11 @@ import attrs
 
 from collectlib._checks import (
     check_amount,
+    check_currency,
     check_date,
     check_id,
     check_instances,
     check_text,
-    fail,
     to_frozenset,
 )
 from collectlib.errors import RuleViolation, ValidationError
@@ -39,7 +39,7 @@ from collectlib.model import (
     Policy,
     ScenarioActionRecorded,
 )
-from collectlib.money import ZERO, coerce_amount, exact, in_currency, is_currency
+from collectlib.money import ZERO, coerce_amount, exact, in_currency
 from collectlib.rules.dunning import paused_until
 
 __all__ = [
@@ -121,8 +121,7 @@ class CreditHold:
         check_date(owner, "since", self.since, optional=True)
         check_amount(owner, "amount", self.amount, minimum=ZERO, total=True)
         check_instances(owner, "item_ids", self.item_ids, str)
-        if not is_currency(self.currency):
-            fail(owner, f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}")
+        check_currency(owner, "currency", self.currency)
 
 
 @exact

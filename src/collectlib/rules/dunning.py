@@ -235,9 +235,12 @@ def decide(
     leader, total, ids, _unfollowed = scan(account, policy) if selection is None else selection
     if leader is None:
         return IdleReason.NO_LEADER
+    minimum = policy.minimum_amount
+    if type(minimum) is not Decimal:  # a mapping currency -> amount
+        minimum = in_currency(minimum, account.currency)
     if (
         total <= ZERO
-        or total < policy.minimum_amount
+        or total < minimum
         or (total < _ONE and quantize_in_context(total, account.currency) <= ZERO)
     ):
         return IdleReason.BELOW_MINIMUM

@@ -17,7 +17,7 @@ import attrs
 from collectlib._checks import check_date
 from collectlib.enums import ActionState, IdleReason, Restart
 from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
-from collectlib.money import exact
+from collectlib.money import exact, in_currency
 from collectlib.rules.cadence import CreditHold, collector_for, credit_hold
 from collectlib.rules.dunning import (
     Decision,
@@ -68,6 +68,7 @@ class Explanation:
     ignored_ids: tuple[str, ...]
     """The open debits below ``policy.ignore_below``."""
     ignore_below: Decimal
+    """``policy.ignore_below`` in the account's currency."""
     leader: Item | None
     cycle: tuple[ScenarioActionRecorded, ...]
     """The scenario actions of the current cycle, oldest first (empty: a new cycle)."""
@@ -159,7 +160,7 @@ def explain(account: Account, policy: Policy, on: dt.date) -> Explanation:
         balance=total,
         excluded=excluded,
         ignored_ids=ignored,
-        ignore_below=policy.ignore_below,
+        ignore_below=in_currency(policy.ignore_below, account.currency),
         leader=leader,
         cycle=cycle,
         resumed_from=resumed,

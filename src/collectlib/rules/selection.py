@@ -3,7 +3,8 @@
 - An item is **excluded** while an open specific action holds it, or while its status
   is a ``DISPUTE`` or ``LITIGATION`` one (a disputed item never comes back into the
   scenario until it is re-qualified).
-- A debit item is **ignored** when its open amount is below ``policy.ignore_below``.
+- A debit item is **ignored** when its open amount is below ``policy.ignore_below``
+  (in the account's currency, when the policy sets one threshold per currency).
 - An item is **collectable** when open, not ignored and not excluded; credits are
   collectable too (they reduce the balance).
 - The **balance** is the sum of the collectable open amounts.
@@ -20,7 +21,7 @@ from collectlib._checks import check_instance
 from collectlib.enums import ActionState
 from collectlib.errors import ConfigurationError
 from collectlib.model import Account, Item, Policy, Scenario
-from collectlib.money import ZERO, exact
+from collectlib.money import ZERO, exact, in_currency
 
 __all__ = [
     "Selection",
@@ -89,6 +90,8 @@ def scan(account: Account, policy: Policy) -> Selection:
     ignored debit, since ``ignore_below >= 0``.)
     """
     ignore_below = policy.ignore_below
+    if type(ignore_below) is not Decimal:  # a mapping currency -> amount: read once
+        ignore_below = in_currency(ignore_below, account.currency)
     held_statuses = policy.held_statuses
     held = _held_by_actions(account) if account.actions else None
     leader: Item | None = None

@@ -62,7 +62,14 @@ from collectlib._frozen import FrozenMap
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.model import Account, Item, Policy
-from collectlib.money import ZERO, Money, exact, is_currency, quantize_in_context, to_amount
+from collectlib.money import (
+    ZERO,
+    Money,
+    exact,
+    in_currency,
+    quantize_in_context,
+    to_amount,
+)
 from collectlib.rules.actions import checked_item_ids
 from collectlib.rules.penalties import ItemPenalty, penalties_trusted
 from collectlib.rules.selection import check_account_policy, scan
@@ -133,10 +140,7 @@ class Statement:
     with_penalties: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if not is_currency(self.currency):
-            fail(
-                "statement", f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}"
-            )
+        check_currency("statement", "currency", self.currency)
         check_instances("statement", "rows", self.rows, StatementRow)
         check_bool("statement", "with_penalties", self.with_penalties)
         if self.with_penalties:
@@ -237,6 +241,7 @@ class _Message:
             account.item(item_id)  # an unknown id is an error, whatever the template
         self.account, self.selected_ids, self.policy, self.on = account, selected_ids, policy, on
         self.currency = account.currency
+        self.ignore_below = in_currency(policy.ignore_below, account.currency)
         self.shows_penalties = account.penalties_enabled and policy.penalties is not None
         self._by_item: dict[str, ItemPenalty] = {}
         self._priced: set[str] = set()
@@ -244,7 +249,7 @@ class _Message:
     def listed(self, item: Item) -> bool:
         """Whether ``item`` may be listed at all: open, and not a debit below ``ignore_below``."""
         open_amount = item.open_amount
-        return bool(open_amount) and not ZERO < open_amount < self.policy.ignore_below
+        return bool(open_amount) and not ZERO < open_amount < self.ignore_below
 
     @functools.cached_property
     def _groups(self) -> tuple[list[Item], list[Item]]:
