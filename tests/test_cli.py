@@ -141,6 +141,7 @@ def test_a_csv_with_its_own_delimiter_column_names_and_currency(tmp_path: Path) 
         (("agenda", str(DEMO / "portfolio.json"), "--column", "item_id=F"), "a CSV portfolio"),
         (("agenda", "--column", "customer=Compte"), "argument --column: no field 'customer'"),
         (("agenda", "--column", "item_id"), "argument --column: not FIELD=NAME: 'item_id'"),
+        (("agenda", "--currency", "XYZ"), "argument --currency: not an ISO 4217 currency code"),
     ],
 )
 def test_csv_options_are_for_a_csv(args: tuple[str, ...], message: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectlib import Account, AgendaEntry, LoadError, aged_balance, agenda
+from collectlib import Account, AgendaEntry, LoadError, ValidationError, aged_balance, agenda
 from collectlib.frames import accounts_from_frame, agenda_dask, agenda_frame, report_frame
 from collectlib.io.converters import agenda_records
 from collectlib.strategies import accounts, policies
@@ -93,6 +93,13 @@ def test_arrow_tables_decimals_floats_and_dates_are_read_exactly() -> None:
     assert [i.open_amount for i in account.items] == [Decimal("100.1"), Decimal("-20.0")]
     assert account.items[0].amount == Decimal("100.10")
     assert account.items[0].due_date == dt.date(2026, 1, 31)
+
+
+def test_an_unknown_default_currency_is_refused() -> None:
+    with pytest.raises(
+        ValidationError, match=r"^accounts_from_frame: currency must be an ISO 4217"
+    ):
+        accounts_from_frame(table_of([]), currency="XYZ")
 
 
 def test_columns_can_be_renamed() -> None:

@@ -357,6 +357,17 @@ def test_csv_columns_can_be_renamed_and_the_currency_given(tmp_path: Path) -> No
         write(tmp_path, "x.csv", text), columns=columns, currency="CHF", delimiter=";"
     )
     assert (account.id, account.name, account.currency) == ("C-1", "", "CHF")
+    with pytest.raises(ValidationError, match=r"^read_items_csv: currency must be an ISO 4217"):
+        next(read_items_csv(write(tmp_path, "y.csv", text), columns=columns, currency="XYZ"))
+
+
+def test_an_unknown_currency_in_the_currency_column_names_the_line(tmp_path: Path) -> None:
+    text = HEADER + ROW.replace(",EUR", ",XYZ")
+    with pytest.raises(
+        LoadError,
+        match=r"items.csv:2: account 'C-1': currency must be an ISO 4217 code like 'EUR', not 'XYZ'",
+    ):
+        list(read_items_csv(write(tmp_path, "items.csv", text)))
 
 
 @pytest.mark.parametrize(

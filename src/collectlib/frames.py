@@ -57,7 +57,7 @@ except ImportError as missing:  # the extra is not installed: say which one to i
         name=missing.name,
     ) from missing
 
-from collectlib._checks import read_date
+from collectlib._checks import check_currency, read_date
 from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError
 from collectlib.io.converters import agenda_records
@@ -136,6 +136,7 @@ def accounts_from_frame(
     is used when the table has no currency column.  The table is in memory already,
     so the accounts come back as a tuple: read them as often as you like.
     """
+    check_currency("accounts_from_frame", "currency", currency)
     return tuple(_accounts(table, columns, currency))
 
 
@@ -287,6 +288,7 @@ def agenda_dask(
     back, to be put in the agenda's order with ``sort_agenda``.  Runs on whatever
     scheduler is active (a ``distributed.Client`` for a cluster).
     """
+    check_currency("agenda_dask", "currency", currency)
     names = column_names(columns, "items table")
     table = items if partitioned_by_account else items.shuffle(on=names["account_id"])
     meta = pd.DataFrame({name: pd.Series(dtype=object) for name in _AGENDA_COLUMNS})

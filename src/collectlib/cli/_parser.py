@@ -9,6 +9,7 @@ from pathlib import Path
 from collectlib import __version__
 from collectlib._checks import read_date
 from collectlib.io.files import ITEM_COLUMNS, PORTFOLIO_MAX_BYTES
+from collectlib.money import is_currency
 
 __all__ = ["is_csv", "parser"]
 
@@ -48,6 +49,12 @@ def _buckets(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(
             f"not days separated by commas, like 30,60,90: {text!r}"
         ) from None
+
+
+def _currency(text: str) -> str:
+    if not is_currency(text):
+        raise argparse.ArgumentTypeError(f"not an ISO 4217 currency code like EUR: {text!r}")
+    return text
 
 
 def _column(text: str) -> tuple[str, str]:
@@ -150,7 +157,10 @@ def _portfolio_options(
         help="the file's name for a column (repeat for each); fields: " + ", ".join(ITEM_COLUMNS),
     )
     extract.add_argument(
-        "--currency", metavar="CODE", help="without a currency column (default: EUR)"
+        "--currency",
+        type=_currency,
+        metavar="CODE",
+        help="without a currency column (default: EUR)",
     )
     parser.add_argument(
         "--max-size",

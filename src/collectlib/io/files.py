@@ -35,7 +35,7 @@ from typing import Any, TextIO, get_args, get_type_hints
 import attrs
 import cattrs
 
-from collectlib._checks import read_date
+from collectlib._checks import check_currency, read_date
 from collectlib.enums import ItemKind
 from collectlib.errors import MAX_PROBLEMS, CollectError, ConfigurationError, LoadError, Problem
 from collectlib.io.converters import converter, problem_message, unstructure
@@ -454,6 +454,7 @@ def read_items_csv(
     unclosed quote, bytes that are not UTF-8) raises at once, with the problems found
     before.
     """
+    check_currency("read_items_csv", "currency", currency)
     path = Path(path)
     names = column_names(columns, str(path))
     if len(delimiter) != 1 or delimiter in '"\r\n':
