@@ -205,6 +205,17 @@ def test_the_formal_notice_stops_deliveries_until_the_overdue_items_are_paid() -
     assert holds([paid], pol, d("2026-03-05")) == ()
 
 
+def test_the_holds_report_keeps_each_hold_in_its_account_s_currency() -> None:
+    pol = with_steps((3, {"credit_hold": True}))
+    euros = account(invoice("F-1", "2026-01-10", "800.00"))
+    yen = account(invoice("F-1", "2026-01-10", 150_000), id="C-2", currency="JPY")
+    for day in ("2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"):
+        euros, yen = perform(euros, pol, day), perform(yen, pol, day)
+    report = holds([euros, yen], pol, d("2026-03-01"))
+    assert [(h.account_id, h.amount, h.currency) for h in report] == [
+        ("C-1", Decimal("800.00"), "EUR"), ("C-2", Decimal(150_000), "JPY")]  # fmt: skip
+
+
 def test_a_credit_manager_releases_the_hold() -> None:
     acc, pol = on_hold_after_the_formal_notice()
     released = release_hold(acc, d("2026-03-02"), "guarantee received", by="cfo")

@@ -931,6 +931,67 @@ def test_amounts_are_shown_in_their_currency_and_totals_per_currency(
     assert "open 150,000 JPY" in text
 
 
+def _eur_jpy_kwd(folder: Path) -> Path:
+    """Three customers due the same day, 2026-02-04, in euros, yen and Kuwaiti dinars."""
+    path = folder / "portfolio.json"
+    items = {"C-1": ("EUR", "100.125", "promise"), "C-2": ("JPY", "120000", None),
+             "C-3": ("KWD", "1200.125", None), "C-4": ("EUR", "5000.00", None)}  # fmt: skip
+    accounts = [
+        {"id": account_id, "currency": currency, "collector": "ana",
+         "items": [{**_item(f"F-{account_id}", amount), "status": status}]}
+        for account_id, (currency, amount, status) in items.items()
+    ]  # fmt: skip
+    path.write_text(json.dumps({"format": 1, "as_of": "2026-03-16", "accounts": accounts}))
+    return path
+
+
+def test_a_portfolio_in_three_currencies_ranks_by_date_then_currency(
+    tmp_path: Path, capsys
+) -> None:
+    path = _eur_jpy_kwd(tmp_path)
+    code, text, error = _main("agenda", str(path), "--policy", POLICY, capsys=capsys)
+    assert (code, error) == (0, "")
+    rows = [line.split() for line in text.splitlines()[4:8]]
+    # one due date: euros first (largest amount first), then the yen, then the dinars
+    assert [(row[2], " ".join(row[-3:-1])) for row in rows] == [
+        ("C-4", "5,000.00 EUR"), ("C-1", "100.13 EUR"), ("C-2", "120,000 JPY"),
+        ("C-3", "1,200.125 KWD")]  # fmt: skip
+    assert text.splitlines()[-1] == (
+        "4 actions, 5,100.13 EUR, 120,000 JPY and 1,200.125 KWD at stake"
+    )
+    records = json.loads(run("agenda", str(path), "--policy", POLICY, "--format", "json").stdout)
+    assert [(r["account_id"], r["amount"], r["currency"]) for r in records] == [
+        ("C-4", "5000.00", "EUR"), ("C-1", "100.125", "EUR"), ("C-2", "120000", "JPY"),
+        ("C-3", "1200.125", "KWD")]  # fmt: skip
+
+
+def test_reports_of_a_portfolio_in_three_currencies_total_per_currency(
+    tmp_path: Path, capsys
+) -> None:
+    path = _eur_jpy_kwd(tmp_path)
+    code, text, error = _main("report", "aged", str(path), capsys=capsys)
+    assert (code, error) == (0, "")
+    lines = [line.split() for line in text.splitlines()[4:]]
+    assert [(line[0], line[1], *line[-6:-4]) for line in lines] == [
+        ("C-1", "0.00", "100.13", "EUR"), ("C-4", "0.00", "5,000.00", "EUR"),
+        ("total", "EUR", "5,100.13", "EUR"),
+        ("C-2", "0", "120,000", "JPY"), ("total", "JPY", "120,000", "JPY"),
+        ("C-3", "0.000", "1,200.125", "KWD"), ("total", "KWD", "1,200.125", "KWD")]  # fmt: skip
+    code, text, _ = _main("report", "qualification", str(path), capsys=capsys)
+    assert text.splitlines()[2:5] == [
+        "overdue: 4 items, 5,100.13 EUR, 120,000 JPY and 1,200.125 KWD",
+        "qualified: 1 item, 100.13 EUR, 0 JPY and 0.000 KWD",
+        "rate: 25.0% by count, 2.0% (EUR), 0.0% (JPY), 0.0% (KWD) by amount",
+    ]
+    rows = json.loads(run("report", "aged", str(path), "--format", "json").stdout)
+    assert {(r["account_id"], r["currency"]) for r in rows} == {
+        ("C-1", "EUR"), ("C-4", "EUR"), ("C-2", "JPY"), ("C-3", "KWD")}  # fmt: skip
+    rows = json.loads(run("report", "qualification", str(path), "--format", "json").stdout)
+    assert [(r["currency"], r["status"], r["amount"]) for r in rows] == [
+        ("EUR", "promise", "100.125"), ("EUR", None, "5000.00"), ("JPY", None, "120000"),
+        ("KWD", None, "1200.125")]  # fmt: skip
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.decimals(min_value=0, max_value=10**9, places=3),
                           st.sampled_from(["EUR", "JPY", "KWD", "CHF"])), min_size=1))  # fmt: skip

@@ -13,7 +13,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectlib import Account, AgendaEntry, LoadError, ValidationError, aged_balance, agenda
+from collectlib import (
+    Account,
+    AgendaEntry,
+    LoadError,
+    Policy,
+    SalesPeriod,
+    Scenario,
+    Step,
+    Trigger,
+    ValidationError,
+    aged_balance,
+    agenda,
+    dso,
+    overdue_ratio,
+)
 from collectlib.frames import accounts_from_frame, agenda_dask, agenda_frame, report_frame
 from collectlib.io.converters import agenda_records
 from collectlib.strategies import accounts, policies
@@ -200,6 +214,41 @@ def test_numeric_frames_give_the_amounts_as_floats(policy, data) -> None:
     assert list(exact["amount"]) == [r.amount for r in rows]  # the default stays exact
     other = [c for c in exact.columns if c not in {"amount", "arrears"}]
     pd.testing.assert_frame_equal(numeric[other], exact[other])
+
+
+def test_formatted_frames_show_each_amount_in_its_currency_s_minor_unit() -> None:
+    table = pd.DataFrame(
+        {
+            "account_id": ["C-1", "C-2", "C-3"],
+            "item_id": ["F-1", "F-2", "F-3"],
+            "kind": ["INVOICE"] * 3,
+            "issue_date": ["2026-01-01"] * 3,
+            "due_date": ["2026-01-31"] * 3,
+            "amount": ["100.125", "120000", "1200.125"],
+            "open_amount": ["100.125", "120000", "1200.125"],
+            "currency": ["EUR", "JPY", "KWD"],
+        }
+    )
+    portfolio = accounts_from_frame(table)
+    policy = Policy(
+        scenarios=[Scenario(name="s", steps=[Step(name="call", channel="CALL",
+                                                  trigger=Trigger.leader_due(5))])],
+        default_scenario="s",
+    )  # fmt: skip
+    shown = agenda_frame(agenda(portfolio, policy, ON), formatted=True)
+    assert list(shown["amount"]) == ["100.13 EUR", "120,000 JPY", "1,200.125 KWD"]
+    assert list(shown["arrears"]) == [None, None, None]
+    aged = report_frame(aged_balance(portfolio, ON), formatted=True)
+    assert list(aged[aged["bucket"] == "91+"]["balance"]) == [
+        "100.13 EUR", "120,000 JPY", "1,200.125 KWD"]  # fmt: skip
+    nothing = report_frame(overdue_ratio([], ON), formatted=True)  # no currency: as it is
+    assert type(nothing["receivables"][0]) is Decimal
+    months = [SalesPeriod(days=30, sales=70_000)]
+    assert report_frame(dso(50_000, months), formatted=True)["receivables"][0] == 50_000
+    with pytest.raises(ValidationError, match="agenda_frame: numeric and formatted: choose one"):
+        agenda_frame([], numeric=True, formatted=True)
+    with pytest.raises(ValidationError, match="report_frame: formatted must be True or False"):
+        report_frame(aged_balance([], ON), formatted="yes")  # type: ignore[arg-type]
 
 
 def test_an_analyst_can_describe_the_amounts() -> None:

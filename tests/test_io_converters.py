@@ -138,7 +138,10 @@ def test_agenda_rows_and_proposals_round_trip(policy, data) -> None:
 )
 def test_reports_and_other_results_round_trip(policy, data, on, rule, planned) -> None:
     """The results of the rules (reports, penalties, plan progress, statements) too."""
-    portfolio = data.draw(portfolios(policy=policy, max_size=4, with_journal=True))
+    currencies = st.sampled_from(["EUR", "JPY", "KWD"])  # reports in several currencies too
+    portfolio = data.draw(
+        portfolios(policy=policy, max_size=4, with_journal=True, currency=currencies)
+    )
     policy = attrs.evolve(policy, penalties=rule)
     results: list[object] = [
         aged_balance(portfolio, on),

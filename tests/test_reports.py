@@ -9,6 +9,7 @@ from functools import reduce
 from operator import add
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from collectlib import (
     OverdueRatio,
     Policy,
     QualificationRate,
+    RuleViolation,
     SalesPeriod,
     SpecificAction,
     Status,
@@ -474,6 +476,11 @@ REPORT_ACCOUNTS = accounts(**_REPORT_ACCOUNT_OPTIONS)
 a collector or none, a journal of status changes."""
 PORTFOLIOS = portfolios(max_size=6, **_REPORT_ACCOUNT_OPTIONS)
 """Report accounts with unique ids, in one currency."""
+CURRENCIES = ("EUR", "JPY", "KWD")
+MIXED_PORTFOLIOS = portfolios(
+    max_size=6, currency=st.sampled_from(CURRENCIES), **_REPORT_ACCOUNT_OPTIONS
+)
+"""Report accounts with unique ids, in EUR, JPY and KWD."""
 
 REPORTS: dict[str, Callable[[Iterable[Account], dt.date], Any]] = {
     "qualification_rate": qualification_rate,
@@ -488,18 +495,157 @@ REPORTS: dict[str, Callable[[Iterable[Account], dt.date], Any]] = {
 report_names = st.sampled_from(sorted(REPORTS))
 
 
-@pytest.mark.parametrize("name", ["qualification_rate", "aged_balance", "overdue_ratio"])
-def test_reports_refuse_to_mix_currencies(name: str) -> None:
-    accounts = [Account(id="C-1"), Account(id="C-2", currency="USD")]
-    with pytest.raises(ValidationError) as raised:
-        REPORTS[name](accounts, ON)
-    assert str(raised.value) == (
-        f"{name}: account 'C-2' is in USD, the accounts before it in EUR: "
-        "report one currency at a time"
-    )
-    euros, dollars = REPORTS[name](accounts[:1], ON), REPORTS[name](accounts[1:], ON)
-    with pytest.raises(ValidationError, match="cannot merge a report in EUR with one in USD"):
-        euros + dollars
+# -- accounts in several currencies: one figure per currency (SPEC 8) ---------------------
+
+
+def eur_jpy_kwd() -> list[Account]:
+    """Ana's euro and yen customers and an unassigned Kuwaiti one, on ``ON``."""
+    return [
+        Account(id="C-1", collector="ana", items=[
+            item("F-1", 10, "1200.00", status="promise"), item("F-2", -5, "300.00"),
+            item("AV-1", 40, "-50.00")]),
+        Account(id="C-2", currency="JPY", collector="ana", items=[
+            item("F-7", 45, 120_000), item("F-8", 95, 30_000, status="price")]),
+        Account(id="C-3", currency="KWD", items=[item("F-9", 5, "1200.125")]),
+    ]  # fmt: skip
+
+
+def test_aged_balance_keeps_a_total_per_currency() -> None:
+    report = aged_balance(eur_jpy_kwd(), ON)
+    assert report.currency is None
+    assert report.currencies == ("EUR", "JPY", "KWD")
+    zero = dict.fromkeys(report.labels, D(0))
+    assert report.for_currency("EUR").total == {
+        **zero, "not_due": D("300.00"), "1-30": D("1200.00"), "31-60": D("-50.00")}  # fmt: skip
+    assert report.for_currency("EUR").credits == {**zero, "31-60": D("-50.00")}
+    assert report.for_currency("EUR").balance == D("1450.00")
+    assert report.by_currency["JPY"].total == {**zero, "31-60": D(120_000), "91+": D(30_000)}
+    assert report.by_currency["KWD"].balance == D("1200.125")
+    assert report.by_account["C-2"] == report.by_currency["JPY"].total  # in its own currency
+    assert [(r["account_id"], r["currency"]) for r in report.rows() if r["bucket"] == "1-30"] == [
+        ("C-1", "EUR"), ("C-2", "JPY"), ("C-3", "KWD")]  # fmt: skip
+    for figure in ("total", "credits", "balance"):
+        with pytest.raises(RuleViolation) as raised:
+            getattr(report, figure)
+        assert str(raised.value) == (
+            "aged balance: the accounts are in EUR, JPY and KWD, and amounts of two "
+            f"currencies are never added: read {figure} in each, e.g. "
+            f"report.for_currency('EUR').{figure}"
+        )
+
+
+def test_qualification_rate_counts_across_currencies_and_adds_amounts_within_one() -> None:
+    report = qualification_rate(eur_jpy_kwd(), ON)
+    assert (report.overdue_count, report.qualified_count, report.rate_by_count) == (4, 2, 0.5)
+    euros, yen = report.for_currency("EUR"), report.for_currency("JPY")
+    assert (euros.overdue_amount, euros.qualified_amount, euros.rate_by_amount) == (
+        D("1200.00"), D("1200.00"), 1.0)  # fmt: skip
+    assert (yen.overdue_amount, yen.qualified_amount, yen.rate_by_amount) == (
+        D(150_000), D(30_000), 0.2)  # fmt: skip
+    assert yen.by_status == {"price": Tally(count=1, amount=D(30_000))}
+    assert report.for_currency("KWD").rate_by_amount == 0.0
+    ana = report.by_collector["ana"]
+    assert ana.currencies == ("EUR", "JPY")
+    assert ana.overdue_count == 3
+    assert report.by_collector[None] == report.for_currency("KWD")
+    assert list(report.by_collector) == ["ana", None]
+    assert [(r["currency"], r["status"], r["amount"]) for r in report.rows()] == [
+        ("EUR", "promise", D("1200.00")), ("JPY", "price", D(30_000)),
+        ("JPY", None, D(120_000)), ("KWD", None, D("1200.125"))]  # fmt: skip
+    for figure in ("cells", "overdue_amount", "qualified_amount", "rate_by_amount", "by_status"):
+        with pytest.raises(RuleViolation, match=f"never added: read {figure} in each"):
+            getattr(report, figure)
+
+
+def test_overdue_ratio_is_a_ratio_per_currency() -> None:
+    report = overdue_ratio(eur_jpy_kwd(), ON)
+    assert [(r["currency"], r["receivables"], r["overdue"], r["ratio"]) for r in report.rows()] == [
+        ("EUR", D("1500.00"), D("1200.00"), 0.8), ("JPY", D(150_000), D(150_000), 1.0),
+        ("KWD", D("1200.125"), D("1200.125"), 1.0)]  # fmt: skip
+    beyond_30 = overdue_ratio(eur_jpy_kwd(), ON, beyond=30)
+    assert [(c, part.ratio) for c, part in beyond_30.by_currency.items()] == [
+        ("EUR", 0.0), ("JPY", 1.0), ("KWD", 0.0)]  # fmt: skip
+    for figure in ("receivables", "overdue", "ratio"):
+        with pytest.raises(RuleViolation, match=f"read {figure} in each"):
+            getattr(report, figure)
+
+
+def test_dispute_resolution_time_counts_days_whatever_the_currency() -> None:
+    euros, yen, dinars = eur_jpy_kwd()
+    euros = attrs.evolve(euros, journal=[
+        StatusApplied(on=dt.date(2026, 2, 1), item_ids={"F-1"}, status="price"),
+        StatusApplied(on=dt.date(2026, 2, 21), item_ids={"F-1"}, status="settled")])  # fmt: skip
+    yen = attrs.evolve(yen, journal=[
+        StatusApplied(on=dt.date(2026, 3, 1), item_ids={"F-7"}, status="price"),
+        StatusApplied(on=dt.date(2026, 3, 11), item_ids={"F-7"}, status="settled")])  # fmt: skip
+    report = dispute_resolution_time([euros, yen, dinars], report_policy(), ON)
+    assert (report.resolved, report.days, report.average_days) == (2, 30, 15.0)
+
+
+def test_a_report_for_a_currency_it_does_not_hold_is_empty() -> None:
+    report = aged_balance(eur_jpy_kwd(), ON)
+    usd = report.for_currency("USD")
+    assert (usd.currency, usd.balance, usd.by_account) == ("USD", 0, {})
+    assert overdue_ratio([], ON).for_currency("JPY") == OverdueRatio(on=ON, currency="JPY")
+    assert qualification_rate([], ON).currencies == ()
+    with pytest.raises(ValidationError, match=r"^for_currency: currency must be an ISO 4217"):
+        report.for_currency("XYZ")
+
+
+def test_a_one_currency_report_is_its_own_only_part() -> None:
+    euros = aged_balance(eur_jpy_kwd()[:1], ON)
+    assert euros.currency == "EUR"
+    assert euros.parts == {}
+    assert euros.by_currency == {"EUR": euros}
+    assert euros.for_currency("EUR") is euros
+    assert euros.total["1-30"] == D("1200.00")
+
+
+def test_reports_in_two_currencies_merge_into_one_per_currency() -> None:
+    euros, yen, dinars = ([account] for account in eur_jpy_kwd())
+    for name in ("qualification_rate", "aged_balance", "overdue_ratio"):
+        report = REPORTS[name]
+        merged = report(euros, ON) + report(yen, ON) + report(dinars, ON) + report([], ON)
+        assert merged == report(eur_jpy_kwd(), ON)
+        assert merged.for_currency("JPY") == report(yen, ON)
+    with pytest.raises(ValidationError, match="account 'C-2' is in both reports"):
+        aged_balance(eur_jpy_kwd(), ON) + aged_balance(yen, ON)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: OverdueRatio(on=ON, currency="XYZ"), "currency must be an ISO 4217 code"),
+        (
+            lambda: OverdueRatio(on=ON, parts={"EUR": OverdueRatio(on=ON, currency="EUR")}),
+            "parts are for a report in two currencies or more, with currency None",
+        ),
+        (
+            lambda: QualificationRate(
+                on=ON,
+                parts={
+                    "EUR": QualificationRate(on=ON, currency="EUR"),
+                    "JPY": QualificationRate(on=ON, currency="EUR"),
+                },
+            ),
+            r"parts\['JPY'\] must be its JPY report",
+        ),
+        (
+            lambda: OverdueRatio(
+                on=ON,
+                parts={
+                    "EUR": OverdueRatio(on=ON, currency="EUR", beyond=30),
+                    "JPY": OverdueRatio(on=ON, currency="JPY", beyond=30),
+                },
+            ),
+            "cannot merge reports whose beyond differ: 0 and 30",
+        ),
+        (lambda: OverdueRatio(on=ON, parts=[1]), "parts must be a mapping currency -> report"),
+    ],
+)
+def test_a_report_record_checks_its_currencies(make: Callable[[], object], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        make()
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))
@@ -518,7 +664,7 @@ def test_reports_with_different_parameters_do_not_merge() -> None:
         overdue_ratio([], ON) + overdue_ratio([], ON, beyond=60)
 
 
-@given(report_names, PORTFOLIOS, NEAR_BASE, st.data())
+@given(report_names, MIXED_PORTFOLIOS, NEAR_BASE, st.data())
 def test_reports_over_a_concatenation_are_the_merge_of_the_parts(
     name: str, accounts: list[Account], on: dt.date, data: st.DataObject
 ) -> None:
@@ -534,7 +680,7 @@ def test_reports_over_a_concatenation_are_the_merge_of_the_parts(
     assert (first + second).rows() == whole.rows()
 
 
-@given(report_names, PORTFOLIOS, NEAR_BASE)
+@given(report_names, MIXED_PORTFOLIOS, NEAR_BASE)
 def test_reports_read_any_iterable_once(name: str, accounts: list[Account], on: dt.date) -> None:
     once = ReadOnce(accounts)
     assert REPORTS[name](once, on) == REPORTS[name](accounts, on)
@@ -542,7 +688,7 @@ def test_reports_read_any_iterable_once(name: str, accounts: list[Account], on: 
     assert REPORTS[name]((account for account in accounts), on) == REPORTS[name](accounts, on)
 
 
-@given(report_names, PORTFOLIOS, NEAR_BASE)
+@given(report_names, MIXED_PORTFOLIOS, NEAR_BASE)
 def test_report_rows_are_plain_dicts(name: str, accounts: list[Account], on: dt.date) -> None:
     for row in REPORTS[name](accounts, on).rows():
         assert type(row) is dict
@@ -550,6 +696,54 @@ def test_report_rows_are_plain_dicts(name: str, accounts: list[Account], on: dt.
         assert all(
             value is None or isinstance(value, str | int | float | Decimal | dt.date)
             for value in row.values()
+        )
+
+
+CURRENCY_REPORTS = sorted(name for name in REPORTS if not name.startswith("dispute"))
+
+
+@given(st.sampled_from(CURRENCY_REPORTS), MIXED_PORTFOLIOS, NEAR_BASE)
+def test_each_currency_s_figures_are_the_report_on_its_accounts_alone(
+    name: str, accounts: list[Account], on: dt.date
+) -> None:
+    report = REPORTS[name](accounts, on)
+    held = sorted({account.currency for account in accounts})
+    assert list(report.currencies) == held
+    assert report.currency == (held[0] if len(held) == 1 else None)
+    for currency in CURRENCIES:
+        alone = REPORTS[name]([a for a in accounts if a.currency == currency], on)
+        assert report.for_currency(currency) == (
+            alone if currency in held else alone._empty(currency)
+        )
+    for row in report.rows():
+        assert row["currency"] in held or (row["currency"] is None and not held)
+    if held:
+        assert [row for c in held for row in report.by_currency[c].rows()] == report.rows()
+
+
+@given(MIXED_PORTFOLIOS, NEAR_BASE)
+def test_counts_add_up_across_currencies(accounts: list[Account], on: dt.date) -> None:
+    report = qualification_rate(accounts, on)
+    parts = report.by_currency.values()
+    assert report.overdue_count == sum(part.overdue_count for part in parts)
+    assert report.qualified_count == sum(part.qualified_count for part in parts)
+    for currency in report.currencies:
+        own = (rate.for_currency(currency) for rate in report.by_collector.values())
+        empty = QualificationRate(on=on, currency=currency)
+        assert reduce(add, own, empty) == report.for_currency(currency)
+
+
+@given(MIXED_PORTFOLIOS, NEAR_BASE)
+def test_aged_balance_by_account_is_in_each_account_s_currency(
+    accounts: list[Account], on: dt.date
+) -> None:
+    report = aged_balance(accounts, on)
+    assert sorted(report.by_account) == sorted(account.id for account in accounts)
+    for account in accounts:
+        own = report.for_currency(account.currency)
+        assert report.by_account[account.id] == own.by_account[account.id]
+        assert sum(report.by_account[account.id].values(), D(0)) == sum(
+            open_amounts([account]), D(0)
         )
 
 

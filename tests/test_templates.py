@@ -39,6 +39,7 @@ from collectlib import (
     template_context,
 )
 from collectlib.hashtags import STATEMENT_TOTALS
+from collectlib.money import CURRENCIES, minor_unit_digits, quantize
 from collectlib.strategies import accounts, dates, penalty_rules, policies
 
 ON = dt.date(2024, 5, 15)
@@ -512,6 +513,70 @@ def test_a_locale_formats_amounts_and_dates_by_its_standard() -> None:
 def test_amounts_are_rounded_half_up_before_the_locale_writes_them() -> None:
     pytest.importorskip("babel")
     assert format_amount(Decimal("0.125"), "EUR", "en_US") == "€0.13"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "plain", "english"),
+    [
+        ("1200.125", "KWD", "1,200.125 KWD", "KWD1,200.125"),
+        ("120000", "JPY", "120,000 JPY", "¥120,000"),
+        ("100.125", "EUR", "100.13 EUR", "€100.13"),  # half up, never to even
+        ("100.135", "EUR", "100.14 EUR", "€100.14"),
+        ("-100.125", "EUR", "-100.13 EUR", "-€100.13"),
+        ("1200.125", "IQD", "1,200.125 IQD", "IQD1,200.125"),  # ISO 3 digits, Babel's data 0
+        ("1200.5", "MGA", "1,200.50 MGA", "MGA1,200.50"),  # ISO 2 digits, Babel's data 0
+        ("1.23455", "CLF", "1.2346 CLF", "CLF1.2346"),
+        ("-0.4", "JPY", "0 JPY", "¥0"),  # never -0
+    ],
+)
+def test_amounts_shown_to_people_have_their_currency_s_minor_unit(
+    amount: str, currency: str, plain: str, english: str
+) -> None:
+    assert format_amount(Decimal(amount), currency) == plain
+    assert str(Money(amount=amount, currency=currency)) == plain
+    pytest.importorskip("babel")
+    assert format_amount(Decimal(amount), currency, "en") == english
+
+
+SHOWN_CURRENCIES = st.sampled_from(sorted(CURRENCIES))
+SHOWN_AMOUNTS = st.decimals(min_value=-(10**12), max_value=10**12, places=5)
+
+
+@given(SHOWN_AMOUNTS, SHOWN_CURRENCIES, st.sampled_from([None, "en", "fr_FR", "de_CH", "ja"]))
+def test_every_amount_shown_has_exactly_the_minor_unit_s_digits(
+    amount: Decimal, currency: str, locale: str | None
+) -> None:
+    if locale is not None:
+        pytest.importorskip("babel")
+    text = format_amount(amount, currency, locale)
+    digits = minor_unit_digits(currency)
+    number = re.search(r"-?\d[\d,.\u202f\xa0' ]*\d|\d", text)
+    assert number is not None
+    point = {None: ".", "en": ".", "ja": ".", "fr_FR": ",", "de_CH": "."}[locale]
+    if digits:
+        assert len(number.group().rpartition(point)[2]) == digits, text
+    else:
+        assert point not in number.group(), text
+    if locale is None:
+        shown = Decimal(text.removesuffix(f" {currency}").replace(",", ""))
+        assert shown == quantize(amount, currency)
+        assert text == str(Money(amount=amount, currency=currency))
+
+
+def test_statements_and_totals_show_each_currency_s_minor_unit() -> None:
+    for currency, amounts, total, rows in (
+        ("KWD", ("1200.125", "0.5"), "1,200.625 KWD", ("1,200.125 KWD", "0.500 KWD")),
+        ("JPY", ("120000", "1500"), "121,500 JPY", ("120,000 JPY", "1,500 JPY")),
+        ("EUR", ("100.125", "0.005"), "100.13 EUR", ("100.13 EUR", "0.01 EUR")),
+    ):
+        customer = Account(id="C-1", currency=currency, items=[
+            item("F-1", amounts[0], dt.date(2024, 4, 1)),
+            item("F-2", amounts[1], dt.date(2024, 4, 2))])  # fmt: skip
+        values = template_context(customer, ["F-1", "F-2"], Policy(), ON)
+        text = render("#total_due\n#items_list", values)
+        assert text.splitlines()[0] == total
+        assert [line.split()[-5:-3] for line in text.splitlines()[3:5]] == [
+            row.split() for row in rows]  # fmt: skip
 
 
 def test_an_unknown_locale_is_a_validation_error() -> None:

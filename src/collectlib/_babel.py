@@ -6,14 +6,15 @@ when a locale is asked for, so the core never needs Babel.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency
 
 from collectlib.errors import ValidationError
+from collectlib.money import minor_unit_digits
 
 
 def parse_locale(name: object) -> Locale:
@@ -27,8 +28,17 @@ def parse_locale(name: object) -> Locale:
 
 
 def amount(value: Decimal, currency: str, locale: Locale) -> str:
-    """Write ``value`` (already quantized) in ``currency`` by the locale's standard pattern."""
-    return format_currency(value, currency, locale=locale)
+    """Write ``value`` (already quantized) in ``currency`` by the locale's standard pattern.
+
+    With the ISO 4217 minor unit's digits (``1,200.125 KWD``, ``120,000 JPY``), not the
+    digits Babel's data gives some currencies (none for ``IQD`` or ``MGA``), so Babel
+    never rounds an amount again.
+    """
+    pattern = copy.copy(locale.currency_formats["standard"])
+    digits = minor_unit_digits(currency)
+    pattern.frac_prec = (digits, digits)
+    text: str = pattern.apply(value, locale, currency=currency, currency_digits=False)
+    return text
 
 
 def date(day: dt.date, locale: Locale) -> str:

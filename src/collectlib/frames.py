@@ -57,15 +57,16 @@ except ImportError as missing:  # the extra is not installed: say which one to i
         name=missing.name,
     ) from missing
 
-from collectlib._checks import check_currency, read_date
+from collectlib._checks import check_bool, check_currency, read_date
 from collectlib.enums import ItemKind
-from collectlib.errors import CollectError, LoadError
+from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item as _new_item
 from collectlib.money import read_amount
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
+from collectlib.rules import format_amount
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -225,7 +226,9 @@ def _row_error(row: int, *columns: list[Any]) -> bool:
     return False
 
 
-def agenda_frame(entries: Iterable[AgendaEntry], *, numeric: bool = False) -> pd.DataFrame:
+def agenda_frame(
+    entries: Iterable[AgendaEntry], *, numeric: bool = False, formatted: bool = False
+) -> pd.DataFrame:
     """Return agenda rows as a DataFrame: one column per ``AgendaEntry`` field.
 
     The rows are ``agenda_records``: ``item_ids`` sorted tuples, enums their values,
@@ -233,23 +236,52 @@ def agenda_frame(entries: Iterable[AgendaEntry], *, numeric: bool = False) -> pd
     ``currency`` beside them.  ``numeric=True`` gives the amounts (``amount``,
     ``arrears``) as ``float64`` instead, ``NaN`` for none: for ``describe()``, sums by
     group and charts, never for adding money (and only within one currency).
+    ``formatted=True`` gives them as text for people, as ``format_amount`` writes them
+    in the row's currency (``1,200.125 KWD``, ``120,000 JPY``), ``None`` for none.
     """
+    _check_views("agenda_frame", numeric, formatted)
     frame = pd.DataFrame.from_records(agenda_records(entries), columns=_AGENDA_COLUMNS)
+    if formatted:
+        return _formatted(frame, _AGENDA_AMOUNTS)
     return frame.astype(dict.fromkeys(_AGENDA_AMOUNTS, "float64")) if numeric else frame
 
 
-def report_frame(report: Any, *, numeric: bool = False) -> pd.DataFrame:
+def report_frame(report: Any, *, numeric: bool = False, formatted: bool = False) -> pd.DataFrame:
     """Return a report's ``rows()`` as a DataFrame (any report of ``collectlib.portfolio``).
 
-    Amounts stay exact ``Decimal`` objects; ``numeric=True`` gives them as ``float64``,
-    as ``agenda_frame`` does.
+    Amounts stay exact ``Decimal`` objects; ``numeric=True`` gives them as ``float64``
+    and ``formatted=True`` as text for people in each row's currency, as
+    ``agenda_frame`` does (a row without a currency, a DSO's, keeps its amounts).
     """
+    _check_views("report_frame", numeric, formatted)
     rows = report.rows()
     frame = pd.DataFrame.from_records(rows)
-    if not numeric or not rows:
+    if not (numeric or formatted) or not rows:
         return frame
-    amounts = {name for row in rows for name, value in row.items() if isinstance(value, Decimal)}
+    amounts = [name for name in rows[0] if any(isinstance(row[name], Decimal) for row in rows)]
+    if formatted:
+        return _formatted(frame, amounts)
     return frame.astype(dict.fromkeys(amounts, "float64"))
+
+
+def _check_views(owner: str, numeric: object, formatted: object) -> None:
+    check_bool(owner, "numeric", numeric)
+    check_bool(owner, "formatted", formatted)
+    if numeric and formatted:
+        raise ValidationError(f"{owner}: numeric and formatted: choose one")
+
+
+def _formatted(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Write the amounts of ``columns`` for people, each in its row's currency."""
+    currencies = frame["currency"].tolist() if "currency" in frame.columns else None
+    for column in columns:
+        frame[column] = [
+            amount
+            if not isinstance(amount, Decimal) or currencies is None or currencies[row] is None
+            else format_amount(amount, currencies[row])
+            for row, amount in enumerate(frame[column].tolist())
+        ]
+    return frame
 
 
 def _partition_agenda(  # called positionally by map_partitions

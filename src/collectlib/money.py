@@ -63,6 +63,7 @@ __all__ = [
     "per_currency_problem",
     "per_currency_text",
     "quantize",
+    "quantize_for_people",
     "quantize_in_context",
     "quantize_ratio",
     "read_amount",
@@ -203,6 +204,16 @@ def quantize_in_context(amount: Decimal, currency: str) -> Decimal:
     function), which saves entering it again; anywhere else, call ``quantize``.
     """
     return amount.quantize(_EXPONENTS[_MINOR_UNIT_DIGITS.get(currency, 2)], rounding=ROUND_HALF_UP)
+
+
+def quantize_for_people(amount: Decimal, currency: str) -> Decimal:
+    """Round like ``quantize_in_context``, and never to ``-0``: an amount as a person sees it.
+
+    For code already running in ``CONTEXT``: ``Money`` and ``format_amount`` write this
+    (``-0.004 EUR`` shows ``0.00 EUR``, not ``-0.00 EUR``).
+    """
+    shown = quantize_in_context(amount, currency)
+    return shown if shown else abs(shown)  # abs(-0.00) is 0.00
 
 
 def quantize_ratio(numerator: Decimal | int, denominator: int, currency: str) -> Decimal:
@@ -378,9 +389,7 @@ class Money:
 
     @exact
     def __str__(self) -> str:
-        amount = quantize_in_context(self.amount, self.currency)
-        if not amount:
-            amount = abs(amount)  # no "-0.00"
+        amount = quantize_for_people(self.amount, self.currency)
         return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"
 
 

@@ -33,7 +33,14 @@ from collectlib.io.files import (
 )
 from collectlib.model import Account, Policy, ScenarioActionRecorded
 from collectlib.money import per_currency_text
-from collectlib.portfolio import AgendaEntry, aged_balance, agenda, holds, qualification_rate
+from collectlib.portfolio import (
+    AgedBalance,
+    AgendaEntry,
+    aged_balance,
+    agenda,
+    holds,
+    qualification_rate,
+)
 from collectlib.rules import Explanation, explain
 
 __all__ = ["agenda_command", "check_command", "next_command", "report_command"]
@@ -329,6 +336,11 @@ def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
     )
 
 
+def _percent(rate: float | None) -> str:
+    """Write a rate as a percentage, ``-`` when it is undefined (nothing to divide)."""
+    return "-" if rate is None else f"{rate:.1%}"
+
+
 def _done(event: ScenarioActionRecorded) -> str:
     again = f" repeat {event.repeat}" if event.repeat else ""
     return f"step {event.step_index} ({event.step_name!r}){again} on {event.on}"
@@ -392,12 +404,19 @@ def report_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
         _some_account(args, collectors)
         records = aged.rows()
         if args.format == "table":
-            labels = list(aged.total)
-            rows = [
-                [a, *[amount(amounts[label], aged.currency) for label in labels]]
-                for a, amounts in aged.by_account.items()
-            ]
-            rows.append(["total", *[amount(aged.total[label], aged.currency) for label in labels]])
+            labels = list(aged.labels)
+            # each currency's accounts, then its total; no account: one empty total row
+            parts: dict[str | None, AgedBalance] = dict(aged.by_currency.items())
+            if not parts:
+                parts[None] = aged
+            rows: list[list[str]] = []
+            for currency, part in parts.items():
+                rows.extend(
+                    [a, *[amount(amounts[label], currency) for label in labels]]
+                    for a, amounts in part.by_account.items()
+                )
+                total = "total" if len(parts) == 1 else f"total {currency}"
+                rows.append([total, *[amount(part.total[label], currency) for label in labels]])
             out.write(f"Aged balance on {on}\n\n")
             table(["account", *labels], rows, set(range(1, len(labels) + 1)), out)
             return
@@ -408,13 +427,18 @@ def report_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
         records = rate.rows()
         if args.format == "table":
             out.write(f"Qualification of overdue items on {on}\n\n")
-            by_count = "-" if rate.rate_by_count is None else f"{rate.rate_by_count:.1%}"
-            by_amount = "-" if rate.rate_by_amount is None else f"{rate.rate_by_amount:.1%}"
-            overdue = amount(rate.overdue_amount, rate.currency)
-            qualified = amount(rate.qualified_amount, rate.currency)
+            rates = rate.by_currency
+            overdue = totals((part.overdue_amount, c) for c, part in rates.items()) or "0"
+            qualified = totals((part.qualified_amount, c) for c, part in rates.items()) or "0"
+            by_amount = ", ".join(
+                _percent(part.rate_by_amount) + (f" ({c})" if len(rates) > 1 else "")
+                for c, part in rates.items()
+            )
             out.write(f"overdue: {count(rate.overdue_count, 'item')}, {overdue}\n")
             out.write(f"qualified: {count(rate.qualified_count, 'item')}, {qualified}\n")
-            out.write(f"rate: {by_count} by count, {by_amount} by amount\n\n")
+            out.write(
+                f"rate: {_percent(rate.rate_by_count)} by count, {by_amount or '-'} by amount\n\n"
+            )
             # the date and the currency are above and in every amount
             headers = [h for h in (records[0] if records else ()) if h not in {"on", "currency"}]
             cells = [[cell(r[h], r["currency"]) for h in headers] for r in records]

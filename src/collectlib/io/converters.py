@@ -28,6 +28,7 @@ from typing import Any, TypeVar, get_args, get_type_hints
 
 import attrs
 import cattrs
+from cattrs.errors import AttributeValidationNote
 from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union, include_subclasses
 
@@ -227,6 +228,9 @@ def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, 
             raise _BadValueError(f"not a mapping: {value!r}")
         try:
             return fields(value, kind)
+        except cattrs.ClassValidationError as error:
+            _public_names(error)
+            raise
         except CollectError as error:
             raise cattrs.ClassValidationError(
                 f"While structuring {cls.__name__}", [error], cls
@@ -235,8 +239,23 @@ def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, 
     return hook
 
 
+def _public_names(error: cattrs.ClassValidationError) -> None:
+    """Name a private field (``_total``) by its public name in the paths of ``error``."""
+    for leaf in error.exceptions:
+        notes = getattr(leaf, "__notes__", None)
+        if notes:
+            leaf.__notes__ = [
+                AttributeValidationNote(note, note.name.lstrip("_"), note.type)
+                if isinstance(note, AttributeValidationNote)
+                else note
+                for note in notes
+            ]
+
+
 def _make_converter() -> cattrs.Converter:
-    made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    # use_alias: a field kept private behind a property (a report's amounts, which a
+    # report over several currencies refuses to add up) reads and writes its public name.
+    made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True, use_alias=True)
     made.register_unstructure_hook(Decimal, str)
     made.register_structure_hook(Decimal, _decimal)
     made.register_structure_hook_func(lambda t: t == PerCurrency, _per_currency)

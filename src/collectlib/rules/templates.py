@@ -67,7 +67,7 @@ from collectlib.money import (
     Money,
     exact,
     in_currency,
-    quantize_in_context,
+    quantize_for_people,
     to_amount,
 )
 from collectlib.rules.actions import checked_item_ids
@@ -684,8 +684,8 @@ class _Formats:
         money = Money(amount=amount, currency=currency)
         if self._babel is None:
             return str(money)
-        rounded = quantize_in_context(money.amount, currency)
-        return self._babel.amount(rounded, currency, self._locale)  # type: ignore[no-any-return]
+        shown = quantize_for_people(money.amount, currency)
+        return self._babel.amount(shown, currency, self._locale)  # type: ignore[no-any-return]
 
     def date(self, day: dt.date) -> str:
         if self._babel is None:

@@ -10,8 +10,12 @@ the scenario works on it (items in a specific action, items below
 is the scenario's balance.  Overdue means what ``Item.is_overdue`` says: an open
 debit whose due date is before the report date.
 
-A report is for one currency: accounts in several currencies are a
-``ValidationError`` (filter the accounts by currency and make one report each).
+Reports take accounts in several currencies and keep one figure per currency, never
+a sum across currencies: a report of amounts over one currency holds its figures
+itself (``report.currency``); over several, ``report.by_currency`` (also
+``for_currency(code)``) gives each currency's report, equal to the report over that
+currency's accounts alone, and an amount of the whole is a ``RuleViolation``.  The
+dispute resolution time counts days, not money: one figure for every currency.
 Reports over parts of a portfolio combine with ``merge`` (or ``+``) into the report
 over the whole, so they can be computed per partition.  Sums are exact, whatever the
 caller's decimal context (they run in ``money.CONTEXT``).  ``rows()`` gives plain dicts

@@ -15,7 +15,7 @@ from collectlib._checks import check_date, check_each, fail, to_tuple
 from collectlib._frozen import FrozenMap
 from collectlib.model import Account
 from collectlib.money import ZERO, exact
-from collectlib.portfolio.reports._report import Report, Row, merged_currency, same_currency
+from collectlib.portfolio.reports._report import CurrencyReport, Row, to_parts
 
 __all__ = ["AgedBalance", "aged_balance"]
 
@@ -41,7 +41,7 @@ def _labels(edges: tuple[int, ...]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class AgedBalance(Report):
+class AgedBalance(CurrencyReport):
     """The open items by age: not yet due, then by days late, per account and in total.
 
     ``buckets`` are the edges in days late, inclusive as written: ``(30, 60, 90)``
@@ -50,23 +50,33 @@ class AgedBalance(Report):
     less.  ``total`` and ``by_account[id]`` map the labels, in that order, to the net
     open amount (debits and credits); ``credits`` and ``credits_by_account[id]`` hold
     the credit part apart (zero or negative), so the debits are ``total - credits``.
-    ``by_account`` keeps the accounts in the order read.  Built by ``aged_balance``.
+    ``by_account`` keeps the accounts in the order read, each in its own currency.
+
+    Over accounts in several currencies, ``currency`` is ``None`` and ``parts`` holds
+    each currency's aged balance: ``for_currency("JPY").total`` is the yen total;
+    ``total``, ``credits`` and ``balance`` of the whole are a ``RuleViolation`` (amounts
+    of two currencies are never added), and ``by_account`` lists the accounts currency
+    by currency.  Built by ``aged_balance``.
     """
 
     _what: ClassVar[str] = "aged balance"
+    _parameters: ClassVar[tuple[str, ...]] = ("on", "buckets")
 
     on: dt.date
     buckets: tuple[int, ...] = attrs.field(converter=to_tuple)
     currency: str | None = None
-    """The accounts' currency (``None`` when there was no account)."""
-    total: FrozenMap[str, Decimal]
-    credits: FrozenMap[str, Decimal]
+    """The accounts' currency (``None`` when there was no account, or several currencies)."""
+    _total: FrozenMap[str, Decimal] | None = attrs.field(alias="total")
+    _credits: FrozenMap[str, Decimal] | None = attrs.field(alias="credits")
     by_account: FrozenMap[str, FrozenMap[str, Decimal]] = attrs.field(factory=FrozenMap)
     credits_by_account: FrozenMap[str, FrozenMap[str, Decimal]] = attrs.field(factory=FrozenMap)
+    parts: FrozenMap[str, AgedBalance] = attrs.field(factory=FrozenMap, converter=to_parts)
+    """Each currency's aged balance, when the accounts are in two currencies or more."""
 
     def __attrs_post_init__(self) -> None:
         check_date(self._what, "on", self.on)
         _edges(self._what, self.buckets)
+        self._check_currencies()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -74,27 +84,60 @@ class AgedBalance(Report):
         return _labels(self.buckets)
 
     @property
+    def total(self) -> FrozenMap[str, Decimal]:
+        """The net open amount of every account by bucket (in one currency)."""
+        self._one_currency("total")
+        return self._total  # type: ignore[return-value]  # set in a one-currency report
+
+    @property
+    def credits(self) -> FrozenMap[str, Decimal]:
+        """The credit part of ``total`` by bucket, zero or negative (in one currency)."""
+        self._one_currency("credits")
+        return self._credits  # type: ignore[return-value]  # set in a one-currency report
+
+    @property
     @exact
     def balance(self) -> Decimal:
-        """The sum of every open amount: the bucket totals add up to it."""
+        """The sum of every open amount: the bucket totals add up to it (in one currency)."""
+        self._one_currency("balance")
         return sum(self.total.values(), ZERO)
 
-    @exact
     def merge(self, other: AgedBalance) -> AgedBalance:
-        """Return the aged balance over both reports' accounts (none in both)."""
-        self._check_mergeable(other, "on", "buckets")
-        currency = merged_currency(self._what, self.currency, other.currency)
+        """Return the aged balance over both reports' accounts (none in both), per currency."""
         shared = self.by_account.keys() & other.by_account.keys()
         if shared:
             fail(self._what, f"account {min(shared)!r} is in both reports")
+        return super().merge(other)
+
+    def _empty(self, currency: str | None) -> AgedBalance:
+        zeros = FrozenMap(dict.fromkeys(self.labels, ZERO))
+        return AgedBalance(
+            on=self.on, buckets=self.buckets, currency=currency, total=zeros, credits=zeros
+        )
+
+    @exact
+    def _merge_one(self, other: AgedBalance) -> AgedBalance:
         return AgedBalance(
             on=self.on,
             buckets=self.buckets,
-            currency=currency,
+            currency=self.currency,
             total=_add_maps(self.total, other.total),
             credits=_add_maps(self.credits, other.credits),
             by_account=FrozenMap({**self.by_account, **other.by_account}),
             credits_by_account=FrozenMap({**self.credits_by_account, **other.credits_by_account}),
+        )
+
+    def _several(self, parts: FrozenMap[str, AgedBalance]) -> AgedBalance:
+        return AgedBalance(
+            on=self.on,
+            buckets=self.buckets,
+            total=None,
+            credits=None,
+            by_account=FrozenMap({k: v for p in parts.values() for k, v in p.by_account.items()}),
+            credits_by_account=FrozenMap(
+                {k: v for p in parts.values() for k, v in p.credits_by_account.items()}
+            ),
+            parts=parts,
         )
 
     @exact
@@ -102,8 +145,11 @@ class AgedBalance(Report):
         """One row per account and bucket (accounts in order read, buckets in order).
 
         Columns: on, currency, account_id, bucket, balance, debits, credits
-        (``balance = debits + credits``).
+        (``balance = debits + credits``).  Over several currencies, each currency's rows
+        in turn (codes sorted), each row in its account's currency.
         """
+        if self.parts:
+            return [row for part in self.parts.values() for row in part.rows()]
         rows: list[Row] = []
         for account_id, line in self.by_account.items():
             credits = self.credits_by_account[account_id]
@@ -127,6 +173,18 @@ def _add_maps(
 ) -> FrozenMap[str, Decimal]:
     """Add two bucket maps label by label."""
     return FrozenMap({label: amount + second[label] for label, amount in first.items()})
+
+
+class _Ages:
+    """One currency's aged balance while the accounts are read."""
+
+    __slots__ = ("by_account", "credit_total", "credits_by_account", "total")
+
+    def __init__(self, size: int) -> None:
+        self.total = [ZERO] * size
+        self.credit_total = [ZERO] * size
+        self.by_account: dict[str, FrozenMap[str, Decimal]] = {}
+        self.credits_by_account: dict[str, FrozenMap[str, Decimal]] = {}
 
 
 @exact
@@ -162,15 +220,15 @@ in (60, 30)
     edges = _edges("aged_balance", buckets)
     labels = _labels(edges)
     size = len(labels)
-    total = [ZERO] * size
-    credit_total = [ZERO] * size
-    by_account: dict[str, FrozenMap[str, Decimal]] = {}
-    credits_by_account: dict[str, FrozenMap[str, Decimal]] = {}
-    currency: str | None = None
+    ages_by_currency: dict[str, _Ages] = {}
+    seen: set[str] = set()
     for account in check_each("aged_balance", "accounts", accounts, Account):
-        currency = same_currency("aged_balance", currency, account)
-        if account.id in by_account:
+        if account.id in seen:
             fail("aged_balance", f"account {account.id!r} appears twice")
+        seen.add(account.id)
+        ages = ages_by_currency.get(account.currency)
+        if ages is None:
+            ages = ages_by_currency[account.currency] = _Ages(size)
         net = [ZERO] * size
         credits = [ZERO] * size
         for item in account.items:
@@ -183,16 +241,23 @@ in (60, 30)
             if amount < ZERO:
                 credits[index] += amount
         for index in range(size):
-            total[index] += net[index]
-            credit_total[index] += credits[index]
-        by_account[account.id] = FrozenMap(dict(zip(labels, net, strict=True)))
-        credits_by_account[account.id] = FrozenMap(dict(zip(labels, credits, strict=True)))
-    return AgedBalance(
-        on=on,
-        buckets=edges,
-        currency=currency,
-        total=FrozenMap(dict(zip(labels, total, strict=True))),
-        credits=FrozenMap(dict(zip(labels, credit_total, strict=True))),
-        by_account=FrozenMap(by_account),
-        credits_by_account=FrozenMap(credits_by_account),
+            ages.total[index] += net[index]
+            ages.credit_total[index] += credits[index]
+        ages.by_account[account.id] = FrozenMap(dict(zip(labels, net, strict=True)))
+        ages.credits_by_account[account.id] = FrozenMap(dict(zip(labels, credits, strict=True)))
+    zeros = FrozenMap(dict.fromkeys(labels, ZERO))
+    empty = AgedBalance(on=on, buckets=edges, total=zeros, credits=zeros)
+    return empty._of(
+        {
+            currency: AgedBalance(
+                on=on,
+                buckets=edges,
+                currency=currency,
+                total=FrozenMap(dict(zip(labels, ages.total, strict=True))),
+                credits=FrozenMap(dict(zip(labels, ages.credit_total, strict=True))),
+                by_account=FrozenMap(ages.by_account),
+                credits_by_account=FrozenMap(ages.credits_by_account),
+            )
+            for currency, ages in ages_by_currency.items()
+        }
     )

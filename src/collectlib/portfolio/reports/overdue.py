@@ -10,62 +10,84 @@ from typing import ClassVar
 import attrs
 
 from collectlib._checks import check_date, check_each, check_int
+from collectlib._frozen import FrozenMap
 from collectlib.model import Account
 from collectlib.money import ZERO, exact
-from collectlib.portfolio.reports._report import (
-    Report,
-    Row,
-    merged_currency,
-    ratio_of,
-    same_currency,
-)
+from collectlib.portfolio.reports._report import CurrencyReport, Row, ratio_of, to_parts
 
 __all__ = ["OverdueRatio", "overdue_ratio"]
 
 
 @attrs.frozen(kw_only=True)
-class OverdueRatio(Report):
+class OverdueRatio(CurrencyReport):
     """The overdue share of the receivables: ``overdue / receivables``.
 
     ``receivables`` is the open amount of the debit items (credit notes and
     unallocated payments are not receivables: they would let the ratio pass 1);
     ``overdue`` the part more than ``beyond`` days late (``beyond=0``: every overdue
     debit; 30, 60 or 90 for the "> 30 days" ratios).  ``ratio`` is in [0, 1],
-    ``None`` when nothing is receivable.  Built by ``overdue_ratio``.
+    ``None`` when nothing is receivable.  Over accounts in several currencies,
+    ``parts`` holds each currency's ratio (``for_currency("JPY").ratio``), and the
+    figures of the whole are a ``RuleViolation``.  Built by ``overdue_ratio``.
     """
 
     _what: ClassVar[str] = "overdue ratio"
+    _parameters: ClassVar[tuple[str, ...]] = ("on", "beyond")
 
     on: dt.date
     beyond: int = 0
     currency: str | None = None
-    """The accounts' currency (``None`` when there was no account)."""
-    receivables: Decimal = ZERO
-    overdue: Decimal = ZERO
+    """The accounts' currency (``None`` when there was no account, or several currencies)."""
+    _receivables: Decimal | None = attrs.field(default=ZERO, alias="receivables")
+    _overdue: Decimal | None = attrs.field(default=ZERO, alias="overdue")
+    parts: FrozenMap[str, OverdueRatio] = attrs.field(factory=FrozenMap, converter=to_parts)
+    """Each currency's overdue ratio, when the accounts are in two currencies or more."""
 
     def __attrs_post_init__(self) -> None:
         check_date(self._what, "on", self.on)
         check_int(self._what, "beyond", self.beyond, minimum=0)
+        self._check_currencies()
+
+    @property
+    def receivables(self) -> Decimal:
+        """The open amount of the debit items (in one currency)."""
+        self._one_currency("receivables")
+        return self._receivables  # type: ignore[return-value]  # set in one currency
+
+    @property
+    def overdue(self) -> Decimal:
+        """The open debits more than ``beyond`` days late (in one currency)."""
+        self._one_currency("overdue")
+        return self._overdue  # type: ignore[return-value]  # set in one currency
 
     @property
     def ratio(self) -> float | None:
-        """``overdue / receivables``, or ``None`` when nothing is receivable."""
+        """``overdue / receivables``, or ``None`` when nothing is receivable (one currency)."""
+        self._one_currency("ratio")
         return ratio_of(self.overdue, self.receivables)
 
+    def _empty(self, currency: str | None) -> OverdueRatio:
+        return OverdueRatio(on=self.on, beyond=self.beyond, currency=currency)
+
     @exact
-    def merge(self, other: OverdueRatio) -> OverdueRatio:
-        """Return the overdue ratio over both reports' accounts (same date and ``beyond``)."""
-        self._check_mergeable(other, "on", "beyond")
+    def _merge_one(self, other: OverdueRatio) -> OverdueRatio:
         return OverdueRatio(
             on=self.on,
             beyond=self.beyond,
-            currency=merged_currency(self._what, self.currency, other.currency),
+            currency=self.currency,
             receivables=self.receivables + other.receivables,
             overdue=self.overdue + other.overdue,
         )
 
+    def _several(self, parts: FrozenMap[str, OverdueRatio]) -> OverdueRatio:
+        return OverdueRatio(
+            on=self.on, beyond=self.beyond, receivables=None, overdue=None, parts=parts
+        )
+
     def rows(self) -> list[Row]:
-        """One row: on, currency, beyond, receivables, overdue, ratio."""
+        """One row per currency: on, currency, beyond, receivables, overdue, ratio."""
+        if self.parts:
+            return [row for part in self.parts.values() for row in part.rows()]
         return [
             {
                 "on": self.on,
@@ -96,16 +118,22 @@ def overdue_ratio(accounts: Iterable[Account], on: dt.date, beyond: int = 0) -> 
     """
     check_date("overdue_ratio", "on", on)
     check_int("overdue_ratio", "beyond", beyond, minimum=0)
-    receivables = overdue = ZERO
-    currency: str | None = None
+    sums: dict[str, list[Decimal]] = {}  # currency -> [receivables, overdue]
     for account in check_each("overdue_ratio", "accounts", accounts, Account):
-        currency = same_currency("overdue_ratio", currency, account)
+        figures = sums.get(account.currency)
+        if figures is None:
+            figures = sums[account.currency] = [ZERO, ZERO]
         for item in account.items:
             amount = item.open_amount
             if amount > ZERO:
-                receivables += amount
+                figures[0] += amount
                 if item.days_late(on) > beyond:
-                    overdue += amount
-    return OverdueRatio(
-        on=on, beyond=beyond, currency=currency, receivables=receivables, overdue=overdue
+                    figures[1] += amount
+    return OverdueRatio(on=on, beyond=beyond)._of(
+        {
+            currency: OverdueRatio(
+                on=on, beyond=beyond, currency=currency, receivables=receivables, overdue=overdue
+            )
+            for currency, (receivables, overdue) in sums.items()
+        }
     )

@@ -13,13 +13,7 @@ from collectlib._checks import check_amount, check_date, check_each, check_int
 from collectlib._frozen import FrozenMap
 from collectlib.model import Account
 from collectlib.money import ZERO, coerce_amount, exact
-from collectlib.portfolio.reports._report import (
-    Report,
-    Row,
-    merged_currency,
-    ratio_of,
-    same_currency,
-)
+from collectlib.portfolio.reports._report import CurrencyReport, Row, ratio_of, to_parts
 
 __all__ = ["QualificationRate", "Tally", "qualification_rate"]
 
@@ -62,7 +56,7 @@ def _cell_order(cell: tuple[_CellKey, Tally]) -> tuple[bool, str, bool, str]:
 
 
 @attrs.frozen(kw_only=True)
-class QualificationRate(Report):
+class QualificationRate(CurrencyReport):
     """The item status report: how much of the overdue receivable carries a status.
 
     Overdue items are open debits whose due date is before ``on``; an item is
@@ -71,18 +65,35 @@ class QualificationRate(Report):
     ``None`` counts the overdue items without status and collector ``None`` the
     accounts without collector; every other figure derives from it.
     ``rate_by_count`` and ``rate_by_amount`` are in [0, 1], ``None`` when nothing is
-    overdue.  Built by ``qualification_rate``.
+    overdue.
+
+    Over accounts in several currencies, ``parts`` holds each currency's report
+    (``for_currency("JPY").overdue_amount``); the counts and ``rate_by_count`` are the
+    whole portfolio's, ``by_collector`` gives each collector's report over its
+    currencies, and every amount of the whole (``cells``, ``overdue_amount``,
+    ``qualified_amount``, ``rate_by_amount``, ``by_status``) is a ``RuleViolation``.
+    Built by ``qualification_rate``.
     """
 
     _what: ClassVar[str] = "qualification rate"
+    _parameters: ClassVar[tuple[str, ...]] = ("on",)
 
     on: dt.date
     currency: str | None = None
-    """The accounts' currency (``None`` when there was no account)."""
-    cells: FrozenMap[_CellKey, Tally] = attrs.field(factory=FrozenMap)
+    """The accounts' currency (``None`` when there was no account, or several currencies)."""
+    _cells: FrozenMap[_CellKey, Tally] | None = attrs.field(factory=FrozenMap, alias="cells")
+    parts: FrozenMap[str, QualificationRate] = attrs.field(factory=FrozenMap, converter=to_parts)
+    """Each currency's report, when the accounts are in two currencies or more."""
 
     def __attrs_post_init__(self) -> None:
         check_date(self._what, "on", self.on)
+        self._check_currencies()
+
+    @property
+    def cells(self) -> FrozenMap[_CellKey, Tally]:
+        """The overdue items per collector and status, ``cells[(collector, status)]``."""
+        self._one_currency("cells")
+        return self._cells  # type: ignore[return-value]  # set in a one-currency report
 
     @exact
     def _sum(self, qualified_only: bool) -> Tally:
@@ -92,24 +103,31 @@ class QualificationRate(Report):
                 total = _added(total, tally)
         return total
 
+    def _count(self, qualified_only: bool) -> int:
+        if self.parts:  # a count adds up across currencies
+            return sum(part._sum(qualified_only).count for part in self.parts.values())
+        return self._sum(qualified_only).count
+
     @property
     def overdue_count(self) -> int:
         """How many items are overdue."""
-        return self._sum(qualified_only=False).count
+        return self._count(qualified_only=False)
 
     @property
     def overdue_amount(self) -> Decimal:
-        """The open amount of the overdue items."""
+        """The open amount of the overdue items (in one currency)."""
+        self._one_currency("overdue_amount")
         return self._sum(qualified_only=False).amount
 
     @property
     def qualified_count(self) -> int:
         """How many overdue items carry a status."""
-        return self._sum(qualified_only=True).count
+        return self._count(qualified_only=True)
 
     @property
     def qualified_amount(self) -> Decimal:
-        """The open amount of the overdue items that carry a status."""
+        """The open amount of the overdue items that carry a status (in one currency)."""
+        self._one_currency("qualified_amount")
         return self._sum(qualified_only=True).amount
 
     @property
@@ -120,12 +138,14 @@ class QualificationRate(Report):
     @property
     def rate_by_amount(self) -> float | None:
         """``qualified_amount / overdue_amount``, or ``None`` when nothing is overdue."""
+        self._one_currency("rate_by_amount")
         return ratio_of(self.qualified_amount, self.overdue_amount)
 
     @property
     @exact
     def by_status(self) -> FrozenMap[str, Tally]:
         """The overdue items per status code (qualified items only), codes sorted."""
+        self._one_currency("by_status")
         totals: dict[str, Tally] = {}
         for (_collector, status), tally in self.cells.items():
             if status is not None:
@@ -135,6 +155,23 @@ class QualificationRate(Report):
     @property
     def by_collector(self) -> FrozenMap[str | None, QualificationRate]:
         """The report restricted to each collector's accounts (``None``: no collector, last)."""
+        if self.parts:
+            by_currency = {code: part.by_collector for code, part in self.parts.items()}
+            collectors = sorted(
+                {c for own in by_currency.values() for c in own}, key=lambda c: (c is None, c or "")
+            )
+            return FrozenMap(
+                {
+                    collector: self._of(
+                        {
+                            code: own[collector]
+                            for code, own in by_currency.items()
+                            if collector in own
+                        }
+                    )
+                    for collector in collectors
+                }
+            )
         cells: dict[str | None, dict[_CellKey, Tally]] = {}
         for key, tally in sorted(self.cells.items(), key=_cell_order):
             cells.setdefault(key[0], {})[key] = tally
@@ -147,25 +184,28 @@ class QualificationRate(Report):
             }
         )
 
+    def _empty(self, currency: str | None) -> QualificationRate:
+        return QualificationRate(on=self.on, currency=currency)
+
     @exact
-    def merge(self, other: QualificationRate) -> QualificationRate:
-        """Return the report over both reports' accounts (same date, same currency)."""
-        self._check_mergeable(other, "on")
+    def _merge_one(self, other: QualificationRate) -> QualificationRate:
         cells = dict(self.cells)
         for key, tally in other.cells.items():
             cells[key] = _added(cells.get(key, _NO_TALLY), tally)
-        return QualificationRate(
-            on=self.on,
-            currency=merged_currency(self._what, self.currency, other.currency),
-            cells=FrozenMap(cells),
-        )
+        return QualificationRate(on=self.on, currency=self.currency, cells=FrozenMap(cells))
+
+    def _several(self, parts: FrozenMap[str, QualificationRate]) -> QualificationRate:
+        return QualificationRate(on=self.on, cells=None, parts=parts)
 
     def rows(self) -> list[Row]:
         """One row per collector and status: on, currency, collector, status, count, amount.
 
         Status ``None`` is the overdue items without status.  Rows are sorted by
-        collector, then status (``None`` last in both).
+        collector, then status (``None`` last in both); over several currencies, each
+        currency's rows in turn (codes sorted).
         """
+        if self.parts:
+            return [row for part in self.parts.values() for row in part.rows()]
         return [
             {
                 "on": self.on,
@@ -202,10 +242,11 @@ def qualification_rate(accounts: Iterable[Account], on: dt.date) -> Qualificatio
     True
     """
     check_date("qualification_rate", "on", on)
-    cells: dict[_CellKey, list[Any]] = {}
-    currency: str | None = None
+    by_currency: dict[str, dict[_CellKey, list[Any]]] = {}
     for account in check_each("qualification_rate", "accounts", accounts, Account):
-        currency = same_currency("qualification_rate", currency, account)
+        cells = by_currency.get(account.currency)
+        if cells is None:
+            cells = by_currency[account.currency] = {}
         collector = account.collector
         for item in account.items:
             if item.is_overdue(on):
@@ -215,10 +256,18 @@ def qualification_rate(accounts: Iterable[Account], on: dt.date) -> Qualificatio
                 else:
                     cell[0] += 1
                     cell[1] += item.open_amount
-    return QualificationRate(
-        on=on,
-        currency=currency,
-        cells=FrozenMap(
-            {key: Tally(count=count, amount=amount) for key, (count, amount) in cells.items()}
-        ),
+    return QualificationRate(on=on)._of(
+        {
+            currency: QualificationRate(
+                on=on,
+                currency=currency,
+                cells=FrozenMap(
+                    {
+                        key: Tally(count=count, amount=amount)
+                        for key, (count, amount) in cells.items()
+                    }
+                ),
+            )
+            for currency, cells in by_currency.items()
+        }
     )
