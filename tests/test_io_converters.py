@@ -17,11 +17,13 @@ from collectlib import (
     ActionTemplate,
     AgedBalance,
     AgendaEntry,
+    Channel,
     CollectorRule,
     Condition,
     CreditHold,
     DaysSalesOutstanding,
     DisputeResolutionTime,
+    EntryKind,
     Excluded,
     Explanation,
     Fallback,
@@ -291,3 +293,18 @@ def test_amounts_keep_their_exponent_and_floats_go_through_str() -> None:
     assert structure(100.1, Decimal) == Decimal("100.1")
     with pytest.raises(LoadError, match="not an amount: 'NaN'"):
         structure("NaN", Decimal)
+
+
+def test_a_record_read_with_an_unknown_currency_is_refused() -> None:
+    row = AgendaEntry("C-1", None, dt.date(2026, 3, 9), 7, EntryKind.SCENARIO, Channel.CALL,
+                      "call", ItemIds(["F-1"]), Decimal("120000"), False, False, None, 0,
+                      currency="JPY")  # fmt: skip
+    data = unstructure(row)
+    assert structure(data, AgendaEntry) == row
+    with pytest.raises(LoadError, match=r"^\$: currency must be an ISO 4217 code .*'XYZ'$"):
+        structure({**data, "currency": "XYZ"}, AgendaEntry)
+    report = unstructure(overdue_ratio([], dt.date(2026, 3, 9)))
+    with pytest.raises(LoadError, match=r"^\$: overdue ratio: currency must be an ISO 4217 code"):
+        structure({**report, "currency": "XYZ"}, OverdueRatio)
+    with pytest.raises(LoadError, match=r"^\$\.receivables: not an amount: 'lots'"):
+        structure({**report, "receivables": "lots"}, OverdueRatio)

@@ -36,7 +36,13 @@ from collectlib._checks import read_date
 from collectlib._frozen import FrozenMap, ItemIds
 from collectlib.errors import CollectError, LoadError
 from collectlib.model import Fallback, JournalEvent, Scenario
-from collectlib.money import PerCurrency, coerce_per_currency, per_currency_problem, read_amount
+from collectlib.money import (
+    PerCurrency,
+    coerce_per_currency,
+    is_currency,
+    per_currency_problem,
+    read_amount,
+)
 from collectlib.portfolio import AgendaEntry
 
 __all__ = ["agenda_records", "converter", "problem_message", "structure", "unstructure"]
@@ -154,13 +160,18 @@ def _agenda_entry(value: object, _: type) -> AgendaEntry:
     if not isinstance(value, Mapping):
         raise _BadValueError(f"not a mapping: {value!r}")
     fields = _AGENDA_TYPES
-    return AgendaEntry(
+    entry = AgendaEntry(
         **{
             name: converter.structure(value[name], fields[name])
             for name in AgendaEntry._fields
             if name in value
         }
     )
+    if not is_currency(entry.currency):
+        raise _BadValueError(
+            f"currency must be an ISO 4217 code like 'EUR', not {entry.currency!r}"
+        )
+    return entry
 
 
 _AGENDA_TYPES = get_type_hints(AgendaEntry)
