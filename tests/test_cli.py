@@ -371,7 +371,15 @@ def _stderr_on_a_terminal(
     master, slave = pty.openpty()
     command = [SCRIPT] if SCRIPT else [sys.executable, "-m", "collectlib"]
     with stdout.open("w", encoding="utf-8") as sink:
-        process = subprocess.Popen([*command, *args], stdout=sink, stderr=slave, env=env)
+        # A shell's background job ignores SIGINT and its children inherit that: give the
+        # command the default disposition, as a terminal's foreground job has.
+        process = subprocess.Popen(
+            [*command, *args],
+            stdout=sink,
+            stderr=slave,
+            env=env,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+        )
     os.close(slave)
     seen = b""
     while True:
@@ -880,7 +888,15 @@ def test_ctrl_c_on_a_terminal_rubs_out_the_progress(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     master, slave = pty.openpty()
     with (tmp_path / "out.csv").open("w") as sink:
-        process = subprocess.Popen([*command, *args], stdout=sink, stderr=slave, env=env)
+        # A shell's background job ignores SIGINT and its children inherit that: give the
+        # command the default disposition, as a terminal's foreground job has.
+        process = subprocess.Popen(
+            [*command, *args],
+            stdout=sink,
+            stderr=slave,
+            env=env,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+        )
     os.close(slave)
     seen = b""
     while b"items/s" not in seen:  # the progress line is drawn: interrupt the run

@@ -204,15 +204,15 @@ def collector_for(
     """
     if account.collector is not None or not policy.collector_rules:
         return account.collector
-    late = max(0, (on - leader.due_date).days) if leader is not None else 0
-    for rule in policy.collector_rules:
+    for rule in policy.collector_rules:  # the agenda asks once per account: kept lean
         if rule.client_type is not None and rule.client_type != account.client_type:
             continue
-        if rule.min_balance is not None and balance < in_currency(
-            rule.min_balance, account.currency
-        ):
+        minimum = rule.min_balance
+        if minimum is not None and balance < in_currency(minimum, account.currency):
             continue
-        if rule.min_days_late is not None and late < rule.min_days_late:
+        if rule.min_days_late and (  # None or 0: any lateness, even no leader
+            leader is None or (on - leader.due_date).days < rule.min_days_late
+        ):
             continue
         return rule.collector
     return None
