@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -16,6 +17,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.model import Account
 from collectlib.money import ZERO, exact
 from collectlib.portfolio.reports._report import CurrencyReport, Row, to_parts
+from collectlib.rules.groups import group_of
 
 __all__ = ["AgedBalance", "aged_balance"]
 
@@ -51,12 +53,16 @@ class AgedBalance(CurrencyReport):
     open amount (debits and credits); ``credits`` and ``credits_by_account[id]`` hold
     the credit part apart (zero or negative), so the debits are ``total - credits``.
     ``by_account`` keeps the accounts in the order read, each in its own currency.
+    ``by_group[group][currency]`` is the per-group view: the same buckets summed over
+    the group's accounts in that currency (an account without a group is its own group,
+    named by its id), so a group billed in two currencies has one line in each, never a
+    sum of both.
 
     Over accounts in several currencies, ``currency`` is ``None`` and ``parts`` holds
     each currency's aged balance: ``for_currency("JPY").total`` is the yen total;
     ``total``, ``credits`` and ``balance`` of the whole are a ``RuleViolation`` (amounts
-    of two currencies are never added), and ``by_account`` lists the accounts currency
-    by currency.  Built by ``aged_balance``.
+    of two currencies are never added); ``by_account`` and ``by_group`` cover every
+    currency, currency by currency.  Built by ``aged_balance``.
     """
 
     _what: ClassVar[str] = "aged balance"
@@ -70,6 +76,9 @@ class AgedBalance(CurrencyReport):
     _credits: FrozenMap[str, Decimal] | None = attrs.field(alias="credits")
     by_account: FrozenMap[str, FrozenMap[str, Decimal]] = attrs.field(factory=FrozenMap)
     credits_by_account: FrozenMap[str, FrozenMap[str, Decimal]] = attrs.field(factory=FrozenMap)
+    by_group: FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]] = attrs.field(
+        factory=FrozenMap
+    )
     parts: FrozenMap[str, AgedBalance] = attrs.field(factory=FrozenMap, converter=to_parts)
     """Each currency's aged balance, when the accounts are in two currencies or more."""
 
@@ -125,6 +134,7 @@ class AgedBalance(CurrencyReport):
             credits=_add_maps(self.credits, other.credits),
             by_account=FrozenMap({**self.by_account, **other.by_account}),
             credits_by_account=FrozenMap({**self.credits_by_account, **other.credits_by_account}),
+            by_group=_merge_groups(self.by_group, other.by_group),
         )
 
     def _several(self, parts: FrozenMap[str, AgedBalance]) -> AgedBalance:
@@ -137,6 +147,7 @@ class AgedBalance(CurrencyReport):
             credits_by_account=FrozenMap(
                 {k: v for p in parts.values() for k, v in p.credits_by_account.items()}
             ),
+            by_group=functools.reduce(_merge_groups, (p.by_group for p in parts.values())),
             parts=parts,
         )
 
@@ -178,13 +189,28 @@ def _add_maps(
 class _Ages:
     """One currency's aged balance while the accounts are read."""
 
-    __slots__ = ("by_account", "credit_total", "credits_by_account", "total")
+    __slots__ = ("by_account", "by_group", "credit_total", "credits_by_account", "total")
 
     def __init__(self, size: int) -> None:
         self.total = [ZERO] * size
         self.credit_total = [ZERO] * size
         self.by_account: dict[str, FrozenMap[str, Decimal]] = {}
         self.credits_by_account: dict[str, FrozenMap[str, Decimal]] = {}
+        self.by_group: dict[str, list[Decimal]] = {}
+
+
+def _merge_groups(
+    first: FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]],
+    second: FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]],
+) -> FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]]:
+    """Add two per-group views: a group's lines in one currency add up, label by label."""
+    merged = {group: dict(lines) for group, lines in first.items()}
+    for group, lines in second.items():
+        mine = merged.setdefault(group, {})
+        for currency, line in lines.items():
+            known = mine.get(currency)
+            mine[currency] = line if known is None else _add_maps(known, line)
+    return FrozenMap({group: FrozenMap(lines) for group, lines in merged.items()})
 
 
 @exact
@@ -240,9 +266,14 @@ in (60, 30)
             net[index] += amount
             if amount < ZERO:
                 credits[index] += amount
+        group = group_of(account)
+        line = ages.by_group.get(group)
+        if line is None:
+            line = ages.by_group[group] = [ZERO] * size
         for index in range(size):
             ages.total[index] += net[index]
             ages.credit_total[index] += credits[index]
+            line[index] += net[index]
         ages.by_account[account.id] = FrozenMap(dict(zip(labels, net, strict=True)))
         ages.credits_by_account[account.id] = FrozenMap(dict(zip(labels, credits, strict=True)))
     zeros = FrozenMap(dict.fromkeys(labels, ZERO))
@@ -257,6 +288,14 @@ in (60, 30)
                 credits=FrozenMap(dict(zip(labels, ages.credit_total, strict=True))),
                 by_account=FrozenMap(ages.by_account),
                 credits_by_account=FrozenMap(ages.credits_by_account),
+                by_group=FrozenMap(
+                    {
+                        group: FrozenMap(
+                            {currency: FrozenMap(dict(zip(labels, line, strict=True)))}
+                        )
+                        for group, line in ages.by_group.items()
+                    }
+                ),
             )
             for currency, ages in ages_by_currency.items()
         }
