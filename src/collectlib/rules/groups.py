@@ -21,6 +21,7 @@ import attrs
 
 from collectlib._checks import (
     check_amount,
+    check_currency,
     check_date,
     check_id,
     check_instances,
@@ -30,7 +31,7 @@ from collectlib._checks import (
 from collectlib._frozen import FrozenMap
 from collectlib.errors import ValidationError
 from collectlib.model import Account
-from collectlib.money import ZERO, coerce_amount, exact, is_currency
+from collectlib.money import ZERO, coerce_amount, exact
 
 __all__ = ["Exposure", "GroupExposure", "check_exposure", "group_of"]
 
@@ -74,8 +75,7 @@ class GroupExposure:
     def __attrs_post_init__(self) -> None:
         check_id("group exposure", "group", self.group)
         owner = f"exposure of group {self.group!r}"
-        if not is_currency(self.currency):
-            fail(owner, f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}")
+        check_currency(owner, "currency", self.currency)
         check_instances(owner, "account_ids", self.account_ids, str)
         if not self.account_ids:
             fail(owner, "account_ids must name at least one account")
