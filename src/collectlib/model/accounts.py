@@ -16,6 +16,7 @@ from collectlib._checks import (
 )
 from collectlib._frozen import FrozenMap
 from collectlib.errors import UnknownActionError, UnknownItemError, UnknownPlanError
+from collectlib.languages import check_language
 from collectlib.model.actions import SpecificAction
 from collectlib.model.items import Item
 from collectlib.model.journal import JournalEvent
@@ -81,6 +82,9 @@ class Account(_ItemIndex):
     penalties_enabled: bool = False
     email: str | None = None
     """The customer's e-mail address; ``None``: none known (e-mail steps fall back)."""
+    language: str | None = None
+    """The customer's language (``"fr"``, ``"de_CH"``: ISO 639-1, optional region): it
+    picks the text of a template given per language.  ``None``: the default text."""
     items: tuple[Item, ...] = attrs.field(default=(), converter=to_tuple)
     actions: tuple[SpecificAction, ...] = attrs.field(default=(), converter=to_tuple)
     plans: tuple[PaymentPlan, ...] = attrs.field(default=(), converter=to_tuple)
@@ -99,6 +103,8 @@ class Account(_ItemIndex):
         check_bool(owner, "penalties_enabled", self.penalties_enabled)
         if self.email is not None:
             check_id(owner, "email", self.email)
+        if self.language is not None:
+            check_language(owner, "language", self.language)
         items = self.items
         check_instances(owner, "items", items, Item)
         item_ids = {item.id for item in items}
