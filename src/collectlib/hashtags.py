@@ -171,6 +171,8 @@ def check_template(template: Template) -> tuple[str, ...]:
     if problems:
         raise TemplateError("template: " + "; ".join(problems))
     names = (
-        match.group(1) for _language, text in template_texts(template) for match in TOKEN.finditer(text)
+        match.group(1)
+        for _language, text in template_texts(template)
+        for match in TOKEN.finditer(text)
     )
     return tuple(dict.fromkeys(name for name in names if name is not None))

@@ -190,4 +190,3 @@ def resolve(template: Template, language: str | None) -> str:
         if text is not None:
             return text
     return template[DEFAULT]
-
