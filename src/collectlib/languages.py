@@ -34,8 +34,8 @@ __all__ = [
     "check_template_texts",
     "is_language",
     "resolve",
-    "template_problem",
     "template_for",
+    "template_problem",
     "template_texts",
     "to_template",
 ]
@@ -49,7 +49,7 @@ LANGUAGES: Final = frozenset(
     no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm
     sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi
     vo wa wo xh yi yo za zh zu
-    """.split()
+    """.split()  # noqa: SIM905  # a table of codes reads better as words
 )
 """The ISO 639-1 language codes (two lowercase letters), the 183 in force."""
 
@@ -185,7 +185,7 @@ def resolve(template: Template, language: str | None) -> str:
         return template
     if language is not None:
         text = template.get(language)
-        if text is None and len(language) > 2:  # noqa: PLR2004  # "de_CH" -> "de"
+        if text is None and len(language) > 2:  # "de_CH" -> "de"
             text = template.get(language[:2])
         if text is not None:
             return text

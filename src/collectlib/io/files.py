@@ -84,6 +84,7 @@ ITEM_COLUMNS: Mapping[str, str] = {
     "amount": "amount",
     "open_amount": "open_amount",
     "currency": "currency",
+    "language": "language",
 }
 """The default column names of an open-items table (field name -> column name)."""
 
@@ -113,7 +114,8 @@ REQUIRED_COLUMNS = (
     "amount",
     "open_amount",
 )
-"""The fields an open-items table must have (``account_name`` and ``currency`` are optional)."""
+"""The fields an open-items table must have (``account_name``, ``currency`` and
+``language``, the account's, are optional)."""
 
 
 def _error(path: Path | str, what: str, line: int | None = None) -> LoadError:
@@ -451,8 +453,9 @@ def read_items_csv(
     binary file object (read, not closed).  The rows of an account must be together
     (one after the other), so the file is read once, one account at a time, whatever
     its size.  ``columns`` renames columns (field name -> column name, see
-    ``ITEM_COLUMNS``); ``currency`` applies when there is no currency column; every
-    item is validated like any ``Item``.
+    ``ITEM_COLUMNS``); ``currency`` applies when there is no currency column; the
+    account's name, currency and language (an empty cell: none) are read on its first
+    row; every item is validated like any ``Item``.
 
     How the values are written, as the ERP's country writes them:
 
@@ -575,6 +578,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
     )
     name_col = position.get(names["account_name"])
     currency_col = position.get(names["currency"])
+    language_col = position.get(names["language"])
     width = len(header)
     dates: dict[str, dt.date] = {}
     dates_get = dates.get
@@ -596,6 +600,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
             id=current or "",
             name=first[name_col] if name_col is not None else "",
             currency=first[currency_col] if currency_col is not None else currency,
+            language=(first[language_col] or None) if language_col is not None else None,
             items=items,
         )
 
