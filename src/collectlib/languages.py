@@ -109,12 +109,12 @@ def to_template(value: object) -> object:
 def template_problem(field: str, value: object) -> str | None:
     """Say what is wrong with the template ``value`` (its message names ``field``), or ``None``.
 
-    A template is a text, or a ``FrozenMap`` language -> text with a ``"default"`` entry:
-    every key a language or ``"default"``, every text a string without lone surrogates.
-    (Whether a message channel's texts may be empty is the channel's rule.)
+    A template is a string, or a ``FrozenMap`` language -> string with a ``"default"``
+    entry, every key a language or ``"default"``.  (What the texts may hold is the
+    record's rule: ``check_template_texts``.)
     """
     if isinstance(value, str):
-        return _text_problem(field, value)
+        return None
     if not isinstance(value, FrozenMap):
         return f"{field} must be a string, or a mapping language -> string, not {value!r}"
     for key, text in value.items():
@@ -122,9 +122,6 @@ def template_problem(field: str, value: object) -> str | None:
             return f"{field}: {key!r} is neither 'default' nor {_WHAT}{_meant(key)}"
         if not isinstance(text, str):
             return f"{field}[{key!r}] must be a string, not {text!r}"
-        problem = _text_problem(f"{field}[{key!r}]", text)
-        if problem is not None:
-            return problem
     if DEFAULT not in value:
         return (
             f"{field}: a mapping of languages needs a 'default' text (for the other "
@@ -134,18 +131,20 @@ def template_problem(field: str, value: object) -> str | None:
 
 
 def check_template_texts(owner: str, field: str, value: object, *, optional: bool = False) -> None:
-    """Check a template field (see ``template_problem``); else ``ValidationError`` naming it."""
+    r"""Check a record's template field; else ``ValidationError`` naming the owner and field.
+
+    Its shape is ``template_problem``'s; no text holds a lone surrogate (``\ud800``,
+    which no UTF-8 file can hold).
+    """
     if optional and value is None:
         return
     problem = template_problem(field, value)
     if problem is not None:
         fail(owner, problem)
-
-
-def _text_problem(field: str, text: str) -> str | None:
-    if has_category(text, _SURROGATES):
-        return f"{field} must not contain lone surrogates, not {text!r}"
-    return None
+    for language, text in template_texts(value):  # type: ignore[arg-type]
+        if has_category(text, _SURROGATES):
+            where = field if language is None else f"{field}[{language!r}]"
+            fail(owner, f"{where} must not contain lone surrogates, not {text!r}")
 
 
 def template_texts(template: Template) -> tuple[tuple[str | None, str], ...]:
