@@ -798,7 +798,7 @@ def date_reader(date_format: str | None) -> Callable[[str], dt.date | None]:
 
     try:
         back = [read(day.strftime(date_format)) for day in _SAMPLE_DATES]
-    except ValueError:  # strftime's own refusal
+    except (ValueError, re.error):  # strftime's refusal; strptime's of a directive twice
         back = []
     if back != list(_SAMPLE_DATES):
         raise LoadError(
