@@ -12,6 +12,10 @@ so one context renders an HTML e-mail, a plain-text SMS or a French letter alike
   follow the locale's own standard, from Babel's CLDR data (``1 234,56 €``,
   ``4 févr. 2026``); Babel is the optional extra ``collectlib[i18n]`` and is imported
   only when a locale is asked for.
+- **Languages.**  A template may be one text per language (a mapping with a
+  ``"default"``): the context carries the account's language (``"language"``), and
+  ``render`` takes the text for it (``collectlib.languages.template_for``).  The
+  language picks the words, never the formatting: that is ``locale``'s alone.
 - **HTML mode.**  Every inserted value is escaped (``<``, ``>``, ``&``, quotes), names
   and comments included, since they come from outside; statements become ``<table>``
   elements whose cells are escaped.  The template itself is taken as HTML, untouched.
