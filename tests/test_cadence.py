@@ -49,6 +49,7 @@ from collectlib import (
     sync_items,
     template_context,
 )
+from collectlib.rules.cadence import collector_for
 from collectlib.strategies import accounts, dates, policies
 
 
@@ -295,6 +296,20 @@ def test_accounts_over_ten_thousand_go_to_the_senior_collector() -> None:
     assert {(r.account_id, r.collector) for r in rows} == {
         ("C-1", "senior"), ("C-2", "junior"), ("C-3", "marie"),
     }  # fmt: skip
+
+
+def test_a_lateness_rule_needs_a_leader_that_late() -> None:
+    """``min_days_late`` counts the leader's days late; 0 or none asks nothing of it."""
+    pol = policy(collector_rules=[CollectorRule(collector="escalations", min_days_late=30),
+                                  CollectorRule(collector="desk", min_days_late=0)])  # fmt: skip
+    late = account(invoice("F-1", "2026-01-10"), id="C-1")
+    credit_only = account(id="C-2")
+    assert collector_for(late, pol, Decimal("100.00"), late.items[0], d("2026-02-08")) == "desk"
+    assert collector_for(
+        late, pol, Decimal("100.00"), late.items[0], d("2026-02-09")
+    ) == "escalations"  # fmt: skip
+    assert collector_for(late, pol, Decimal("100.00"), late.items[0], d("2026-01-01")) == "desk"
+    assert collector_for(credit_only, pol, Decimal(0), None, d("2026-02-10")) == "desk"
 
 
 def test_bad_cadence_settings_name_the_field() -> None:

@@ -371,7 +371,15 @@ def _stderr_on_a_terminal(
     master, slave = pty.openpty()
     command = [SCRIPT] if SCRIPT else [sys.executable, "-m", "collectlib"]
     with stdout.open("w", encoding="utf-8") as sink:
-        process = subprocess.Popen([*command, *args], stdout=sink, stderr=slave, env=env)
+        # A shell's background job ignores SIGINT and its children inherit that: give the
+        # command the default disposition, as a terminal's foreground job has.
+        process = subprocess.Popen(
+            [*command, *args],
+            stdout=sink,
+            stderr=slave,
+            env=env,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+        )
     os.close(slave)
     seen = b""
     while True:
@@ -880,7 +888,15 @@ def test_ctrl_c_on_a_terminal_rubs_out_the_progress(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     master, slave = pty.openpty()
     with (tmp_path / "out.csv").open("w") as sink:
-        process = subprocess.Popen([*command, *args], stdout=sink, stderr=slave, env=env)
+        # A shell's background job ignores SIGINT and its children inherit that: give the
+        # command the default disposition, as a terminal's foreground job has.
+        process = subprocess.Popen(
+            [*command, *args],
+            stdout=sink,
+            stderr=slave,
+            env=env,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+        )
     os.close(slave)
     seen = b""
     while b"items/s" not in seen:  # the progress line is drawn: interrupt the run
@@ -1007,6 +1023,71 @@ def test_next_says_when_a_pause_ends_and_which_steps_were_skipped(tmp_path: Path
     assert "paused until 2026-04-01: the scenario goes on then where it was" in said
     assert "skipped: step 0, its condition does not hold: balance" in said
     assert "next: nothing (PAUSED)" in said
+
+
+def test_the_exposure_report_and_group_holds(tmp_path: Path, capsys) -> None:
+    """Durand's two EUR accounts owe 12,500.00 against a 10,000 limit: both are on hold."""
+    path = _portfolio(
+        tmp_path,
+        {"id": "C-1", "group": "Durand", "credit_limit": "10000",
+         "items": [_item("F-1", "8000.00")]},
+        {"id": "C-2", "group": "Durand", "items": [_item("F-2", "4500.00")]},
+        {"id": "C-3", "currency": "USD", "group": "Durand", "credit_limit": "5000",
+         "items": [_item("F-3", "300.00")]},
+        {"id": "C-4", "items": [_item("F-4", "50.00")]},
+    )  # fmt: skip
+    code, text, _ = _main("report", "exposure", str(path), capsys=capsys)
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0].startswith("Exposure by group on 2026-03-16")
+    assert lines[2].split() == ["group", "accounts", "balance", "overdue", "not_due", "credits",
+                                "credit_limit", "over_limit"]  # fmt: skip
+    assert "12,500.00 EUR" in lines[4]
+    assert "10,000.00 EUR" in lines[4]
+    assert lines[4].endswith("yes")
+    assert lines[-1] == "2 groups, 1 over the limit"
+    code, text, _ = _main("report", "exposure", str(path), "--format", "json", capsys=capsys)
+    rows = json.loads(text)
+    assert [(r["group"], r["currency"], r["balance"], r["over_limit"]) for r in rows] == [
+        ("Durand", "EUR", "12500.00", True),
+        ("Durand", "USD", "300.00", False),
+        ("C-4", "EUR", "50.00", False),
+    ]
+    assert rows[0]["account_ids"] == ["C-1", "C-2"]
+    code, text, _ = _main("report", "exposure", str(path), "--format", "csv", capsys=capsys)
+    assert next(csv.DictReader(io.StringIO(text)))["account_ids"] == "C-1 C-2"
+    code, text, _ = _main("report", "holds", str(path), "--format", "json", capsys=capsys)
+    held = json.loads(text)
+    assert [(h["account_id"], h["since"]) for h in held] == [
+        ("C-1", None),
+        ("C-2", None),
+        ("C-3", None),
+    ]
+    assert held[2]["reason"] == (
+        "group 'Durand' over its credit limit: 12,500.00 EUR owed, limit 10,000.00 EUR"
+    )
+    code, text, _ = _main("report", "holds", str(path), capsys=capsys)
+    assert "group 'Durand' over its credit limit" in text
+    code, text, _ = _main(
+        "agenda", str(path), "--policy", POLICY, "--format", "json", capsys=capsys
+    )
+    rows = json.loads(text)
+    assert {row["account_id"] for row in rows if row["on_hold"]} == {"C-1", "C-2", "C-3"}
+    assert {row["account_id"] for row in rows} >= {"C-1", "C-2", "C-4"}
+
+
+def test_check_shows_a_rate_that_follows_a_timeline(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text(
+        'format = 1\n[penalties]\nannual_rate = [{from = 2025-01-01, rate = "0.1115"}, '
+        '{from = 2025-07-01, rate = "0.1015"}]\nrecovery_cost = "40.00"\n'
+    )
+    code, text, _ = _main("check", str(path), capsys=capsys)
+    assert code == 0
+    assert (
+        "penalties: a yearly rate of 0.1115 from 2025-01-01, 0.1015 from 2025-07-01 (365 days)"
+        in text
+    )
 
 
 # ERP files from everywhere and messages in the customer's language (SPEC 11, 13.14).

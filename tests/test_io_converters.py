@@ -24,8 +24,10 @@ from collectlib import (
     DisputeResolutionTime,
     Excluded,
     Explanation,
+    Exposure,
     Fallback,
     Fee,
+    GroupExposure,
     Installment,
     Item,
     ItemIds,
@@ -42,6 +44,7 @@ from collectlib import (
     Proposal,
     QualificationRate,
     QuickPromise,
+    RateTimeline,
     Repeat,
     SalesPeriod,
     Scenario,
@@ -58,6 +61,7 @@ from collectlib import (
     dispute_resolution_time,
     dso,
     explain,
+    exposure,
     next_action,
     overdue_ratio,
     penalties,
@@ -74,6 +78,7 @@ from collectlib.strategies import (
     penalty_rules,
     policies,
     portfolios,
+    rate_timelines,
     scenarios,
     sending_windows,
     statuses,
@@ -97,6 +102,7 @@ def round_trip(record: object, kind: type) -> object:
         accounts(with_plans=True).map(lambda r: (r, Account)),
         sending_windows().map(lambda r: (r, SendingWindow)),
         penalty_rules().map(lambda r: (r, PenaltyRule)),
+        rate_timelines().map(lambda r: (r, RateTimeline)),
         journal_events().map(lambda r: (r, JournalEvent)),
     )
 )
@@ -148,6 +154,8 @@ def test_reports_and_other_results_round_trip(policy, data, on, rule, planned) -
         dso("1500.00", [SalesPeriod.month(2026, 1, "900"), SalesPeriod.month(2026, 2, "700")]),
         Money(amount="-12.30", currency="JPY"),
     ]
+    exposed = exposure(portfolio, on)
+    results += [exposed, *(line for lines in exposed.by_group.values() for line in lines.values())]
     for account in portfolio:
         charged = penalties(
             attrs.evolve(account, penalties_enabled=True), [i.id for i in account.items], policy, on
@@ -180,7 +188,7 @@ ROUND_TRIPPED = {
     AgendaEntry, Proposal, AgedBalance, QualificationRate, Tally, OverdueRatio,
     DisputeResolutionTime, DaysSalesOutstanding, SalesPeriod, Money, Penalties, ItemPenalty,
     PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded, Condition, Fee,
-    Fallback, CollectorRule, CreditHold, ItemIds,
+    Fallback, CollectorRule, CreditHold, ItemIds, RateTimeline, Exposure, GroupExposure,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
 
@@ -288,3 +296,45 @@ def test_amounts_keep_their_exponent_and_floats_go_through_str() -> None:
     assert structure(100.1, Decimal) == Decimal("100.1")
     with pytest.raises(LoadError, match="not an amount: 'NaN'"):
         structure("NaN", Decimal)
+
+
+def test_a_rate_timeline_is_a_list_of_from_and_rate_tables() -> None:
+    timeline = RateTimeline(
+        periods=[(dt.date(2025, 1, 1), "0.1115"), (dt.date(2025, 7, 1), "0.1015")]
+    )
+    rule = PenaltyRule(annual_rate=timeline, recovery_cost=40)
+    assert unstructure(rule)["annual_rate"] == [
+        {"from": "2025-01-01", "rate": "0.1115"},
+        {"from": "2025-07-01", "rate": "0.1015"},
+    ]
+    assert structure(unstructure(rule), PenaltyRule) == rule
+    assert unstructure(PenaltyRule(annual_rate="0.12"))["annual_rate"] == "0.12"
+
+
+@pytest.mark.parametrize(
+    ("rate", "message"),
+    [
+        ([{"from": "2025-13-01", "rate": "x"}],
+         r"\$\.annual_rate\[0\]\.from: not a date: '2025-13-01'; "
+         r"\$\.annual_rate\[0\]\.rate: not an amount: 'x'"),
+        ([{"from": "2025-07-01", "rate": "0.1"}, {"from": "2025-01-01", "rate": "0.1"}],
+         r"\$\.annual_rate: rate timeline: periods\[1\]: periods go back in time"),
+        ([{"from": "2025-07-01", "rate": "0.1"}, {"from": "2025-07-01", "rate": "0.2"}],
+         r"\$\.annual_rate: rate timeline: periods\[1\]: two periods start on 2025-07-01"),
+        ([{"from": "2025-07-01", "rate": "0.1", "until": "2025-12-31"}],
+         r"\$\.annual_rate\[0\]: extra fields found \(until\)"),
+        ([], r"\$\.annual_rate: rate timeline: periods must name at least one"),
+        ([{"rate": "0.1"}], r"\$\.annual_rate\[0\]\.from: required field missing"),
+        ({"from": "2025-07-01"}, r"\$\.annual_rate: not a rate nor a list of \{from, rate\} periods"),
+        ([{"from": "2025-07-01", "rate": "8"}],
+         r"\$\.annual_rate: rate timeline: periods\[0\]: rate is a fraction"),
+    ],
+)  # fmt: skip
+def test_a_bad_timeline_names_its_period(rate: object, message: str) -> None:
+    with pytest.raises(LoadError, match=message):
+        structure({"annual_rate": rate}, PenaltyRule)
+
+
+def test_a_timeline_alone_is_read_from_a_list() -> None:
+    with pytest.raises(LoadError, match=r"\$: not a list of \{from, rate\} periods"):
+        structure({"from": "2025-07-01", "rate": "0.1"}, RateTimeline)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from collectlib import Account, Item, LoadError, ValidationError
+from collectlib import Account, Item, LoadError, RateTimeline, ValidationError
 from collectlib.demo import AS_OF, policy, portfolio
 from collectlib.io.files import (
     MAX_DEPTH,
@@ -86,6 +86,37 @@ steps = [{ name = "call", channel = "CALL", trigger = { kind = "LEADER_DUE", day
     rules = load_policy(path)
     assert rules.minimum_amount == Decimal("50.5")
     assert rules.sending_window.slots == ((dt.time(9), dt.time(12)),)  # type: ignore[union-attr]
+
+
+def test_a_policy_file_holds_a_rate_timeline(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "policy.toml",
+        """
+format = 1
+[penalties]
+annual_rate = [{from = 2025-01-01, rate = "0.1115"}, {from = 2025-07-01, rate = 0.1015}]
+recovery_cost = "40.00"
+""",
+    )
+    rules = load_policy(path)
+    assert rules.penalties is not None
+    assert rules.penalties.annual_rate == RateTimeline(
+        periods=[(dt.date(2025, 1, 1), "0.1115"), (dt.date(2025, 7, 1), "0.1015")]
+    )
+    saved = tmp_path / "saved.json"
+    save_policy(rules, saved)
+    assert '"from": "2025-01-01"' in saved.read_text()
+    assert load_policy(saved) == rules
+    bad = write(
+        tmp_path,
+        "bad.toml",
+        'format = 1\n[penalties]\nannual_rate = [{from = 2025-07-01, rate = "0.1"}, '
+        '{from = 2025-01-01, rate = "0.1"}]\n',
+    )
+    with pytest.raises(LoadError, match=r"bad.toml: policy.penalties.annual_rate: rate timeline: "
+                       r"periods\[1\]: periods go back in time"):  # fmt: skip
+        load_policy(bad)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from collectlib import (
     PenaltyRule,
     Policy,
     QuickPromise,
+    RateTimeline,
     Scenario,
     SendingWindow,
     Status,
@@ -137,6 +138,79 @@ def test_a_bad_penalty_field_is_a_validation_error(changes: dict[str, Any], matc
 @pytest.mark.parametrize("rate", ["0", "1", "0.0001"])
 def test_a_penalty_rate_is_a_fraction_from_zero_to_one(rate: str) -> None:
     assert PenaltyRule(annual_rate=rate).annual_rate == Decimal(rate)
+
+
+# --- RateTimeline ------------------------------------------------------------------------
+
+JAN, JUL = dt.date(2025, 1, 1), dt.date(2025, 7, 1)
+
+
+def test_a_timeline_reads_its_rates_as_decimals_and_a_rule_takes_it() -> None:
+    timeline = RateTimeline(periods=[[JAN, 0.1115], (JUL, "0.1015")])
+    assert timeline.periods == ((JAN, Decimal("0.1115")), (JUL, Decimal("0.1015")))
+    assert PenaltyRule(annual_rate=timeline).annual_rate is timeline
+    assert str(timeline) == "0.1115 from 2025-01-01, 0.1015 from 2025-07-01"
+    assert timeline.rate_days(JUL, JAN) == 0
+
+
+@pytest.mark.parametrize(
+    ("periods", "match"),
+    [
+        ([], r"periods must name at least one \(from_date, rate\) pair$"),
+        (3, r"periods must be a list of \(from_date, rate\) pairs, not 3$"),
+        ([(JUL, "0.1"), (JAN, "0.1")],
+         r"periods\[1\]: periods go back in time: 2025-01-01 after 2025-07-01 \(oldest first"),
+        ([(JAN, "0.1"), (JAN, "0.2")], r"periods\[1\]: two periods start on 2025-01-01"),
+        ([(JAN, "1.5")], r"periods\[0\]: rate is a fraction \(0\.12 for 12 %\) from 0 to 1, not 1\.5"),
+        ([(JAN, "-0.01")], r"periods\[0\]: rate is a fraction .* from 0 to 1, not -0\.01"),
+        ([(JAN, "x")], r"periods\[0\]: rate: not an amount: 'x'"),
+        ([("2025-01-01", "0.1")], r"periods\[0\]: from_date must be a date, not '2025-01-01'"),
+        ([(JAN,)], r"periods\[0\] must be a \(from_date, rate\) pair, not \(datetime"),
+    ],
+)  # fmt: skip
+def test_a_bad_timeline_names_the_period(periods: Any, match: str) -> None:
+    with pytest.raises(ValidationError, match=r"^rate timeline: " + match):
+        RateTimeline(periods=periods)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"reference_rates": []}, r"reference_rates must name at least one"),
+        ({"reference_rates": "ecb"}, r"reference_rates must be a list of \(from_date, rate\) pairs"),
+        ({"reference_rates": [(JUL, "0.02"), (JAN, "0.02")]},
+         r"reference_rates\[1\]: periods go back in time"),
+        ({"margin": "x"}, r"margin: not an amount: 'x'"),
+        ({"margin": "-2"}, r"margin must be at least -1, not -2"),
+        ({"fixing": "monthly"}, r"fixing must be one of 'semester', not 'monthly'"),
+        ({"reference_rates": [(JAN, "-0.5")]},
+         r"rate timeline: periods\[0\]: rate is a fraction .* not -0\.42"),
+        ({"reference_rates": [(dt.date(9999, 8, 1), "0.02")]},
+         r"reference_rates: no 1 January or 1 July on or after 9999-08-01"),
+    ],
+)  # fmt: skip
+def test_bad_reference_rates_are_named(arguments: dict[str, Any], match: str) -> None:
+    given_ = {"reference_rates": [(JAN, "0.02")], "margin": "0.08", **arguments}
+    with pytest.raises(ValidationError, match=r"^reference_plus: " + match):
+        RateTimeline.reference_plus(**given_)
+
+
+def test_a_negative_reference_rate_is_a_reference_rate() -> None:
+    timeline = RateTimeline.reference_plus([(dt.date(2019, 9, 18), "-0.005")], "0.08")
+    assert timeline.periods == ((dt.date(2020, 1, 1), Decimal("0.075")),)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda t: t.rate_on("2025-01-01"), r"^rate_on: day must be a date"),
+        (lambda t: t.rate_days(JAN, None), r"^rate_days: until must be a date"),
+        (lambda t: t.rate_days(dt.datetime(2025, 1, 1), JUL), r"^rate_days: after must be a date"),
+    ],
+)
+def test_a_timeline_s_methods_check_their_dates(call: Any, match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        call(RateTimeline(periods=[(JAN, "0.1")]))
 
 
 # --- SendingWindow -----------------------------------------------------------------------

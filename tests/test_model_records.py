@@ -52,6 +52,7 @@ from collectlib.strategies import (
     journal_events,
     penalty_rules,
     policies,
+    rate_timelines,
     scenarios,
     sending_windows,
     statuses,
@@ -101,6 +102,7 @@ RECORDS: dict[str, st.SearchStrategy[Any]] = {
         QuickPromise, status=st.just("promise"), delay_days=st.integers(0, 5)
     ),
     "PenaltyRule": penalty_rules(),
+    "RateTimeline": rate_timelines(),
     "SendingWindow": sending_windows(),
     "Repeat": st.builds(Repeat, every_days=st.integers(1, 60), max_times=st.integers(1, 9)),
     "Condition": conditions(),

@@ -18,13 +18,14 @@ from collectlib import (
     Penalties,
     PenaltyRule,
     Policy,
+    RateTimeline,
     Status,
     UnknownItemError,
     UnknownStatusError,
     ValidationError,
     penalties,
 )
-from collectlib.strategies import accounts, dates, penalty_rules
+from collectlib.strategies import accounts, dates, penalty_rules, rate_timelines
 
 # The French commercial code (art. L441-10 and D441-5): the ECB's main refinancing
 # rate plus 10 points, and a fixed 40 EUR recovery indemnity per late invoice.  In
@@ -297,3 +298,117 @@ def test_penalties_of_disjoint_selections_add_up(
     part, other = penalties(account, chosen, policy, on), penalties(account, rest, policy, on)
     assert whole.total == part.total + other.total
     assert dict(whole.by_item) == {**part.by_item, **other.by_item}
+
+
+# --- Statutory interest that follows a reference rate (SPEC §11) ----------------------------
+
+# The ECB's main refinancing rate, 2022-2025 (its changes, each from its effective date).
+ECB_MAIN_REFINANCING = [
+    (dt.date(2022, 12, 21), "0.0250"),
+    (dt.date(2023, 2, 8), "0.0300"),
+    (dt.date(2023, 3, 22), "0.0350"),
+    (dt.date(2023, 5, 10), "0.0375"),
+    (dt.date(2023, 6, 21), "0.0400"),
+    (dt.date(2023, 8, 2), "0.0425"),
+    (dt.date(2023, 9, 20), "0.0450"),
+    (dt.date(2024, 6, 12), "0.0425"),
+    (dt.date(2024, 9, 18), "0.0365"),
+    (dt.date(2024, 10, 23), "0.0340"),
+    (dt.date(2024, 12, 18), "0.0315"),
+    (dt.date(2025, 2, 5), "0.0290"),
+    (dt.date(2025, 3, 12), "0.0265"),
+    (dt.date(2025, 4, 23), "0.0240"),
+    (dt.date(2025, 6, 11), "0.0215"),
+]
+
+
+def test_the_eu_rate_is_the_reference_rate_of_1_january_and_1_july_plus_8_points() -> None:
+    statutory = RateTimeline.reference_plus(ECB_MAIN_REFINANCING, Decimal("0.08"))
+    assert statutory.periods == (
+        (dt.date(2023, 1, 1), Decimal("0.1050")),  # 2.50 % in force on 1 January 2023
+        (dt.date(2023, 7, 1), Decimal("0.1200")),  # 4.00 % since 21 June
+        (dt.date(2024, 1, 1), Decimal("0.1250")),  # 4.50 % since 20 September 2023
+        (dt.date(2024, 7, 1), Decimal("0.1225")),  # 4.25 % since 12 June
+        (dt.date(2025, 1, 1), Decimal("0.1115")),  # 3.15 % since 18 December 2024
+        (dt.date(2025, 7, 1), Decimal("0.1015")),  # 2.15 % since 11 June: it stays in force
+    )
+    assert statutory.rate_on(dt.date(2023, 3, 30)) == Decimal("0.1050")  # ECB at 3.50 % then
+    assert statutory.rate_on(dt.date(2026, 2, 1)) == Decimal("0.1015")
+    assert (
+        RateTimeline.reference_plus(RateTimeline(periods=ECB_MAIN_REFINANCING), "0.08") == statutory
+    )
+
+
+def test_statutory_interest_worked_by_hand() -> None:
+    """10,000.00 EUR due 15 May 2024, asked about on 1 March 2025: 290 days late.
+
+    16 May - 30 June 2024:  46 days at 12.50 %  ->  46 x 0.1250 =  5.7500
+    1 July - 31 Dec. 2024: 184 days at 12.25 %  -> 184 x 0.1225 = 22.5400
+    1 Jan. - 1 March 2025:  60 days at 11.15 %  ->  60 x 0.1115 =  6.6900
+                                                    rate x days = 34.9800
+    interest = 10,000.00 x 34.98 / 365 = 958.356... -> 958.36 EUR (and 40.00 recovery cost)
+    """
+    rule = PenaltyRule(
+        annual_rate=RateTimeline.reference_plus(ECB_MAIN_REFINANCING, "0.08"), recovery_cost=40
+    )
+    account = Account(
+        id="C-1", penalties_enabled=True,
+        items=[invoice("F-1", "10000.00", dt.date(2024, 5, 15))],
+    )  # fmt: skip
+    result = penalties(account, ["F-1"], Policy(penalties=rule), dt.date(2025, 3, 1))
+    entry = result.by_item["F-1"]
+    assert entry.days_late == 290
+    assert rule.annual_rate.rate_days(dt.date(2024, 5, 15), dt.date(2025, 3, 1)) == Decimal("34.98")
+    assert (entry.interest, entry.recovery_cost, result.total) == (
+        Decimal("958.36"), Decimal("40.00"), Decimal("998.36")
+    )  # fmt: skip
+
+
+def test_a_day_before_the_first_period_bears_no_interest() -> None:
+    timeline = RateTimeline(periods=[(dt.date(2024, 4, 1), "0.365")])
+    account = Account(
+        id="C-1", penalties_enabled=True,
+        items=[invoice("F-1", "1000.00", dt.date(2024, 3, 21))],
+    )  # fmt: skip
+    policy = Policy(penalties=PenaltyRule(annual_rate=timeline))
+    # 21 days late on 11 April, of which 10 before 1 April: 11 days at 36.5 % = 11.00
+    assert penalties(account, ["F-1"], policy, dt.date(2024, 4, 11)).interest == Decimal("11.00")
+    assert penalties(account, ["F-1"], policy, dt.date(2024, 3, 31)).interest == Decimal("0.00")
+
+
+@given(
+    account=ACCOUNTS,
+    rule=penalty_rules(timelines=False),
+    on=NEAR_BASE,
+    start=st.dates(max_value=dt.date(2019, 12, 31)),
+)
+def test_a_timeline_of_one_period_is_the_plain_rate(
+    account: Account, rule: PenaltyRule, on: dt.date, start: dt.date
+) -> None:
+    account = _enabled(account)
+    ids = [item.id for item in account.items]
+    timeline = attrs.evolve(rule, annual_rate=RateTimeline(periods=[(start, rule.annual_rate)]))
+    assert penalties(account, ids, Policy(penalties=timeline), on) == penalties(
+        account, ids, Policy(penalties=rule), on
+    )
+
+
+@given(
+    timeline=rate_timelines(),
+    days=st.lists(st.dates(dt.date(2018, 1, 1), dt.date(2032, 12, 31)), min_size=3, max_size=3),
+)
+def test_interest_adds_up_over_a_split_of_the_days(
+    timeline: RateTimeline, days: list[dt.date]
+) -> None:
+    first, middle, last = sorted(days)
+    whole = timeline.rate_days(first, last)
+    assert whole == timeline.rate_days(first, middle) + timeline.rate_days(middle, last)
+    assert timeline.rate_days(last, first) == (0 if first < last else whole)
+    # each day at the rate in force that day
+    assert whole == sum(
+        (
+            timeline.rate_on(first + dt.timedelta(days=n)) or Decimal(0)
+            for n in range(1, (last - first).days + 1)
+        ),
+        Decimal(0),
+    )

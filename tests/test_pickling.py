@@ -37,6 +37,7 @@ from collectlib import (
     dispute_resolution_time,
     dso,
     explain,
+    exposure,
     next_action,
     overdue_ratio,
     penalties,
@@ -69,6 +70,10 @@ def _results() -> list[Any]:
         penalties(penalised, [i.id for i in penalised.items], policy, on),
         plan_progress(planned, planned.plans[0].id, on),
         aged_balance(accounts, on),
+        exposure(
+            [attrs.evolve(a, group="G", credit_limit=1000) if a.items else a for a in accounts],
+            on,
+        ),
         qualification_rate(accounts, on),
         overdue_ratio(accounts, on, beyond=30),
         dispute_resolution_time(accounts, policy, on),

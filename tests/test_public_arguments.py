@@ -49,6 +49,7 @@ from collectlib import (
     apply_status,
     create_action,
     create_plan,
+    exposure,
     next_action,
     pause,
     schedule,
@@ -92,6 +93,11 @@ def held() -> Account:
     return attrs.evolve(customer(), journal=(notice,))
 
 
+def over_limit() -> Account:
+    """C-1, on hold by a step, and its group (itself) over its credit limit."""
+    return attrs.evolve(held(), credit_limit=100)
+
+
 def with_plan() -> Account:
     return create_plan(customer(), ["F-2"], schedule(300, 3, d("2026-03-10")), POLICY, ON)
 
@@ -99,7 +105,10 @@ def with_plan() -> Account:
 # Every argument of every public function, with a valid value (built afresh for each call).
 VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "aged_balance": lambda: {"accounts": [customer()], "on": ON, "buckets": (30, 60, 90)},
-    "agenda": lambda: {"accounts": [customer()], "policy": POLICY, "on": ON, "horizon_days": 3},
+    "agenda": lambda: {
+        "accounts": [customer()], "policy": POLICY, "on": ON, "horizon_days": 3,
+        "exposure": exposure([over_limit()], ON),
+    },
     "apply_status": lambda: {
         "account": customer(), "item_ids": ["F-1"], "status": "promise", "policy": POLICY,
         "on": ON, "comment": "will pay", "owner": "anna", "follow_up": FollowUp.FROM_STATUS,
@@ -131,7 +140,9 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
         "installments": schedule(300, 3, d("2026-03-10")), "policy": POLICY, "on": ON,
         "status": "plan", "comment": "3 x 100", "plan_id": "P7", "by": "marie",
     },
-    "credit_hold": lambda: {"account": held(), "policy": POLICY, "on": ON},
+    "credit_hold": lambda: {
+        "account": held(), "policy": POLICY, "on": ON, "exposure": exposure([over_limit()], ON)
+    },
     "end_pause": lambda: {"account": paused(), "on": d("2026-03-05"), "by": "marie"},
     "holds": lambda: {"accounts": [held()], "policy": POLICY, "on": ON},
     "pause": lambda: {
@@ -146,6 +157,9 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     },
     "due_actions": lambda: {"account": customer(), "policy": POLICY, "on": ON},
     "excluded_item_ids": lambda: {"account": with_action(), "policy": POLICY},
+    "exposure": lambda: {
+        "accounts": [customer(), attrs.evolve(over_limit(), id="C-2", group="C-1")], "on": ON
+    },
     "explain": lambda: {"account": customer(), "policy": POLICY, "on": ON},
     "format_amount": lambda: {"amount": Decimal("1234.565"), "currency": "EUR", "locale": "fr_FR"},
     "format_date": lambda: {"day": ON, "locale": "fr_FR"},
@@ -249,6 +263,7 @@ ACCEPTS: dict[str, set[str]] = {
     "context": {"dict"},
     "html": {"bool"},
     "names": {"none", *IDS},
+    "exposure": {"none"},
     "what": {"text"},
 }
 ACCEPTS_IN: dict[tuple[str, str], set[str]] = {

@@ -14,6 +14,7 @@ from collectlib import (
     JournalEvent,
     PenaltyRule,
     PlanState,
+    RateTimeline,
     SendingWindow,
     StatusApplied,
     excluded_item_ids,
@@ -30,6 +31,7 @@ from collectlib.strategies import (
     penalty_rules,
     policies,
     portfolios,
+    rate_timelines,
     scenarios,
     sending_windows,
     statuses,
@@ -135,9 +137,30 @@ def test_a_journal_changes_statuses_of_the_account_items_in_date_order(policy, d
 @given(penalty_rules(), sending_windows(), journal_events(status_codes=("call",)))
 def test_rules_windows_and_events_are_records(rule, window, event) -> None:
     assert isinstance(rule, PenaltyRule)
-    assert 0 <= rule.annual_rate <= Decimal("0.3")
+    rates = (
+        [rate for _, rate in rule.annual_rate.periods]
+        if isinstance(rule.annual_rate, RateTimeline)
+        else [rule.annual_rate]
+    )
+    assert all(0 <= rate <= Decimal("0.3") for rate in rates)
     assert isinstance(window, SendingWindow)
     assert 1 <= len(window.slots) <= 4
     assert isinstance(event, JournalEvent)
     assert getattr(event, "status", None) in {None, "call"}
     assert getattr(event, "origin_status", None) in {None, "call"}
+
+
+@given(rate_timelines(max_periods=3), st.data())
+def test_rate_timelines_are_oldest_first_and_rule_can_keep_plain_rates(timeline, data) -> None:
+    starts = [start for start, _ in timeline.periods]
+    assert 1 <= len(starts) <= 3
+    assert starts == sorted(set(starts))
+    assert isinstance(data.draw(penalty_rules(timelines=False)).annual_rate, Decimal)
+
+
+@given(portfolios(max_size=6, credit_limits=st.none()), portfolios(max_size=6, groups=st.none()))
+def test_accounts_share_a_few_groups_and_limits_are_optional(grouped, ungrouped) -> None:
+    assert {account.group for account in grouped} <= {None, "G-1", "G-2"}
+    assert all(account.credit_limit is None for account in grouped)
+    assert all(account.group is None for account in ungrouped)
+    assert all(account.credit_limit is None or account.credit_limit >= 0 for account in ungrouped)

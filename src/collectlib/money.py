@@ -391,6 +391,8 @@ def per_currency_problem(value: object, *, minimum: Decimal | None = ZERO) -> st
 
 def in_currency(value: PerCurrency, currency: str) -> Decimal:
     """Return the amount a ``PerCurrency`` value sets for ``currency`` (0 when not named)."""
+    if type(value) is Decimal:  # the common case, before an abstract class's slow isinstance
+        return value
     if isinstance(value, FrozenMap):
         return value.get(currency, ZERO) or ZERO
     return value

@@ -70,6 +70,7 @@ from collectlib.model import (
     PlanReviewed,
     Policy,
     QuickPromise,
+    RateTimeline,
     Repeat,
     Scenario,
     ScenarioActionRecorded,
@@ -94,6 +95,7 @@ __all__ = [
     "penalty_rules",
     "policies",
     "portfolios",
+    "rate_timelines",
     "scenarios",
     "sending_windows",
     "statuses",
@@ -448,9 +450,7 @@ def policies(
         if draw(st.booleans())
         else None,
         dispute_resolved_status="resolved" if draw(st.booleans()) else None,
-        penalties=PenaltyRule(annual_rate=Decimal("0.12"), recovery_cost=Decimal(40))
-        if draw(st.booleans())
-        else None,
+        penalties=draw(st.none() | penalty_rules()),
         automatic_max_late_days=draw(st.sampled_from((30, 30, 0, 10, None))),
         min_days_between_contacts=draw(st.sampled_from((0, 0, 0, 7, 14))),
         collector_rules=draw(st.sampled_from(_COLLECTOR_RULES)),
@@ -481,6 +481,8 @@ def accounts(
     qualified: bool = True,
     payment_terms: st.SearchStrategy[int] = st.sampled_from((0, 30, 45, 60)),
     with_journal: bool = False,
+    groups: st.SearchStrategy[str | None] = st.sampled_from((None, None, "G-1", "G-2")),
+    credit_limits: st.SearchStrategy[Decimal | None] | None = None,
 ) -> Account:
     """Draw an account with unique items and, as asked, specific actions, plans and statuses.
 
@@ -491,7 +493,9 @@ def accounts(
     ``payment_terms`` (days from issue to due date) goes to ``items``.  ``with_journal``
     draws a journal of ``StatusApplied`` events, dated forward, on the account's items,
     with the policy's status codes (or none without a policy): what
-    ``dispute_resolution_time`` reads.
+    ``dispute_resolution_time`` reads.  ``groups`` draws the account's group (a few
+    names, so that drawn accounts share them, or none); ``credit_limits`` its credit
+    limit (default: none, zero, or up to 100,000 in the account's currency).
     """
     account_id = draw(_strategy(id))
     numbers = draw(
@@ -580,6 +584,12 @@ def accounts(
         email=draw(st.sampled_from(("billing@example.com", "billing@example.com", None))),
         language=draw(st.sampled_from(LANGUAGES)),
         penalties_enabled=draw(st.booleans()),
+        group=draw(groups),
+        credit_limit=draw(
+            st.none() | st.just(Decimal(0)) | amounts("0", "100000", currency)
+            if credit_limits is None
+            else credit_limits
+        ),
         items=tuple(drawn),
         actions=tuple(actions),
         plans=tuple(plans),
@@ -660,11 +670,32 @@ def portfolios(
     )
 
 
-def penalty_rules() -> st.SearchStrategy[PenaltyRule]:
-    """Draw a penalty rule: a rate from 0 to 30 %, a recovery cost, 360, 365 or 366 days a year."""
+def _rates() -> st.SearchStrategy[Decimal]:
+    """Draw a yearly rate from 0 to 30 %, in hundredths of a point."""
+    return st.integers(0, 3000).map(lambda n: Decimal(n).scaleb(-4))
+
+
+@st.composite
+def rate_timelines(
+    draw: st.DrawFn,
+    /,
+    *,
+    starts: st.SearchStrategy[dt.date] = dates(),
+    max_periods: int = 6,
+) -> RateTimeline:
+    """Draw a rate timeline: one to ``max_periods`` periods, oldest first, rates up to 30 %."""
+    days = draw(st.lists(starts, min_size=1, max_size=max_periods, unique=True))
+    return RateTimeline(periods=[(day, draw(_rates())) for day in sorted(days)])
+
+
+def penalty_rules(*, timelines: bool = True) -> st.SearchStrategy[PenaltyRule]:
+    """Draw a penalty rule: a rate from 0 to 30 %, a recovery cost, 360, 365 or 366 days a year.
+
+    With ``timelines`` (the default), the rate may be a ``RateTimeline``.
+    """
     return st.builds(
         PenaltyRule,
-        annual_rate=st.integers(0, 3000).map(lambda n: Decimal(n).scaleb(-4)),
+        annual_rate=_rates() | rate_timelines() if timelines else _rates(),
         recovery_cost=st.sampled_from((Decimal(0), Decimal(40), Decimal("12.5"))),
         year_days=st.sampled_from((360, 365, 366)),
     )

@@ -40,7 +40,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from collectlib.enums import Channel, EntryKind, FollowUp, IdleReason, ItemKind, Restart
 from collectlib.errors import CollectError
 from collectlib.model import Account, ActionTemplate, Item, Policy, ScenarioActionRecorded
-from collectlib.portfolio import due_actions
+from collectlib.portfolio import due_actions, exposure, holds
 from collectlib.portfolio.agenda import REVIEW_DISPUTE
 from collectlib.rules import (
     Proposal,
@@ -51,6 +51,7 @@ from collectlib.rules import (
     complete_action,
     create_action,
     create_plan,
+    credit_hold,
     end_pause,
     excluded_item_ids,
     explain,
@@ -65,6 +66,7 @@ from collectlib.rules import (
     sync_items,
 )
 from collectlib.rules.dunning import fee_amount, last_contact, paused_until
+from collectlib.rules.groups import group_of
 from collectlib.strategies import accounts, dates, policies
 
 __all__ = ["CollectionMachine"]
@@ -244,6 +246,11 @@ class CollectionMachine(RuleBasedStateMachine):
     def release_the_credit_hold(self) -> None:
         """Lift the credit hold (refused when the account is not on hold)."""
         self.apply(lambda a: release_hold(a, self.on, "guarantee", by="cfo"))
+
+    @rule(limit=st.none() | st.integers(0, 200_000))
+    def change_the_credit_limit(self, limit: int | None) -> None:
+        """Give the customer another credit limit (none: no limit), as a credit manager does."""
+        self.apply(lambda a: attrs.evolve(a, credit_limit=limit))
 
     @rule(amount=st.integers(1, 500_000), late=st.integers(0, 90))
     def import_a_disputed_invoice(self, amount: int, late: int) -> None:
@@ -445,6 +452,25 @@ class CollectionMachine(RuleBasedStateMachine):
             assert not proposal.item_ids & excluded_item_ids(self.account, self.policy)
             assert proposal.leader_id in proposal.item_ids
             assert proposal.balance > 0
+
+    @invariant()
+    def a_group_over_its_credit_limit_is_on_hold(self) -> None:
+        """Check that owing more than its credit limit holds the account, and adds no other hold."""
+        if not hasattr(self, "account"):
+            return
+        account, on = self.account, self.on
+        report = exposure([account], on)
+        line = report.by_group[group_of(account)][account.currency]
+        stepped = credit_hold(account, self.policy, on)
+        hold = credit_hold(account, self.policy, on, report)
+        assert line.over_limit == (
+            account.credit_limit is not None
+            and sum((item.open_amount for item in account.items), Decimal(0)) > account.credit_limit
+        )
+        assert (hold is not None) == (line.over_limit or stepped is not None)
+        assert holds([account], self.policy, on) == (() if hold is None else (hold,))
+        if hold is not None and stepped is not None:
+            assert hold.since == stepped.since
 
 
 CollectionMachine.TestCase.settings = settings(stateful_step_count=25)

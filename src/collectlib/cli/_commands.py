@@ -32,8 +32,15 @@ from collectlib.io.files import (
     load_portfolio,
     read_items_csv,
 )
-from collectlib.model import Account, Policy, ScenarioActionRecorded
-from collectlib.portfolio import AgendaEntry, aged_balance, agenda, holds, qualification_rate
+from collectlib.model import Account, Policy, RateTimeline, ScenarioActionRecorded
+from collectlib.portfolio import (
+    AgendaEntry,
+    aged_balance,
+    agenda,
+    exposure,
+    holds,
+    qualification_rate,
+)
 from collectlib.rules import Explanation, Proposal, explain, render, template_context
 
 __all__ = ["agenda_command", "check_command", "next_command", "report_command"]
@@ -119,8 +126,13 @@ def agenda_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
     _check_options(args)
     policy = _policy(args)
     accounts, on = _accounts(args, progress)
+    limits = None
+    if not is_csv(args):  # in memory (a CSV gives no credit limit, so no group hold)
+        accounts = tuple(accounts)
+        if any(account.credit_limit is not None for account in accounts):
+            limits = exposure(accounts, on)  # the group holds of the `hold` column
     collectors: set[str | None] = set()
-    rows = agenda(_tally(accounts, collectors), policy, on, args.horizon)
+    rows = agenda(_tally(accounts, collectors), policy, on, args.horizon, limits)
     progress.clear()
     _some_account(args, collectors)
     if args.collector:  # after the agenda: a policy may give a row its collector
@@ -200,7 +212,11 @@ def check_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> 
         out.write(f"dispute resolved status: {policy.dispute_resolved_status}\n")
     if policy.penalties:
         p = policy.penalties
-        out.write(f"penalties: {p.annual_rate} a year ({p.year_days} days), ")
+        rate = p.annual_rate
+        if isinstance(rate, RateTimeline):
+            out.write(f"penalties: a yearly rate of {rate} ({p.year_days} days), ")
+        else:
+            out.write(f"penalties: {rate} a year ({p.year_days} days), ")
         out.write(f"recovery cost {p.recovery_cost}\n")
     if policy.sending_window:
         w = policy.sending_window
@@ -372,6 +388,39 @@ def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
     )
 
 
+def _write_exposure(
+    args: argparse.Namespace,
+    accounts: Iterable[Account],
+    collectors: set[str | None],
+    on: dt.date,
+    out: TextIO,
+    progress: Progress,
+) -> None:
+    """``collectlib report exposure``: what each group owes, by currency, against its limit."""
+    report = exposure(accounts, on)
+    progress.clear()
+    _some_account(args, collectors)
+    records = report.rows()
+    if args.format != "table":
+        write_rows(records, args.format, out, list(records[0]), set(), args.raw_csv)
+        return
+    out.write(f"Exposure by group on {on}: over the credit limit, every account is on hold\n\n")
+    headers = ["group", "accounts", "balance", "overdue", "not_due", "credits", "credit_limit",
+               "over_limit"]  # fmt: skip
+    cells = [
+        [
+            r["group"],
+            str(r["accounts"]),
+            *(cell(r[h], r["currency"]) for h in headers[2:7]),
+            "yes" if r["over_limit"] else "",
+        ]
+        for r in records
+    ]
+    table(headers, cells, set(range(1, 7)), out)
+    over = sum(1 for r in records if r["over_limit"])
+    out.write(f"\n{count(len(report.by_group), 'group')}, {over} over the limit\n")
+
+
 def _done(event: ScenarioActionRecorded) -> str:
     again = f" repeat {event.repeat}" if event.repeat else ""
     return f"step {event.step_index} ({event.step_name!r}){again} on {event.on}"
@@ -424,6 +473,9 @@ def report_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
             return
         headers = list(records[0]) if records else ["account_id", "since", "amount", "item_ids"]
         write_rows(records, args.format, out, headers, set(), args.raw_csv)
+        return
+    if args.report == "exposure":
+        _write_exposure(args, accounts, collectors, on, out, progress)
         return
     if args.report == "aged":
         aged = (

@@ -138,7 +138,7 @@ def parser() -> argparse.ArgumentParser:
     )
 
     report = command("report", "portfolio reports (they use no policy)")
-    report.add_argument("report", choices=("aged", "qualification", "holds"))
+    report.add_argument("report", choices=("aged", "qualification", "holds", "exposure"))
     _portfolio_options(report, "a policy file, checked but not used by the reports")
     report.add_argument(
         "--buckets",

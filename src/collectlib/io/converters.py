@@ -24,18 +24,18 @@ import enum
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, get_args, get_type_hints
+from typing import Any, TypedDict, TypeVar, get_args, get_type_hints
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, override
 from cattrs.strategies import configure_tagged_union, include_subclasses
 
 from collectlib._checks import read_date
 from collectlib._frozen import FrozenMap, ItemIds
 from collectlib.errors import CollectError, LoadError
 from collectlib.languages import Template
-from collectlib.model import Fallback, JournalEvent, Scenario
+from collectlib.model import Fallback, JournalEvent, PenaltyRule, RateTimeline, Scenario
 from collectlib.money import read_amount
 from collectlib.portfolio import AgendaEntry
 
@@ -225,6 +225,40 @@ def _fallback(fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     return hook
 
 
+_Period = TypedDict("_Period", {"from": dt.date, "rate": Decimal})
+"""A period of a rate timeline as files write it: ``{from = 2025-01-01, rate = "0.1115"}``."""
+
+
+def _timeline_data(timeline: RateTimeline) -> list[dict[str, str]]:
+    return [{"from": start.isoformat(), "rate": str(rate)} for start, rate in timeline.periods]
+
+
+def _timeline(made: cattrs.Converter) -> Callable[[Any, Any], RateTimeline]:
+    """Return the hook that reads a timeline: a list of ``{from, rate}`` tables."""
+
+    def hook(value: object, _: type) -> RateTimeline:
+        if not isinstance(value, list):
+            raise _BadValueError(f"not a list of {{from, rate}} periods: {value!r}")
+        periods = made.structure(value, list[_Period])
+        return RateTimeline(periods=[(period["from"], period["rate"]) for period in periods])
+
+    return hook
+
+
+def _annual_rate(made: cattrs.Converter) -> Callable[[Any, Any], Decimal | RateTimeline]:
+    """Return the hook that reads an annual rate: a rate, or a timeline (a list of periods)."""
+
+    def hook(value: object, _: type) -> Decimal | RateTimeline:
+        if isinstance(value, list):
+            return made.structure(value, RateTimeline)
+        rate = read_amount(value)
+        if rate is None:
+            raise _BadValueError(f"not a rate nor a list of {{from, rate}} periods: {value!r}")
+        return rate
+
+    return hook
+
+
 def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     """Wrap cattrs' structuring of ``cls`` so the record's own validation joins the path."""
 
@@ -294,6 +328,20 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook(Scenario, _scenario(read_scenario))
     read_fallback = made.get_structure_hook(Fallback)
     made.register_structure_hook(Fallback, _fallback(read_fallback))
+    made.register_unstructure_hook(RateTimeline, _timeline_data)
+    made.register_structure_hook(RateTimeline, _timeline(made))
+    made.register_structure_hook(
+        PenaltyRule,
+        _validated(
+            PenaltyRule,
+            make_dict_structure_fn(
+                PenaltyRule,
+                made,
+                _cattrs_forbid_extra_keys=True,
+                annual_rate=override(struct_hook=_annual_rate(made)),
+            ),
+        ),
+    )
     return made
 
 

@@ -34,6 +34,7 @@ from collectlib.model.policy import (
     PenaltyRule,
     Policy,
     QuickPromise,
+    RateTimeline,
     SendingWindow,
 )
 from collectlib.model.scenarios import Condition, Fallback, Fee, Repeat, Scenario, Step, Trigger
@@ -67,6 +68,7 @@ __all__ = [
     "PlanReviewed",
     "Policy",
     "QuickPromise",
+    "RateTimeline",
     "Repeat",
     "Scenario",
     "ScenarioActionRecorded",

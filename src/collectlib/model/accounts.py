@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NoReturn
 
 import attrs
 
 from collectlib._checks import (
+    check_amount,
     check_bool,
     check_id,
     check_instances,
@@ -21,9 +23,13 @@ from collectlib.model.actions import SpecificAction
 from collectlib.model.items import Item
 from collectlib.model.journal import JournalEvent
 from collectlib.model.plans import PaymentPlan
-from collectlib.money import is_currency
+from collectlib.money import ZERO, coerce_amount, is_currency
 
 __all__ = ["Account"]
+
+
+def _optional_amount(value: object) -> object:
+    return None if value is None else coerce_amount(value)  # type: ignore[arg-type]
 
 
 def _twice(owner: str, items: tuple[Item, ...]) -> NoReturn:
@@ -80,6 +86,13 @@ class Account(_ItemIndex):
     collector: str | None = None
     """The person who chases this account."""
     penalties_enabled: bool = False
+    group: str | None = None
+    """The group of companies or legal entity the account belongs to (its customer's
+    accounts in other currencies too); ``None``: the account is its own group, named by
+    its id.  The credit limit is the group's (``exposure``)."""
+    credit_limit: Decimal | None = attrs.field(default=None, converter=_optional_amount)
+    """The most the customer may owe, in the account's currency; ``None``: no limit.  Its
+    group's limit in a currency is the largest of its accounts' in that currency."""
     email: str | None = None
     """The customer's e-mail address; ``None``: none known (e-mail steps fall back)."""
     language: str | None = None
@@ -96,11 +109,13 @@ class Account(_ItemIndex):
         check_text(owner, "name", self.name)
         if not is_currency(self.currency):
             fail(owner, f"currency must be an ISO 4217 code like 'EUR', not {self.currency!r}")
-        for field in ("client_type", "scenario", "collector"):
+        for field in ("client_type", "scenario", "collector", "group"):
             value = getattr(self, field)
             if value is not None:
                 check_id(owner, field, value)
         check_bool(owner, "penalties_enabled", self.penalties_enabled)
+        if self.credit_limit is not None:
+            check_amount(owner, "credit_limit", self.credit_limit, minimum=ZERO)
         if self.email is not None:
             check_id(owner, "email", self.email)
         if self.language is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -12,6 +12,7 @@ import attrs
 
 from collectlib._checks import (
     check_amount,
+    check_date,
     check_id,
     check_instances,
     check_int,
@@ -21,19 +22,29 @@ from collectlib._checks import (
 )
 from collectlib._frozen import FrozenMap
 from collectlib.enums import StatusCategory
-from collectlib.errors import ConfigurationError, Problem, UnknownStatusError
+from collectlib.errors import ConfigurationError, Problem, UnknownStatusError, ValidationError
 from collectlib.hashtags import did_you_mean, template_problems
 from collectlib.model.scenarios import Scenario
 from collectlib.model.statuses import Status
 from collectlib.money import (
     ZERO,
+    Amount,
     PerCurrency,
+    amount_problem,
     coerce_amount,
     coerce_per_currency,
+    exact,
     per_currency_problem,
 )
 
-__all__ = ["CollectorRule", "PenaltyRule", "Policy", "QuickPromise", "SendingWindow"]
+__all__ = [
+    "CollectorRule",
+    "PenaltyRule",
+    "Policy",
+    "QuickPromise",
+    "RateTimeline",
+    "SendingWindow",
+]
 
 _MAX_QUICK_PROMISE_DAYS = 5
 
@@ -63,13 +74,214 @@ promise), not 6
             )
 
 
+def _periods(value: object) -> object:
+    """Freeze the periods into a tuple of ``(date, rate)`` tuples, each rate read as an amount.
+
+    What is not a collection of pairs is left as it is: the class reports it.
+    """
+    periods: object = to_tuple(value)  # type: ignore[arg-type]  # checked below
+    if not isinstance(periods, tuple):
+        return periods
+    return tuple(
+        (period[0], coerce_amount(period[1]))
+        if isinstance(period, tuple | list) and len(period) == 2
+        else period
+        for period in periods
+    )
+
+
+def _period_problem(periods: object, minimum: Decimal, field: str = "periods") -> str | None:
+    """Say what is wrong with a list of ``(from_date, rate)`` periods, or return ``None``.
+
+    The periods are pairs of a date and a rate from ``minimum`` to 1, oldest first, no
+    two on the same date, at least one; ``field`` names them in the message.
+    """
+    if not isinstance(periods, tuple):
+        return f"{field} must be a list of (from_date, rate) pairs, not {periods!r}"
+    if not periods:
+        return f"{field} must name at least one (from_date, rate) pair"
+    before: dt.date | None = None
+    for position, period in enumerate(periods):
+        where = f"{field}[{position}]"
+        if not isinstance(period, tuple) or len(period) != 2:
+            return f"{where} must be a (from_date, rate) pair, not {period!r}"
+        start, rate = period
+        if type(start) is not dt.date:
+            return f"{where}: from_date must be a date, not {start!r}"
+        problem = amount_problem(rate)
+        if problem is not None:
+            return f"{where}: rate: {problem}"
+        if not minimum <= rate <= 1:
+            return f"{where}: rate is a fraction (0.12 for 12 %) from {minimum} to 1, not {rate}"
+        if before is not None and start <= before:
+            order = "two periods start on" if start == before else "periods go back in time:"
+            detail = f" {start}" if start == before else f" {start} after {before}"
+            return f"{where}: {order}{detail} (oldest first, one period a date)"
+        before = start
+    return None
+
+
+_FIXINGS = ("semester",)
+
+
+@attrs.frozen(kw_only=True)
+class RateTimeline:
+    """A yearly interest rate that changes over time: ``(from_date, rate)`` periods.
+
+    Each period's rate is in force from its date to the day before the next period's;
+    the last one stays in force.  Periods are oldest first, no two on the same date,
+    rates fractions from 0 to 1 (``Decimal("0.1215")`` for 12.15 %).  Before the first
+    period no rate is in force: **a day before it bears no interest** (give the
+    timeline from far enough back).  ``RateTimeline.reference_plus`` builds the EU
+    late-payment rate from the central bank's reference rates.
+
+    >>> from datetime import date
+    >>> timeline = RateTimeline(periods=[(date(2025, 1, 1), "0.1115"),
+    ...                                   (date(2025, 7, 1), "0.1015")])
+    >>> timeline.rate_on(date(2025, 6, 30)), timeline.rate_on(date(2025, 7, 1))
+    (Decimal('0.1115'), Decimal('0.1015'))
+    >>> print(timeline.rate_on(date(2024, 12, 31)))
+    None
+    >>> RateTimeline(periods=[(date(2025, 7, 1), "0.1015"), (date(2025, 1, 1), "0.1115")])
+    Traceback (most recent call last):
+    ...
+    collectlib.errors.ValidationError: rate timeline: periods[1]: periods go back in time: \
+2025-01-01 after 2025-07-01 (oldest first, one period a date)
+    """
+
+    periods: tuple[tuple[dt.date, Decimal], ...] = attrs.field(converter=_periods)
+
+    def __attrs_post_init__(self) -> None:
+        problem = _period_problem(self.periods, ZERO)
+        if problem is not None:
+            fail("rate timeline", problem)
+
+    def rate_on(self, day: dt.date) -> Decimal | None:
+        """Return the rate in force on ``day``, or ``None`` before the first period."""
+        check_date("rate_on", "day", day)
+        rate = None
+        for start, period_rate in self.periods:
+            if start > day:
+                break
+            rate = period_rate
+        return rate
+
+    @exact
+    def rate_days(self, after: dt.date, until: dt.date) -> Decimal:
+        """Return the sum of each day's rate over the days after ``after`` up to ``until``.
+
+        Interest on an amount late from its due date ``after`` to ``until`` is
+        ``amount * rate_days(after, until) / year_days``: each day at the rate in force
+        that day (none before the first period).  A plain rate ``r`` gives
+        ``r * (until - after).days``.  Zero when ``until <= after``.  The sum is exact,
+        so it adds up over a split of the days: ``rate_days(a, c) == rate_days(a, b) +
+        rate_days(b, c)`` for ``a <= b <= c``.
+
+        >>> from datetime import date
+        >>> timeline = RateTimeline(periods=[(date(2025, 1, 1), "0.1115"),
+        ...                                   (date(2025, 7, 1), "0.1015")])
+        >>> timeline.rate_days(date(2025, 6, 20), date(2025, 7, 10))  # 10 + 10 days
+        Decimal('2.1300')
+        """
+        check_date("rate_days", "after", after)
+        check_date("rate_days", "until", until)
+        first, last = after.toordinal() + 1, until.toordinal()  # the days counted
+        total = ZERO
+        periods = self.periods
+        for position, (start, rate) in enumerate(periods):
+            begin = max(first, start.toordinal())
+            end = (
+                last
+                if position + 1 == len(periods)
+                else min(last, periods[position + 1][0].toordinal() - 1)
+            )
+            if end >= begin:
+                total += rate * (end - begin + 1)
+        return total
+
+    @classmethod
+    @exact
+    def reference_plus(
+        cls,
+        reference_rates: RateTimeline | Iterable[tuple[dt.date, Amount]],
+        margin: Amount,
+        fixing: str = "semester",
+    ) -> RateTimeline:
+        """Return the EU late-payment rate: a reference rate fixed each half-year, plus ``margin``.
+
+        ``fixing="semester"`` (the Late Payment Directive 2011/7/EU): the reference
+        rate in force on 1 January applies from January to June, the one in force on
+        1 July from July to December.  ``reference_rates`` are the central bank's
+        ``(from_date, rate)`` changes, oldest first (a ``RateTimeline``, or pairs: a
+        reference rate may be below zero); ``margin`` is the statutory margin
+        (``Decimal("0.08")`` for 8 points).  The timeline has one period per half-year,
+        from the first 1 January or 1 July on which a reference rate is in force to the
+        first on or after the last change (its rate then stays in force).
+
+        >>> from datetime import date
+        >>> ecb = [(date(2024, 6, 12), "0.0425"), (date(2024, 12, 18), "0.0315")]
+        >>> RateTimeline.reference_plus(ecb, "0.08").periods
+        ((datetime.date(2024, 7, 1), Decimal('0.1225')), \
+(datetime.date(2025, 1, 1), Decimal('0.1115')))
+        """
+        what = "reference_plus"
+        if isinstance(reference_rates, RateTimeline):
+            reference: object = reference_rates.periods
+        elif isinstance(reference_rates, str | bytes | Mapping) or not isinstance(
+            reference_rates, Iterable
+        ):
+            reference = reference_rates  # refused below
+        else:
+            reference = _periods(reference_rates)
+        problem = _period_problem(reference, Decimal(-1), "reference_rates")
+        if problem is not None:
+            fail(what, problem)
+        added = coerce_amount(margin)
+        check_amount(what, "margin", added, minimum=Decimal(-1))
+        if fixing not in _FIXINGS:
+            fail(what, f"fixing must be one of {', '.join(map(repr, _FIXINGS))}, not {fixing!r}")
+        rates: tuple[tuple[dt.date, Decimal], ...] = reference  # type: ignore[assignment]
+        last = rates[-1][0]
+        fixed = _half_year_from(rates[0][0])
+        periods = []
+        while fixed is not None:
+            in_force = next(rate for start, rate in reversed(rates) if start <= fixed)
+            periods.append((fixed, in_force + added))
+            fixed = None if fixed >= last else _half_year_from(fixed + dt.timedelta(days=1))
+        if not periods:
+            fail(what, f"reference_rates: no 1 January or 1 July on or after {rates[0][0]}")
+        try:
+            return cls(periods=periods)
+        except ValidationError as error:
+            raise ValidationError(f"{what}: {error}") from None
+
+    def __str__(self) -> str:
+        return ", ".join(f"{rate} from {start}" for start, rate in self.periods)
+
+
+def _half_year_from(day: dt.date) -> dt.date | None:
+    """Return the first 1 January or 1 July on or after ``day`` (``None``: past the calendar)."""
+    if day.month == 1 and day.day == 1:
+        return day
+    july = dt.date(day.year, 7, 1)
+    if day <= july:
+        return july
+    return dt.date(day.year + 1, 1, 1) if day.year < dt.MAXYEAR else None
+
+
+def _annual_rate(value: object) -> object:
+    return value if isinstance(value, RateTimeline) else coerce_amount(value)  # type: ignore[arg-type]
+
+
 @attrs.frozen(kw_only=True)
 class PenaltyRule:
     """Late-payment penalties: yearly interest rate, fixed recovery cost per overdue item.
 
     ``annual_rate`` is a fraction (``Decimal("0.12")`` for 12 %), from 0 to 1: a rate
-    above 100 % a year is taken for a percentage written as a number and refused.
-    Interest counts ``year_days`` days in a year.
+    above 100 % a year is taken for a percentage written as a number and refused.  It
+    may be a ``RateTimeline`` (statutory interest that follows a reference rate): each
+    day late then bears the rate in force that day.  Interest counts ``year_days`` days
+    in a year.
 
     >>> PenaltyRule(annual_rate=12)
     Traceback (most recent call last):
@@ -78,17 +290,18 @@ class PenaltyRule:
 (0.12 for 12 %), at most 1, not 12
     """
 
-    annual_rate: Decimal = attrs.field(converter=coerce_amount)
+    annual_rate: Decimal | RateTimeline = attrs.field(converter=_annual_rate)
     recovery_cost: Decimal = attrs.field(default=ZERO, converter=coerce_amount)
     year_days: int = 365
 
     def __attrs_post_init__(self) -> None:
-        check_amount("penalties", "annual_rate", self.annual_rate, minimum=ZERO)
-        if self.annual_rate > 1:
-            fail(
-                "penalties",
-                f"annual_rate is a fraction (0.12 for 12 %), at most 1, not {self.annual_rate}",
-            )
+        if not isinstance(self.annual_rate, RateTimeline):
+            check_amount("penalties", "annual_rate", self.annual_rate, minimum=ZERO)
+            if self.annual_rate > 1:
+                fail(
+                    "penalties",
+                    f"annual_rate is a fraction (0.12 for 12 %), at most 1, not {self.annual_rate}",
+                )
         check_amount("penalties", "recovery_cost", self.recovery_cost, minimum=ZERO)
         check_int("penalties", "year_days", self.year_days, minimum=1)
 

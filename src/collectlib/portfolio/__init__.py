@@ -1,6 +1,7 @@
 """Whole portfolios: the collection agenda and the reports."""
 
 from collectlib.portfolio.agenda import AgendaEntry, agenda, due_actions, sort_agenda
+from collectlib.portfolio.exposure import exposure
 from collectlib.portfolio.holds import holds
 from collectlib.portfolio.reports import (
     AgedBalance,
@@ -31,6 +32,7 @@ __all__ = [
     "dispute_resolution_time",
     "dso",
     "due_actions",
+    "exposure",
     "holds",
     "overdue_ratio",
     "qualification_rate",

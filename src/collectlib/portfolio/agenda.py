@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -16,6 +16,7 @@ from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules.cadence import collector_for, step_hold
 from collectlib.rules.dunning import Decision, channel_of, decide
+from collectlib.rules.groups import Exposure, check_exposure, group_of
 from collectlib.rules.plans import plan_progress_trusted
 from collectlib.rules.selection import check_account_policy, scan
 from collectlib.rules.sending import timing
@@ -96,14 +97,21 @@ def _collect(
     on: dt.date,
     until: dt.date,
     append: Callable[[AgendaEntry], None],
+    over_limit: Mapping[str, object] | None = None,
 ) -> None:
-    """Append the account's actions due by ``until`` (late days counted on ``on``)."""
+    """Append the account's actions due by ``until`` (late days counted on ``on``).
+
+    ``over_limit``: the groups above their credit limit (``Exposure.over_limit``), or
+    ``None`` when the agenda was given no exposure.
+    """
     selection = scan(account, policy)
     decision = decide(account, policy, on, selection)
     collector = account.collector
     if collector is None and policy.collector_rules:
         collector = collector_for(account, policy, selection[1], selection[0], on)
     on_hold = bool(account.journal) and step_hold(account, on) is not None
+    if over_limit is not None and not on_hold:
+        on_hold = group_of(account) in over_limit
     if type(decision) is Decision:
         scenario, index, repeat, _leader, due, total, ids, review, _anchor, _skipped, fallback = (
             decision
@@ -284,7 +292,11 @@ def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEn
 
 @exact
 def agenda(
-    accounts: Iterable[Account], policy: Policy, on: dt.date, horizon_days: int = 0
+    accounts: Iterable[Account],
+    policy: Policy,
+    on: dt.date,
+    horizon_days: int = 0,
+    exposure: Exposure | None = None,
 ) -> tuple[AgendaEntry, ...]:
     """Return every action due by ``on + horizon_days`` across ``accounts``.
 
@@ -292,10 +304,14 @@ def agenda(
     account id; an account's own rows keep the order of ``due_actions``.  ``accounts`` may be any
     iterable (a generator reading a file, say): it is read once, one account at a
     time, and only the rows are kept.  An account id seen twice is a
-    ``ValidationError``.
+    ``ValidationError``.  ``on_hold`` marks the rows of accounts on credit hold: a
+    step hold, or, given the portfolio's ``exposure`` of ``on``, a group above its
+    credit limit (without it, group holds are not known).
     """
     check_instance("agenda", "policy", policy, Policy)
     check_date("agenda", "on", on)
+    check_exposure("agenda", exposure, on)
+    over_limit = exposure.over_limit if exposure is not None else None
     if type(horizon_days) is not int or horizon_days < 0:
         raise ValidationError(
             f"agenda: horizon_days must be a whole number >= 0, not {horizon_days!r}"
@@ -321,7 +337,7 @@ def agenda(
         add_seen(account.id)
         if len(seen) != count:
             raise ValidationError(f"agenda: account {account.id!r} appears twice")
-        _collect(account, policy, on, until, append)
+        _collect(account, policy, on, until, append, over_limit)
     return _sort_agenda(rows)
 
 

@@ -8,16 +8,25 @@ from collections.abc import Iterable
 from collectlib._checks import check_date, check_each
 from collectlib.errors import ValidationError
 from collectlib.model import Account, Policy
-from collectlib.rules.cadence import CreditHold, credit_hold
+from collectlib.money import exact
+from collectlib.portfolio.exposure import exposure
+from collectlib.rules.cadence import CreditHold, hold_of
+from collectlib.rules.groups import group_of
 
 __all__ = ["holds"]
 
 
+@exact
 def holds(accounts: Iterable[Account], policy: Policy, on: dt.date) -> tuple[CreditHold, ...]:
     """Return the credit holds of the accounts on hold on ``on``, in the accounts' order.
 
-    ``accounts`` may be a generator reading a file: it is read once, one account at a
-    time, and only the holds are kept, so the report of a million accounts streams.
+    Step holds and group holds: the report computes the ``exposure`` of ``accounts``
+    itself, and every account of a group above its credit limit is on hold.  A group
+    hold needs every account of the group, so ``accounts`` is read once into a tuple
+    (a generator reading a file is held in memory); for a portfolio too large for
+    that, compute ``exposure`` on a first reading and call ``credit_hold(account,
+    policy, on, exposure)`` on a second.  An account id seen twice is a
+    ``ValidationError``.
 
     >>> from datetime import date
     >>> from collectlib import Account
@@ -27,9 +36,11 @@ def holds(accounts: Iterable[Account], policy: Policy, on: dt.date) -> tuple[Cre
     check_date("holds", "on", on)
     if not isinstance(policy, Policy):
         raise ValidationError(f"holds: policy must be a Policy, not {policy!r}")
+    read = tuple(check_each("holds", "accounts", accounts, Account))
+    over = exposure(read, on).over_limit
     found = []
-    for account in check_each("holds", "accounts", accounts, Account):
-        hold = credit_hold(account, policy, on) if account.journal else None
+    for account in read:
+        hold = hold_of(account, on, over.get(group_of(account)) if over else None)
         if hold is not None:
             found.append(hold)
     return tuple(found)

@@ -9,6 +9,7 @@ from collectlib.rules.actions import (
 from collectlib.rules.cadence import CreditHold, credit_hold, end_pause, pause, release_hold
 from collectlib.rules.dunning import Proposal, idle_reason, next_action, record_action
 from collectlib.rules.explain import Excluded, Explanation, explain
+from collectlib.rules.groups import Exposure, GroupExposure
 from collectlib.rules.penalties import ItemPenalty, Penalties, penalties
 from collectlib.rules.plans import (
     PlanProgress,
@@ -42,6 +43,8 @@ __all__ = [
     "CreditHold",
     "Excluded",
     "Explanation",
+    "Exposure",
+    "GroupExposure",
     "ItemPenalty",
     "Penalties",
     "PlanProgress",

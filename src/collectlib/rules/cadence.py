@@ -7,8 +7,11 @@
 - A step with ``credit_hold`` puts the account on **credit hold** when it is recorded:
   the hold covers that step's items that were overdue on its date and ends for good
   when all of them are closed (a promise or a dispute does not end it), or when a
-  credit manager calls ``release_hold``.  ``credit_hold`` says whether (and why) an
-  account is on hold: the list an ERP blocks new orders and deliveries with.
+  credit manager calls ``release_hold``.  A group above its credit limit puts every
+  account of the group on hold (a **group hold**), as long as it is above it: that
+  needs the other accounts, so ``credit_hold`` sees it only when given the
+  portfolio's ``exposure``.  ``credit_hold`` says whether (and why) an account is on
+  hold: the list an ERP blocks new orders and deliveries with.
 - ``collector_for`` gives an account without a collector the collector of the first
   ``Policy.collector_rules`` rule that matches it.
 """
@@ -39,14 +42,16 @@ from collectlib.model import (
     Policy,
     ScenarioActionRecorded,
 )
-from collectlib.money import ZERO, coerce_amount, exact, in_currency, is_currency
+from collectlib.money import ZERO, Money, coerce_amount, exact, in_currency, is_currency
 from collectlib.rules.dunning import paused_until
+from collectlib.rules.groups import Exposure, GroupExposure, check_exposure, group_of
 
 __all__ = [
     "CreditHold",
     "collector_for",
     "credit_hold",
     "end_pause",
+    "hold_of",
     "pause",
     "release_hold",
     "step_hold",
@@ -103,7 +108,8 @@ class CreditHold:
 
     ``reason`` says what set it (the step recorded, or the group's credit limit);
     ``since`` is the date of that step (``None`` for a group hold); ``amount`` the open
-    amount the hold covers, in the account's currency; ``item_ids`` the items it covers.
+    amount the hold covers, in the account's currency; ``item_ids`` the items it covers
+    (a group hold covers every open debit of the account).
     """
 
     account_id: str
@@ -126,27 +132,68 @@ class CreditHold:
 
 
 @exact
-def credit_hold(account: Account, policy: Policy, on: dt.date) -> CreditHold | None:
+def credit_hold(
+    account: Account, policy: Policy, on: dt.date, exposure: Exposure | None = None
+) -> CreditHold | None:
     """Return the account's credit hold on ``on``, or ``None`` when it is not on hold.
 
     A hold set by recording a ``credit_hold`` step on date D covers that step's items
     that were overdue on D, as long as one of them is open; ``release_hold`` lifts it.
+    Given ``exposure`` (``exposure(accounts, on)``, of the same date), an account whose
+    group is above its credit limit is on hold too (a group hold: ``since`` is
+    ``None``, the hold covers the account's open debits, the reason names the group,
+    its exposure and its limit); without it, only step holds are known.  An account
+    held both ways has the step's ``since`` and both reasons.
     """
     _checked("credit_hold", account, on, None)
     if not isinstance(policy, Policy):
         raise ValidationError(f"credit_hold: policy must be a Policy, not {policy!r}")
-    held = step_hold(account, on)
-    if held is None:
-        return None
-    event, covered = held
+    check_exposure("credit_hold", exposure, on)
+    over = exposure.over_limit.get(group_of(account)) if exposure is not None else None
+    return hold_of(account, on, over)
+
+
+def hold_of(
+    account: Account, on: dt.date, over: tuple[GroupExposure, ...] | None
+) -> CreditHold | None:
+    """Return the account's hold like ``credit_hold``, ``over`` its group's lines above the limit.
+
+    Arguments already checked; in the library's decimal context.
+    """
+    held = step_hold(account, on) if account.journal else None
+    if over is None:
+        if held is None:
+            return None
+        event, covered = held
+        return CreditHold(
+            account_id=account.id,
+            reason=_step_reason(event),
+            since=event.on,
+            amount=sum((item.open_amount for item in covered), ZERO),
+            item_ids=frozenset(item.id for item in covered),
+            currency=account.currency,
+        )
+    reasons = [
+        f"group {line.group!r} over its credit limit: "
+        f"{Money(amount=line.balance, currency=line.currency)} owed, "
+        f"limit {Money(amount=line.credit_limit, currency=line.currency)}"  # type: ignore[arg-type]
+        for line in over
+    ]
+    if held is not None:
+        reasons.insert(0, _step_reason(held[0]))
+    debits = [item for item in account.items if item.open_amount > ZERO]
     return CreditHold(
         account_id=account.id,
-        reason=f"step {event.step_name!r} recorded on {event.on}",
-        since=event.on,
-        amount=sum((item.open_amount for item in covered), ZERO),
-        item_ids=frozenset(item.id for item in covered),
+        reason="; ".join(reasons),
+        since=None if held is None else held[0].on,
+        amount=sum((item.open_amount for item in debits), ZERO),
+        item_ids=frozenset(item.id for item in debits),
         currency=account.currency,
     )
+
+
+def _step_reason(event: ScenarioActionRecorded) -> str:
+    return f"step {event.step_name!r} recorded on {event.on}"
 
 
 def step_hold(account: Account, on: dt.date) -> tuple[ScenarioActionRecorded, list[Item]] | None:
@@ -204,15 +251,15 @@ def collector_for(
     """
     if account.collector is not None or not policy.collector_rules:
         return account.collector
-    late = max(0, (on - leader.due_date).days) if leader is not None else 0
-    for rule in policy.collector_rules:
+    for rule in policy.collector_rules:  # the agenda asks once per account: kept lean
         if rule.client_type is not None and rule.client_type != account.client_type:
             continue
-        if rule.min_balance is not None and balance < in_currency(
-            rule.min_balance, account.currency
-        ):
+        minimum = rule.min_balance
+        if minimum is not None and balance < in_currency(minimum, account.currency):
             continue
-        if rule.min_days_late is not None and late < rule.min_days_late:
+        if rule.min_days_late and (  # None or 0: any lateness, even no leader
+            leader is None or (on - leader.due_date).days < rule.min_days_late
+        ):
             continue
         return rule.collector
     return None

@@ -251,13 +251,15 @@ def decide(
     anchor = last
     if anchor is None and journal and scenario.restart is _RESUME:
         anchor = _resumed_from(journal, scenario.name, leader)
-    facts = _Facts(account, leader, total, ids, on) if scenario.has_conditions else None
+    facts: _Facts | None = None  # what conditions read: built only when one is read
     skipped: tuple[tuple[int, str], ...] = ()
     try:
         if anchor is None:
-            index = (
-                _catch_up_index(steps, leader, on, facts) if scenario.restart is _CATCH_UP else 0
-            )
+            index = 0
+            if scenario.restart is _CATCH_UP:
+                if scenario.has_conditions:
+                    facts = _Facts(account, leader, total, ids, on)
+                index = _catch_up_index(steps, leader, on, facts)
             repeat = 0
         else:
             index, repeat = anchor.step_index, anchor.repeat
@@ -267,20 +269,25 @@ def decide(
                 index == len(steps) - 1
                 and scenario.repeat is not None
                 and repeat < scenario.repeat.max_times
-                and (facts is None or facts.unmet(steps[index].when) is None)
+                and (
+                    steps[index].when is None
+                    or _Facts(account, leader, total, ids, on).unmet(steps[index].when) is None
+                )
             ):
                 repeat += 1
                 due = anchor.on + dt.timedelta(days=scenario.repeat.every_days)
                 return _finish(
                     account, policy, scenario=scenario, index=index, repeat=repeat,
                     leader=leader, due=due, total=total, ids=ids, anchor=anchor, skipped=(),
+                    fallback=steps[index].fallback is not None and account.email is None,
                 )  # fmt: skip
             else:
                 return _review(
                     account, scenario=scenario, index=index, repeat=repeat, leader=leader,
                     total=total, ids=ids, anchor=anchor, skipped=(),
                 )  # fmt: skip
-        if facts is not None:
+        if steps[index].when is not None:
+            facts = facts or _Facts(account, leader, total, ids, on)
             index, skipped = _skip(steps, index, facts)
             if index == len(steps):
                 if anchor is None:  # no step applies to this account: nothing to review
@@ -304,14 +311,16 @@ def decide(
         ) from None
     if anchor is not None and due < anchor.on:
         due = anchor.on
-    if journal or policy.min_days_between_contacts or steps[index].fallback is not None:
+    fallback = steps[index].fallback is not None and account.email is None
+    if journal or (policy.min_days_between_contacts and account.actions):
         return _finish(
             account, policy, scenario=scenario, index=index, repeat=repeat, leader=leader,
-            due=due, total=total, ids=ids, anchor=anchor, skipped=skipped,
+            due=due, total=total, ids=ids, anchor=anchor, skipped=skipped, fallback=fallback,
         )  # fmt: skip
-    # The common case (no pause, no spacing, no fallback): the trigger's date stands.
+    # No journal, no contact: no pause and nothing to space from; the trigger's date stands.
     return _new_decision(
-        Decision, (scenario, index, repeat, leader, due, total, ids, False, anchor, skipped, False)
+        Decision,
+        (scenario, index, repeat, leader, due, total, ids, False, anchor, skipped, fallback),
     )
 
 
@@ -328,10 +337,13 @@ def _finish(
     ids: list[str],
     anchor: ScenarioActionRecorded | None,
     skipped: tuple[tuple[int, str], ...],
+    fallback: bool,
 ) -> Decision:
-    """Apply the channel, contact spacing and pause rules to a step's date (SPEC 13.1)."""
+    """Apply the contact spacing and pause rules to a step's date (SPEC 13.1).
+
+    ``fallback`` tells whether the step goes out on its fallback channel.
+    """
     step = scenario.steps[index]
-    fallback = step.fallback is not None and account.email is None
     spacing = policy.min_days_between_contacts
     if spacing:
         channel = step.fallback.channel if fallback else step.channel  # type: ignore[union-attr]

@@ -5,7 +5,10 @@ selected item that is an open ``INVOICE``, overdue on the date asked about, and 
 qualified with a ``DISPUTE`` or ``LITIGATION`` status, costs
 
 - interest: ``open_amount * annual_rate * days_late / year_days``, rounded once from
-  the exact ratio (half up, to the currency's minor unit) per item, and
+  the exact ratio (half up, to the currency's minor unit) per item; with a
+  ``RateTimeline``, ``open_amount * rate_days / year_days``, where ``rate_days`` adds
+  up the rate in force on each day late (the days after the due date up to the date
+  asked about; a day before the timeline's first period bears none), and
 - the rule's ``recovery_cost``, once per such item.
 
 Every other item costs nothing; so does every item when penalties are not enabled
@@ -29,7 +32,7 @@ from collectlib._checks import check_date
 from collectlib._frozen import FrozenMap
 from collectlib.enums import ItemKind
 from collectlib.errors import UnknownStatusError
-from collectlib.model import Account, Item, Policy, ScenarioActionRecorded
+from collectlib.model import Account, Item, Policy, RateTimeline, ScenarioActionRecorded
 from collectlib.money import ZERO, exact, quantize_in_context, quantize_ratio
 from collectlib.rules.actions import checked_item_ids
 from collectlib.rules.selection import check_account_policy
@@ -128,9 +131,13 @@ def penalties_trusted(
             fees = ZERO
         if priced and _bears_penalties(item, policy, on):
             days = item.days_late(on)
+            rate = rule.annual_rate  # type: ignore[union-attr]
+            rate_days = (
+                rate.rate_days(item.due_date, on) if isinstance(rate, RateTimeline) else rate * days
+            )
             # The product is exact in the library's context; the ratio is rounded once.
             interest = quantize_ratio(
-                item.open_amount * rule.annual_rate * days,  # type: ignore[union-attr]
+                item.open_amount * rate_days,
                 rule.year_days,  # type: ignore[union-attr]
                 currency,
             )

@@ -16,6 +16,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.model import Account
 from collectlib.money import ZERO, exact
 from collectlib.portfolio.reports._report import Report, Row, merged_currency, same_currency
+from collectlib.rules.groups import group_of
 
 __all__ = ["AgedBalance", "aged_balance"]
 
@@ -50,7 +51,11 @@ class AgedBalance(Report):
     less.  ``total`` and ``by_account[id]`` map the labels, in that order, to the net
     open amount (debits and credits); ``credits`` and ``credits_by_account[id]`` hold
     the credit part apart (zero or negative), so the debits are ``total - credits``.
-    ``by_account`` keeps the accounts in the order read.  Built by ``aged_balance``.
+    ``by_account`` keeps the accounts in the order read.  ``by_group[group][currency]``
+    is the per-group view: the same buckets summed over the group's accounts in that
+    currency (an account without a group is its own group, named by its id), so a
+    group billed in two currencies has one line in each, never a sum of both.  Built
+    by ``aged_balance``.
     """
 
     _what: ClassVar[str] = "aged balance"
@@ -63,6 +68,9 @@ class AgedBalance(Report):
     credits: FrozenMap[str, Decimal]
     by_account: FrozenMap[str, FrozenMap[str, Decimal]] = attrs.field(factory=FrozenMap)
     credits_by_account: FrozenMap[str, FrozenMap[str, Decimal]] = attrs.field(factory=FrozenMap)
+    by_group: FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]] = attrs.field(
+        factory=FrozenMap
+    )
 
     def __attrs_post_init__(self) -> None:
         check_date(self._what, "on", self.on)
@@ -95,6 +103,7 @@ class AgedBalance(Report):
             credits=_add_maps(self.credits, other.credits),
             by_account=FrozenMap({**self.by_account, **other.by_account}),
             credits_by_account=FrozenMap({**self.credits_by_account, **other.credits_by_account}),
+            by_group=_merge_groups(self.by_group, other.by_group),
         )
 
     @exact
@@ -127,6 +136,20 @@ def _add_maps(
 ) -> FrozenMap[str, Decimal]:
     """Add two bucket maps label by label."""
     return FrozenMap({label: amount + second[label] for label, amount in first.items()})
+
+
+def _merge_groups(
+    first: FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]],
+    second: FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]],
+) -> FrozenMap[str, FrozenMap[str, FrozenMap[str, Decimal]]]:
+    """Add two per-group views: a group's lines in one currency add up, label by label."""
+    merged = {group: dict(lines) for group, lines in first.items()}
+    for group, lines in second.items():
+        mine = merged.setdefault(group, {})
+        for currency, line in lines.items():
+            known = mine.get(currency)
+            mine[currency] = line if known is None else _add_maps(known, line)
+    return FrozenMap({group: FrozenMap(lines) for group, lines in merged.items()})
 
 
 @exact
@@ -166,6 +189,7 @@ in (60, 30)
     credit_total = [ZERO] * size
     by_account: dict[str, FrozenMap[str, Decimal]] = {}
     credits_by_account: dict[str, FrozenMap[str, Decimal]] = {}
+    by_group: dict[str, dict[str, list[Decimal]]] = {}
     currency: str | None = None
     for account in check_each("aged_balance", "accounts", accounts, Account):
         currency = same_currency("aged_balance", currency, account)
@@ -182,9 +206,14 @@ in (60, 30)
             net[index] += amount
             if amount < ZERO:
                 credits[index] += amount
+        lines = by_group.setdefault(group_of(account), {})
+        line = lines.get(account.currency)
+        if line is None:
+            line = lines[account.currency] = [ZERO] * size
         for index in range(size):
             total[index] += net[index]
             credit_total[index] += credits[index]
+            line[index] += net[index]
         by_account[account.id] = FrozenMap(dict(zip(labels, net, strict=True)))
         credits_by_account[account.id] = FrozenMap(dict(zip(labels, credits, strict=True)))
     return AgedBalance(
@@ -195,4 +224,15 @@ in (60, 30)
         credits=FrozenMap(dict(zip(labels, credit_total, strict=True))),
         by_account=FrozenMap(by_account),
         credits_by_account=FrozenMap(credits_by_account),
+        by_group=FrozenMap(
+            {
+                group: FrozenMap(
+                    {
+                        currency: FrozenMap(dict(zip(labels, line, strict=True)))
+                        for currency, line in lines.items()
+                    }
+                )
+                for group, lines in by_group.items()
+            }
+        ),
     )
