@@ -32,7 +32,7 @@ SOURCE = Path(collectlib.__file__).parent
 # Each layer's modules, in the order they may import each other (a module imports only
 # the modules before it).  Modules listed but absent are allowed (they may come later).
 LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
-    0: ("", ("errors", "_frozen", "money", "enums", "_checks", "hashtags")),
+    0: ("", ("errors", "_frozen", "money", "enums", "_checks", "languages", "hashtags")),
     1: (
         "model",
         ("items", "actions", "statuses", "scenarios", "plans", "journal", "policy", "accounts"),

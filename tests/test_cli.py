@@ -1150,3 +1150,95 @@ def test_check_shows_a_rate_that_follows_a_timeline(tmp_path: Path, capsys) -> N
         "penalties: a yearly rate of 0.1115 from 2025-01-01, 0.1015 from 2025-07-01 (365 days)"
         in text
     )
+
+
+# ERP files from everywhere and messages in the customer's language (SPEC 11, 13.14).
+
+GERMAN = ROOT / "examples" / "erp-export-de.csv"
+GERMAN_ARGS = ("--encoding", "latin-1", "--delimiter", "tab", "--decimal-comma",
+               "--date-format", "%d.%m.%Y")  # fmt: skip
+
+
+def test_a_german_export_on_the_standard_input() -> None:
+    command = [SCRIPT] if SCRIPT else [sys.executable, "-m", "collectlib"]
+    policy = str(ROOT / "examples" / "policy.toml")
+    args = ["agenda", "-", *GERMAN_ARGS, "--policy", policy, "--on", "2026-03-16",
+            "--format", "json"]  # fmt: skip
+    result = subprocess.run(
+        [*command, *args], input=GERMAN.read_bytes(), capture_output=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["account_id"], r["amount"]) for r in rows] == [
+        ("3000", "10000.00"), ("1000", "1050.50"), ("2000", "980.00")
+    ]  # fmt: skip
+    from_file = run("agenda", str(GERMAN), *GERMAN_ARGS[:2], "--delimiter", "\\t",
+                    *GERMAN_ARGS[4:], "--policy", policy, "--on", "2026-03-16", "--format",
+                    "json")  # fmt: skip
+    assert json.loads(from_file.stdout) == rows
+    wrong = subprocess.run(
+        [*command, *args[:2], *args[4:]], input=GERMAN.read_bytes(), capture_output=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert wrong.returncode == 1
+    assert wrong.stderr.decode() == (
+        "collectlib: error: <stdin>:2: not UTF-8 text: the byte 0xfc (with --encoding latin-1 "
+        "/ encoding='latin-1' it reads as 'ü')\n"
+    )
+
+
+def test_next_writes_the_message_in_the_account_s_language(capsys) -> None:
+    code, out, err = _main("next", "C-022", "--message", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert "message (EMAIL, language fr):\n  Madame, Monsieur, les pièces suivantes" in out
+    assert "  Total : 3,425.07 EUR.\n" in out
+    code, out, _err = _main("next", "C-009", "--message", capsys=capsys)
+    assert "message (EMAIL, language de_CH):\n  Sehr geehrte Damen und Herren" in out
+    code, out, _err = _main("next", "C-005", "--message", capsys=capsys)
+    assert "message (EMAIL, no language):\n  Dear Garage Morel," in out
+
+
+def test_a_locale_formats_the_message_amounts_and_dates(capsys) -> None:
+    _code, out, _err = _main("next", "C-022", "--message", "--locale", "fr_FR", capsys=capsys)
+    assert "  Total : 3\u202f425,07\xa0€.\n" in out
+    _code, same, _err = _main("next", "C-022", "--message", "--locale", "account", capsys=capsys)
+    assert same == out
+    _code, neutral, _err = _main("next", "C-005", "--message", "--locale", "account",
+                                 capsys=capsys)  # fmt: skip
+    assert "  Total: 9,977.90 EUR.\n" in neutral  # an account without a language: neutral
+    code, out, _err = _main("next", "C-022", "--message", "--format", "json", capsys=capsys)
+    assert code == 0
+    assert json.loads(out)["message"].startswith("Madame, Monsieur")
+    _code, out, _err = _main("next", "C-003", "--message", "--format", "json", capsys=capsys)
+    assert json.loads(out)["message"] is None
+    _code, out, _err = _main("next", "C-003", "--message", capsys=capsys)
+    assert out.endswith("message: none (no next action, or one without a message)\n")
+    code, _out, err = _main("next", "C-022", "--message", "--locale", "xx_YY", capsys=capsys)
+    assert code == 1
+    assert err.startswith("collectlib: error: locale 'xx_YY'")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("next", "C-022", "--locale", "fr_FR"), "--locale applies to --message"),
+        (("agenda", "--decimal-comma"), "apply to a CSV portfolio"),
+        (("agenda", "--encoding", "latin-1"), "apply to a CSV portfolio"),
+        (("agenda", "--date-format", "%d.%m.%Y"), "apply to a CSV portfolio"),
+    ],
+)
+def test_the_new_options_have_their_place(args: tuple[str, ...], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(list(args), out=io.StringIO())
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_empty_standard_input_has_no_account(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    code, _out, err = _main("agenda", "-", "--policy", POLICY, capsys=capsys)
+    assert (code, err) == (1, "collectlib: error: <stdin>: no account\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(GERMAN.read_bytes())))
+    code, _out, err = _main("next", "-", "9999", *GERMAN_ARGS, "--policy", POLICY, capsys=capsys)
+    assert (code, err) == (1, "collectlib: error: <stdin>: no account '9999'\n")

@@ -33,6 +33,7 @@ from collectlib import (
     template_context,
 )
 from collectlib.hashtags import STATEMENT_TOTALS
+from collectlib.languages import template_for
 from collectlib.money import in_currency
 from collectlib.strategies import accounts, dates, policies
 
@@ -64,8 +65,8 @@ def _demo_rows() -> list[tuple[Account, AgendaEntry, str]]:
             else:
                 assert row.action_id is not None
                 template = account.action(row.action_id).template
-            if template is not None:
-                rows.append((account, row, template))
+            if template is not None:  # the text for the account's language
+                rows.append((account, row, template_for(template, account.language)))
     return rows
 
 
@@ -119,6 +120,9 @@ def test_the_demo_agenda_sends_messages() -> None:
     kinds = {row.kind.name for _account, row, _template in DEMO_ROWS}
     assert kinds == {"SCENARIO", "SPECIFIC"}
     assert sum(1 for _a, _r, template in DEMO_ROWS if "#items_list" in template) >= 10
+    # The courtesy e-mail goes out in the customer's language: English, French, German.
+    openings = {template.split(",")[0] for _a, row, template in DEMO_ROWS if row.step_index == 0}
+    assert openings == {"Dear #customer_name", "Madame", "Sehr geehrte Damen und Herren"}
 
 
 @pytest.mark.parametrize(

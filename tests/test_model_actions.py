@@ -120,7 +120,7 @@ def test_to_be_confirmed_needs_automatic(
         ({"automatic": "yes"}, r"automatic must be True or False, not 'yes'$"),
         ({"automatic": 1}, r"automatic must be True or False, not 1$"),
         ({"to_be_confirmed": None}, r"to_be_confirmed must be True or False, not None$"),
-        ({"template": 5}, r"template must be a string, not 5$"),
+        ({"template": 5}, r"template must be a string, or a mapping language -> string, not 5$"),
     ],
 )
 def test_a_bad_channel_field_names_the_record_and_field(

@@ -204,6 +204,10 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
         "account": customer(), "item_ids": ["F-1"], "policy": POLICY, "on": ON,
         "names": ("total_due", "customer_name"),
     },
+    "template_for": lambda: {
+        "template": {"default": "Dear #customer_name", "de": "Guten Tag #customer_name"},
+        "language": "de_CH",
+    },
     "to_amount": lambda: {"value": "12.50", "what": "amount", "total": True},
 }  # fmt: skip
 
@@ -252,6 +256,7 @@ ACCEPTS: dict[str, set[str]] = {
     "value": AMOUNT,
     "currency": {"text"},
     "locale": {"none", "text"},
+    "language": {"none"},  # a text must be a language: "junk" is refused
     "day": {"date"},
     "first_due": {"date"},
     "now": {"datetime"},

@@ -32,6 +32,7 @@ from collectlib.errors import (
     ValidationError,
 )
 from collectlib.hashtags import HASHTAGS, check_template
+from collectlib.languages import template_for
 from collectlib.model import (
     Account,
     AccountPaused,
@@ -268,5 +269,6 @@ __all__ = [
     "sort_agenda",
     "sync_items",
     "template_context",
+    "template_for",
     "to_amount",
 ]

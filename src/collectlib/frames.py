@@ -6,9 +6,10 @@ needs ``collectlib[dask]``.  collectlib's core never imports this module.
 The items table has one row per item, with the columns of an ERP's open-items
 extract (names configurable with ``columns=``): ``account_id``, ``account_name``,
 ``item_id``, ``kind``, ``issue_date``, ``due_date``, ``amount``, ``open_amount``,
-``currency``.  Amounts may be ``Decimal`` objects (exact), strings, integers or
-floats (a float is read through ``str()``, like everywhere in collectlib); dates may be
-``datetime.date`` objects, ISO strings or datetime64 values.
+``currency``, ``language`` (the account's; empty or missing: none).  Amounts may be
+``Decimal`` objects (exact), strings, integers or floats (a float is read through
+``str()``, like everywhere in collectlib); dates may be ``datetime.date`` objects, ISO
+strings or datetime64 values.
 
 >>> import pandas as pd
 >>> from datetime import date
@@ -82,6 +83,11 @@ __all__ = [
 
 _AGENDA_COLUMNS = list(AgendaEntry._fields)
 _AGENDA_AMOUNTS = ("amount", "arrears")
+
+
+def _language(value: Any) -> Any:
+    """Read a language cell: empty (``""``, ``None``, ``NaN``) is none; the rest as it is."""
+    return None if value is None or value == "" or pd.isna(value) else value
 
 
 def _dates(values: pd.Series, what: str) -> list[Any]:
@@ -168,6 +174,8 @@ def _accounts(
     account_names = frame[names["account_name"]].tolist() if has_name else None
     has_currency = names["currency"] in frame.columns
     currencies = frame[names["currency"]].tolist() if has_currency else None
+    has_language = names["language"] in frame.columns
+    languages = frame[names["language"]].tolist() if has_language else None
     # Rows of one account may be anywhere in the table: group them, keeping the
     # order of first appearance of accounts and the table's order within each.
     if not account_ids:
@@ -195,6 +203,7 @@ def _accounts(
                 id=account_id,
                 name=str(account_names[first]) if account_names is not None else "",
                 currency=str(currencies[first]) if currencies is not None else currency,
+                language=_language(languages[first]) if languages is not None else None,
                 items=items,
             )
         except CollectError as error:

@@ -26,6 +26,7 @@ from typing import Final
 
 from collectlib._frozen import FrozenMap
 from collectlib.errors import TemplateError
+from collectlib.languages import Template, template_problem, template_texts, to_template
 
 __all__ = [
     "HASHTAGS",
@@ -97,21 +98,25 @@ STATEMENT_TOTALS: Final[FrozenMap[str, str]] = FrozenMap(
 never contradicts itself, and a statement's total row is that amount."""
 
 
-def template_problems(template: str) -> list[str]:
+def template_problems(template: Template) -> list[str]:
     """Return one message per hashtag of ``template`` whose name is not in ``HASHTAGS``.
 
     Each message names the hashtag and where it is (line and column, from 1) and
-    suggests the closest known name when there is one.
+    suggests the closest known name when there is one.  In a template given per
+    language, each text is read, and a message names its text first
+    (``'fr' text: unknown hashtag #totl_due at line 1, column 9``).
     """
     problems: list[str] = []
-    for match in TOKEN.finditer(template):
-        name = match.group(1)
-        if name is None or name in HASHTAGS:
-            continue
-        where = position(template, match.start())
-        close = closest(name, HASHTAGS)
-        hint = f" (did you mean #{close}?)" if close is not None else ""
-        problems.append(f"unknown hashtag #{name} at {where}{hint}")
+    for language, text in template_texts(template):
+        where_text = "" if language is None else f"{language!r} text: "
+        for match in TOKEN.finditer(text):
+            name = match.group(1)
+            if name is None or name in HASHTAGS:
+                continue
+            where = position(text, match.start())
+            close = closest(name, HASHTAGS)
+            hint = f" (did you mean #{close}?)" if close is not None else ""
+            problems.append(f"{where_text}unknown hashtag #{name} at {where}{hint}")
     return problems
 
 
@@ -145,19 +150,29 @@ def position(template: str, offset: int) -> str:
     return f"line {line}, column {column}"
 
 
-def check_template(template: str) -> tuple[str, ...]:
+def check_template(template: Template) -> tuple[str, ...]:
     """Return the hashtag names ``template`` uses (first use first, each once).
 
-    Raise ``TemplateError`` listing every unknown hashtag with its position, or when
-    ``template`` is not a string.
+    ``template`` is a text or a mapping language -> text with a ``"default"`` entry
+    (see ``collectlib.languages``): every text is checked, and the names are those of
+    all the texts.  Raise ``TemplateError`` listing every unknown hashtag with its
+    position, or when ``template`` is neither.
 
     >>> check_template("##fff, #today, #today")
     ('today',)
+    >>> check_template({"default": "Due: #total_due", "fr": "Dû : #total_due au #today"})
+    ('total_due', 'today')
     """
-    if not isinstance(template, str):
-        raise TemplateError(f"check_template: template must be a string, not {template!r}")
+    template = to_template(template)  # type: ignore[assignment]
+    problem = template_problem("template", template)
+    if problem is not None:
+        raise TemplateError(f"check_template: {problem}")
     problems = template_problems(template)
     if problems:
         raise TemplateError("template: " + "; ".join(problems))
-    names = (match.group(1) for match in TOKEN.finditer(template))
+    names = (
+        match.group(1)
+        for _language, text in template_texts(template)
+        for match in TOKEN.finditer(text)
+    )
     return tuple(dict.fromkeys(name for name in names if name is not None))

@@ -41,6 +41,7 @@ from collectlib.enums import (
     TriggerKind,
 )
 from collectlib.errors import ValidationError
+from collectlib.languages import Template
 from collectlib.model import (
     Account,
     AccountPaused,
@@ -105,6 +106,18 @@ T = TypeVar("T")
 
 MESSAGE_TEMPLATE = "Dear #customer_name, #total_due is now due. Thank you."
 """The template drawn for message steps and actions (it uses known hashtags only)."""
+
+MESSAGE_TEMPLATES = FrozenMap(
+    {
+        "default": MESSAGE_TEMPLATE,
+        "fr": "Madame, Monsieur, #total_due est maintenant dû par #customer_name. Merci.",
+        "de_CH": "Grüezi #customer_name, #total_due ist jetzt fällig. Merci.",
+    }
+)
+"""The template per language drawn for message steps and actions, beside ``MESSAGE_TEMPLATE``."""
+
+LANGUAGES = (None, None, "fr", "fr_CA", "de_CH", "de")
+"""The languages drawn for accounts (``None``: none, the default text)."""
 
 
 def _strategy(value: T | st.SearchStrategy[T]) -> st.SearchStrategy[T]:
@@ -195,8 +208,11 @@ def _split(
         return None
 
 
-def _template(channel: Channel) -> str | None:
-    return MESSAGE_TEMPLATE if channel.is_message else None
+def _template(draw: st.DrawFn, channel: Channel) -> Template | None:
+    if not channel.is_message:
+        return None
+    templates: tuple[Template, ...] = (MESSAGE_TEMPLATE, MESSAGE_TEMPLATES)
+    return draw(st.sampled_from(templates))
 
 
 @st.composite
@@ -216,7 +232,7 @@ def action_templates(
         delay_days=draw(delay_days),
         automatic=automatic,
         to_be_confirmed=automatic and draw(st.booleans()),
-        template=_template(channel),
+        template=_template(draw, channel),
     )
 
 
@@ -301,7 +317,7 @@ def steps(
         name=name,
         channel=channel,
         trigger=trigger,
-        template=_template(channel),
+        template=_template(draw, channel),
         automatic=automatic,
         to_be_confirmed=automatic and draw(st.booleans()),
         when=when,
@@ -579,6 +595,7 @@ def accounts(
         scenario=scenario,
         collector=draw(st.sampled_from((None, "marie", "paul"))),
         email=draw(st.sampled_from(("billing@example.com", "billing@example.com", None))),
+        language=draw(st.sampled_from(LANGUAGES)),
         penalties_enabled=draw(st.booleans()),
         group=draw(groups),
         credit_limit=draw(

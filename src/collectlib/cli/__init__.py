@@ -4,12 +4,16 @@ r"""The ``collectlib`` command: the collection agenda, policy checks, explanatio
                       [--collector NAME] [--format table|json|csv]
     collectlib check POLICY
     collectlib next [PORTFOLIO] ACCOUNT [--policy FILE] [--on DATE] [--format table|json]
+                    [--message [--locale LOCALE|account]]
     collectlib report aged|qualification|holds [PORTFOLIO] [--on DATE] [--buckets DAYS,...]
                       [--format table|json|csv]
     collectlib --version
 
-A CSV PORTFOLIO also takes [--delimiter CHAR] [--column FIELD=NAME]... [--currency CODE];
-a JSON PORTFOLIO [--max-size MIB].  ``--format csv`` takes [--raw-csv].
+A CSV PORTFOLIO (``-``: the standard input) also takes [--delimiter CHAR|tab]
+[--column FIELD=NAME]... [--currency CODE] [--decimal-comma] [--date-format FORMAT]
+[--encoding NAME]; a JSON PORTFOLIO [--max-size MIB].  ``--format csv`` takes [--raw-csv].
+``next --message`` writes the next action's message in the account's language;
+``--locale`` formats its amounts and dates (``account``: the account's language).
 
 Without a portfolio, the commands run on the demo portfolio and policy shipped with
 collectlib, as of the demo's date.  With a portfolio, ``agenda`` and ``next`` need

@@ -10,7 +10,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from collectlib import demo
-from collectlib.cli._parser import is_csv
+from collectlib.cli._parser import CSV_OPTIONS, is_csv, is_stdin
 from collectlib.cli._progress import Progress, lines_after_header
 from collectlib.cli._writers import (
     amount,
@@ -23,6 +23,7 @@ from collectlib.cli._writers import (
 )
 from collectlib.enums import IdleReason
 from collectlib.errors import LoadError
+from collectlib.hashtags import check_template
 from collectlib.io.converters import agenda_records, unstructure
 from collectlib.io.files import (
     PORTFOLIO_MAX_BYTES,
@@ -42,7 +43,7 @@ from collectlib.portfolio import (
     holds,
     qualification_rate,
 )
-from collectlib.rules import Explanation, explain
+from collectlib.rules import Explanation, Proposal, explain, render, template_context
 
 __all__ = ["agenda_command", "check_command", "next_command", "report_command"]
 
@@ -59,8 +60,11 @@ def _policy(args: argparse.Namespace) -> Policy:
 def _check_options(args: argparse.Namespace) -> None:
     """Refuse the options of another kind of portfolio (a usage error)."""
     csv = is_csv(args)
-    if not csv and (args.delimiter or args.column or args.currency):
-        args.usage.error("--delimiter, --column and --currency apply to a CSV portfolio")
+    if not csv and any(getattr(args, option) for option in CSV_OPTIONS):
+        args.usage.error(
+            "--delimiter, --column, --currency, --decimal-comma, --date-format and "
+            "--encoding apply to a CSV portfolio"
+        )
     if args.max_size and (args.portfolio is None or csv):
         args.usage.error("--max-size applies to a JSON portfolio")
 
@@ -75,8 +79,12 @@ def _accounts(args: argparse.Namespace, progress: Progress) -> tuple[Iterable[Ac
             columns=dict(args.column or ()),
             delimiter=args.delimiter or ",",
             currency=args.currency or "EUR",
+            decimal_comma=args.decimal_comma,
+            date_format=args.date_format,
+            encoding=args.encoding or "utf-8",
         )
-        total = lines_after_header(args.portfolio) if progress.shown else None
+        counted = progress.shown and not is_stdin(args)
+        total = lines_after_header(args.portfolio) if counted else None
         on = args.on or dt.date.today()  # the outer ring may read the clock
         return progress.count(accounts, total), on
     progress.note(f"reading {visible(str(args.portfolio))}")
@@ -97,7 +105,12 @@ def _tally(accounts: Iterable[Account], collectors: set[str | None]) -> Iterator
 def _some_account(args: argparse.Namespace, collectors: set[str | None]) -> None:
     """Refuse an input without accounts: its report or agenda would say nothing true."""
     if not collectors:
-        raise LoadError(f"{args.portfolio}: no account")
+        raise LoadError(f"{_name(args)}: no account")
+
+
+def _name(args: argparse.Namespace) -> str:
+    """How messages name the portfolio: its path, or ``<stdin>``."""
+    return "<stdin>" if is_stdin(args) else str(args.portfolio)
 
 
 def _warn_no_collector(name: str, collectors: set[str | None]) -> None:
@@ -233,8 +246,10 @@ _IDLE_WHY = {
 
 
 def next_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
-    """``collectlib next``: explain one account's next action."""
+    """``collectlib next``: explain one account's next action (and its message)."""
     _check_options(args)
+    if args.locale is not None and not args.message:
+        args.usage.error("--locale applies to --message")
     policy = _policy(args)
     accounts, on = _accounts(args, progress)
     account = next((a for a in accounts if a.id == args.account), None)
@@ -242,14 +257,44 @@ def next_command(args: argparse.Namespace, out: TextIO, progress: Progress) -> N
         accounts.close()  # the rest of the file is not read
     progress.clear()
     if account is None:
-        where = args.portfolio or "the demo portfolio"
+        where = _name(args) if args.portfolio else "the demo portfolio"
         raise LoadError(f"{where}: no account {args.account!r}")
     why = explain(account, policy, on)
+    message = _message(account, policy, on, why.proposal, args.locale) if args.message else None
     if args.format == "json":
-        json.dump(unstructure(why), out, indent=1, ensure_ascii=False)
+        data = unstructure(why)
+        if args.message:
+            data["message"] = message
+        json.dump(data, out, indent=1, ensure_ascii=False)
         out.write("\n")
         return
     _write_explanation(account, why, out)
+    if args.message:
+        proposal = why.proposal
+        if proposal is None or message is None:
+            out.write("message: none (no next action, or one without a message)\n")
+            return
+        channel = (proposal.channel or proposal.step.channel).value
+        language = f"language {account.language}" if account.language else "no language"
+        out.write(f"message ({channel}, {language}):\n")
+        out.write("".join(f"  {line}\n" for line in message.splitlines()))
+
+
+def _message(
+    account: Account, policy: Policy, on: dt.date, proposal: Proposal | None, locale: str | None
+) -> str | None:
+    """Return the message of ``proposal``: its template's text for the account's language.
+
+    ``locale`` formats amounts and dates (``"account"``: the account's language, when it
+    has one); without it they are locale-neutral.
+    """
+    if proposal is None or proposal.template is None:
+        return None
+    if locale == "account":
+        locale = account.language
+    names = check_template(proposal.template)
+    context = template_context(account, proposal.item_ids, policy, on, names=names)
+    return render(proposal.template, context, locale=locale)
 
 
 def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:

@@ -11,7 +11,10 @@ from collectlib._checks import read_date
 from collectlib.io.files import ITEM_COLUMNS, PORTFOLIO_MAX_BYTES
 from collectlib.money import is_currency
 
-__all__ = ["is_csv", "parser"]
+__all__ = ["CSV_OPTIONS", "is_csv", "is_stdin", "parser"]
+
+CSV_OPTIONS = ("delimiter", "column", "currency", "decimal_comma", "date_format", "encoding")
+"""The options of a CSV portfolio (their ``args`` names), refused with a JSON one."""
 
 
 def _date(text: str) -> dt.date:
@@ -66,9 +69,21 @@ def _column(text: str) -> tuple[str, str]:
     return field, name
 
 
+def _delimiter(text: str) -> str:
+    r"""Read a delimiter: one character, or ``tab`` (also ``\t``, as a shell passes it)."""
+    return "\t" if text in ("tab", "\\t") else text
+
+
+def is_stdin(args: argparse.Namespace) -> bool:
+    """Tell whether the command's portfolio is ``-``: a CSV of open items on the standard input."""
+    return args.portfolio is not None and str(args.portfolio) == "-"
+
+
 def is_csv(args: argparse.Namespace) -> bool:
-    """Tell whether the command's portfolio is a CSV of open items (by its suffix)."""
-    return args.portfolio is not None and args.portfolio.suffix.lower() == ".csv"
+    """Tell whether the command's portfolio is a CSV of open items (by its suffix, or ``-``)."""
+    return args.portfolio is not None and (
+        args.portfolio.suffix.lower() == ".csv" or is_stdin(args)
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -114,6 +129,20 @@ def parser() -> argparse.ArgumentParser:
         default="table",
         help="table for people (default), json for programs",
     )
+    message = explained.add_argument_group("the message of the next action")
+    message.add_argument(
+        "--message",
+        action="store_true",
+        help="also write the message the next action sends, in the account's language "
+        "(the template's text for it, else its default text)",
+    )
+    message.add_argument(
+        "--locale",
+        metavar="LOCALE",
+        help="write the message's amounts and dates the way of LOCALE (fr_FR, de_CH...; "
+        "'account': the account's language), with Babel (collectlib[i18n]); "
+        "by default they are locale-neutral (1,234.56 EUR, 2026-03-16)",
+    )
 
     report = command("report", "portfolio reports (they use no policy)")
     report.add_argument("report", choices=("aged", "qualification", "holds", "exposure"))
@@ -136,7 +165,8 @@ def _portfolio_options(
         nargs="?",
         type=Path,
         metavar="PORTFOLIO",
-        help="a portfolio JSON file or a CSV of open items (default: the demo portfolio)",
+        help="a portfolio JSON file, a CSV of open items, or - for a CSV on the standard "
+        "input (default: the demo portfolio)",
     )
     for name, text in then:  # positionals after the optional portfolio
         parser.add_argument(name, metavar=name.upper(), help=text)
@@ -147,8 +177,13 @@ def _portfolio_options(
         metavar="DATE",
         help="the date, YYYY-MM-DD (default: the portfolio's, else today)",
     )
-    extract = parser.add_argument_group("a CSV of open items (PORTFOLIO.csv)")
-    extract.add_argument("--delimiter", metavar="CHAR", help="the column separator (default: ',')")
+    extract = parser.add_argument_group("a CSV of open items (PORTFOLIO.csv, or - for stdin)")
+    extract.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        metavar="CHAR",
+        help="the column separator: one character, or tab (default: ',')",
+    )
     extract.add_argument(
         "--column",
         type=_column,
@@ -161,6 +196,21 @@ def _portfolio_options(
         type=_currency,
         metavar="CODE",
         help="without a currency column (default: EUR)",
+    )
+    extract.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="amounts with a decimal comma: 1.200,50 or 1 200,50 (default: 1200.50)",
+    )
+    extract.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how dates are written, e.g. %%d.%%m.%%Y or %%d/%%m/%%Y (default: ISO, 2026-03-31)",
+    )
+    extract.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's encoding, e.g. latin-1 or cp1252 (default: utf-8)",
     )
     parser.add_argument(
         "--max-size",

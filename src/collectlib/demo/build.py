@@ -44,6 +44,7 @@ NAMES = (
     "Sport 2000 Henry", "Restaurant Le Lys", "Agence Mathieu",
 )  # fmt: skip
 COLLECTORS = ("marie", "paul", "sophie")
+GERMAN = (9, 18)  # customers in German-speaking Switzerland; the others write French or English
 
 
 def build() -> Portfolio:
@@ -94,6 +95,7 @@ def build() -> Portfolio:
             client_type=client_type,
             collector=COLLECTORS[number % 3],
             penalties_enabled=number % 4 == 0,
+            language="de_CH" if number in GERMAN else "fr" if number % 2 == 0 else None,
             items=items,
         )
         accounts.append(_history(account, rules, number, new))

@@ -35,6 +35,7 @@ from cattrs.strategies import configure_tagged_union, include_subclasses
 from collectlib._checks import read_date
 from collectlib._frozen import FrozenMap, ItemIds
 from collectlib.errors import CollectError, LoadError
+from collectlib.languages import Template
 from collectlib.model import Fallback, JournalEvent, PenaltyRule, RateTimeline, Scenario
 from collectlib.money import (
     PerCurrency,
@@ -148,6 +149,20 @@ def _frozen_map_structure(made: cattrs.Converter, kind: Any) -> Callable[[Any, A
     return lambda value, _: FrozenMap(
         {made.structure(k, key_type): made.structure(v, value_type) for k, v in pairs(value)}
     )
+
+
+def _template(value: object, _: type) -> Template | None:
+    """Read a template: a text, or a table language -> text (the record checks its keys)."""
+    if value is None or isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping):
+        raise _BadValueError(f"not a text or a table of texts by language: {value!r}")
+    texts = {}
+    for language, text in value.items():
+        if not isinstance(text, str):
+            raise _BadValueError(f"{language}: not a text: {text!r}")
+        texts[language] = text
+    return FrozenMap(texts)
 
 
 def _item_ids(value: object, _: type) -> ItemIds:
@@ -331,6 +346,7 @@ def _make_converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", t) is FrozenMap or t is FrozenMap,
         lambda t: _frozen_map_structure(made, t),
     )
+    made.register_structure_hook_func(lambda t: t in (Template, Template | None), _template)
     made.register_unstructure_hook(ItemIds, sorted)
     made.register_structure_hook(ItemIds, _item_ids)
     made.register_unstructure_hook(

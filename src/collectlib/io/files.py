@@ -17,20 +17,22 @@ at most ``MAX_LINE`` characters (a CSV is streamed: its size is not capped).
 
 from __future__ import annotations
 
+import codecs
 import collections
 import csv
 import datetime as dt
 import functools
+import io
 import json
 import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from itertools import chain
 from pathlib import Path
-from typing import Any, TextIO, get_args, get_type_hints
+from typing import IO, Any, TextIO, get_args, get_type_hints
 
 import attrs
 import cattrs
@@ -49,6 +51,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = [
+    "DATE_FORMATS",
     "FORMAT",
     "ITEM_COLUMNS",
     "MAX_DEPTH",
@@ -58,8 +61,10 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "Portfolio",
     "column_names",
+    "date_reader",
     "load_policy",
     "load_portfolio",
+    "read_decimal_comma",
     "read_items_csv",
     "safe_cell",
     "save_policy",
@@ -79,6 +84,7 @@ ITEM_COLUMNS: Mapping[str, str] = {
     "amount": "amount",
     "open_amount": "open_amount",
     "currency": "currency",
+    "language": "language",
 }
 """The default column names of an open-items table (field name -> column name)."""
 
@@ -108,7 +114,8 @@ REQUIRED_COLUMNS = (
     "amount",
     "open_amount",
 )
-"""The fields an open-items table must have (``account_name`` and ``currency`` are optional)."""
+"""The fields an open-items table must have (``account_name``, ``currency`` and
+``language``, the account's, are optional)."""
 
 
 def _error(path: Path | str, what: str, line: int | None = None) -> LoadError:
@@ -431,19 +438,42 @@ def save_portfolio(portfolio: Portfolio, path: str | Path) -> None:
 
 
 def read_items_csv(
-    path: str | Path,
+    source: str | Path | IO[bytes],
     *,
     columns: Mapping[str, str] | None = None,
     currency: str = "EUR",
     delimiter: str = ",",
+    decimal_comma: bool = False,
+    date_format: str | None = None,
+    encoding: str = "utf-8",
 ) -> Iterator[Account]:
     """Stream the accounts of a CSV of open items, one row per item, as ERPs export them.
 
-    The rows of an account must be together (one after the other), so the file is
-    read once, one account at a time, whatever its size.  ``columns`` renames columns
-    (field name -> column name, see ``ITEM_COLUMNS``); ``currency`` applies when there
-    is no currency column.  Amounts are read exactly (``Decimal``), dates in ISO 8601
-    (``2026-03-31``); every item is validated like any ``Item``.
+    ``source`` is a path, ``"-"`` for the standard input (as on the command line), or a
+    binary file object (read, not closed).  The rows of an account must be together
+    (one after the other), so the file is read once, one account at a time, whatever
+    its size.  ``columns`` renames columns (field name -> column name, see
+    ``ITEM_COLUMNS``); ``currency`` applies when there is no currency column; the
+    account's name, currency and language (an empty cell: none) are read on its first
+    row; every item is validated like any ``Item``.
+
+    How the values are written, as the ERP's country writes them:
+
+    - ``delimiter``: any one character other than a quote or a line break (``";"``, a
+      tab);
+    - amounts are read exactly (``Decimal``) with a decimal point (``1200.50``); with
+      ``decimal_comma=True``, with a decimal comma and the thousands grouped by dots or
+      spaces, no-break spaces included (``1.200,50``, ``1 200,50``; see
+      ``read_decimal_comma``);
+    - dates are ISO 8601 (``2026-03-31``), or ``date_format`` (``"%d.%m.%Y"``,
+      ``"%d/%m/%Y"``: ``datetime.strptime``'s directives; see ``date_reader``);
+    - ``encoding`` (``"utf-8"``, a byte order mark skipped; ``"latin-1"``, ``"cp1252"``,
+      any codec Python knows).
+
+    A value that these options cannot read but another would is reported with that
+    option (``amount: not an amount: '1.200,50' (with --decimal-comma /
+    decimal_comma=True it reads as 1200.50)``), and bytes that are not of the encoding
+    with their byte offset, line and the encoding that reads them.
 
     A bad row (a bad value, a wrong number of cells, an account found again after
     others or in a second currency) does not stop the reading: from the first one on,
@@ -451,27 +481,76 @@ def read_items_csv(
     end of the file raises one ``LoadError`` listing every problem with its line (the
     first ``MAX_PROBLEMS``, then how many more).  A file that cannot be read on (a
     header without the columns, a line longer than ``MAX_LINE`` characters, an
-    unclosed quote, bytes that are not UTF-8) raises at once, with the problems found
+    unclosed quote, bytes not of the encoding) raises at once, with the problems found
     before.
     """
     check_currency("read_items_csv", "currency", currency)
-    path = Path(path)
-    names = column_names(columns, str(path))
-    if len(delimiter) != 1 or delimiter in '"\r\n':
+    name = _source_name(source)
+    names = column_names(columns, name)
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':  # type: ignore[redundant-expr]
         raise _error(
-            path,
+            name,
             f"the delimiter is one character other than a quote or a line break, not {delimiter!r}",
         )
+    cells = _Cells(name, names, decimal_comma, date_format)
+    codec = _codec(name, encoding)
+    if isinstance(source, str | Path) and str(source) != "-":
+        try:
+            binary: IO[bytes] = Path(source).open("rb")  # noqa: SIM115  # closed below
+        except OSError as error:
+            raise _error(name, f"cannot read: {error.strerror or error}") from None
+        owned = True
+    else:
+        binary = sys.stdin.buffer if isinstance(source, str | Path) else source
+        owned = False
+    handle = io.TextIOWrapper(binary, encoding=codec, newline="")
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise _error(path, f"cannot read: {error.strerror or error}") from None
-    with handle:
-        yield from _accounts(path, handle, delimiter, names, currency)
+        yield from _accounts(
+            Path(name), handle, delimiter, names, currency, cells=cells, binary=binary
+        )
+    finally:
+        handle.detach()  # the caller's stream stays open
+        if owned:
+            binary.close()
+
+
+def _source_name(source: object) -> str:
+    """Return how errors name ``source``: its path, ``<stdin>``, or the stream's name."""
+    if isinstance(source, str | Path):
+        return "<stdin>" if str(source) == "-" else str(source)
+    if isinstance(source, io.TextIOBase):
+        raise _error(
+            "read_items_csv", f"source must be a binary file object (opened 'rb'), not {source!r}"
+        )
+    if not callable(getattr(source, "read", None)):
+        raise _error(
+            "read_items_csv",
+            f"source must be a path, '-' or a binary file object, not {source!r}",
+        )
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<stream>"
+
+
+def _codec(name: str, encoding: object) -> str:
+    """Return the codec to read with: ``encoding``, UTF-8 skipping a byte order mark."""
+    try:
+        known = codecs.lookup(encoding).name  # type: ignore[arg-type]
+    except (LookupError, TypeError):
+        raise _error(
+            name, f"unknown encoding {encoding!r} (e.g. 'utf-8', 'latin-1', 'cp1252')"
+        ) from None
+    return "utf-8-sig" if known == "utf-8" else known
 
 
 def _accounts(  # the hot loop of a million rows, kept flat
-    path: Path, handle: TextIO, delimiter: str, names: dict[str, str], currency: str
+    path: Path,
+    handle: TextIO,
+    delimiter: str,
+    names: dict[str, str],
+    currency: str,
+    *,
+    cells: _Cells,
+    binary: IO[bytes],
 ) -> Iterator[Account]:
     # Lines are split on the delimiter; a line with a quote (or longer than the csv
     # module's field limit) is read by the csv module, with the lines its quotes span:
@@ -483,7 +562,10 @@ def _accounts(  # the hot loop of a million rows, kept flat
         header = next(header_reader)
     except StopIteration:
         return
-    except (csv.Error, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        at, what = _undecodable(error, binary, 0, handle.encoding)
+        raise _error(path, what, at) from None
+    except csv.Error as error:
         raise _error(path, f"cannot read the header: {error}", 1) from None
     position = {column: index for index, column in enumerate(header)}
     missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in position]
@@ -497,9 +579,12 @@ def _accounts(  # the hot loop of a million rows, kept flat
     )
     name_col = position.get(names["account_name"])
     currency_col = position.get(names["currency"])
+    language_col = position.get(names["language"])
     width = len(header)
     dates: dict[str, dt.date] = {}
     dates_get = dates.get
+    parse_date = cells.date
+    number = cells.number  # Decimal itself, unless the decimal comma is asked for
     zeros_setdefault: Any = {}.setdefault  # one zero per spelling ("0.00") for the paid items
     kinds_get = {kind.value: kind for kind in ItemKind}.get
     seen: set[str] = set()
@@ -516,6 +601,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
             id=current or "",
             name=first[name_col] if name_col is not None else "",
             currency=first[currency_col] if currency_col is not None else currency,
+            language=(first[language_col] or None) if language_col is not None else None,
             items=items,
         )
 
@@ -531,8 +617,8 @@ def _accounts(  # the hot loop of a million rows, kept flat
                 row = next(reader, [])
                 line += reader.line_num - 1
             else:
-                cells = text.rstrip("\r\n")
-                row = cells.split(delimiter) if cells else []
+                stripped = text.rstrip("\r\n")
+                row = stripped.split(delimiter) if stripped else []
             if len(row) != width:
                 if row:
                     problem(line, f"{len(row)} fields, the header has {width}")
@@ -562,14 +648,14 @@ def _accounts(  # the hot loop of a million rows, kept flat
             issue_text, due_text = row[issue_col], row[due_col]
             amount_text, open_text = row[amount_col], row[open_col]
             try:
-                issue = dates_get(issue_text) or _parse_date(dates, issue_text, "issue_date")
-                due = dates_get(due_text) or _parse_date(dates, due_text, "due_date")
-                amount = Decimal(amount_text)
+                issue = dates_get(issue_text) or parse_date(dates, issue_text, "issue_date")
+                due = dates_get(due_text) or parse_date(dates, due_text, "due_date")
+                amount = number(amount_text)
                 # an unpaid item's open amount is its amount, a paid one's a shared zero
                 if open_text == amount_text:
                     open_amount = amount
                 else:
-                    open_amount = Decimal(open_text)
+                    open_amount = number(open_text)
                     if not open_amount:
                         open_amount = zeros_setdefault(open_text, open_amount)
                 kind = row[kind_col]
@@ -577,7 +663,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
                     make_item(row[item_col], kinds_get(kind, kind), issue, due, amount, open_amount)
                 )
             except InvalidOperation:
-                message = _amount_error(amount_text, "amount") or _amount_error(
+                message = cells.amount_error(amount_text, "amount") or cells.amount_error(
                     open_text, "open_amount"
                 )
                 problem(line, str(message))
@@ -586,8 +672,8 @@ def _accounts(  # the hot loop of a million rows, kept flat
     except csv.Error as error:
         problem(line, str(error))
         raise problems.error() from None
-    except UnicodeDecodeError:
-        problem(None, f"not a UTF-8 text file (near line {line})")
+    except UnicodeDecodeError as error:
+        problem(*_undecodable(error, binary, line, handle.encoding))
         raise problems.error() from None
     if current is not None:
         built = _built(problems, line, account)
@@ -639,20 +725,185 @@ def _built(problems: _Problems, line: int, build: Any) -> Account | None:
         return None
 
 
-def _parse_date(cache: dict[str, dt.date], text: str, field: str) -> dt.date:
-    value = read_date(text)  # the one reading of dates (the cache keeps the loop fast)
+DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%y", "%Y%m%d")
+"""The date formats an error suggests for a date that the reader's options cannot read."""
+
+_SAMPLE_DATES = (dt.date(2026, 12, 31), dt.date(2001, 2, 3))
+
+# A decimal comma: digits grouped by threes with one separator (a dot, a space, a no-break
+# space or a narrow one) or not grouped, then a comma and the decimals.
+_DECIMAL_COMMA = re.compile(
+    "([+\\-\u2212]?)"
+    "([0-9]{1,3}(?P<sep>[. \u00a0\u202f])[0-9]{3}(?:(?P=sep)[0-9]{3})*|[0-9]*)"
+    "(?:,([0-9]+))?"
+)
+
+
+def read_decimal_comma(text: str) -> Decimal | None:
+    r"""Read an amount written with a decimal comma, or return ``None`` when it is not one.
+
+    The decimals follow a comma; the thousands may be grouped by threes with dots,
+    spaces, no-break spaces (``\xa0``) or narrow no-break spaces (``\u202f``, French),
+    one kind in a number; a minus may be ``-`` or ``\u2212``.  Surrounding spaces are
+    ignored.  A number with a point and no comma reads only as grouped thousands:
+    ``1.200`` is 1200, ``1.20`` is not an amount.
+
+    >>> read_decimal_comma("1.200,50"), read_decimal_comma("-1 200,5"), read_decimal_comma("0,07")
+    (Decimal('1200.50'), Decimal('-1200.5'), Decimal('0.07'))
+    >>> read_decimal_comma("1\u202f234\u202f567,00"), read_decimal_comma("1200.50")
+    (Decimal('1234567.00'), None)
+    """
+    found = _DECIMAL_COMMA.fullmatch(text.strip())
+    if found is None:
+        return None
+    sign, whole, separator, decimals = found.group(1, 2, "sep", 4)
+    if not whole and not decimals:
+        return None
+    if separator:
+        whole = whole.replace(separator, "")
+    minus = "" if sign in ("", "+") else "-"  # "-" or "\u2212"
+    return Decimal(f"{minus}{whole or '0'}.{decimals or ''}")
+
+
+def _comma_number(text: str) -> Decimal:
+    """``read_decimal_comma`` for the reading loop: ``InvalidOperation`` when not an amount."""
+    value = read_decimal_comma(text)
     if value is None:
-        raise LoadError(f"{field}: not a date: {text!r}")
-    cache[text] = value
+        raise InvalidOperation
     return value
 
 
-def _amount_error(text: str, field: str) -> str | None:
-    """Return the message for a cell that is not an amount, or ``None`` if it is one.
+def date_reader(date_format: str | None) -> Callable[[str], dt.date | None]:
+    """Return the reading of dates written as ``date_format`` (ISO 8601 when ``None``).
 
-    The loop reads text cells with ``Decimal`` directly, which is what ``read_amount``
-    does with text; a cell it cannot read is named here, by the one reader's rule.
+    The function returns a date, or ``None`` for text that is not one; surrounding
+    spaces are ignored.  ``date_format`` has ``datetime.strptime``'s directives and
+    must read a day, a month and a year (``"%d.%m.%Y"``, ``"%d/%m/%y"``), else it is a
+    ``LoadError``.
+
+    >>> read = date_reader("%d.%m.%Y")
+    >>> read("05.01.2026"), read(" 5.1.2026 "), read("2026-01-05")
+    (datetime.date(2026, 1, 5), datetime.date(2026, 1, 5), None)
     """
-    if read_amount(text) is None:
-        return f"{field}: not an amount: {text!r}"
-    return None
+    if date_format is None:
+        return read_date
+    if not isinstance(date_format, str):
+        raise LoadError(f"date_format must be a text like '%d.%m.%Y', not {date_format!r}")
+    strptime = dt.datetime.strptime
+
+    def read(text: str) -> dt.date | None:
+        try:
+            return strptime(text.strip(), date_format).date()
+        except ValueError:
+            return None
+
+    try:
+        back = [read(day.strftime(date_format)) for day in _SAMPLE_DATES]
+    except (ValueError, re.error):  # strftime's refusal; strptime's of a directive twice
+        back = []
+    if back != list(_SAMPLE_DATES):
+        raise LoadError(
+            f"the date format {date_format!r} does not read dates back: it needs a day, "
+            "a month and a year, like '%d.%m.%Y'"
+        )
+    return read
+
+
+class _Cells:
+    """How the cells of a CSV are read (the options), and what a refused cell would read as."""
+
+    __slots__ = ("date_format", "decimal_comma", "labels", "number", "read_date")
+
+    def __init__(
+        self, name: str, names: dict[str, str], decimal_comma: object, date_format: object
+    ) -> None:
+        if type(decimal_comma) is not bool:
+            raise _error(name, f"decimal_comma must be True or False, not {decimal_comma!r}")
+        try:
+            self.read_date = date_reader(date_format)  # type: ignore[arg-type]
+        except LoadError as error:
+            raise _error(name, str(error)) from None
+        self.decimal_comma = decimal_comma
+        self.date_format: str | None = date_format  # type: ignore[assignment]
+        self.number: Callable[[str], Decimal] = _comma_number if decimal_comma else Decimal
+        # How a message names a field: by its column too when the file names it otherwise.
+        self.labels = {
+            field: field if column == field else f"{field} (column {column!r})"
+            for field, column in names.items()
+        }
+
+    def date(self, cache: dict[str, dt.date], text: str, field: str) -> dt.date:
+        """Read a date cell (and keep it in ``cache``), or raise a ``LoadError`` saying why."""
+        value = self.read_date(text)  # the one reading of dates (the cache keeps the loop fast)
+        if value is None:
+            raise LoadError(f"{self.labels[field]}: not a date: {text!r}{self._date_hint(text)}")
+        cache[text] = value
+        return value
+
+    def _date_hint(self, text: str) -> str:
+        """Say which other date option reads ``text``, and as what; ``""`` if none does."""
+        readings = []
+        if self.date_format is not None:
+            iso = read_date(text)
+            if iso is not None:
+                readings.append(f"without --date-format / date_format (ISO 8601) it reads as {iso}")
+        for other in DATE_FORMATS:
+            if other != self.date_format:
+                day = date_reader(other)(text)
+                if day is not None:
+                    readings.append(
+                        f"with --date-format {other} / date_format={other!r} it reads as {day}"
+                    )
+        return f" ({'; '.join(readings)})" if readings else ""
+
+    def amount_error(self, text: str, field: str) -> str | None:
+        """Return the message for a cell that is not an amount, or ``None`` if it is one.
+
+        The loop reads text cells with ``Decimal`` directly (or the decimal comma's
+        reading), which is what ``read_amount`` does with text; a cell it cannot read is
+        named here, by the one reader's rule, with the option that would read it.
+        """
+        if self.decimal_comma:
+            if read_decimal_comma(text) is not None:
+                return None
+            other, hint = read_amount(text), "without --decimal-comma / decimal_comma"
+        else:
+            if read_amount(text) is not None:
+                return None
+            other, hint = read_decimal_comma(text), "with --decimal-comma / decimal_comma=True"
+        reads = f" ({hint} it reads as {other})" if other is not None else ""
+        return f"{self.labels[field]}: not an amount: {text!r}{reads}"
+
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _undecodable(
+    error: UnicodeDecodeError, binary: IO[bytes], lines: int, encoding: str
+) -> tuple[int, str]:
+    """Return the line of the bytes not of the encoding, and what to say about them.
+
+    ``lines`` is the number of lines read before.  The decoder was given a block that
+    begins on the next line (a line is handed on once whole, so the text held back
+    has no line break) and ends where the bytes read so far end (``error.object``,
+    after bytes held back from the blocks before: part of a character).  The byte
+    offset is told when the stream tells its position (a file, not a pipe).
+    """
+    block = error.object
+    line = lines + 1 + len(_LINE_BREAK.findall(block, 0, error.start))
+    bad = bytes(block[error.start : error.end])
+    shown = " ".join(f"0x{byte:02x}" for byte in bad)
+    try:
+        where = f" at byte {binary.tell() - len(block) + error.start}"
+    except (OSError, ValueError):  # a pipe: no position
+        where = ""
+    name = "UTF-8" if encoding == "utf-8-sig" else encoding
+    other = "cp1252" if 0x80 <= bad[0] <= 0x9F else "latin-1"  # Windows' letters (€, œ...)
+    try:
+        reads = bad.decode(other)
+    except UnicodeDecodeError:  # 0x81, 0x8d...: not cp1252 either
+        other, reads = "latin-1", bad.decode("latin-1")
+    return line, (
+        f"not {name} text: the byte {shown}{where} "
+        f"(with --encoding {other} / encoding={other!r} it reads as {reads!r})"
+    )

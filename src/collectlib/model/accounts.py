@@ -19,6 +19,7 @@ from collectlib._checks import (
 )
 from collectlib._frozen import FrozenMap
 from collectlib.errors import UnknownActionError, UnknownItemError, UnknownPlanError
+from collectlib.languages import check_language
 from collectlib.model.actions import SpecificAction
 from collectlib.model.items import Item
 from collectlib.model.journal import JournalEvent
@@ -95,6 +96,9 @@ class Account(_ItemIndex):
     group's limit in a currency is the largest of its accounts' in that currency."""
     email: str | None = None
     """The customer's e-mail address; ``None``: none known (e-mail steps fall back)."""
+    language: str | None = None
+    """The customer's language (``"fr"``, ``"de_CH"``: ISO 639-1, optional region): it
+    picks the text of a template given per language.  ``None``: the default text."""
     items: tuple[Item, ...] = attrs.field(default=(), converter=to_tuple)
     actions: tuple[SpecificAction, ...] = attrs.field(default=(), converter=to_tuple)
     plans: tuple[PaymentPlan, ...] = attrs.field(default=(), converter=to_tuple)
@@ -114,6 +118,8 @@ class Account(_ItemIndex):
             check_amount(owner, "credit_limit", self.credit_limit, minimum=ZERO)
         if self.email is not None:
             check_id(owner, "email", self.email)
+        if self.language is not None:
+            check_language(owner, "language", self.language)
         items = self.items
         check_instances(owner, "items", items, Item)
         item_ids = {item.id for item in items}

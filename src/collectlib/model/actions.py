@@ -14,13 +14,13 @@ from collectlib._checks import (
     check_id,
     check_instances,
     check_int,
-    check_text,
     fail,
     to_action_state,
     to_channel,
     to_frozenset,
 )
 from collectlib.enums import ActionState, Channel
+from collectlib.languages import Template, check_template_texts, template_texts, to_template
 
 __all__ = ["ActionTemplate", "SpecificAction", "check_channel_rules"]
 
@@ -30,18 +30,23 @@ def check_channel_rules(
 ) -> None:
     """Check the rules an action's channel imposes (shared by templates, steps, actions).
 
-    A message channel (all but ``CALL`` and ``LITIGATION``) needs a non-empty
-    ``template``; only a message may be ``automatic``; ``to_be_confirmed`` needs
+    A message channel (all but ``CALL`` and ``LITIGATION``) needs a ``template``
+    (a text, or a mapping language -> text with a ``"default"``) whose every text is
+    non-blank; only a message may be ``automatic``; ``to_be_confirmed`` needs
     ``automatic``.
     """
     check_enum(owner, "channel", channel, Channel)
-    check_text(owner, "template", template, optional=True)
+    check_template_texts(owner, "template", template, optional=True)
     check_bool(owner, "automatic", automatic)
     check_bool(owner, "to_be_confirmed", to_be_confirmed)
     channel = cast(Channel, channel)  # checked just above
     if channel.is_message:
-        if not template or not str(template).strip():
+        if template is None:
             fail(owner, f"{channel.value} actions need a template")
+        for language, text in template_texts(cast(Template, template)):
+            if not text.strip():
+                which = "" if language is None else f" (its {language!r} text is empty)"
+                fail(owner, f"{channel.value} actions need a template{which}")
     elif automatic:
         fail(owner, f"{channel.value} actions cannot be automatic (only messages can)")
     if to_be_confirmed and not automatic:
@@ -71,8 +76,9 @@ automatic=False, to_be_confirmed=False, template=None)
     delay_days: int = 0
     automatic: bool = False
     to_be_confirmed: bool = False
-    template: str | None = None
-    """The message text with #hashtags (required for message channels)."""
+    template: Template | None = attrs.field(default=None, converter=to_template)
+    """The message text with #hashtags (required for message channels), or a mapping
+    language -> text with a ``"default"`` (see ``collectlib.languages``)."""
 
     def __attrs_post_init__(self) -> None:
         check_id("action template", "name", self.name)
@@ -100,7 +106,7 @@ class SpecificAction:
     created_on: dt.date
     automatic: bool = False
     to_be_confirmed: bool = False
-    template: str | None = None
+    template: Template | None = attrs.field(default=None, converter=to_template)
     state: ActionState = attrs.field(default=ActionState.OPEN, converter=to_action_state)
     closed_on: dt.date | None = None
     origin_status: str | None = None

@@ -22,6 +22,7 @@ from collectlib._checks import (
     to_tuple,
 )
 from collectlib.enums import Channel, Restart, TriggerKind
+from collectlib.languages import Template, to_template
 from collectlib.model.actions import check_channel_rules
 from collectlib.money import (
     ZERO,
@@ -183,7 +184,7 @@ class Fallback:
     """
 
     channel: Channel = attrs.field(converter=to_channel)
-    template: str | None = None
+    template: Template | None = attrs.field(default=None, converter=to_template)
 
     def __attrs_post_init__(self) -> None:
         check_enum("fallback", "channel", self.channel, Channel)
@@ -212,7 +213,9 @@ class Step:
     name: str
     channel: Channel = attrs.field(converter=to_channel)
     trigger: Trigger
-    template: str | None = None
+    template: Template | None = attrs.field(default=None, converter=to_template)
+    """The message (for message channels): a text, or a mapping language -> text with
+    a ``"default"`` that the account's language picks from (``collectlib.languages``)."""
     automatic: bool = False
     to_be_confirmed: bool = False
     when: Condition | None = None

@@ -27,6 +27,7 @@ from dateutil.relativedelta import relativedelta
 from collectlib._checks import check_date, check_instance, check_text
 from collectlib.enums import ActionState, Channel, IdleReason, Restart, TriggerKind
 from collectlib.errors import RuleViolation
+from collectlib.languages import Template
 from collectlib.model import (
     Account,
     AccountPaused,
@@ -106,8 +107,9 @@ class Proposal:
     channel: Channel | None = None
     """The channel actually used: the step's, or its fallback's for an account without
     an e-mail address (then never automatic)."""
-    template: str | None = None
-    """The template actually used (the fallback's on the fallback channel)."""
+    template: Template | None = None
+    """The template actually used (the fallback's on the fallback channel): a text, or
+    texts by language that ``render`` picks from with the account's language."""
     skipped: tuple[tuple[int, str], ...] = ()
     """The steps passed over because their condition did not hold, with why."""
 
@@ -579,7 +581,7 @@ def next_action(account: Account, policy: Policy, on: dt.date) -> Proposal | Non
     return _proposal(account, policy, decision, on)
 
 
-def channel_of(step: Step, fallback: bool) -> tuple[Channel, str | None, bool, bool]:
+def channel_of(step: Step, fallback: bool) -> tuple[Channel, Template | None, bool, bool]:
     """Return the channel, template, automatic and to-be-confirmed flags a step goes out with.
 
     On its fallback (an e-mail step for an account without e-mail address) the

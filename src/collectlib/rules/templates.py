@@ -12,6 +12,10 @@ so one context renders an HTML e-mail, a plain-text SMS or a French letter alike
   follow the locale's own standard, from Babel's CLDR data (``1 234,56 €``,
   ``4 févr. 2026``); Babel is the optional extra ``collectlib[i18n]`` and is imported
   only when a locale is asked for.
+- **Languages.**  A template may be one text per language (a mapping with a
+  ``"default"``): the context carries the account's language (``"language"``), and
+  ``render`` takes the text for it (``collectlib.languages.template_for``).  The
+  language picks the words, never the formatting: that is ``locale``'s alone.
 - **HTML mode.**  Every inserted value is escaped (``<``, ``>``, ``&``, quotes), names
   and comments included, since they come from outside; statements become ``<table>``
   elements whose cells are escaped.  The template itself is taken as HTML, untouched.
@@ -61,6 +65,7 @@ from collectlib._checks import (
 from collectlib._frozen import FrozenMap
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
+from collectlib.languages import Template, is_language, resolve, template_problem, to_template
 from collectlib.model import Account, Item, Policy
 from collectlib.money import (
     ZERO,
@@ -80,6 +85,7 @@ if TYPE_CHECKING:
     from babel import Locale
 
 __all__ = [
+    "LANGUAGE",
     "Statement",
     "StatementRow",
     "TemplateValue",
@@ -93,6 +99,8 @@ _HEADINGS: Final = ("Item", "Issued", "Due", "Amount", "Open", "Days late", "Sta
 _PENALTIES_HEADING: Final = "Penalties"
 _RIGHT: Final = frozenset({3, 4, 5, 7})  # the columns of numbers, aligned right
 _SEPARATOR: Final = "; "
+LANGUAGE: Final = "language"
+"""The context's key for the account's language (not a hashtag): it picks a template's text."""
 
 
 @attrs.frozen(kw_only=True)
@@ -197,6 +205,9 @@ def template_context(
     (``#items_list_not_due``, ``#items_list_overdue_exclude_late_penalties`` and
     ``#items_list_excluded`` never do).  Amounts are in the account's currency.
 
+    The context also holds, under ``"language"``, the account's language when it has
+    one (``render`` picks a template's text by it), whatever ``names`` says.
+
     ``names`` (e.g. ``check_template(template)``) restricts the context to those
     hashtags, and the work to what they need (a message without a statement does
     not sort the items; one without penalties does not compute them); a name that
@@ -209,7 +220,10 @@ def template_context(
     selected = checked_item_ids(account, item_ids, what, open_only=False, empty=True)
     wanted = _wanted(names)
     message = _Message(account, selected, policy, on)
-    return FrozenMap({name: _VALUES[name](message) for name in wanted})
+    values: dict[str, TemplateValue] = {name: _VALUES[name](message) for name in wanted}
+    if account.language is not None:
+        values[LANGUAGE] = account.language
+    return FrozenMap(values)
 
 
 def _wanted(names: Iterable[str] | None) -> tuple[str, ...]:
@@ -428,7 +442,7 @@ def _statement(
 
 @exact
 def render(
-    template: str,
+    template: Template,
     context: Mapping[str, TemplateValue],
     html: bool = False,
     *,
@@ -436,26 +450,46 @@ def render(
 ) -> str:
     """Return ``template`` with each #hashtag replaced by its value in ``context``.
 
+    ``template`` is a text, or a mapping language -> text with a ``"default"``: then
+    the text is the one for ``context["language"]`` (the account's language, which
+    ``template_context`` puts there), as ``template_for`` picks it (``de_CH``, then
+    ``de``, then ``default``); without a language, the ``default``.
+
     The token rule is ``collectlib.hashtags``'s (``##`` gives ``#``; ``invoice #12`` is
     left alone).  A hashtag that collectlib does not know, or that ``context`` has no
     value for, is a ``TemplateError`` listing every such hashtag with its line and
-    column.  ``html=True`` escapes every inserted value; ``locale`` formats amounts
-    and dates the locale's way (needs Babel), else they are locale-neutral.
+    column.  ``html=True`` escapes every inserted value.  Amounts and dates are
+    locale-neutral (``1,234.56 EUR``, ``2026-02-04``) unless ``locale`` is given: then
+    they are written the locale's way (Babel needed, else ``ConfigurationError``); the
+    language of the context picks the text only, never the formatting, so the output
+    does not depend on what is installed.
 
     >>> from collectlib import Money
     >>> render("Total: #total_due, ##1 and invoice #12", {"total_due": Money(amount=5)})
     'Total: 5.00 EUR, #1 and invoice #12'
+    >>> render({"default": "Total: #total_due", "fr": "Total dû : #total_due"},
+    ...        {"total_due": Money(amount=5), "language": "fr_CH"})
+    'Total dû : 5.00 EUR'
     >>> render("#total_due #todya", {})
     Traceback (most recent call last):
     ...
     collectlib.errors.TemplateError: template: unknown hashtag #todya at line 1, column 12 \
 (did you mean #today?); no value for #total_due at line 1, column 1
     """
-    if not isinstance(template, str):
-        raise TemplateError(f"render: template must be a string, not {template!r}")
+    template = to_template(template)  # type: ignore[assignment]
+    problem = template_problem("template", template)
+    if problem is not None:
+        raise TemplateError(f"render: {problem}")
     check_instance("render", "context", context, Mapping)
     check_bool("render", "html", html)
     check_text("render", "locale", locale, optional=True)
+    language = context.get(LANGUAGE)
+    if language is not None and not is_language(language):
+        fail(
+            "render",
+            f"context[{LANGUAGE!r}] must be a language like 'fr' or 'de_CH', not {language!r}",
+        )
+    template = resolve(template, language)  # type: ignore[arg-type]
     problems = template_problems(template)
     for match in TOKEN.finditer(template):
         name = match.group(1)
