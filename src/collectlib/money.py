@@ -434,11 +434,10 @@ def in_currency(value: PerCurrency, currency: str) -> Decimal:
     >>> in_currency(limits, "JPY"), in_currency(limits, "USD"), in_currency(Decimal(5), "USD")
     (Decimal('5000'), Decimal('0'), Decimal('5'))
     """
-    if type(value) is Decimal:  # the common case, before an abstract class's slow isinstance
+    # The plain amount is the common case: tested before an abstract class's slow isinstance.
+    if type(value) is Decimal or not isinstance(value, FrozenMap):
         return value
-    if isinstance(value, FrozenMap):
-        return value.get(currency, ZERO) or ZERO
-    return value
+    return value.get(currency, ZERO) or ZERO
 
 
 def per_currency_text(value: PerCurrency) -> str:
