@@ -11,6 +11,7 @@ from collectlib._checks import (
     check_id,
     check_instances,
     check_text,
+    check_timezone,
     fail,
     to_tuple,
 )
@@ -81,6 +82,9 @@ class Account(_ItemIndex):
     penalties_enabled: bool = False
     email: str | None = None
     """The customer's e-mail address; ``None``: none known (e-mail steps fall back)."""
+    timezone: str | None = None
+    """The customer's IANA time zone (``"America/New_York"``): the sending window is read
+    in the customer's local time; ``None``: the policy's local time."""
     items: tuple[Item, ...] = attrs.field(default=(), converter=to_tuple)
     actions: tuple[SpecificAction, ...] = attrs.field(default=(), converter=to_tuple)
     plans: tuple[PaymentPlan, ...] = attrs.field(default=(), converter=to_tuple)
@@ -99,6 +103,8 @@ class Account(_ItemIndex):
         check_bool(owner, "penalties_enabled", self.penalties_enabled)
         if self.email is not None:
             check_id(owner, "email", self.email)
+        if self.timezone is not None:
+            check_timezone(owner, "timezone", self.timezone)
         items = self.items
         check_instances(owner, "items", items, Item)
         item_ids = {item.id for item in items}
