@@ -49,6 +49,7 @@ from collectlib.model import (
     ActionDeleted,
     ActionRescheduled,
     ActionTemplate,
+    BusinessCalendar,
     CollectorRule,
     Condition,
     Fallback,
@@ -85,6 +86,7 @@ __all__ = [
     "accounts",
     "action_templates",
     "amounts",
+    "business_calendars",
     "dates",
     "item_ids",
     "items",
@@ -96,6 +98,7 @@ __all__ = [
     "sending_windows",
     "statuses",
     "steps",
+    "time_zones",
 ]
 
 T = TypeVar("T")
@@ -126,6 +129,62 @@ def amounts(
     return st.integers(min_value=max(low, 1), max_value=high).map(
         lambda n: Decimal(n).scaleb(-digits)
     )
+
+
+TIME_ZONES = (
+    "Europe/Paris",
+    "America/New_York",
+    "America/Santiago",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "UTC",
+)
+"""The time zones ``time_zones()`` draws: both hemispheres' daylight-saving changes, a
+change at midnight (Santiago), half-hour offsets (Kolkata) and a half-hour change of
+offset (Lord Howe), and zones without any change (Tokyo, UTC)."""
+
+
+def time_zones() -> st.SearchStrategy[str]:
+    """Draw an IANA time zone name from ``TIME_ZONES``."""
+    return st.sampled_from(TIME_ZONES)
+
+
+@st.composite
+def business_calendars(
+    draw: st.DrawFn,
+    /,
+    *,
+    holidays: st.SearchStrategy[dt.date] = dates(),
+    max_holidays: int = 30,
+) -> BusinessCalendar:
+    """Draw a business calendar: a weekend (Saturday and Sunday most often) and holidays.
+
+    Weekends of two days (Saturday-Sunday, Friday-Saturday), one day (Sunday), or none;
+    up to ``max_holidays`` holidays drawn from ``holidays``, with runs of consecutive
+    days (a bridge between a holiday and a weekend, a year-end closing).
+    """
+    weekend = draw(st.sampled_from(((5, 6), (5, 6), (4, 5), (6,), ())))
+    days: set[dt.date] = set()
+    for start in draw(st.lists(holidays, max_size=max_holidays)):
+        length = min(draw(st.sampled_from((1, 1, 1, 2, 4))), (dt.date.max - start).days + 1)
+        days.update(start + dt.timedelta(days=offset) for offset in range(length))
+    return BusinessCalendar(weekend=weekend, holidays=sorted(days)[:max_holidays])
+
+
+@st.composite
+def sending_windows(draw: st.DrawFn, /) -> SendingWindow:
+    """Draw a sending window: some weekdays, one to four time slots that never overlap."""
+    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    points = sorted(
+        draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=8, unique=True))
+    )
+    slots = [
+        (dt.time(start // 60, start % 60), dt.time(end // 60, end % 60))
+        for start, end in zip(points[0::2], points[1::2], strict=False)
+    ]
+    return SendingWindow(weekdays=weekdays, slots=slots)
 
 
 def item_ids(prefix: str = "F-") -> st.SearchStrategy[str]:
@@ -402,12 +461,17 @@ def policies(
         (Decimal(0), Decimal(0), Decimal(10), Decimal(50))
     ),
     with_default: bool | None = None,
+    calendars: st.SearchStrategy[BusinessCalendar | None] = st.none() | business_calendars(),
+    windows: st.SearchStrategy[SendingWindow | None] = st.none() | sending_windows(),
 ) -> Policy:
     """Draw a consistent policy: standard statuses, scenarios, default and client-type choices.
 
     Every status category is represented; the quick promise, dispute-resolved status
     and penalties are drawn configured or not.  ``with_default`` True always names a
     default scenario (so every account has one), False never, ``None`` draws it.
+    ``calendars`` and ``windows`` draw the business calendar and the sending window
+    (``None``: none); a window whose weekdays are all weekend days of the calendar is
+    left out (such a policy is refused).
     """
     count = draw(st.integers(min_scenarios, max_scenarios))
     drawn = [
@@ -415,6 +479,9 @@ def policies(
         for n in range(count)
     ]
     names = [s.name for s in drawn]
+    calendar, window = draw(_strategy(calendars)), draw(_strategy(windows))
+    if calendar is not None and window is not None and window.weekdays <= set(calendar.weekend):
+        window = None
     by_type = (
         {t: draw(st.sampled_from(names)) for t in client_types if draw(st.booleans())}
         if names
@@ -437,6 +504,8 @@ def policies(
         automatic_max_late_days=draw(st.sampled_from((30, 30, 0, 10, None))),
         min_days_between_contacts=draw(st.sampled_from((0, 0, 0, 7, 14))),
         collector_rules=draw(st.sampled_from(_COLLECTOR_RULES)),
+        calendar=calendar,
+        sending_window=window,
     )
 
 
@@ -464,6 +533,9 @@ def accounts(
     qualified: bool = True,
     payment_terms: st.SearchStrategy[int] = st.sampled_from((0, 30, 45, 60)),
     with_journal: bool = False,
+    timezone: str | st.SearchStrategy[str | None] | None = st.sampled_from(
+        (None, None, None, *TIME_ZONES)
+    ),
 ) -> Account:
     """Draw an account with unique items and, as asked, specific actions, plans and statuses.
 
@@ -474,7 +546,8 @@ def accounts(
     ``payment_terms`` (days from issue to due date) goes to ``items``.  ``with_journal``
     draws a journal of ``StatusApplied`` events, dated forward, on the account's items,
     with the policy's status codes (or none without a policy): what
-    ``dispute_resolution_time`` reads.
+    ``dispute_resolution_time`` reads.  ``timezone`` draws the customer's time zone
+    (``None`` most often).
     """
     account_id = draw(_strategy(id))
     numbers = draw(
@@ -561,6 +634,7 @@ def accounts(
         scenario=scenario,
         collector=draw(st.sampled_from((None, "marie", "paul"))),
         email=draw(st.sampled_from(("billing@example.com", "billing@example.com", None))),
+        timezone=draw(_strategy(timezone)),
         penalties_enabled=draw(st.booleans()),
         items=tuple(drawn),
         actions=tuple(actions),
@@ -650,20 +724,6 @@ def penalty_rules() -> st.SearchStrategy[PenaltyRule]:
         recovery_cost=st.sampled_from((Decimal(0), Decimal(40), Decimal("12.5"))),
         year_days=st.sampled_from((360, 365, 366)),
     )
-
-
-@st.composite
-def sending_windows(draw: st.DrawFn, /) -> SendingWindow:
-    """Draw a sending window: some weekdays, one to four time slots that never overlap."""
-    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
-    points = sorted(
-        draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=8, unique=True))
-    )
-    slots = [
-        (dt.time(start // 60, start % 60), dt.time(end // 60, end % 60))
-        for start, end in zip(points[0::2], points[1::2], strict=False)
-    ]
-    return SendingWindow(weekdays=weekdays, slots=slots)
 
 
 def journal_events(
