@@ -89,9 +89,7 @@ THIRD_PARTY: dict[int, frozenset[str]] = {
 # them only inside a function.
 OPTIONAL: dict[str, frozenset[str]] = {"_babel": frozenset({"babel"})}
 # The outer ring: may import everything; never imported by the core.
-OUTER = frozenset(
-    {"io", "cli", "__main__", "demo", "strategies", "testing", "frames", "calendars"}
-)
+OUTER = frozenset({"io", "cli", "__main__", "demo", "strategies", "testing", "frames", "calendars"})
 FORBIDDEN_NAMES = frozenset({"utils", "util", "helpers", "helper"})
 CLOCK_READS = frozenset({"today", "now", "utcnow"})
 

@@ -275,6 +275,17 @@ def test_a_plan_keeps_its_installments_and_its_follow_ups_move() -> None:
     assert again.action("A1").due_on == d("2026-04-07")  # not due yet: left alone
 
 
+def test_a_plan_follow_up_already_on_its_business_day_stays() -> None:
+    rules = qualifying_policy(statuses=(*STATUSES, PLAN), calendar=FRANCE)
+    customer = account(invoice("F-1", "2026-01-10", 300))
+    installments = schedule(300, 3, d("2026-03-09"))  # a Monday
+    planned = create_plan(customer, ["F-1"], installments, rules, d("2026-03-02"))
+    reviewed = review_plan(planned, "P1", rules, d("2026-03-09"))  # due today, not yet late
+    assert reviewed.action("A1").due_on == d("2026-03-09")
+    assert reviewed.journal[-1].next_due_on == d("2026-03-09")  # type: ignore[attr-defined]
+    assert len(reviewed.journal) == len(planned.journal) + 1  # PlanReviewed only
+
+
 # --- the dates run out -----------------------------------------------------------------------
 
 

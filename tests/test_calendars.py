@@ -40,6 +40,7 @@ def test_years_a_subdivision_and_a_weekend() -> None:
     ("arguments", "message"),
     [
         ({"country": "XX", "years": 2026}, r"country 'XX': no holidays known"),
+        ({"country": "XX", "years": 2026, "subdiv": "A"}, r"country 'XX': no holidays known"),
         ({"country": "FR", "years": 2026, "subdiv": "ZZ"}, r"country 'FR' has no subdivision 'ZZ'"),
         ({"country": "", "years": 2026}, r"country must be a non-empty string"),
         ({"country": "FR", "years": 2026, "subdiv": 57}, r"subdiv must be a non-empty string"),

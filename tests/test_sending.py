@@ -520,21 +520,12 @@ def test_a_daily_run_sends_every_message_once_across_the_change(zone: str, chang
     each at 9:00 local time on its due day."""
     middle = CHANGES[zone][change]
     days = [middle + dt.timedelta(days=n) for n in range(-3, 4)]
-    step = Step(
-        name="reminder",
-        channel="EMAIL",
-        template="#total_due",
-        trigger=Trigger.leader_due(0),
-        automatic=True,
-    )
-    policy = Policy(
-        scenarios=[Scenario(name="s", steps=[step])], default_scenario="s", sending_window=EVERY_DAY
-    )
+    policy = _policy(automatic=True, to_be_confirmed=False, window=EVERY_DAY)  # at +3
     customers = [
         Account(
             id=f"C-{n}",
             timezone=zone,
-            items=[attrs.evolve(_invoice("F-1", 100), due_date=day, issue_date=day)],
+            items=[attrs.evolve(_invoice("F-1", 100), due_date=day - dt.timedelta(days=3))],
         )
         for n, day in enumerate(days)
     ]

@@ -166,21 +166,36 @@ def _first_moment(
         for wall in (start, end)
         for fold in (0, 1)
     }
-    best: dt.datetime | None = None
-    for offset in offsets:
-        low, high = start - offset, end - offset
-        if not_before is not None and not_before > low:
-            low = not_before
-        if low >= high:
-            continue
-        if _offset_at(zone, low) != offset:
-            last = high - _TICK
-            if _offset_at(zone, last) != offset:
-                continue  # the zone does not have this offset in the slot
-            low = _change(zone, low, last, offset)
-        if best is None or low < best:
-            best = low
-    return best
+    found = [
+        moment
+        for offset in offsets
+        if (moment := _first_with_offset(zone, start, end, offset, not_before)) is not None
+    ]
+    return min(found, default=None)
+
+
+def _first_with_offset(
+    zone: ZoneInfo,
+    start: dt.datetime,
+    end: dt.datetime,
+    offset: dt.timedelta,
+    not_before: dt.datetime | None,
+) -> dt.datetime | None:
+    """Return the first UTC moment at ``offset`` whose local time is in ``[start, end)``.
+
+    At or after ``not_before``; ``None`` when the zone does not have that offset then.
+    """
+    low, high = start - offset, end - offset
+    if not_before is not None and not_before > low:
+        low = not_before
+    if low >= high:
+        return None
+    if _offset_at(zone, low) == offset:
+        return low
+    last = high - _TICK
+    if _offset_at(zone, last) != offset:
+        return None
+    return _change(zone, low, last, offset)
 
 
 def _offset_at(zone: ZoneInfo, utc: dt.datetime) -> dt.timedelta:
