@@ -1007,3 +1007,31 @@ def test_next_says_when_a_pause_ends_and_which_steps_were_skipped(tmp_path: Path
     assert "paused until 2026-04-01: the scenario goes on then where it was" in said
     assert "skipped: step 0, its condition does not hold: balance" in said
     assert "next: nothing (PAUSED)" in said
+
+
+def test_next_and_agenda_show_the_sending_moment_in_the_customers_zone(tmp_path: Path) -> None:
+    from collectlib import Policy, Scenario, SendingWindow, Step, Trigger
+
+    reminder = Step(name="reminder", channel="EMAIL", template="#total_due",
+                    trigger=Trigger.leader_due(3), automatic=True)  # fmt: skip
+    rules = Policy(
+        scenarios=[Scenario(name="s", steps=[reminder])],
+        default_scenario="s",
+        sending_window=SendingWindow(weekdays=range(7), slots=[(dt.time(9), dt.time(12))]),
+    )
+    customer = Account(id="C-1", timezone="America/New_York", items=[
+        Item(id="F-1", kind="INVOICE", issue_date=dt.date(2026, 2, 3),
+             due_date=dt.date(2026, 3, 5), amount="10.00", open_amount="10.00")])  # fmt: skip
+    save_policy(rules, tmp_path / "policy.json")
+    save_portfolio(Portfolio(accounts=(customer,)), tmp_path / "portfolio.json")
+    common = ("--policy", str(tmp_path / "policy.json"), "--on", "2026-03-09")
+    out = io.StringIO()
+    assert main(["next", str(tmp_path / "portfolio.json"), "C-1", *common], out=out) == 0
+    assert "sent automatically at 2026-03-09 09:00 America/New_York" in out.getvalue()
+    out = io.StringIO()
+    assert (
+        main(["agenda", str(tmp_path / "portfolio.json"), *common, "--format", "json"], out=out)
+        == 0
+    )
+    (row,) = json.loads(out.getvalue())
+    assert row["send_at"] == "2026-03-09T09:00:00-04:00[America/New_York]"
