@@ -16,6 +16,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -372,15 +373,7 @@ def _stderr_on_a_terminal(
     master, slave = pty.openpty()
     command = [SCRIPT] if SCRIPT else [sys.executable, "-m", "collectlib"]
     with stdout.open("w", encoding="utf-8") as sink:
-        # A shell's background job ignores SIGINT and its children inherit that: give the
-        # command the default disposition, as a terminal's foreground job has.
-        process = subprocess.Popen(
-            [*command, *args],
-            stdout=sink,
-            stderr=slave,
-            env=env,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-        )
+        process = _spawn([*command, *args], sink, slave, env)
     os.close(slave)
     seen = b""
     while True:
@@ -513,6 +506,21 @@ def _portfolio(folder: Path, *accounts: dict[str, Any]) -> Path:
     path = folder / "portfolio.json"
     path.write_text(json.dumps({"format": 1, "as_of": "2026-03-16", "accounts": accounts}))
     return path
+
+
+def _spawn(command: list[str], sink: Any, stderr: int, env: dict[str, str]) -> Any:
+    """Start ``command`` as a terminal's foreground job would run it, Ctrl-C included.
+
+    A shell's background job ignores SIGINT and its children inherit that: the command
+    gets the default disposition back, whoever runs the tests.
+    """
+    return subprocess.Popen(
+        command,
+        stdout=sink,
+        stderr=stderr,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
 
 
 def _main(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -889,15 +897,7 @@ def test_ctrl_c_on_a_terminal_rubs_out_the_progress(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     master, slave = pty.openpty()
     with (tmp_path / "out.csv").open("w") as sink:
-        # A shell's background job ignores SIGINT and its children inherit that: give the
-        # command the default disposition, as a terminal's foreground job has.
-        process = subprocess.Popen(
-            [*command, *args],
-            stdout=sink,
-            stderr=slave,
-            env=env,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-        )
+        process = _spawn([*command, *args], sink, slave, env)
     os.close(slave)
     seen = b""
     while b"items/s" not in seen:  # the progress line is drawn: interrupt the run
@@ -1242,3 +1242,34 @@ def test_an_empty_standard_input_has_no_account(monkeypatch, capsys) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(GERMAN.read_bytes())))
     code, _out, err = _main("next", "-", "9999", *GERMAN_ARGS, "--policy", POLICY, capsys=capsys)
     assert (code, err) == (1, "collectlib: error: <stdin>: no account '9999'\n")
+
+
+def test_next_and_agenda_show_the_sending_moment_in_the_customers_zone(tmp_path: Path) -> None:
+    from collectlib import Policy, Scenario, SendingWindow, Step, Trigger
+
+    reminder = Step(name="reminder", channel="EMAIL", template="#total_due",
+                    trigger=Trigger.leader_due(3), automatic=True)  # fmt: skip
+    rules = Policy(
+        scenarios=[Scenario(name="s", steps=[reminder])],
+        default_scenario="s",
+        sending_window=SendingWindow(weekdays=range(7), slots=[(dt.time(9), dt.time(12))]),
+    )
+    customer = Account(id="C-1", timezone="America/New_York", items=[
+        Item(id="F-1", kind="INVOICE", issue_date=dt.date(2026, 2, 3),
+             due_date=dt.date(2026, 3, 5), amount="10.00", open_amount="10.00")])  # fmt: skip
+    save_policy(rules, tmp_path / "policy.json")
+    save_portfolio(Portfolio(accounts=(customer,)), tmp_path / "portfolio.json")
+    common = ("--policy", str(tmp_path / "policy.json"), "--on", "2026-03-09")
+    out = io.StringIO()
+    assert main(["next", str(tmp_path / "portfolio.json"), "C-1", *common], out=out) == 0
+    assert "sent automatically at 2026-03-09 09:00 America/New_York" in out.getvalue()
+    out = io.StringIO()
+    assert (
+        main(["agenda", str(tmp_path / "portfolio.json"), *common, "--format", "json"], out=out)
+        == 0
+    )
+    (row,) = json.loads(out.getvalue())
+    assert row["send_at"] == "2026-03-09T09:00:00-04:00"  # what every ISO 8601 reader reads
+    assert dt.datetime.fromisoformat(row["send_at"]) == dt.datetime(
+        2026, 3, 9, 9, tzinfo=ZoneInfo("America/New_York")
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -17,6 +19,7 @@ from collectlib import (
     ActionTemplate,
     AgedBalance,
     AgendaEntry,
+    BusinessCalendar,
     Channel,
     CollectorRule,
     Condition,
@@ -73,8 +76,10 @@ from collectlib import (
 from collectlib._frozen import FrozenMap
 from collectlib.io.converters import structure, unstructure
 from collectlib.strategies import (
+    TIME_ZONES,
     accounts,
     action_templates,
+    business_calendars,
     items,
     journal_events,
     penalty_rules,
@@ -103,6 +108,7 @@ def round_trip(record: object, kind: type) -> object:
         policies().map(lambda r: (r, Policy)),
         accounts(with_plans=True).map(lambda r: (r, Account)),
         sending_windows().map(lambda r: (r, SendingWindow)),
+        business_calendars().map(lambda r: (r, BusinessCalendar)),
         penalty_rules().map(lambda r: (r, PenaltyRule)),
         rate_timelines().map(lambda r: (r, RateTimeline)),
         journal_events().map(lambda r: (r, JournalEvent)),
@@ -194,6 +200,7 @@ ROUND_TRIPPED = {
     DisputeResolutionTime, DaysSalesOutstanding, SalesPeriod, Money, Penalties, ItemPenalty,
     PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded, Condition, Fee,
     Fallback, CollectorRule, CreditHold, ItemIds, RateTimeline, Exposure, GroupExposure,
+    BusinessCalendar,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
 
@@ -253,6 +260,66 @@ def test_shapes_are_plain_and_readable() -> None:
 @given(st.datetimes(timezones=st.none()))
 def test_datetimes_round_trip(moment) -> None:
     assert structure(unstructure(moment), dt.datetime) == moment
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31),
+        timezones=st.sampled_from(TIME_ZONES).map(ZoneInfo), allow_imaginary=False,
+    )
+)  # fmt: skip
+def test_a_datetime_in_a_zone_round_trips_with_its_zone(moment) -> None:
+    """The same moment, in the same zone: the repeated hour of a fall-back night too."""
+    text = unstructure(moment)
+    assert text.endswith(f"[{moment.tzinfo.key}]")
+    back = structure(text, dt.datetime)
+    assert back.tzinfo is moment.tzinfo
+    assert back == moment
+    assert back.utcoffset() == moment.utcoffset()
+
+
+def test_the_repeated_hour_keeps_its_offset() -> None:
+    new_york = ZoneInfo("America/New_York")
+    first = dt.datetime(2026, 11, 1, 1, 30, tzinfo=new_york)
+    second = dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=new_york)
+    assert unstructure(first) == "2026-11-01T01:30:00-04:00[America/New_York]"
+    assert unstructure(second) == "2026-11-01T01:30:00-05:00[America/New_York]"
+    assert structure(unstructure(second), dt.datetime).utcoffset() == dt.timedelta(hours=-5)
+    # Without the offset, the wall-clock time in that zone (its first occurrence).
+    assert structure("2026-03-09T09:00[Europe/Paris]", dt.datetime) == dt.datetime(
+        2026, 3, 9, 9, tzinfo=ZoneInfo("Europe/Paris")
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-03-09T09:00:00-04:00[Nowhere/Else]", "unknown time zone 'Nowhere/Else'"),
+        ("2026-03-09T09:00:00-04:00[localtime]", "unknown time zone 'localtime'"),
+        ("soon[Europe/Paris]", "not a date and time: 'soon'"),
+    ],
+)
+def test_a_bad_zoned_datetime_is_a_load_error(text: str, message: str) -> None:
+    with pytest.raises(LoadError, match=re.escape(message)):
+        structure(text, dt.datetime)
+
+
+def test_a_calendar_is_its_weekend_and_its_dates() -> None:
+    calendar = BusinessCalendar(weekend=(4, 5), holidays={dt.date(2026, 12, 25)})
+    assert unstructure(calendar) == {"weekend": [4, 5], "holidays": ["2026-12-25"]}
+    assert structure({"holidays": ["2026-12-25"]}, BusinessCalendar) == BusinessCalendar(
+        holidays={dt.date(2026, 12, 25)}
+    )
+
+
+def test_an_account_keeps_its_time_zone() -> None:
+    customer = Account(id="C-1", timezone="America/New_York")
+    assert unstructure(customer)["timezone"] == "America/New_York"
+    assert round_trip(customer, Account) == customer
+    with pytest.raises(
+        LoadError, match=r"\$: account 'C-1': timezone: unknown time zone 'Mars/Olympus'"
+    ):
+        structure({"id": "C-1", "timezone": "Mars/Olympus"}, Account)
 
 
 @pytest.mark.parametrize(

@@ -95,6 +95,14 @@ def test_an_account_has_sensible_defaults() -> None:
     assert built.penalties_enabled is False
 
 
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York", "UTC", "Asia/Kolkata"])
+def test_an_account_may_name_its_customers_time_zone(zone: str) -> None:
+    assert Account(id="C-1").timezone is None
+    assert Account(id="C-1", timezone=zone).timezone == zone
+    fields = [f.name for f in attrs.fields(Account)]
+    assert fields.index("email") < fields.index("timezone") < fields.index("items")
+
+
 def test_collections_are_stored_as_tuples() -> None:
     built = account(
         items=list(ITEMS),
@@ -135,6 +143,19 @@ def test_collections_are_stored_as_tuples() -> None:
         ({"actions": ["A1"]}, r"^account 'C-1': actions\[0\] must be a SpecificAction, not 'A1'$"),
         ({"plans": [None]}, r"^account 'C-1': plans\[0\] must be a PaymentPlan, not None$"),
         ({"journal": [{"on": DAY}]}, r"^account 'C-1': journal\[0\] must be a JournalEvent"),
+        ({"timezone": ""}, r"^account 'C-1': timezone must be a non-empty string"),
+        ({"timezone": 1}, r"^account 'C-1': timezone must be a non-empty string.*, not 1$"),
+        (
+            {"timezone": "Europe/Pariss"},
+            r"^account 'C-1': timezone: unknown time zone 'Europe/Pariss' \(an IANA name such",
+        ),
+        ({"timezone": "utc"}, r"^account 'C-1': timezone: unknown time zone 'utc'"),
+        ({"timezone": "America"}, r"^account 'C-1': timezone: unknown time zone 'America'"),
+        ({"timezone": "../etc/passwd"}, r"^account 'C-1': timezone: unknown time zone"),
+        ({"timezone": "/etc/localtime"}, r"^account 'C-1': timezone: unknown time zone"),
+        ({"timezone": "zone.tab"}, r"^account 'C-1': timezone: unknown time zone 'zone.tab'"),
+        ({"timezone": "localtime"}, r"^account 'C-1': timezone: unknown time zone 'localtime'"),
+        ({"timezone": "x" * 300}, r"^account 'C-1': timezone: unknown time zone 'xxx"),
     ],
 )
 def test_a_bad_account_field_names_the_account_and_field(

@@ -355,6 +355,7 @@ def test_a_fully_configured_policy_keeps_its_settings() -> None:
         ),
         ({"penalties": 0.12}, r"^policy: penalties must be a PenaltyRule, not 0\.12$"),
         ({"sending_window": {"weekdays": [0]}}, r"^policy: sending_window must be a SendingWindow"),
+        ({"calendar": {"weekend": [5, 6]}}, r"^policy: calendar must be a BusinessCalendar"),
         (
             {"automatic_max_late_days": -1},
             r"^policy: automatic_max_late_days must be at least 0, not -1$",

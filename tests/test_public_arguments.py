@@ -34,6 +34,7 @@ from builders import CALL_BACK, STATUSES, account, d, invoice, qualifying_policy
 from collectlib import (
     Account,
     ActionTemplate,
+    BusinessCalendar,
     CollectError,
     FollowUp,
     Money,
@@ -65,6 +66,7 @@ POLICY = qualifying_policy(
     statuses=(*STATUSES, PLAN), penalties=PenaltyRule(annual_rate="0.10", recovery_cost=40)
 )
 WINDOW = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
+CALENDAR = BusinessCalendar(holidays={d("2026-05-01")})
 
 
 def customer() -> Account:
@@ -133,7 +135,7 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     },
     "create_action": lambda: {
         "account": customer(), "item_ids": ["F-1"], "template": CALL_BACK, "on": ON,
-        "due_on": d("2026-03-09"), "action_id": "A7", "by": "marie",
+        "due_on": d("2026-03-09"), "action_id": "A7", "by": "marie", "calendar": CALENDAR,
     },
     "create_plan": lambda: {
         "account": customer(), "item_ids": ["F-2"],
@@ -197,7 +199,10 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
         "total": Decimal(300), "count": 3, "first_due": d("2026-03-10"),
         "every": relativedelta(weeks=2), "currency": "EUR",
     },
-    "send_at": lambda: {"window": WINDOW, "due_on": ON, "now": dt.datetime(2026, 3, 2, 13, 5)},
+    "send_at": lambda: {
+        "window": WINDOW, "due_on": ON, "now": dt.datetime(2026, 3, 2, 13, 5),
+        "calendar": CALENDAR, "timezone": "Europe/Paris",
+    },
     "sort_agenda": lambda: {"entries": agenda([customer()], POLICY, ON, 30)},
     "sync_items": lambda: {"account": customer(), "items": customer().items[1:], "on": ON, "by": "erp"},
     "template_context": lambda: {
@@ -265,6 +270,8 @@ ACCEPTS: dict[str, set[str]] = {
     "names": {"none", *IDS},
     "exposure": {"none"},
     "what": {"text"},
+    "calendar": {"none"},
+    "timezone": {"none", "text"},  # a name: "junk" is refused as an unknown time zone
 }
 ACCEPTS_IN: dict[tuple[str, str], set[str]] = {
     ("apply_status", "action_id"): {"none", "text"},

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from collectlib import (
     Account,
+    BusinessCalendar,
     Channel,
     Item,
     Policy,
@@ -22,9 +26,17 @@ from collectlib import (
     agenda,
     due_actions,
     next_action,
+    record_action,
     send_at,
 )
-from collectlib.strategies import accounts, dates, policies, sending_windows
+from collectlib.strategies import (
+    TIME_ZONES,
+    accounts,
+    business_calendars,
+    dates,
+    policies,
+    sending_windows,
+)
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 OFFICE = SendingWindow(
@@ -307,25 +319,311 @@ def test_send_at_is_a_fixed_point(window: SendingWindow, due_on: dt.date, now: d
 def test_proposals_and_agenda_rows_follow_the_one_sending_rule(
     account: Account, policy: Policy, window: SendingWindow | None, on: dt.date
 ) -> None:
+    calendar = policy.calendar
+    if window is not None and calendar is not None and window.weekdays <= set(calendar.weekend):
+        calendar = None
     policy = Policy(
-        scenarios=policy.scenarios, default_scenario=policy.default_scenario, sending_window=window
+        scenarios=policy.scenarios,
+        default_scenario=policy.default_scenario,
+        sending_window=window,
+        calendar=calendar,
     )
+    zone = account.timezone
     start_of_day = dt.datetime.combine(on, dt.time())
+    if zone is not None:  # the start of the day in the customer's time zone
+        start_of_day = start_of_day.replace(tzinfo=ZoneInfo(zone))
     proposal = next_action(account, policy, on)
     if proposal is not None:
-        step = proposal.step
+        # On its fallback channel (no e-mail address), a step is never automatic.
+        automatic = proposal.automatic
+        assert automatic is (proposal.step.automatic and proposal.channel is proposal.step.channel)
         limit = policy.automatic_max_late_days
         too_late = limit is not None and proposal.late_days > limit
         assert proposal.needs_confirmation is (
-            step.automatic and (step.to_be_confirmed or too_late)
+            automatic and (proposal.step.to_be_confirmed or too_late)
         )
-        if window is not None and step.automatic and not proposal.needs_confirmation:
-            assert proposal.send_at == send_at(window, proposal.due_on, start_of_day)
+        if window is not None and automatic and not proposal.needs_confirmation:
+            assert proposal.send_at == send_at(
+                window, proposal.due_on, start_of_day, calendar=calendar, timezone=zone
+            )
         else:
             assert proposal.send_at is None
     for row in agenda([account], policy, on, horizon_days=30):
         if window is not None and row.automatic and not row.needs_confirmation:
-            assert row.send_at == send_at(window, row.due_on, start_of_day)
+            assert row.send_at == send_at(
+                window, row.due_on, start_of_day, calendar=calendar, timezone=zone
+            )
             assert row.send_at >= start_of_day
         else:
             assert row.send_at is None
+
+
+# --- business days ------------------------------------------------------------------------
+
+MAY_DAY = BusinessCalendar(holidays={dt.date(2026, 5, 1)})  # a Friday
+
+
+def test_no_message_goes_out_on_a_holiday_or_a_weekend_day() -> None:
+    thursday = dt.date(2026, 4, 30)
+    every_day = SendingWindow(weekdays=range(7), slots=[(dt.time(9), dt.time(12))])
+    assert send_at(every_day, thursday, at(thursday, 12)) == at(dt.date(2026, 5, 1), 9)
+    assert send_at(every_day, thursday, at(thursday, 12), calendar=MAY_DAY) == at(
+        dt.date(2026, 5, 4), 9
+    )
+
+
+def test_the_policys_calendar_times_proposals_and_rows() -> None:
+    policy = attrs.evolve(
+        _policy(automatic=True, to_be_confirmed=False, window=OFFICE), calendar=MAY_DAY
+    )
+    customer = Account(
+        id="C-1", items=[attrs.evolve(_invoice("F-1", 1000), due_date=dt.date(2026, 4, 28))]
+    )
+    proposal = next_action(customer, policy, dt.date(2026, 5, 1))
+    assert proposal is not None
+    assert (proposal.due_on, proposal.send_at) == (
+        dt.date(2026, 5, 1) + dt.timedelta(days=3),
+        at(dt.date(2026, 5, 4), 9),
+    )
+    (row,) = due_actions(customer, policy, dt.date(2026, 5, 4))
+    assert row.send_at == at(dt.date(2026, 5, 4), 9)
+
+
+def test_a_window_on_weekend_days_only_never_qualifies() -> None:
+    saturdays = SendingWindow(weekdays={SAT}, slots=[(dt.time(9), dt.time(12))])
+    with pytest.raises(ValidationError, match=r"^send_at: calendar: the window's weekdays are all"):
+        send_at(saturdays, FRIDAY, at(FRIDAY, 9), calendar=BusinessCalendar())
+    with pytest.raises(ValidationError, match=r"^send_at: calendar must be a BusinessCalendar"):
+        send_at(OFFICE, FRIDAY, at(FRIDAY, 9), calendar="FR")  # type: ignore[arg-type]
+
+
+def test_no_moment_before_the_dates_run_out_is_a_validation_error() -> None:
+    last = dt.date.max  # a Friday
+    mondays = SendingWindow(weekdays={MON}, slots=[(dt.time(9), dt.time(12))])
+    with pytest.raises(ValidationError, match=r"^send_at: no moment of the sending window"):
+        send_at(mondays, last, at(last, 9))
+    with pytest.raises(ValidationError, match=r"^send_at: no moment of the sending window"):
+        send_at(mondays, last, at(last, 9), timezone="UTC")
+
+
+# --- time zones ---------------------------------------------------------------------------
+
+NEW_YORK, PARIS = ZoneInfo("America/New_York"), ZoneInfo("Europe/Paris")
+# The daylight-saving changes of 2026: clocks forward, then back.
+CHANGES = {
+    "America/New_York": (dt.date(2026, 3, 8), dt.date(2026, 11, 1)),
+    "Europe/Paris": (dt.date(2026, 3, 29), dt.date(2026, 10, 25)),
+}
+EVERY_DAY = SendingWindow(weekdays=range(7), slots=[(dt.time(9), dt.time(12))])
+
+
+def local(zone: ZoneInfo, day: dt.date, hour: int, minute: int = 0, fold: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute, fold=fold), tzinfo=zone)
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.timezone.utc)
+
+
+def test_with_a_time_zone_the_window_is_the_customers_local_time() -> None:
+    moment = send_at(OFFICE, MONDAY, at(MONDAY, 8), timezone="America/New_York")
+    assert moment == local(NEW_YORK, MONDAY, 9)
+    assert moment.tzinfo is NEW_YORK
+    # The same Monday 9:00 is 15:00 in Paris: one window, two customers, two moments.
+    assert send_at(OFFICE, MONDAY, at(MONDAY, 8), timezone="Europe/Paris") == local(
+        PARIS, MONDAY, 9
+    )
+    # An aware now is converted to the customer's time: on 9 March New York has changed
+    # its clocks and Paris not yet, so 13:30 in Paris is 8:30 in New York.
+    assert send_at(OFFICE, MONDAY, local(PARIS, MONDAY, 13, 30), timezone="America/New_York") == (
+        local(NEW_YORK, MONDAY, 9)
+    )
+    assert send_at(OFFICE, MONDAY, local(PARIS, MONDAY, 14, 30), timezone="America/New_York") == (
+        local(NEW_YORK, MONDAY, 9, 30)
+    )
+
+
+@pytest.mark.parametrize("zone", sorted(CHANGES))
+@pytest.mark.parametrize("change", [0, 1])
+def test_nine_in_the_morning_stays_nine_across_the_change(zone: str, change: int) -> None:
+    """No message an hour off: 9:00 local the day before, the day of and the day after."""
+    day = CHANGES[zone][change]
+    moments = [
+        send_at(
+            EVERY_DAY, day + dt.timedelta(days=n), at(day + dt.timedelta(days=n), 0), timezone=zone
+        )
+        for n in (-1, 0, 1)
+    ]
+    assert [m.replace(tzinfo=None).time() for m in moments] == [dt.time(9)] * 3
+    offsets = [m.utcoffset() for m in moments]
+    assert offsets[0] != offsets[1] == offsets[2]  # the offset changed overnight
+    hours = [(utc(b) - utc(a)) / dt.timedelta(hours=1) for a, b in itertools.pairwise(moments)]
+    assert hours == [23, 24] if change == 0 else [25, 24]
+
+
+@pytest.mark.parametrize("zone", sorted(CHANGES))
+def test_a_slot_time_the_clocks_skip_goes_out_when_they_land(zone: str) -> None:
+    """02:30 on the spring-forward night does not exist: the message goes at 03:00."""
+    spring = CHANGES[zone][0]
+    night = SendingWindow(weekdays=range(7), slots=[(dt.time(2, 30), dt.time(4))])
+    moment = send_at(night, spring, at(spring, 0), timezone=zone)
+    assert moment.replace(tzinfo=None) == at(spring, 3)
+    assert utc(moment) == utc(local(ZoneInfo(zone), spring, 3))
+    # A slot wholly inside the gap does not exist that night: the next one it does.
+    gap = SendingWindow(weekdays=range(7), slots=[(dt.time(2), dt.time(2, 45))])
+    assert send_at(gap, spring, at(spring, 0), timezone=zone).replace(tzinfo=None) == at(
+        spring + dt.timedelta(days=1), 2
+    )
+
+
+def test_a_slot_time_that_comes_twice_is_its_first_occurrence() -> None:
+    fall = CHANGES["America/New_York"][1]
+    night = SendingWindow(weekdays=range(7), slots=[(dt.time(1), dt.time(2))])
+    first = send_at(night, fall, at(fall, 0), timezone="America/New_York")
+    assert (first.replace(tzinfo=None), first.utcoffset()) == (at(fall, 1), dt.timedelta(hours=-4))
+    # Half past one the second time (standard time) is still inside the slot.
+    again = local(NEW_YORK, fall, 1, 30, fold=1)
+    moment = send_at(night, fall, again, timezone="America/New_York")
+    assert utc(moment) == utc(again)
+    assert moment.utcoffset() == dt.timedelta(hours=-5)
+    # Past the repeated hour: the next night.
+    after = local(NEW_YORK, fall, 2, 0)
+    assert send_at(night, fall, after, timezone="America/New_York") == local(
+        NEW_YORK, fall + dt.timedelta(days=1), 1
+    )
+
+
+def test_a_naive_now_with_a_time_zone_is_the_customers_wall_clock() -> None:
+    assert send_at(OFFICE, MONDAY, at(MONDAY, 10, 15), timezone="Europe/Paris") == local(
+        PARIS, MONDAY, 10, 15
+    )
+
+
+@pytest.mark.parametrize(
+    ("timezone", "message"),
+    [
+        ("Mars/Olympus", r"^send_at: timezone: unknown time zone 'Mars/Olympus'"),
+        ("localtime", r"^send_at: timezone: unknown time zone 'localtime'"),
+        (7, r"^send_at: timezone must be a non-empty string"),
+    ],
+)
+def test_an_unknown_time_zone_is_refused(timezone: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        send_at(OFFICE, MONDAY, at(MONDAY, 9), timezone=timezone)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("zone", sorted(CHANGES))
+@pytest.mark.parametrize("change", [0, 1])
+def test_a_daily_run_sends_every_message_once_across_the_change(zone: str, change: int) -> None:
+    """An automatic action due each day around the change, the agenda run every day at
+    midnight local time, each row sent when its moment comes: none skipped, none doubled,
+    each at 9:00 local time on its due day."""
+    middle = CHANGES[zone][change]
+    days = [middle + dt.timedelta(days=n) for n in range(-3, 4)]
+    policy = _policy(automatic=True, to_be_confirmed=False, window=EVERY_DAY)  # at +3
+    customers = [
+        Account(
+            id=f"C-{n}",
+            timezone=zone,
+            items=[attrs.evolve(_invoice("F-1", 100), due_date=day - dt.timedelta(days=3))],
+        )
+        for n, day in enumerate(days)
+    ]
+    sent: dict[str, dt.datetime] = {}
+    for on in days:
+        for row in agenda(customers, policy, on):
+            if row.send_at is not None and row.send_at.date() == on and row.account_id not in sent:
+                sent[row.account_id] = row.send_at
+        customers = [
+            record_action(c, p, policy, on)
+            if c.id in sent and (p := next_action(c, policy, on))
+            else c
+            for c in customers
+        ]
+    assert sorted(sent) == sorted(c.id for c in customers)
+    assert [sent[f"C-{n}"] for n in range(len(days))] == [
+        local(ZoneInfo(zone), day, 9) for day in days
+    ]
+
+
+def in_local_window(
+    window: SendingWindow, calendar: BusinessCalendar | None, zone: ZoneInfo, moment: dt.datetime
+) -> bool:
+    wall = moment.astimezone(zone)
+    return (
+        wall.weekday() in window.weekdays
+        and (calendar is None or calendar.is_business_day(wall.date()))
+        and any(start <= wall.time() < end for start, end in window.slots)
+    )
+
+
+ZONED_NOW = st.datetimes(
+    min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31),
+    timezones=st.sampled_from(TIME_ZONES).map(ZoneInfo),
+)  # fmt: skip
+NEAR_2026 = dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+HOLIDAYS_2026 = business_calendars(holidays=NEAR_2026, max_holidays=40)
+
+
+@given(
+    window=sending_windows(),
+    calendar=st.none() | HOLIDAYS_2026,
+    zone=st.sampled_from(TIME_ZONES),
+    due_on=NEAR_2026,
+    now=ZONED_NOW,
+    fraction=st.floats(min_value=0, max_value=1, exclude_max=True),
+)
+def test_in_the_customers_zone_send_at_is_in_the_local_window_never_early_and_minimal(
+    window: SendingWindow,
+    calendar: BusinessCalendar | None,
+    zone: str,
+    due_on: dt.date,
+    now: dt.datetime,
+    fraction: float,
+) -> None:
+    if calendar is not None and window.weekdays <= set(calendar.weekend):
+        calendar = None
+    result = send_at(window, due_on, now, calendar=calendar, timezone=zone)
+    tz = ZoneInfo(zone)
+    assert result.tzinfo is tz
+    assert in_local_window(window, calendar, tz, result)
+    assert utc(result) >= utc(now)
+    assert result.date() >= due_on
+    # Nothing earlier qualifies: from the later of now and the start of the due day.
+    start = max(utc(now), utc(dt.datetime.combine(due_on, dt.time(), tzinfo=tz)))
+    probe = start + (utc(result) - start) * fraction
+    if probe < utc(result) and probe.astimezone(tz).date() >= due_on:
+        assert not in_local_window(window, calendar, tz, probe)
+    # A fixed point: asked again at its own moment, the same moment.
+    assert utc(send_at(window, due_on, result, calendar=calendar, timezone=zone)) == utc(result)
+
+
+@given(window=sending_windows(), zone=st.sampled_from(TIME_ZONES), day=NEAR_2026)
+def test_every_minute_of_a_day_is_in_the_window_exactly_when_send_at_says_so(
+    window: SendingWindow, zone: str, day: dt.date
+) -> None:
+    """Brute force over the day: every minute, in UTC, against the first moment found."""
+    tz = ZoneInfo(zone)
+    result = send_at(window, day, dt.datetime.combine(day, dt.time(), tzinfo=tz), timezone=zone)
+    moment = utc(dt.datetime.combine(day, dt.time(), tzinfo=tz))
+    while moment < utc(result):
+        if moment.astimezone(tz).date() == day:
+            assert not in_local_window(window, None, tz, moment), moment
+        moment += dt.timedelta(minutes=1)
+
+
+@given(window=sending_windows(), calendar=HOLIDAYS_2026, due_on=NEAR_2026, now=LOCAL_DATETIMES)
+def test_without_a_zone_the_calendar_skips_to_the_next_business_day(
+    window: SendingWindow, calendar: BusinessCalendar, due_on: dt.date, now: dt.datetime
+) -> None:
+    if window.weekdays <= set(calendar.weekend):
+        return
+    result = send_at(window, due_on, now, calendar=calendar)
+    assert in_window(window, result)
+    assert calendar.is_business_day(result.date())
+    start = max(dt.datetime.combine(due_on, dt.time()), now)
+    assert result >= start
+    plain = send_at(window, due_on, now)
+    assert result >= plain
+    if calendar.is_business_day(plain.date()):
+        assert result == plain

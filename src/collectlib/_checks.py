@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
@@ -83,6 +84,24 @@ def check_date(owner: str, field: str, value: object, *, optional: bool = False)
         return
     if type(value) is not dt.date:
         fail(owner, f"{field} must be a date, not {value!r}")
+
+
+def check_timezone(owner: str, field: str, value: object, *, optional: bool = False) -> None:
+    """Check that ``value`` names an IANA time zone (``"Europe/Paris"``), or ``None`` if optional.
+
+    The name is looked up with ``zoneinfo`` (the system's time zone database, or the
+    ``tzdata`` package); ``"localtime"``, the machine's own zone, is not a customer's.
+    """
+    if optional and value is None:
+        return
+    check_id(owner, field, value)
+    known = value != "localtime"
+    try:
+        zoneinfo.ZoneInfo(value)  # type: ignore[arg-type]  # a string: check_id said so
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        known = False
+    if not known:
+        fail(owner, f"{field}: unknown time zone {value!r} (an IANA name such as 'Europe/Paris')")
 
 
 def check_int(owner: str, field: str, value: object, *, minimum: int | None = None) -> None:

@@ -51,6 +51,7 @@ from collectlib.model import (
     ActionDeleted,
     ActionRescheduled,
     ActionTemplate,
+    BusinessCalendar,
     CollectorRule,
     Condition,
     Fallback,
@@ -88,6 +89,7 @@ __all__ = [
     "accounts",
     "action_templates",
     "amounts",
+    "business_calendars",
     "dates",
     "item_ids",
     "items",
@@ -100,6 +102,7 @@ __all__ = [
     "sending_windows",
     "statuses",
     "steps",
+    "time_zones",
 ]
 
 T = TypeVar("T")
@@ -142,6 +145,62 @@ def amounts(
     return st.integers(min_value=max(low, 1), max_value=high).map(
         lambda n: Decimal(n).scaleb(-digits)
     )
+
+
+TIME_ZONES = (
+    "Europe/Paris",
+    "America/New_York",
+    "America/Santiago",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "UTC",
+)
+"""The time zones ``time_zones()`` draws: both hemispheres' daylight-saving changes, a
+change at midnight (Santiago), half-hour offsets (Kolkata) and a half-hour change of
+offset (Lord Howe), and zones without any change (Tokyo, UTC)."""
+
+
+def time_zones() -> st.SearchStrategy[str]:
+    """Draw an IANA time zone name from ``TIME_ZONES``."""
+    return st.sampled_from(TIME_ZONES)
+
+
+@st.composite
+def business_calendars(
+    draw: st.DrawFn,
+    /,
+    *,
+    holidays: st.SearchStrategy[dt.date] = dates(),
+    max_holidays: int = 30,
+) -> BusinessCalendar:
+    """Draw a business calendar: a weekend (Saturday and Sunday most often) and holidays.
+
+    Weekends of two days (Saturday-Sunday, Friday-Saturday), one day (Sunday), or none;
+    up to ``max_holidays`` holidays drawn from ``holidays``, with runs of consecutive
+    days (a bridge between a holiday and a weekend, a year-end closing).
+    """
+    weekend = draw(st.sampled_from(((5, 6), (5, 6), (4, 5), (6,), ())))
+    days: set[dt.date] = set()
+    for start in draw(st.lists(holidays, max_size=max_holidays)):
+        length = min(draw(st.sampled_from((1, 1, 1, 2, 4))), (dt.date.max - start).days + 1)
+        days.update(start + dt.timedelta(days=offset) for offset in range(length))
+    return BusinessCalendar(weekend=weekend, holidays=sorted(days)[:max_holidays])
+
+
+@st.composite
+def sending_windows(draw: st.DrawFn, /) -> SendingWindow:
+    """Draw a sending window: some weekdays, one to four time slots that never overlap."""
+    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    points = sorted(
+        draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=8, unique=True))
+    )
+    slots = [
+        (dt.time(start // 60, start % 60), dt.time(end // 60, end % 60))
+        for start, end in zip(points[0::2], points[1::2], strict=False)
+    ]
+    return SendingWindow(weekdays=weekdays, slots=slots)
 
 
 def item_ids(prefix: str = "F-") -> st.SearchStrategy[str]:
@@ -429,6 +488,8 @@ def policies(
     client_types: Sequence[str] = ("retail", "public", "risky"),
     thresholds: PerCurrency | st.SearchStrategy[PerCurrency] = _THRESHOLDS,
     with_default: bool | None = None,
+    calendars: st.SearchStrategy[BusinessCalendar | None] = st.none() | business_calendars(),
+    windows: st.SearchStrategy[SendingWindow | None] = st.none() | sending_windows(),
 ) -> Policy:
     """Draw a consistent policy: standard statuses, scenarios, default and client-type choices.
 
@@ -437,6 +498,9 @@ def policies(
     default scenario (so every account has one), False never, ``None`` draws it.
     ``thresholds`` gives ``minimum_amount`` and ``ignore_below``: by default one amount
     for every currency or a mapping currency -> amount, both drawn.
+    ``calendars`` and ``windows`` draw the business calendar and the sending window
+    (``None``: none); a window whose weekdays are all weekend days of the calendar is
+    left out (such a policy is refused).
     """
     count = draw(st.integers(min_scenarios, max_scenarios))
     drawn = [
@@ -444,6 +508,9 @@ def policies(
         for n in range(count)
     ]
     names = [s.name for s in drawn]
+    calendar, window = draw(_strategy(calendars)), draw(_strategy(windows))
+    if calendar is not None and window is not None and window.weekdays <= set(calendar.weekend):
+        window = None
     by_type = (
         {t: draw(st.sampled_from(names)) for t in client_types if draw(st.booleans())}
         if names
@@ -464,6 +531,8 @@ def policies(
         automatic_max_late_days=draw(st.sampled_from((30, 30, 0, 10, None))),
         min_days_between_contacts=draw(st.sampled_from((0, 0, 0, 7, 14))),
         collector_rules=draw(st.sampled_from(_COLLECTOR_RULES)),
+        calendar=calendar,
+        sending_window=window,
     )
 
 
@@ -493,6 +562,9 @@ def accounts(
     with_journal: bool = False,
     groups: st.SearchStrategy[str | None] = st.sampled_from((None, None, "G-1", "G-2")),
     credit_limits: st.SearchStrategy[Decimal | None] | None = None,
+    timezone: str | st.SearchStrategy[str | None] | None = st.sampled_from(
+        (None, None, None, *TIME_ZONES)
+    ),
 ) -> Account:
     """Draw an account with unique items and, as asked, specific actions, plans and statuses.
 
@@ -507,7 +579,8 @@ def accounts(
     names, so that drawn accounts share them, or none); ``credit_limits`` its credit
     limit (default: none, zero, or up to 100,000 in the account's currency).
     ``currency`` may be a strategy (``st.sampled_from(["EUR", "JPY", "KWD"])``): a
-    portfolio in several currencies.
+    portfolio in several currencies.  ``timezone`` draws the customer's time zone
+    (``None`` most often).
     """
     account_id = draw(_strategy(id))
     currency = draw(_strategy(currency))
@@ -596,6 +669,7 @@ def accounts(
         collector=draw(st.sampled_from((None, "marie", "paul"))),
         email=draw(st.sampled_from(("billing@example.com", "billing@example.com", None))),
         language=draw(st.sampled_from(LANGUAGES)),
+        timezone=draw(_strategy(timezone)),
         penalties_enabled=draw(st.booleans()),
         group=draw(groups),
         credit_limit=draw(
@@ -712,20 +786,6 @@ def penalty_rules(*, timelines: bool = True) -> st.SearchStrategy[PenaltyRule]:
         recovery_cost=st.sampled_from((Decimal(0), Decimal(40), Decimal("12.5"))),
         year_days=st.sampled_from((360, 365, 366)),
     )
-
-
-@st.composite
-def sending_windows(draw: st.DrawFn, /) -> SendingWindow:
-    """Draw a sending window: some weekdays, one to four time slots that never overlap."""
-    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
-    points = sorted(
-        draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=8, unique=True))
-    )
-    slots = [
-        (dt.time(start // 60, start % 60), dt.time(end // 60, end % 60))
-        for start, end in zip(points[0::2], points[1::2], strict=False)
-    ]
-    return SendingWindow(weekdays=weekdays, slots=slots)
 
 
 def journal_events(

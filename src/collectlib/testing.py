@@ -23,7 +23,10 @@ add your own ``@invariant()`` methods::
     TestMyRules = MyRules.TestCase
 
 An operation the rules refuse (a ``CollectError``) is part of the game: the machine
-checks that the account it was given is unchanged, and goes on.
+checks that the account it was given is unchanged, and goes on.  Policies come with a
+business calendar and a sending window now and then, accounts with a time zone: no
+computed due date falls on a non-business day, and no automatic message goes out on
+one or outside the window, read in the customer's local time.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import attrs
 from hypothesis import settings
@@ -40,7 +44,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from collectlib.enums import Channel, EntryKind, FollowUp, IdleReason, ItemKind, Restart
 from collectlib.errors import CollectError
 from collectlib.model import Account, ActionTemplate, Item, Policy, ScenarioActionRecorded
-from collectlib.portfolio import due_actions, exposure, holds
+from collectlib.portfolio import agenda, due_actions, exposure, holds
 from collectlib.portfolio.agenda import REVIEW_DISPUTE
 from collectlib.rules import (
     Proposal,
@@ -126,6 +130,23 @@ class CollectionMachine(RuleBasedStateMachine):
         assert after.journal[: len(before.journal)] == before.journal
         self.account = after
 
+    def check_follow_ups(self, before: Account) -> None:
+        """Check that the actions an operation dated itself fall on business days.
+
+        Every open action that is new or due on another date than in ``before``: the
+        operations that call it date their follow-ups themselves (a template's delay,
+        a promise, a plan), never with a date a person gave.
+        """
+        calendar = self.policy.calendar
+        if calendar is None:
+            return
+        was = {action.id: action.due_on for action in before.actions if action.is_open}
+        for action in self.account.actions:
+            if action.is_open and was.get(action.id) != action.due_on:
+                assert calendar.is_business_day(action.due_on), (
+                    f"action {action.id!r} due on {action.due_on}, not a business day"
+                )
+
     def _items(self, data: st.DataObject, *, open_only: bool = True) -> list[str]:
         ids = sorted(i.id for i in self.account.items if i.is_open or not open_only)
         if not ids:
@@ -167,6 +188,7 @@ class CollectionMachine(RuleBasedStateMachine):
         self.apply(
             lambda a: apply_status(a, chosen, status, self.policy, self.on, follow_up=follow_up)
         )
+        self.check_follow_ups(before)
         if self.account is not before and status is not None and status.is_dispute:
             assert set(chosen) <= excluded_item_ids(self.account, self.policy)
 
@@ -174,13 +196,18 @@ class CollectionMachine(RuleBasedStateMachine):
     def record_a_quick_promise(self, data: st.DataObject) -> None:
         """Record a quick promise to pay."""
         chosen = self._items(data)
+        before = self.account
         self.apply(lambda a: quick_promise(a, chosen, self.policy, self.on))
+        self.check_follow_ups(before)
 
     @rule(data=st.data())
     def create_a_specific_action(self, data: st.DataObject) -> None:
         """Take items out of the scenario with a specific action."""
         chosen = self._items(data)
-        self.apply(lambda a: create_action(a, chosen, _CALL_BACK, self.on))
+        before = self.account
+        calendar = self.policy.calendar
+        self.apply(lambda a: create_action(a, chosen, _CALL_BACK, self.on, calendar=calendar))
+        self.check_follow_ups(before)
         if chosen and any(a.is_open and a.item_ids == set(chosen) for a in self.account.actions):
             assert set(chosen) <= excluded_item_ids(self.account, self.policy)
 
@@ -289,7 +316,9 @@ class CollectionMachine(RuleBasedStateMachine):
             installments = schedule(total, count, self.on, currency=self.account.currency)
         except CollectError:  # a total too small (or too precise) to split
             return
+        before = self.account
         self.apply(lambda a: create_plan(a, chosen, installments, self.policy, self.on))
+        self.check_follow_ups(before)
 
     @rule(data=st.data(), cancel=st.booleans())
     def review_or_break_a_plan(self, data: st.DataObject, cancel: bool) -> None:
@@ -300,7 +329,9 @@ class CollectionMachine(RuleBasedStateMachine):
         if cancel:
             self.apply(lambda a: cancel_plan(a, plan_id, self.on))
         else:
+            before = self.account
             self.apply(lambda a: review_plan(a, plan_id, self.policy, self.on))
+            self.check_follow_ups(before)
 
     @invariant()
     def an_item_is_in_at_most_one_running_plan(self) -> None:
@@ -445,6 +476,48 @@ class CollectionMachine(RuleBasedStateMachine):
         ):
             assert proposal.needs_confirmation
             assert proposal.send_at is None
+
+    @invariant()
+    def computed_due_dates_are_business_days(self) -> None:
+        """Check that no scenario step or review is due on a weekend day or a holiday."""
+        if not hasattr(self, "account") or self.policy.calendar is None:
+            return
+        calendar = self.policy.calendar
+        proposal = self.proposal()
+        if proposal is not None:
+            assert calendar.is_business_day(proposal.due_on), proposal
+        for row in agenda([self.account], self.policy, self.on, horizon_days=60):
+            if row.kind is not EntryKind.SPECIFIC:  # a specific action's date may be a person's
+                assert calendar.is_business_day(row.due_on), row
+
+    @invariant()
+    def automatic_messages_go_out_on_business_days_inside_the_window(self) -> None:
+        """Check every ``send_at``: in the customer's local time, a business day, in a slot.
+
+        Aware, in the customer's zone, for an account with a time zone; naive without.
+        """
+        window = self.policy.sending_window
+        if not hasattr(self, "account") or window is None:
+            return
+        proposal = self.proposal()
+        rows = agenda([self.account], self.policy, self.on, horizon_days=60)
+        moments = [(row.send_at, row.due_on) for row in rows if row.send_at is not None]
+        if proposal is not None and proposal.send_at is not None:
+            moments.append((proposal.send_at, proposal.due_on))
+        zone = self.account.timezone
+        calendar = self.policy.calendar
+        for moment, due_on in moments:
+            if zone is None:
+                assert moment.tzinfo is None
+                local = moment
+            else:
+                assert moment.tzinfo is not None
+                local = moment.astimezone(ZoneInfo(zone))
+                assert local.replace(tzinfo=None) == moment.replace(tzinfo=None)
+            assert local.date() >= max(due_on, self.on)
+            assert local.weekday() in window.weekdays
+            assert calendar is None or calendar.is_business_day(local.date()), moment
+            assert any(start <= local.time() < end for start, end in window.slots), moment
 
     @invariant()
     def the_proposal_names_only_collectable_items(self) -> None:

@@ -382,7 +382,8 @@ def _write_explanation(account: Account, why: Explanation, out: TextIO) -> None:
     if proposal.channel is not None and proposal.channel is not proposal.step.channel:
         write(f"on {proposal.channel.value} instead: the account has no e-mail address\n")
     if proposal.send_at is not None:
-        write(f"sent automatically at {proposal.send_at:%Y-%m-%d %H:%M}\n")
+        zone = f" {proposal.send_at.tzinfo}" if proposal.send_at.tzinfo is not None else ""
+        write(f"sent automatically at {proposal.send_at:%Y-%m-%d %H:%M}{zone}\n")
     elif proposal.automatic and proposal.needs_confirmation:
         write("automatic, to be confirmed by a person before it goes out\n")
     write(

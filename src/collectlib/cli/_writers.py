@@ -8,6 +8,7 @@ people shows control characters as escapes (``\x1b``); JSON escapes them as JSON
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -153,7 +154,12 @@ def write_rows(
         cells = [[cell(r.get(h), r.get("currency")) for h in headers] for r in records]
         table(headers, cells, right, out)
         return
-    plain: list[dict[str, Any]] = unstructure(records)
+    # A moment in a customer's zone as ISO 8601 with its offset, which every reader
+    # parses (the files collectlib saves name the zone too, RFC 9557, to read it back).
+    plain: list[dict[str, Any]] = unstructure(
+        [{k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in r.items()}
+         for r in records]
+    )  # fmt: skip
     if fmt == "json":
         text = json.dumps(plain, indent=1, ensure_ascii=False)
         out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")

@@ -1,11 +1,12 @@
 """Every record to JSON-ready data and back, losslessly, with one cattrs converter.
 
 Shapes: ``Decimal`` as a string (``"1200.00"``, exponent kept; a number is read too, a
-float through ``str()``), dates, datetimes and
-times in ISO 8601, enums by value, frozensets as sorted lists, tuples as lists, journal
-events as dicts with a ``"type"`` tag (the class name), agenda rows as dicts
-(``agenda_records``, the one shape of a row that the command line and the data frames
-share).  Records
+float through ``str()``), dates, datetimes and times in ISO 8601 (a datetime in a
+customer's time zone followed by the zone's name, RFC 9557:
+``2026-03-09T09:00:00-04:00[America/New_York]``), enums by value, frozensets as sorted
+lists, tuples as lists, journal events as dicts with a ``"type"`` tag (the class name),
+agenda rows as dicts (``agenda_records``, the one shape of a row that the command line
+and the data frames share).  Records
 are rebuilt through their constructors, so everything read is validated; a problem is a
 ``LoadError`` whose message gives the path inside the document:
 
@@ -25,6 +26,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, TypeVar, get_args, get_type_hints
+from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -32,11 +34,19 @@ from cattrs.errors import AttributeValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.strategies import configure_tagged_union, include_subclasses
 
-from collectlib._checks import read_date
+from collectlib._checks import check_timezone, read_date
 from collectlib._frozen import FrozenMap, ItemIds
+from collectlib.calendars import calendar_for
 from collectlib.errors import CollectError, LoadError
 from collectlib.languages import Template
-from collectlib.model import Fallback, JournalEvent, PenaltyRule, RateTimeline, Scenario
+from collectlib.model import (
+    BusinessCalendar,
+    Fallback,
+    JournalEvent,
+    PenaltyRule,
+    RateTimeline,
+    Scenario,
+)
 from collectlib.money import (
     PerCurrency,
     coerce_per_currency,
@@ -87,6 +97,33 @@ def _iso(value: object, kind: type[Any]) -> Any:
         return kind.fromisoformat(value)
     except (TypeError, ValueError):
         raise _BadValueError(f"not {_ISO_NAMES[kind]}: {value!r}") from None
+
+
+def _datetime(value: object, _: type) -> dt.datetime:
+    """Read a datetime: ISO 8601, with the time zone's name after it (RFC 9557) when it has one.
+
+    ``2026-03-09T09:00:00-04:00[America/New_York]`` is that moment in that zone.
+    """
+    if type(value) is dt.datetime:
+        return value
+    text, zone = value, None
+    if isinstance(value, str) and value.endswith("]") and "[" in value:
+        text, _bracket, name = value[:-1].partition("[")
+        try:
+            check_timezone("datetime", "time zone", name)
+        except CollectError:
+            raise _BadValueError(f"not a date and time: unknown time zone {name!r}") from None
+        zone = ZoneInfo(name)
+    moment: dt.datetime = _iso(text, dt.datetime)
+    if zone is None:
+        return moment
+    return moment.astimezone(zone) if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    """Write a datetime in ISO 8601, with its time zone's name after it when it has one."""
+    zone = value.tzinfo
+    return value.isoformat() + (f"[{zone.key}]" if isinstance(zone, ZoneInfo) else "")
 
 
 def _string(value: object, _: type) -> str:
@@ -280,6 +317,34 @@ def _annual_rate(made: cattrs.Converter) -> Callable[[Any, Any], Decimal | RateT
     return hook
 
 
+def _calendar(fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
+    """Read a business calendar, also from a country: ``country = "FR"``, ``years = [...]``.
+
+    A ``country`` (with ``years``, a year or a list of years, and an optional ``subdiv``)
+    takes its public holidays from the ``holidays`` package (``collectlib.calendars``);
+    ``holidays`` listed beside it are added (the company's own closing days).  What is
+    written back is the calendar itself: its weekend and every holiday, by date.
+    """
+
+    def hook(value: object, kind: type) -> Any:
+        if isinstance(value, Mapping) and "country" in value:
+            value = dict(value)
+            country = value.pop("country")
+            if "years" not in value:
+                raise _BadValueError(f"country {country!r} needs years: years = [2026, 2027]")
+            years, subdiv = value.pop("years"), value.pop("subdiv", None)
+            if isinstance(years, list):
+                years = tuple(years)
+            public = calendar_for(country, years=years, subdiv=subdiv).holidays
+            listed = value.get("holidays", [])
+            if not isinstance(listed, list):
+                raise _BadValueError(f"holidays: not a list of dates: {listed!r}")
+            value["holidays"] = [*listed, *sorted(public)]
+        return fields(value, kind)
+
+    return hook
+
+
 def _validated(cls: type, fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     """Wrap cattrs' structuring of ``cls`` so the record's own validation joins the path."""
 
@@ -321,8 +386,8 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook_func(lambda t: t == PerCurrency, _per_currency)
     made.register_unstructure_hook(dt.date, dt.date.isoformat)
     made.register_structure_hook(dt.date, _iso)
-    made.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
-    made.register_structure_hook(dt.datetime, _iso)
+    made.register_unstructure_hook(dt.datetime, _datetime_text)
+    made.register_structure_hook(dt.datetime, _datetime)
     made.register_unstructure_hook(dt.time, dt.time.isoformat)
     made.register_structure_hook(dt.time, _iso)
     made.register_structure_hook(str, _string)
@@ -382,6 +447,8 @@ def _make_converter() -> cattrs.Converter:
             ),
         ),
     )
+    read_calendar = made.get_structure_hook(BusinessCalendar)
+    made.register_structure_hook(BusinessCalendar, _calendar(read_calendar))
     return made
 
 

@@ -8,6 +8,7 @@ and small derived properties.
 
 from collectlib.model.accounts import Account
 from collectlib.model.actions import ActionTemplate, SpecificAction
+from collectlib.model.calendar import BusinessCalendar
 from collectlib.model.items import Item
 from collectlib.model.journal import (
     AccountPaused,
@@ -49,6 +50,7 @@ __all__ = [
     "ActionDeleted",
     "ActionRescheduled",
     "ActionTemplate",
+    "BusinessCalendar",
     "CollectorRule",
     "Condition",
     "Fallback",

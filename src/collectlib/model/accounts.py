@@ -14,6 +14,7 @@ from collectlib._checks import (
     check_id,
     check_instances,
     check_text,
+    check_timezone,
     fail,
     to_tuple,
 )
@@ -99,6 +100,9 @@ class Account(_ItemIndex):
     language: str | None = None
     """The customer's language (``"fr"``, ``"de_CH"``: ISO 639-1, optional region): it
     picks the text of a template given per language.  ``None``: the default text."""
+    timezone: str | None = None
+    """The customer's IANA time zone (``"America/New_York"``): the sending window is read
+    in the customer's local time; ``None``: the policy's local time."""
     items: tuple[Item, ...] = attrs.field(default=(), converter=to_tuple)
     actions: tuple[SpecificAction, ...] = attrs.field(default=(), converter=to_tuple)
     plans: tuple[PaymentPlan, ...] = attrs.field(default=(), converter=to_tuple)
@@ -120,6 +124,8 @@ class Account(_ItemIndex):
             check_id(owner, "email", self.email)
         if self.language is not None:
             check_language(owner, "language", self.language)
+        if self.timezone is not None:
+            check_timezone(owner, "timezone", self.timezone)
         items = self.items
         check_instances(owner, "items", items, Item)
         item_ids = {item.id for item in items}

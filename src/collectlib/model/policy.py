@@ -25,6 +25,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.enums import StatusCategory
 from collectlib.errors import ConfigurationError, Problem, UnknownStatusError, ValidationError
 from collectlib.hashtags import did_you_mean, template_problems
+from collectlib.model.calendar import BusinessCalendar
 from collectlib.model.scenarios import Scenario
 from collectlib.model.statuses import Status
 from collectlib.money import (
@@ -447,6 +448,10 @@ quick_promise.status: no status 'promise'
     automatic_max_late_days: int | None = 30
     """An automatic step due more than this many days before the date asked about is
     not sent by itself: it needs a person's confirmation.  ``None``: no limit."""
+    calendar: BusinessCalendar | None = None
+    """The business days: every due date collectlib computes that falls on a weekend day
+    or a holiday moves to the next business day, and automatic messages go out on
+    business days only.  ``None``: every day is a business day."""
     min_days_between_contacts: int = 0
     """A customer-facing step is never due sooner than this many days after the last
     contact with the customer (a scenario step or a specific action done)."""
@@ -488,6 +493,7 @@ quick_promise.status: no status 'promise'
             ("quick_promise", self.quick_promise, QuickPromise),
             ("penalties", self.penalties, PenaltyRule),
             ("sending_window", self.sending_window, SendingWindow),
+            ("calendar", self.calendar, BusinessCalendar),
         ):
             if value is not None and not isinstance(value, kind):
                 fail(owner, f"{field} must be a {kind.__name__}, not {value!r}")
@@ -531,6 +537,15 @@ quick_promise.status: no status 'promise'
                         what=f"no scenario {name!r}",
                     )
                 )
+        window, calendar = self.sending_window, self.calendar
+        if window is not None and calendar is not None and window.weekdays <= set(calendar.weekend):
+            problems.append(
+                Problem(
+                    path="sending_window",
+                    what=f"weekdays {sorted(window.weekdays)} are all weekend days of the "
+                    "calendar: automatic messages could never go out",
+                )
+            )
         quick_promise = self.quick_promise.status if self.quick_promise else None
         for field, code, category in (
             ("quick_promise.status", quick_promise, StatusCategory.PROMISE),

@@ -15,7 +15,7 @@ from collectlib.errors import ValidationError
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules.cadence import collector_for, step_hold
-from collectlib.rules.dunning import Decision, channel_of, decide
+from collectlib.rules.dunning import Decision, business_day, channel_of, decide
 from collectlib.rules.groups import Exposure, check_exposure, group_of
 from collectlib.rules.plans import plan_progress_trusted
 from collectlib.rules.selection import check_account_policy, scan
@@ -136,7 +136,7 @@ def _collect(
                 if to_be_confirmed or (limit is not None and late > limit):
                     confirm = True
                 elif policy.sending_window is not None:
-                    late, confirm, send = timing(policy, True, False, due, on)
+                    late, confirm, send = timing(policy, True, False, due, on, account.timezone)
             append(
                 _new_entry(
                     AgendaEntry,
@@ -164,13 +164,14 @@ def _collect(
             )
     unfollowed = selection[3]
     if unfollowed:
-        _review_disputes(account, unfollowed, on, until, append, collector, on_hold)
+        _review_disputes(account, policy, unfollowed, on, until, append, collector, on_hold)
     if account.actions:
         _collect_specific(account, policy, on, until, append, collector, on_hold)
 
 
 def _review_disputes(  # noqa: PLR0917
     account: Account,
+    policy: Policy,
     unfollowed: list[Item],
     on: dt.date,
     until: dt.date,
@@ -180,7 +181,8 @@ def _review_disputes(  # noqa: PLR0917
 ) -> None:
     """Append the review row of the disputed items nobody follows, when due by ``until``.
 
-    Due on the earliest status date (the item's due date when the ERP gave none).
+    Due on the earliest status date (the item's due date when the ERP gave none), moved
+    to a business day of the policy's calendar.
     """
     due: dt.date | None = None
     amount = ZERO
@@ -191,6 +193,8 @@ def _review_disputes(  # noqa: PLR0917
             due = since
         amount += item.open_amount
         ids.append(item.id)
+    if due is not None and policy.calendar is not None:
+        due = business_day(policy.calendar, due, f"account {account.id!r}")
     if due is None or due > until:
         return
     late = (on - due).days
@@ -245,7 +249,7 @@ def _collect_specific(  # noqa: PLR0917
         if not held:
             continue
         late, confirm, send = timing(
-            policy, action.automatic, action.to_be_confirmed, action.due_on, on
+            policy, action.automatic, action.to_be_confirmed, action.due_on, on, account.timezone
         )
         append(
             _new_entry(

@@ -27,6 +27,7 @@ from collectlib.model import (
     ActionDeleted,
     ActionRescheduled,
     ActionTemplate,
+    BusinessCalendar,
     Item,
     ItemsReleased,
     JournalEvent,
@@ -35,6 +36,7 @@ from collectlib.model import (
     SpecificAction,
     StatusApplied,
 )
+from collectlib.rules.dunning import business_day
 
 __all__ = [
     "cancel_action",
@@ -42,6 +44,7 @@ __all__ = [
     "checked_item_ids",
     "complete_action",
     "create_action",
+    "follow_up_due",
     "next_action_id",
     "open_new_action",
     "reschedule_action",
@@ -217,21 +220,45 @@ def create_action(
     action_id: str | None = None,
     *,
     by: str | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> Account:
     """Return ``account`` with a specific action from ``template`` on the open items chosen.
 
-    The action is due on ``due_on``, by default ``on + template.delay_days``; its id is
-    ``action_id`` or the next ``A<n>``.  The items leave the scenario, and any other
-    open action (which is cancelled if left empty).
+    The action is due on ``due_on``, by default ``on + template.delay_days`` moved to the
+    next business day of ``calendar`` (the policy's, when it has one: pass
+    ``policy.calendar``); a ``due_on`` given is kept as given.  Its id is ``action_id``
+    or the next ``A<n>``.  The items leave the scenario, and any other open action
+    (which is cancelled if left empty).
     """
     _checked_arguments("create_action", account, on, by)
     check_instance("create_action", "template", template, ActionTemplate)
     check_date("create_action", "due_on", due_on, optional=True)
     if action_id is not None:
         check_id("create_action", "action_id", action_id)
+    if calendar is not None:
+        check_instance("create_action", "calendar", calendar, BusinessCalendar)
     chosen = checked_item_ids(account, item_ids, "create_action")
-    due = on + dt.timedelta(days=template.delay_days) if due_on is None else due_on
-    return open_new_action(account, chosen, template, on, due, by=by, action_id=action_id)
+    if due_on is None:
+        due_on = follow_up_due(calendar, on, template.delay_days, account)
+    return open_new_action(account, chosen, template, on, due_on, by=by, action_id=action_id)
+
+
+def follow_up_due(
+    calendar: BusinessCalendar | None, day: dt.date, delay_days: int, account: Account
+) -> dt.date:
+    """Return when a follow-up is due: ``delay_days`` after ``day``, on a business day.
+
+    The one rule of the actions collectlib dates (a template's delay, a promise's or a
+    plan's follow-up): moved to the next business day of ``calendar`` when there is one.
+    """
+    try:
+        due = day + dt.timedelta(days=delay_days)
+    except OverflowError:
+        raise RuleViolation(
+            f"account {account.id!r}: a follow-up {delay_days} days after {day} "
+            f"falls after {dt.date.max}"
+        ) from None
+    return due if calendar is None else business_day(calendar, due, f"account {account.id!r}")
 
 
 def _open_action(account: Account, action_id: str, what: str) -> SpecificAction:

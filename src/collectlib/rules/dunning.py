@@ -26,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 
 from collectlib._checks import check_date, check_instance, check_text
 from collectlib.enums import ActionState, Channel, IdleReason, Restart, TriggerKind
-from collectlib.errors import RuleViolation
+from collectlib.errors import RuleViolation, ValidationError
 from collectlib.languages import Template
 from collectlib.model import (
     Account,
@@ -35,6 +35,7 @@ from collectlib.model import (
     ActionCompleted,
     ActionCreated,
     ActionDeleted,
+    BusinessCalendar,
     Item,
     ItemsReleased,
     ItemsSynced,
@@ -55,6 +56,7 @@ from collectlib.rules.sending import timing
 __all__ = [
     "Decision",
     "Proposal",
+    "business_day",
     "channel_of",
     "cycle_actions",
     "decide",
@@ -227,9 +229,11 @@ def decide(
     13.1: its trigger date (a repeat: the previous recording + ``every_days``); not
     before the action it counts from; for a customer-facing channel, not before the
     last contact + ``min_days_between_contacts``; not before the end of a pause that
-    covered it.  A step whose condition (``Step.when``) does not hold on ``on`` is
-    skipped.  A date that would fall past 9999-12-31 is a ``RuleViolation`` naming the
-    account and the leader.
+    covered it; moved to the next business day of ``policy.calendar`` (the customer's
+    date: collectlib's dates are calendar dates, whatever the time zone).  ``CATCH_UP``
+    chooses its step by the trigger dates, before any of these moves.  A step whose
+    condition (``Step.when``) does not hold on ``on`` is skipped.  A date that would
+    fall past 9999-12-31 is a ``RuleViolation`` naming the account and the leader.
     """
     scenario = scenario_for_trusted(account, policy)
     if scenario is None:
@@ -286,7 +290,7 @@ def decide(
                 )  # fmt: skip
             else:
                 return _review(
-                    account, scenario=scenario, index=index, repeat=repeat, leader=leader,
+                    account, policy, scenario=scenario, index=index, repeat=repeat, leader=leader,
                     total=total, ids=ids, anchor=anchor, skipped=(),
                 )  # fmt: skip
         if steps[index].when is not None:
@@ -296,7 +300,8 @@ def decide(
                 if anchor is None:  # no step applies to this account: nothing to review
                     return IdleReason.SCENARIO_COMPLETED
                 return _review(
-                    account, scenario=scenario, index=anchor.step_index, repeat=anchor.repeat,
+                    account, policy, scenario=scenario, index=anchor.step_index,
+                    repeat=anchor.repeat,
                     leader=leader, total=total, ids=ids, anchor=anchor, skipped=skipped,
                 )  # fmt: skip
         trigger = steps[index].trigger
@@ -315,7 +320,11 @@ def decide(
     if anchor is not None and due < anchor.on:
         due = anchor.on
     fallback = steps[index].fallback is not None and account.email is None
-    if journal or (policy.min_days_between_contacts and account.actions):
+    if (
+        journal
+        or (policy.min_days_between_contacts and account.actions)  # a contact to space from
+        or policy.calendar is not None
+    ):
         return _finish(
             account, policy, scenario=scenario, index=index, repeat=repeat, leader=leader,
             due=due, total=total, ids=ids, anchor=anchor, skipped=skipped, fallback=fallback,
@@ -342,7 +351,7 @@ def _finish(
     skipped: tuple[tuple[int, str], ...],
     fallback: bool,
 ) -> Decision:
-    """Apply the contact spacing and pause rules to a step's date (SPEC 13.1).
+    """Apply the contact spacing, pause and calendar rules to a step's date (SPEC 13.1).
 
     ``fallback`` tells whether the step goes out on its fallback channel.
     """
@@ -356,6 +365,8 @@ def _finish(
                 due = max(due, _plus(contact, spacing, account, leader))
     if account.journal:
         due = _after_pauses(account.journal, due)
+    if policy.calendar is not None:
+        due = business_day(policy.calendar, due, f"account {account.id!r}: item {leader.id!r}")
     return _new_decision(
         Decision,
         (scenario, index, repeat, leader, due, total, ids, False, anchor, skipped, fallback),
@@ -364,6 +375,7 @@ def _finish(
 
 def _review(
     account: Account,
+    policy: Policy,
     *,
     scenario: Scenario,
     index: int,
@@ -374,13 +386,31 @@ def _review(
     anchor: ScenarioActionRecorded,
     skipped: tuple[tuple[int, str], ...],
 ) -> Decision:
-    """Return the review decision of a completed scenario (hidden by a pause until its end)."""
+    """Return the review decision of a completed scenario (hidden by a pause until its end).
+
+    Due on a business day of the policy's calendar.
+    """
     journal = account.journal
     due = _after_pauses(journal, _review_due(journal, scenario, leader.id, anchor))
+    if policy.calendar is not None:
+        due = business_day(policy.calendar, due, f"account {account.id!r}: item {leader.id!r}")
     index = min(index, len(scenario.steps) - 1)
     return _new_decision(
         Decision, (scenario, index, repeat, leader, due, total, ids, True, anchor, skipped, False)
     )
+
+
+def business_day(calendar: BusinessCalendar, day: dt.date, owner: str) -> dt.date:
+    """Return ``day`` moved to the next business day of ``calendar`` (``day`` when it is one).
+
+    The one move of every due date collectlib computes (SPEC 13.1 (e)).  The date is the
+    customer's calendar date, as every date of collectlib: no time zone changes it.  No
+    business day before 9999-12-31 is a ``RuleViolation`` naming ``owner``.
+    """
+    try:
+        return calendar.next_business_day(day)
+    except ValidationError:  # no business day before the dates run out
+        raise RuleViolation(f"{owner}: no business day from {day} to {dt.date.max}") from None
 
 
 def _plus(day: dt.date, days: int, account: Account, leader: Item) -> dt.date:
@@ -595,7 +625,9 @@ def channel_of(step: Step, fallback: bool) -> tuple[Channel, Template | None, bo
 def _proposal(account: Account, policy: Policy, decision: Decision, on: dt.date) -> Proposal:
     step = decision.step
     channel, template, automatic, to_be_confirmed = channel_of(step, decision.fallback)
-    late, confirm, send = timing(policy, automatic, to_be_confirmed, decision.due_on, on)
+    late, confirm, send = timing(
+        policy, automatic, to_be_confirmed, decision.due_on, on, account.timezone
+    )
     return Proposal(
         account_id=account.id,
         scenario=decision.scenario.name,

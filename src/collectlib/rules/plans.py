@@ -56,6 +56,7 @@ from collectlib.rules.actions import (
     cancelled,
     checked_item_ids,
     complete_action,
+    follow_up_due,
     next_action_id,
     open_new_action,
     reschedule_action,
@@ -265,7 +266,8 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     items' open total and fall on or after ``on``.  The items take the plan status
     (``status``, else the policy's first ``PAYMENT_PLAN`` status) with ``comment``,
     and leave the scenario with the plan's follow-up action (the status's action, or
-    a call) due on the first installment.  An item already in a running plan, a
+    a call) due on the first installment, moved to the next business day of the
+    policy's calendar (the installments keep their dates).  An item already in a running plan, a
     credit or a closed item is a ``RuleViolation``; nothing is applied.
     """
     what = "create_plan"
@@ -309,7 +311,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         account, chosen, plan_status, policy, on, comment=comment, follow_up=FollowUp.KEEP, by=by
     )
     template = plan_status.action or _FOLLOW_UP
-    first_due = schedule_[0].due_on if schedule_ else on
+    first_due = follow_up_due(policy.calendar, schedule_[0].due_on if schedule_ else on, 0, account)
     action_id = next_action_id(qualified)
     plan = PaymentPlan(
         id=new_id,
@@ -343,7 +345,8 @@ def review_plan(
 
     Completed (every item closed): its follow-up action is completed (or was deleted
     already, by the import that closed the items).  On track with
-    the follow-up due: the follow-up moves to the next installment's date.  Late:
+    the follow-up due: the follow-up moves to the next installment's date (the next
+    business day of the policy's calendar on or after it).  Late:
     the follow-up stays due, so the agenda shows it with the arrears.  The journal
     records what the review found.  A plan that has ended is a ``RuleViolation``.
     """
@@ -362,13 +365,10 @@ def review_plan(
         pass  # paid: the import that closed its items deleted the follow-up already
     elif progress.state is PlanState.COMPLETED:
         account = complete_action(account, action.id, policy, on, note="plan paid", by=by)
-    elif (
-        progress.state is PlanState.ON_TRACK
-        and action.due_on <= on
-        and next_due is not None
-        and next_due != action.due_on
-    ):
-        account = reschedule_action(account, action.id, max(next_due, on), on, by=by)
+    elif progress.state is PlanState.ON_TRACK and action.due_on <= on and next_due is not None:
+        follow_up = follow_up_due(policy.calendar, max(next_due, on), 0, account)
+        if follow_up != action.due_on:
+            account = reschedule_action(account, action.id, follow_up, on, by=by)
     event = PlanReviewed(on=on, by=by, plan_id=plan_id, state=progress.state, next_due_on=next_due)
     return attrs.evolve(account, journal=(*account.journal, event))
 

@@ -28,9 +28,10 @@ def quick_promise(
 
     Applies the policy's quick-promise status with the promise date
     ``on + delay_days`` (D+0 to D+5) and, when that status has a follow-up action,
-    creates it due on the promise date itself.  Without ``policy.quick_promise`` it is
-    a ``ConfigurationError`` (the greyed-out button); a credit, closed or unknown item
-    is an error and nothing is applied.
+    creates it due on the promise date itself, moved to the next business day of the
+    policy's calendar (the promise date stays the date promised).  Without
+    ``policy.quick_promise`` it is a ``ConfigurationError`` (the greyed-out button); a
+    credit, closed or unknown item is an error and nothing is applied.
 
     >>> from datetime import date
     >>> from collectlib import Account, Item, Status, ActionTemplate, QuickPromise

@@ -27,7 +27,12 @@ from collectlib.model import (
     Status,
     StatusApplied,
 )
-from collectlib.rules.actions import checked_item_ids, open_new_action, take_items
+from collectlib.rules.actions import (
+    checked_item_ids,
+    follow_up_due,
+    open_new_action,
+    take_items,
+)
 
 __all__ = ["apply_status", "assign_owner"]
 
@@ -87,8 +92,9 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
     ``follow_up`` (a ``FollowUp``, or its value: ``"KEEP"``, or an ``ActionTemplate``):
     ``KEEP`` leaves exclusions as they are; ``SCENARIO`` takes the
     items out of any open action; ``FROM_STATUS`` creates the status's action, due
-    ``on + delay_days`` (on the promise date when there is one); an ``ActionTemplate``
-    creates that action, due likewise.  ``DEFAULT`` is ``FROM_STATUS`` when the
+    ``on + delay_days`` (on the promise date when there is one), moved to the next
+    business day of the policy's calendar (the promise date stays as promised); an
+    ``ActionTemplate`` creates that action, due likewise.  ``DEFAULT`` is ``FROM_STATUS`` when the
     status has an action, else ``KEEP``.  Closed or unknown items, a dispute status
     with ``KEEP`` or ``SCENARIO``, ``FROM_STATUS`` without an action: errors, and
     nothing is applied.
@@ -138,7 +144,12 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
     elif resolved is FollowUp.FROM_STATUS and found is not None:
         template = found.action  # _follow_up checked that it has one
     if template is not None:
-        due = promise_date or on + dt.timedelta(days=template.delay_days)
+        due = follow_up_due(
+            policy.calendar,
+            on if promise_date is None else promise_date,
+            template.delay_days if promise_date is None else 0,
+            account,
+        )
         return open_new_action(
             account,
             chosen,
