@@ -75,6 +75,20 @@ from collectlib.strategies import accounts, dates, policies
 
 __all__ = ["CollectionMachine"]
 
+
+def _validated(account: Account) -> Account:
+    """Return ``account`` rebuilt by the validating constructors, its items too.
+
+    The operations build the accounts they return without validating them again
+    (``trusted_evolve``); this is the differential check that they need not: the same
+    fields through ``Account`` and ``Item`` give the same account, or a
+    ``ValidationError``.
+    """
+    items = tuple(Item(**attrs.asdict(item, recurse=False)) for item in account.items)
+    fields = attrs.asdict(account, recurse=False)
+    return Account(**{**fields, "items": items})
+
+
 _NOT_CUSTOMER_FACING = (Channel.INTERNAL_INTERACTIVE_EMAIL, Channel.LITIGATION)
 
 _CALL_BACK = ActionTemplate(name="call back", channel="CALL", delay_days=3)
@@ -128,6 +142,7 @@ class CollectionMachine(RuleBasedStateMachine):
         assert {i.id for i in before.items} <= {i.id for i in after.items}
         assert len(after.journal) >= len(before.journal)
         assert after.journal[: len(before.journal)] == before.journal
+        assert after == _validated(after), "the operation built an account Account would refuse"
         self.account = after
 
     def check_follow_ups(self, before: Account) -> None:

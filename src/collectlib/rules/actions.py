@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import attrs
 
 from collectlib._checks import check_date, check_id, check_instance, check_text
+from collectlib._frozen import trusted_evolve
 from collectlib.enums import ActionState, StatusCategory
 from collectlib.errors import RuleViolation, UnknownItemError, ValidationError
 from collectlib.model import (
@@ -196,7 +197,7 @@ def open_new_action(
         origin_status=origin_status,
         plan_id=plan_id,
     )
-    return attrs.evolve(
+    return trusted_evolve(
         account,
         items=account.items if items is None else items,
         actions=(*actions, action),
@@ -294,7 +295,7 @@ def reschedule_action(
     event = ActionRescheduled(
         on=on, by=by, action_id=action.id, due_on=due_on, previous_due_on=action.due_on
     )
-    return attrs.evolve(
+    return trusted_evolve(
         account,
         actions=_replace(account, attrs.evolve(action, due_on=due_on)),
         journal=(*account.journal, event),
@@ -381,7 +382,7 @@ def complete_action(
                 StatusApplied(on=on, by=by, item_ids=resolved, status=resolved_code, comment=note)
             )
     _check_disputes_followed(account, action, items, policy, "complete_action")
-    return attrs.evolve(
+    return trusted_evolve(
         account,
         items=items,
         actions=_replace(account, _close(action, ActionState.DONE, on)),
@@ -418,7 +419,7 @@ def cancelled(
 ) -> Account:
     """Return ``account`` with the open ``action`` cancelled (arguments already checked)."""
     event = ActionCancelled(on=on, by=by, action_id=action.id, reason=reason)
-    return attrs.evolve(
+    return trusted_evolve(
         account,
         actions=_replace(account, _close(action, ActionState.CANCELLED, on)),
         journal=(*account.journal, event),

@@ -25,6 +25,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from collectlib._checks import check_date, check_instance, check_text
+from collectlib._frozen import trusted_evolve
 from collectlib.enums import ActionState, Channel, IdleReason, Restart, TriggerKind
 from collectlib.errors import RuleViolation, ValidationError
 from collectlib.languages import Template
@@ -722,7 +723,7 @@ def record_action(
         fee=ZERO if fee is None else fee_amount(fee, current.balance, account.currency),
         credit_hold=step.credit_hold and not current.repeat,
     )
-    return attrs.evolve(account, journal=(*account.journal, event))
+    return trusted_evolve(account, journal=(*account.journal, event))
 
 
 def fee_amount(fee: Fee, balance: Decimal, currency: str) -> Decimal:

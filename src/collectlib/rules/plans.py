@@ -29,6 +29,7 @@ from collectlib._checks import (
     check_text,
     fail,
 )
+from collectlib._frozen import trusted_evolve
 from collectlib.enums import FollowUp, PlanState, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation
 from collectlib.model import (
@@ -334,7 +335,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         plans=(*qualified.plans, plan),
     )
     event = PlanCreated(on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment)
-    return attrs.evolve(followed, journal=(*followed.journal, event))
+    return trusted_evolve(followed, journal=(*followed.journal, event))
 
 
 @exact
@@ -370,7 +371,7 @@ def review_plan(
         if follow_up != action.due_on:
             account = reschedule_action(account, action.id, follow_up, on, by=by)
     event = PlanReviewed(on=on, by=by, plan_id=plan_id, state=progress.state, next_due_on=next_due)
-    return attrs.evolve(account, journal=(*account.journal, event))
+    return trusted_evolve(account, journal=(*account.journal, event))
 
 
 @exact
@@ -393,4 +394,4 @@ def cancel_plan(
     # A plan's items hold its PAYMENT_PLAN status, never a dispute: nothing is left unfollowed.
     account = cancelled(account, action, on, reason or "plan cancelled", by)
     event = PlanCancelled(on=on, by=by, plan_id=plan_id, reason=reason)
-    return attrs.evolve(account, journal=(*account.journal, event))
+    return trusted_evolve(account, journal=(*account.journal, event))

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import attrs
 
 from collectlib._checks import check_date, check_id, check_instance, check_text, fail, to_enum
+from collectlib._frozen import trusted_evolve
 from collectlib.enums import FollowUp, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation, UnknownStatusError, ValidationError
 from collectlib.model import (
@@ -166,7 +167,7 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
     events: list[JournalEvent] = []
     if resolved is FollowUp.SCENARIO:
         actions, events = take_items(actions, chosen, on, by)
-    return attrs.evolve(
+    return trusted_evolve(
         account, items=items, actions=actions, journal=(*account.journal, applied, *events)
     )
 
@@ -179,7 +180,7 @@ def _qualified(
     owner: str | None,
     promise_date: dt.date | None,
 ) -> Item:
-    return attrs.evolve(
+    return trusted_evolve(
         item,
         status=code,
         status_date=None if code is None else on,

@@ -1,0 +1,111 @@
+"""The operations' trusted constructor gives exactly the account the validated one gives.
+
+``record_action``, ``apply_status``, ``create_plan``, ``review_plan``, ``cancel_plan``
+and the specific actions' operations build their result with ``trusted_evolve`` (no
+second validation of what did not change); each property here rebuilds the result
+with ``Account`` and ``Item`` and finds the same account.  The state machine
+(tests/test_account_machine.py) makes the same check after every operation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collectlib import (
+    Account,
+    CollectError,
+    FollowUp,
+    Policy,
+    apply_status,
+    cancel_plan,
+    complete_action,
+    create_plan,
+    next_action,
+    record_action,
+    review_plan,
+    schedule,
+)
+from collectlib._frozen import trusted_evolve
+from collectlib.strategies import accounts, dates, policies
+from collectlib.testing import _validated
+
+
+@st.composite
+def cases(draw: st.DrawFn, **options: bool) -> tuple[Policy, Account, dt.date]:
+    policy = draw(policies(min_steps=1))
+    account = draw(accounts(policy=policy, min_items=1, with_journal=True, **options))
+    return policy, account, draw(dates())
+
+
+def same_as_validated(result: Account) -> None:
+    assert result == _validated(result)
+    assert all(type(getattr(result, name)) is tuple for name in ("items", "actions", "plans"))
+
+
+@given(cases(), st.integers(0, 60))
+def test_record_action_builds_the_validated_account(case, days: int) -> None:
+    policy, account, on = case
+    on += dt.timedelta(days=days)
+    proposal = next_action(account, policy, on)
+    if proposal is not None:
+        same_as_validated(record_action(account, proposal, policy, on, note="done"))
+
+
+@given(cases(), st.data())
+def test_apply_status_builds_the_validated_account(case, data: st.DataObject) -> None:
+    policy, account, on = case
+    open_ids = sorted(i.id for i in account.items if i.is_open)
+    chosen = data.draw(st.lists(st.sampled_from(open_ids), unique=True)) if open_ids else []
+    status = data.draw(st.sampled_from([None, *(s.code for s in policy.statuses)]))
+    follow_up = data.draw(st.sampled_from(FollowUp))
+    owner = data.draw(st.sampled_from([None, "anna"]))
+    try:
+        result = apply_status(
+            account, chosen, status, policy, on, comment="noted", owner=owner, follow_up=follow_up
+        )
+    except CollectError:
+        return
+    same_as_validated(result)
+
+
+@given(cases(with_plans=True), st.data(), st.integers(1, 4))
+def test_plan_operations_build_the_validated_account(case, data: st.DataObject, count) -> None:
+    policy, account, on = case
+    debits = sorted(i.id for i in account.items if i.is_debit)
+    if debits:
+        chosen = data.draw(st.lists(st.sampled_from(debits), min_size=1, max_size=3, unique=True))
+        total = sum((account.item(i).open_amount for i in chosen), Decimal(0))
+        try:
+            account = create_plan(account, chosen, schedule(total, count, on), policy, on)
+        except CollectError:
+            return
+        same_as_validated(account)
+    later = on + dt.timedelta(days=data.draw(st.integers(0, 120)))
+    for plan in account.plans:
+        with contextlib.suppress(CollectError):  # a plan that has ended
+            same_as_validated(review_plan(account, plan.id, policy, later))
+        with contextlib.suppress(CollectError):
+            same_as_validated(cancel_plan(account, plan.id, later, "broken"))
+
+
+@given(cases(), st.data())
+def test_completing_an_action_builds_the_validated_account(case, data: st.DataObject) -> None:
+    policy, account, on = case
+    for action in account.actions:
+        if action.is_open:
+            with contextlib.suppress(CollectError):  # a dispute it would leave unfollowed
+                same_as_validated(complete_action(account, action.id, policy, on))
+
+
+def test_trusted_evolve_refuses_a_field_the_record_has_not() -> None:
+    account = Account(id="C-1")
+    with pytest.raises(TypeError, match="no fields"):
+        trusted_evolve(account, nmae="typo")
+    assert trusted_evolve(account, name="Durand") == attrs.evolve(account, name="Durand")
