@@ -41,8 +41,8 @@ def trusted_evolve(record: R, **changes: Any) -> R:
     >>> trusted_evolve(Pair(1, 2), right=3)
     Pair(left=1, right=3)
     """
-    cls = type(record)
-    new = object.__new__(cls)
+    cls: type = type(record)
+    new: R = object.__new__(cls)
     for name, setter in _setters(cls):
         setter(new, changes.pop(name) if name in changes else getattr(record, name))
     if changes:  # a misspelt field: the programmer's error, as attrs.evolve says
