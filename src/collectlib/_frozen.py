@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any, Generic, NoReturn, TypeVar
@@ -18,9 +19,17 @@ R = TypeVar("R")
 
 
 @functools.cache
-def _setters(cls: type) -> tuple[tuple[str, Callable[[object, object], None]], ...]:
-    """Return the fields of a slotted attrs class, each with its slot's setter."""
-    return tuple((field.name, getattr(cls, field.name).__set__) for field in attrs.fields(cls))
+def _slots(
+    cls: type,
+) -> tuple[
+    Callable[[object], tuple[Any, ...]],
+    tuple[Callable[[object, object], None], ...],
+    dict[str, Callable[[object, object], None]],
+]:
+    """Return a slotted attrs class's getter of every field, their setters, the setters by name."""
+    names = [field.name for field in attrs.fields(cls)]
+    setters = tuple(getattr(cls, name).__set__ for name in names)
+    return operator.attrgetter(*names), setters, dict(zip(names, setters, strict=True))
 
 
 def trusted_evolve(record: R, **changes: Any) -> R:
@@ -42,11 +51,15 @@ def trusted_evolve(record: R, **changes: Any) -> R:
     Pair(left=1, right=3)
     """
     cls: type = type(record)
+    read, setters, by_name = _slots(cls)
     new: R = object.__new__(cls)
-    for name, setter in _setters(cls):
-        setter(new, changes.pop(name) if name in changes else getattr(record, name))
-    if changes:  # a misspelt field: the programmer's error, as attrs.evolve says
-        raise TypeError(f"{cls.__name__} has no fields {sorted(changes)}")
+    for setter, value in zip(setters, read(record), strict=True):
+        setter(new, value)
+    try:
+        for name, value in changes.items():
+            by_name[name](new, value)
+    except KeyError:  # a misspelt field: the programmer's error, as attrs.evolve says
+        raise TypeError(f"{cls.__name__} has no field {name!r}") from None
     return new
 
 
