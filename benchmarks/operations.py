@@ -9,7 +9,7 @@ account around them; for ``create_plan``, that plus the plan, its follow-up acti
 two journal events; and so on (each ``floor_*`` function below).  Both are timed in the
 same run in CPU time (``time.process_time``, which other processes on a shared machine
 do not inflate as they do wall time), best of ``--repeat``, on accounts of realistic
-shape (10 to 50 items, a journal of a few dozen events, actions, a payment plan), and
+shape (10 to 50 items, a journal, actions, a payment plan), and
 the ratio operation / floor is printed with the target (at most 4x).
 
     python benchmarks/operations.py              # 200 accounts, best of 5
@@ -157,27 +157,44 @@ def floor_review_plan(account: Account, plan_id: str, on: dt.date) -> tuple[Any,
 
 
 def floor_message(account: Account, on: dt.date) -> str:
-    rows, total = [], Decimal(0)
+    """The same message: the overdue items' table (penalties too), padded, and the total."""
+    penalty = dict(floor_penalties(account, on)[0])
+    lines = [["Item", "Issued", "Due", "Amount", "Open", "Days late", "Status", "Penalties"]]
+    total = penalties_total = Decimal(0)
     for item in sorted(account.items, key=lambda i: (i.due_date, i.issue_date, i.id)):
-        if item.open_amount and item.due_date < on and item.status is None:
-            rows.append(f"{item.id} {item.due_date.isoformat()} {item.open_amount:,.2f} EUR")
+        if item.open_amount > 0 and item.due_date < on and item.status is None:
+            late = penalty[item.id]
+            lines.append([
+                item.id, item.issue_date.isoformat(), item.due_date.isoformat(),
+                f"{item.amount:,.2f} EUR", f"{item.open_amount:,.2f} EUR",
+                str((on - item.due_date).days), "", f"{late:,.2f} EUR",
+            ])  # fmt: skip
             total += item.open_amount
+            penalties_total += late
+    lines.append(["Total", "", "", "", f"{total:,.2f} EUR", "", "", f"{penalties_total:,.2f} EUR"])
+    widths = [max(len(line[column]) for line in lines) for column in range(8)]
+    lines.insert(1, ["-" * width for width in widths])
+    table = "\n".join(
+        "  ".join(
+            cell.rjust(width) if column in {3, 4, 5, 7} else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in lines
+    )
     return (
-        f"Dear {account.name}, the following items are now due:\n"
-        + "\n".join(rows)
-        + f"\nTotal: {total:,.2f} EUR."
+        f"Dear {account.name}, the following items are now due:\n{table}\nTotal: {total:,.2f} EUR."
     )
 
 
 def floor_penalties(account: Account, on: dt.date) -> tuple[Any, ...]:
+    """Each overdue item's interest (a yearly rate, per day late) and recovery cost."""
     rate = Decimal("0.1215") / 365
     rows, total = [], Decimal(0)
     for item in account.items:
-        if item.open_amount and item.due_date < on:
-            interest = (item.open_amount * rate * (on - item.due_date).days).quantize(
-                Decimal("0.01")
-            )
-            rows.append((item.id, interest, Decimal(40)))
+        if item.open_amount > 0 and item.due_date < on:
+            late = (on - item.due_date).days
+            interest = (item.open_amount * rate * late).quantize(Decimal("0.01"))
+            rows.append((item.id, interest + 40))
             total += interest + 40
     return tuple(rows), total
 
@@ -234,6 +251,10 @@ def cases(accounts: list[Account]) -> dict[str, tuple[Callable[[], object], Call
     step_template = TEMPLATE
     names = ("customer_name", "items_list_overdue", "overdue_amount")
     pairs = list(zip(accounts, chosen, strict=True))
+    # The message's floor writes the very same text: the figures compare like with like.
+    for account in accounts:
+        context = template_context(account, (), policy, ON, names=names)
+        assert floor_message(account, ON) == render(step_template, context), account.id
     planned = list(zip(accounts, chosen, sched, strict=True))
     return {
         "record_action": (
