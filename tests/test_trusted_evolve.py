@@ -32,7 +32,7 @@ from collectlib import (
     review_plan,
     schedule,
 )
-from collectlib._frozen import trusted_evolve
+from collectlib._frozen import trusted_evolve, trusted_new
 from collectlib.strategies import accounts, dates, policies
 from collectlib.testing import _validated
 
@@ -109,3 +109,6 @@ def test_trusted_evolve_refuses_a_field_the_record_has_not() -> None:
     with pytest.raises(TypeError, match="no field"):
         trusted_evolve(account, nmae="typo")
     assert trusted_evolve(account, name="Durand") == attrs.evolve(account, name="Durand")
+    with pytest.raises(TypeError, match="no field"):
+        trusted_new(Account, idd="C-1")
+    assert trusted_new(Account, **attrs.asdict(account, recurse=False)) == account

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -75,18 +76,31 @@ from collectlib.strategies import accounts, dates, policies
 
 __all__ = ["CollectionMachine"]
 
+R = TypeVar("R")
+
 
 def _validated(account: Account) -> Account:
-    """Return ``account`` rebuilt by the validating constructors, its items too.
+    """Return ``account`` rebuilt by the validating constructors, its items and events too.
 
-    The operations build the accounts they return without validating them again
-    (``trusted_evolve``); this is the differential check that they need not: the same
-    fields through ``Account`` and ``Item`` give the same account, or a
-    ``ValidationError``.
+    The operations build the accounts (and some events) they return without validating
+    them again (``trusted_evolve``, ``trusted_new``); this is the differential check that
+    they need not: the same fields through ``Account``, ``Item`` and the events' classes
+    give the same account with fields of the same types, or a ``ValidationError``.
     """
-    items = tuple(Item(**attrs.asdict(item, recurse=False)) for item in account.items)
+    items = tuple(_rebuilt(item) for item in account.items)
+    journal = tuple(_rebuilt(event) for event in account.journal)
     fields = attrs.asdict(account, recurse=False)
-    return Account(**{**fields, "items": items})
+    return Account(**{**fields, "items": items, "journal": journal})
+
+
+def _rebuilt(record: R) -> R:
+    """Return ``record`` built again by its class, after checking its fields' types match."""
+    instance: Any = record
+    rebuilt: R = type(record)(**attrs.asdict(instance, recurse=False))
+    for field in attrs.fields(type(instance)):
+        mine, theirs = getattr(record, field.name), getattr(rebuilt, field.name)
+        assert type(mine) is type(theirs), f"{record!r}: {field.name} is a {type(mine)}"
+    return rebuilt
 
 
 _NOT_CUSTOMER_FACING = (Channel.INTERNAL_INTERACTIVE_EMAIL, Channel.LITIGATION)

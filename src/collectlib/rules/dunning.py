@@ -25,7 +25,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from collectlib._checks import check_date, check_instance, check_text
-from collectlib._frozen import trusted_evolve
+from collectlib._frozen import trusted_evolve, trusted_new
 from collectlib.enums import ActionState, Channel, IdleReason, Restart, TriggerKind
 from collectlib.errors import RuleViolation, ValidationError
 from collectlib.languages import Template
@@ -708,7 +708,8 @@ def record_action(
     step = current.step
     scenario = policy.scenario(current.scenario)
     fee = (scenario.repeat.fee if scenario.repeat else None) if current.repeat else step.fee
-    event = ScenarioActionRecorded(
+    event = trusted_new(  # from the proposal the rules just made, and checked arguments
+        ScenarioActionRecorded,
         on=on,
         by=by,
         scenario=current.scenario,

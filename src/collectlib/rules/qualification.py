@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import attrs
 
 from collectlib._checks import check_date, check_id, check_instance, check_text, fail, to_enum
-from collectlib._frozen import trusted_evolve
+from collectlib._frozen import trusted_evolve, trusted_new
 from collectlib.enums import FollowUp, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation, UnknownStatusError, ValidationError
 from collectlib.model import (
@@ -130,7 +130,8 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
         else item
         for item in account.items
     )
-    applied = StatusApplied(
+    applied = trusted_new(  # checked arguments, a status of the policy, item ids checked
+        StatusApplied,
         on=on,
         by=by,
         item_ids=chosen,
