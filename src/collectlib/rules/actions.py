@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import attrs
 
 from collectlib._checks import check_date, check_id, check_instance, check_text
-from collectlib._frozen import trusted_evolve
+from collectlib._frozen import trusted_evolve, trusted_new
 from collectlib.enums import ActionState, StatusCategory
 from collectlib.errors import RuleViolation, UnknownItemError, ValidationError
 from collectlib.model import (
@@ -187,7 +187,8 @@ def open_new_action(
         origin_status=origin_status,
         plan_id=plan_id,
     )
-    created = ActionCreated(
+    created = trusted_new(  # the new action's own fields, checked above or by its record
+        ActionCreated,
         on=on,
         by=by,
         action_id=new_id,

@@ -29,7 +29,7 @@ from collectlib._checks import (
     check_text,
     fail,
 )
-from collectlib._frozen import trusted_evolve
+from collectlib._frozen import trusted_evolve, trusted_new
 from collectlib.enums import FollowUp, PlanState, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation
 from collectlib.model import (
@@ -334,7 +334,9 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         plan_id=new_id,
         plans=(*qualified.plans, plan),
     )
-    event = PlanCreated(on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment)
+    event = trusted_new(  # the fields of the plan just built, and checked arguments
+        PlanCreated, on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment
+    )
     return trusted_evolve(followed, journal=(*followed.journal, event))
 
 
