@@ -159,12 +159,14 @@ def open_new_action(
     items: tuple[Item, ...] | None = None,
     plans: tuple[PaymentPlan, ...] | None = None,
     journal: tuple[JournalEvent, ...] = (),
+    then: tuple[JournalEvent, ...] = (),
 ) -> Account:
     """Return ``account`` with a new open action on ``item_ids``, moved out of other actions.
 
     The one way every operation creates an action.  ``items``, ``plans`` and
-    ``journal`` let a caller apply its own changes (statuses, the plan the action
-    follows up, events) in the same new account.
+    ``journal`` (events before the action's) and ``then`` (events after it) let a caller
+    apply its own changes (statuses, the plan the action follows up, events) in the same
+    new account: one copy per operation.
     """
     owner = f"account {account.id!r}"
     new_id = next_action_id(account) if action_id is None else action_id
@@ -203,7 +205,7 @@ def open_new_action(
         items=account.items if items is None else items,
         actions=(*actions, action),
         plans=account.plans if plans is None else plans,
-        journal=(*account.journal, *journal, *events, created),
+        journal=(*account.journal, *journal, *events, created, *then),
     )
 
 

@@ -322,8 +322,11 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         total=total,
         action_id=action_id,
     )
+    event = trusted_new(  # the fields of the plan just built, and checked arguments
+        PlanCreated, on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment
+    )
     # The plan and its follow-up name each other: they join the account together.
-    followed = open_new_action(
+    return open_new_action(
         qualified,
         chosen,
         template,
@@ -333,11 +336,8 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         action_id=action_id,
         plan_id=new_id,
         plans=(*qualified.plans, plan),
+        then=(event,),
     )
-    event = trusted_new(  # the fields of the plan just built, and checked arguments
-        PlanCreated, on=on, by=by, plan_id=new_id, item_ids=chosen, total=total, comment=comment
-    )
-    return trusted_evolve(followed, journal=(*followed.journal, event))
 
 
 @exact
