@@ -1,9 +1,9 @@
-"""The operations' trusted constructor gives exactly the account the validated one gives.
+"""The operations' trusted constructors give exactly the account the validated ones give.
 
 ``record_action``, ``apply_status``, ``create_plan``, ``review_plan``, ``cancel_plan``
 and the specific actions' operations build their result with ``trusted_evolve`` (no
 second validation of what did not change); each property here rebuilds the result
-with ``Account`` and ``Item`` and finds the same account.  The state machine
+with ``Account``, ``Item`` and the events' classes and finds the same account.  The state machine
 (tests/test_account_machine.py) makes the same check after every operation.
 """
 
