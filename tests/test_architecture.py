@@ -66,6 +66,7 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     3: ("portfolio", ("agenda", "exposure", "holds", "reports")),
+    4: ("forecast", ("settlements", "profiles", "predictions")),
 }
 # A package inside a layer's package: its modules, in the order they may import each other,
 # all at the package's place in its layer (the package itself comes after them).
@@ -85,6 +86,7 @@ THIRD_PARTY: dict[int, frozenset[str]] = {
     1: frozenset({"attrs"}),
     2: frozenset({"attrs", "dateutil"}),
     3: frozenset({"attrs", "dateutil"}),
+    4: frozenset({"attrs"}),
 }
 # Modules wrapping an optional dependency: they import it and layer 0; the core imports
 # them only inside a function.
