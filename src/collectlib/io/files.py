@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -492,31 +493,12 @@ def read_items_csv(
     check_currency("read_items_csv", "currency", currency)
     name = _source_name(source)
     names = column_names(columns, name)
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':  # type: ignore[redundant-expr]
-        raise _error(
-            name,
-            f"the delimiter is one character other than a quote or a line break, not {delimiter!r}",
-        )
+    _check_delimiter(name, delimiter)
     cells = _Cells(name, names, decimal_comma, date_format)
-    codec = _codec(name, encoding)
-    if isinstance(source, str | Path) and str(source) != "-":
-        try:
-            binary: IO[bytes] = Path(source).open("rb")  # noqa: SIM115  # closed below
-        except OSError as error:
-            raise _error(name, f"cannot read: {error.strerror or error}") from None
-        owned = True
-    else:
-        binary = sys.stdin.buffer if isinstance(source, str | Path) else source
-        owned = False
-    handle = io.TextIOWrapper(binary, encoding=codec, newline="")
-    try:
+    with _text(source, name, encoding) as (handle, binary):
         yield from _accounts(
             Path(name), handle, delimiter, names, currency, cells=cells, binary=binary
         )
-    finally:
-        handle.detach()  # the caller's stream stays open
-        if owned:
-            binary.close()
 
 
 SETTLEMENT_COLUMNS = (
@@ -602,31 +584,12 @@ def read_settlements_csv(
     """
     check_currency("read_settlements_csv", "currency", currency)
     name = _source_name(source, "read_settlements_csv")
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':  # type: ignore[redundant-expr]
-        raise _error(
-            name,
-            f"the delimiter is one character other than a quote or a line break, not {delimiter!r}",
-        )
+    _check_delimiter(name, delimiter)
     cells = _Cells(
         name, {column: column for column in SETTLEMENT_COLUMNS}, decimal_comma, date_format
     )
-    codec = _codec(name, encoding)
-    if isinstance(source, str | Path) and str(source) != "-":
-        try:
-            binary: IO[bytes] = Path(source).open("rb")  # noqa: SIM115  # closed below
-        except OSError as error:
-            raise _error(name, f"cannot read: {error.strerror or error}") from None
-        owned = True
-    else:
-        binary = sys.stdin.buffer if isinstance(source, str | Path) else source
-        owned = False
-    handle = io.TextIOWrapper(binary, encoding=codec, newline="")
-    try:
+    with _text(source, name, encoding) as (handle, binary):
         return _settlements(Path(name), handle, delimiter, currency, cells, binary)
-    finally:
-        handle.detach()  # the caller's stream stays open
-        if owned:
-            binary.close()
 
 
 def _settlements(
@@ -687,6 +650,42 @@ def _settlement(
         currency=cell.get("currency") or currency,
         **read,
     )
+
+
+def _check_delimiter(name: str, delimiter: object) -> None:
+    """Refuse a delimiter that is not one character other than a quote or a line break."""
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+        raise _error(
+            name,
+            f"the delimiter is one character other than a quote or a line break, not {delimiter!r}",
+        )
+
+
+@contextlib.contextmanager
+def _text(
+    source: str | Path | IO[bytes], name: str, encoding: str
+) -> Iterator[tuple[TextIO, IO[bytes]]]:
+    """Open ``source`` (a path, ``"-"`` or a binary stream) as text; close what it opened.
+
+    A caller's stream stays open (the text layer is detached from it).
+    """
+    codec = _codec(name, encoding)
+    if isinstance(source, str | Path) and str(source) != "-":
+        try:
+            binary: IO[bytes] = Path(source).open("rb")  # noqa: SIM115  # closed below
+        except OSError as error:
+            raise _error(name, f"cannot read: {error.strerror or error}") from None
+        owned = True
+    else:
+        binary = sys.stdin.buffer if isinstance(source, str | Path) else source
+        owned = False
+    handle = io.TextIOWrapper(binary, encoding=codec, newline="")
+    try:
+        yield handle, binary
+    finally:
+        handle.detach()  # the caller's stream stays open
+        if owned:
+            binary.close()
 
 
 def _source_name(source: object, owner: str = "read_items_csv") -> str:
