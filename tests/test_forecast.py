@@ -336,12 +336,57 @@ def test_a_prediction_past_the_last_date_stops_there() -> None:
     late = payment_profile([paid("F-1", "2026-01-31", "2026-05-01")], ON)
     last = invoice("F-11", "9999-12-30", 10)
     assert predict_payment(last, late, POLICY, ON).expected_on == dt.date.max
-    early = payment_profile([paid("F-1", "2026-03-31", "2026-03-26")], ON)
-    first = Item(
-        id="F-12", kind=ItemKind.INVOICE, issue_date=dt.date.min, due_date=dt.date.min,
-        amount=5, open_amount=5,
-    )  # fmt: skip
-    assert predict_payment(first, early, POLICY, ON).expected_on == dt.date.min
+
+
+def test_an_overdue_item_reads_only_the_settlements_as_late_as_it_already_is() -> None:
+    profile = payment_profile(LATER_LATELY, ON)  # 4, 8, 12, 16 and 20 days late
+    overdue = invoice("F-12", "2026-05-20", 300)  # 12 days late on ON, still unpaid
+    forecast = predict_payment(overdue, profile, POLICY, ON)
+    # The median of 12, 16 and 20 (not of all five): paid on 5 June, late for sure.
+    assert (forecast.expected_on, forecast.days_late) == (d("2026-06-05"), 16)
+    assert (forecast.late_probability, forecast.basis) == (1.0, "customer")
+    # Later than any settlement: expected on the day, from the fallback or the default.
+    older = invoice("F-13", "2026-03-01", 300)
+    beyond = predict_payment(older, profile, POLICY, ON)
+    assert (beyond.expected_on, beyond.days_late) == (ON, 92)
+    assert (beyond.late_probability, beyond.basis) == (1.0, "default")
+    blended = predict_payment(overdue, profile, POLICY, ON, fallback=profile)
+    assert (blended.days_late, blended.basis) == (16, "blended")
+
+
+def test_an_early_payer_not_paid_yet_is_expected_from_the_later_settlements() -> None:
+    early = payment_profile(
+        [paid("F-1", "2026-03-31", "2026-03-11"), paid("F-2", "2026-04-30", "2026-04-28")], ON
+    )  # 20 and 2 days early
+    soon = invoice("F-14", "2026-06-11", 100)  # due in 10 days: the first is too early
+    forecast = predict_payment(soon, early, POLICY, ON)
+    assert (forecast.expected_on, forecast.late_probability) == (d("2026-06-09"), 0.0)
+    tomorrow = invoice("F-15", "2026-06-02", 100)  # none so late: the default, due date
+    assert predict_payment(tomorrow, early, POLICY, ON).basis == "default"
+
+
+@given(
+    st.lists(cs.settlements(), max_size=8),
+    st.lists(cs.settlements(account_ids="C-2"), max_size=8),
+    cs.items(open_states=("open",)),
+    cs.dates(),
+    st.booleans(),
+)
+def test_an_unpaid_item_is_expected_on_the_day_at_the_earliest(
+    history: list[Settlement], others: list[Settlement], item: Item, on: dt.date, held: bool
+) -> None:
+    if not item.is_debit:
+        item = invoice("F-1", item.due_date.isoformat(), 100)
+    if held:
+        item = attrs.evolve(item, status="price-dispute", status_date=on)
+    profile = payment_profile(history, on, 30)
+    fallback = portfolio_profile([*history, *others], on)
+    forecast = predict_payment(item, profile, POLICY, on, fallback=fallback)
+    assert forecast.expected_on >= on
+    assert 0 <= forecast.late_probability <= 1
+    assert forecast.days_late == max((forecast.expected_on - item.due_date).days, 0)
+    if item.due_date < on:
+        assert forecast.late_probability == 1.0
 
 
 def test_a_closed_or_credit_item_is_not_predicted() -> None:

@@ -11,6 +11,7 @@ import attrs
 
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
+from collectlib.forecast._stats import weighted_median
 from collectlib.forecast.profiles import PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
@@ -38,15 +39,15 @@ DEFAULT_LATE_PROBABILITY = 0.5
 class PaymentForecast:
     """When an item is expected to be paid, and how likely it is to be paid late.
 
-    ``expected_on`` is the due date plus the expected delay (before the due date for
-    a customer who pays early; it may be in the past for an item already overdue,
-    that is, later than the customer's habit); ``days_late`` is the expected delay,
-    0 when the item is expected on time or early; ``late_probability`` is between 0
-    and 1.  ``basis`` says where the figures come from: ``"customer"`` (the
-    customer's own history), ``"blended"`` (the customer's shrunk toward the
-    portfolio's), ``"portfolio"`` (a customer without history) or ``"default"`` (no
-    history at all: due date, probability 0.5).  ``disputed``: the item has a dispute
-    or litigation status, so the disputed figures were read when there were some.
+    ``expected_on`` is the due date plus the expected delay, never before the date of
+    the prediction (the item is unpaid then); ``days_late`` is the expected delay, 0
+    when the item is expected on time or early; ``late_probability`` is between 0
+    and 1 (1 for an item already overdue).  ``basis`` says where the figures come
+    from: ``"customer"`` (the customer's own history), ``"blended"`` (the customer's
+    shrunk toward the portfolio's), ``"portfolio"`` (a customer without history) or
+    ``"default"`` (no history at all: the due date, probability 0.5).  ``disputed``:
+    the item has a dispute or litigation status, so the disputed figures were read
+    when there were some.
     """
 
     item_id: str
@@ -57,11 +58,16 @@ class PaymentForecast:
     disputed: bool = False
 
 
-def _figures(profile: PaymentProfile | None, disputed: bool) -> tuple[float, float, float] | None:
-    """Return the figures to read (delay, late probability, weight), or ``None``.
+def _figures(
+    profile: PaymentProfile | None, disputed: bool, age: int
+) -> tuple[float, float, float] | None:
+    """Return what a profile says of an item unpaid ``age`` days after its due date.
 
-    A disputed item reads the disputed figures, another the undisputed ones; either
-    reads the other kind when its own has no settlements.
+    The figures (delay, late probability, weight) of the settlements at least ``age``
+    days late: the item is still unpaid, so the earlier ones do not apply to it.
+    ``None`` when the profile has no such settlement.  A disputed item reads the
+    disputed settlements, another the undisputed ones; either reads the other kind
+    when its own has none.
     """
     if profile is None:
         return None
@@ -72,16 +78,21 @@ def _figures(profile: PaymentProfile | None, disputed: bool) -> tuple[float, flo
     )
     if not figures.count:
         figures = other
-    if figures.typical_delay is None or figures.late_probability is None:
-        return None  # no settlements
-    return float(figures.typical_delay), figures.late_probability, figures.weight
+    later = [(delay, weight) for delay, weight in figures.delays if delay >= age]
+    if not later:
+        return None  # no settlement so late, or none at all
+    total = sum(weight for _delay, weight in figures.delays)
+    part = sum(weight for _delay, weight in later)
+    late = sum(weight for delay, weight in later if delay > 0) / part
+    return float(weighted_median(later)), late, figures.weight * part / total
 
 
 def _shift(day: dt.date, days: int) -> dt.date:
+    """Return ``day`` plus ``days`` (never before ``on``: no underflow), at most the last date."""
     try:
         return day + dt.timedelta(days=days)
     except OverflowError:
-        return dt.date.max if days > 0 else dt.date.min
+        return dt.date.max
 
 
 def _forecast(
@@ -89,10 +100,12 @@ def _forecast(
     profile: PaymentProfile | None,
     fallback: PaymentProfile | None,
     held: frozenset[str],
+    on: dt.date,
 ) -> PaymentForecast:
     disputed = item.status in held
-    own = _figures(profile, disputed)
-    prior = _figures(fallback, disputed)
+    age = (on - item.due_date).days
+    own = _figures(profile, disputed, age)
+    prior = _figures(fallback, disputed, age)
     if own is not None and prior is not None:
         basis = "blended"
         weight = own[2]
@@ -105,12 +118,13 @@ def _forecast(
         basis, (delay, late, _weight) = "portfolio", prior
     else:
         basis, delay, late = "default", 0.0, DEFAULT_LATE_PROBABILITY
-    days = math.floor(delay + 0.5)
+    # Unpaid on ``on``: paid on ``on`` at the earliest, and late for sure when overdue.
+    days = max(math.floor(delay + 0.5), age)
     return PaymentForecast(
         item_id=item.id,
         expected_on=_shift(item.due_date, days),
         days_late=max(days, 0),
-        late_probability=late,
+        late_probability=1.0 if age > 0 else late,
         basis=basis,
         disputed=disputed,
     )
@@ -130,21 +144,24 @@ def predict_payment(
 ) -> PaymentForecast:
     """Predict when the open debit ``item`` will be paid, from its customer's ``profile``.
 
-    The expected delay after the due date is the customer's ``typical_delay`` (the
-    recency-weighted median of its days late) and the probability of lateness its
-    recency-weighted share paid late; with a ``fallback`` (the portfolio's
-    profile, ``portfolio_profile``) both are shrunk toward the portfolio's, the
-    customer counting for its ``weight`` settlements and the portfolio for
-    ``PRIOR_SETTLEMENTS``::
+    The item is unpaid on ``on``, ``a = on - due_date`` days after its due date (``a``
+    negative: not due yet), so only the settlements at least ``a`` days late tell
+    when it will be paid.  Over them, the expected delay after the due date is the
+    recency-weighted median of their days late, the probability of lateness their
+    recency-weighted share paid late.  With a ``fallback`` (the portfolio's profile,
+    ``portfolio_profile``) both are shrunk toward the portfolio's, the customer
+    counting for the weight ``w`` of those settlements and the portfolio for
+    ``k = PRIOR_SETTLEMENTS``::
 
         delay = (w * customer + k * portfolio) / (w + k)
 
     An item in a dispute or litigation status (``policy.held_statuses``) reads the
-    disputed figures, another item the undisputed ones; either reads the other kind
-    when its own has no settlements.  ``profile`` None or
-    empty: the ``fallback``'s figures; neither: the due date, probability 0.5.  The
-    delay is rounded half up to whole days.  ``on`` is the date of the prediction;
-    the profiles carry their own date (only what was paid before it counts).
+    disputed settlements, another item the undisputed ones; either reads the other
+    kind when its own has none.  No settlement so late in ``profile`` (or none at
+    all, or ``profile`` None): the ``fallback``'s alone; in neither: the due date,
+    probability 0.5.  The delay is rounded half up to whole days and is at least
+    ``a``: the item is expected on ``on`` at the earliest, and an overdue item is late
+    with probability 1.
 
     >>> from datetime import date
     >>> from collectlib import Item
@@ -167,7 +184,7 @@ def predict_payment(
     _check_profile(owner, "fallback", fallback)
     if not item.is_debit:
         fail(owner, f"item: item {item.id!r} is not an open debit (open amount {item.open_amount})")
-    return _forecast(item, profile, fallback, policy.held_statuses)
+    return _forecast(item, profile, fallback, policy.held_statuses, on)
 
 
 @attrs.frozen(kw_only=True)
@@ -238,9 +255,9 @@ def cash_forecast(
     plan or a specific action, not ignored) is expected for its open amount on the
     ``expected_on`` of ``predict_payment`` with its account's profile (``profiles``
     by account id; an account without one reads ``fallback``).  The weeks are ISO
-    weeks, Monday to Sunday, the first the one of ``on``; an expected date before
-    ``on`` (an overdue item, later than usual) lands in the first week, one after the
-    last week in ``later``.  ``weeks`` is at least 1.  The accounts are read once.
+    weeks, Monday to Sunday, the first the one of ``on`` (an expected date is never
+    before ``on``); a date after the last week lands in ``later``.  ``weeks`` is at
+    least 1.  The accounts are read once.
 
     >>> from datetime import date
     >>> from collectlib import Account, Item
@@ -268,8 +285,8 @@ def cash_forecast(
         for item in collectable_items(account, policy):
             if not item.is_debit:
                 continue
-            expected = _forecast(item, profile, fallback, held).expected_on
-            index = max((expected - monday).days // 7, 0)
+            expected = _forecast(item, profile, fallback, held, on).expected_on
+            index = (expected - monday).days // 7  # expected on ``on`` at the earliest
             if index >= weeks:
                 later[currency] = later.get(currency, ZERO) + item.open_amount
             else:

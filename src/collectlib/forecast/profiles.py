@@ -10,6 +10,7 @@ import attrs
 
 from collectlib._checks import check_date, check_each, check_int, fail
 from collectlib._frozen import FrozenMap
+from collectlib.forecast._stats import weighted_median
 from collectlib.forecast.settlements import Settlement
 from collectlib.money import ZERO, exact
 
@@ -37,8 +38,9 @@ class PaymentFigures:
     reads: ``typical_delay``, the weighted median of the days late (negative: paid
     early; each settlement weighs its recency weight, not its amount),
     ``late_probability``, the weighted share paid late, and ``weight``, the sum of the
-    recency weights (as many settlements as that count for).  The figures are
-    ``None`` (``weight`` 0) when there are no settlements.
+    recency weights (as many settlements as that count for), and ``delays``, each
+    settlement's days late and weight.  The figures are ``None`` (``weight`` 0,
+    ``delays`` empty) when there are no settlements.
     """
 
     count: int = 0
@@ -51,6 +53,9 @@ class PaymentFigures:
     typical_delay: int | None = None
     late_probability: float | None = None
     weight: float = 0.0
+    delays: tuple[tuple[int, float], ...] = ()
+    """Each settlement's days late with its recency weight (relative to the latest
+    settlement's, 1), sorted: what a prediction conditions on."""
 
 
 @attrs.frozen(kw_only=True)
@@ -84,18 +89,6 @@ def _check_arguments(owner: str, on: object, half_life_days: object) -> None:
         check_int(owner, "half_life_days", half_life_days, minimum=1)
 
 
-def _weighted_median(delays: list[tuple[int, float]]) -> int:
-    """Return the smallest delay at which the cumulative weight reaches half the total."""
-    ordered = sorted(delays)
-    half = sum(weight for _delay, weight in ordered) / 2
-    reached = 0.0
-    for delay, weight in ordered[:-1]:
-        reached += weight
-        if reached >= half:
-            return delay
-    return ordered[-1][0]
-
-
 def _canonical(s: Settlement) -> tuple[object, ...]:
     return (s.settled_on, s.account_id, s.item_id, s.due_date, s.issue_date, s.amount, s.disputed)
 
@@ -125,6 +118,7 @@ def _figures(
     recent = sum(a * late for a, late in zip(recent_amounts, late_days, strict=True))
     recent /= sum(recent_amounts)
     relative = sum(weights)
+    delays = tuple(sorted((s.days_late, w) for s, w in zip(settlements, weights, strict=True)))
     late_weight = sum(w for s, w in zip(settlements, weights, strict=True) if s.days_late > 0)
     return PaymentFigures(
         count=len(settlements),
@@ -135,11 +129,10 @@ def _figures(
         / total_amount,
         recent_days_late=recent,
         trend=recent - average,
-        typical_delay=_weighted_median(
-            [(s.days_late, w) for s, w in zip(settlements, weights, strict=True)]
-        ),
+        typical_delay=weighted_median(delays),
         late_probability=late_weight / relative,
         weight=relative * scale,
+        delays=delays,
     )
 
 
