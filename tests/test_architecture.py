@@ -1,9 +1,9 @@
 """The layers of the package (STYLE "Layers you can see in the tree"), enforced on the source.
 
-Layer 0 values, layer 1 model, layer 2 rules, layer 3 portfolio: a module imports only
-from lower layers and from the modules before it in its own layer's order; the core
-(layers 0-3 and ``collectlib/__init__.py``) imports only the standard library, attrs
-and python-dateutil, and never the outer ring.  Optional integrations (a module that
+Layer 0 values, layer 1 model, layer 2 rules, layer 3 portfolio, layer 4 forecast: a
+module imports only from lower layers and from the modules before it in its own layer's
+order; the core (layers 0-4 and ``collectlib/__init__.py``) imports only the standard
+library, attrs and python-dateutil (the forecast: attrs only), and never the outer ring.  Optional integrations (a module that
 wraps an optional dependency, like ``_babel``) are imported by the core only inside a
 function, so ``import collectlib`` works without the extra.
 
