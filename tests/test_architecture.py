@@ -1,9 +1,9 @@
 """The layers of the package (STYLE "Layers you can see in the tree"), enforced on the source.
 
-Layer 0 values, layer 1 model, layer 2 rules, layer 3 portfolio: a module imports only
-from lower layers and from the modules before it in its own layer's order; the core
-(layers 0-3 and ``collectlib/__init__.py``) imports only the standard library, attrs
-and python-dateutil, and never the outer ring.  Optional integrations (a module that
+Layer 0 values, layer 1 model, layer 2 rules, layer 3 portfolio, layer 4 forecast: a
+module imports only from lower layers and from the modules before it in its own layer's
+order; the core (layers 0-4 and ``collectlib/__init__.py``) imports only the standard
+library, attrs and python-dateutil (the forecast: attrs only), and never the outer ring.  Optional integrations (a module that
 wraps an optional dependency, like ``_babel``) are imported by the core only inside a
 function, so ``import collectlib`` works without the extra.
 
@@ -66,6 +66,7 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     3: ("portfolio", ("agenda", "exposure", "holds", "reports")),
+    4: ("forecast", ("_stats", "settlements", "profiles", "predictions")),
 }
 # A package inside a layer's package: its modules, in the order they may import each other,
 # all at the package's place in its layer (the package itself comes after them).
@@ -85,6 +86,7 @@ THIRD_PARTY: dict[int, frozenset[str]] = {
     1: frozenset({"attrs"}),
     2: frozenset({"attrs", "dateutil"}),
     3: frozenset({"attrs", "dateutil"}),
+    4: frozenset({"attrs"}),
 }
 # Modules wrapping an optional dependency: they import it and layer 0; the core imports
 # them only inside a function.

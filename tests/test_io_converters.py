@@ -20,6 +20,8 @@ from collectlib import (
     AgedBalance,
     AgendaEntry,
     BusinessCalendar,
+    CashForecast,
+    CashWeek,
     Channel,
     CollectorRule,
     Condition,
@@ -41,7 +43,10 @@ from collectlib import (
     LoadError,
     Money,
     OverdueRatio,
+    PaymentFigures,
+    PaymentForecast,
     PaymentPlan,
+    PaymentProfile,
     Penalties,
     PenaltyRule,
     PlanProgress,
@@ -54,6 +59,7 @@ from collectlib import (
     SalesPeriod,
     Scenario,
     SendingWindow,
+    Settlement,
     SpecificAction,
     Statement,
     StatementRow,
@@ -63,14 +69,17 @@ from collectlib import (
     Trigger,
     aged_balance,
     agenda,
+    cash_forecast,
     dispute_resolution_time,
     dso,
     explain,
     exposure,
     next_action,
     overdue_ratio,
+    payment_profile,
     penalties,
     plan_progress,
+    predict_payment,
     qualification_rate,
 )
 from collectlib._frozen import FrozenMap
@@ -88,6 +97,7 @@ from collectlib.strategies import (
     rate_timelines,
     scenarios,
     sending_windows,
+    settlements,
     statuses,
     steps,
 )
@@ -193,6 +203,24 @@ def test_reports_and_other_results_round_trip(policy, data, on, rule, planned) -
         assert round_trip(result, type(result)) == result
 
 
+@given(
+    st.lists(settlements(), max_size=6),
+    accounts(policy=Policy(), id="C-1"),
+    st.dates(dt.date(2020, 1, 1), dt.date(2031, 1, 1)),
+    st.none() | st.integers(1, 365),
+)
+def test_settlements_profiles_and_forecasts_round_trip(history, account, on, half_life) -> None:
+    profile = payment_profile(history, on, half_life)
+    results: list[object] = [*history, profile, profile.undisputed, profile.disputed]
+    results += [
+        predict_payment(item, profile, Policy(), on) for item in account.items if item.is_debit
+    ]
+    forecast = cash_forecast([account], {"C-1": profile}, Policy(), on, weeks=5)
+    results += [forecast, *forecast.rows]
+    for result in results:
+        assert round_trip(result, type(result)) == result
+
+
 ROUND_TRIPPED = {
     Item, Status, ActionTemplate, Step, Trigger, Scenario, Policy, QuickPromise, Account,
     SpecificAction, PaymentPlan, Installment, SendingWindow, PenaltyRule, JournalEvent,
@@ -200,7 +228,8 @@ ROUND_TRIPPED = {
     DisputeResolutionTime, DaysSalesOutstanding, SalesPeriod, Money, Penalties, ItemPenalty,
     PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded, Condition, Fee,
     Fallback, CollectorRule, CreditHold, ItemIds, RateTimeline, Exposure, GroupExposure,
-    BusinessCalendar,
+    BusinessCalendar, Settlement, PaymentFigures, PaymentProfile, PaymentForecast, CashWeek,
+    CashForecast,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
 

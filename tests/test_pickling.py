@@ -30,9 +30,11 @@ from collectlib import (
     CreditHold,
     Money,
     SalesPeriod,
+    Settlement,
     Tally,
     aged_balance,
     agenda,
+    cash_forecast,
     demo,
     dispute_resolution_time,
     dso,
@@ -40,8 +42,10 @@ from collectlib import (
     exposure,
     next_action,
     overdue_ratio,
+    payment_profile,
     penalties,
     plan_progress,
+    predict_payment,
     qualification_rate,
     template_context,
 )
@@ -61,6 +65,16 @@ def _results() -> list[Any]:
     proposals = [p for a in accounts if (p := next_action(a, policy, on)) is not None]
     months = (SalesPeriod.month(2026, 1, "70000.00"), SalesPeriod.month(2026, 2, "80000.00"))
     context = template_context(penalised, [i.id for i in penalised.items], policy, on)
+    paid = [
+        Settlement(
+            account_id="C-1", item_id=f"F-{n}", issue_date=dt.date(2026, 1, 2),
+            due_date=dt.date(2026, 2, 1), settled_on=dt.date(2026, 2, 1 + 5 * n), amount=100,
+            disputed=n == 3,
+        )
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    profile = payment_profile(paid, on, half_life_days=60)
+    debit = next(i for a in accounts for i in a.items if i.is_debit)
     return [
         policy,
         *accounts,
@@ -84,6 +98,10 @@ def _results() -> list[Any]:
         Money(amount="12.5", currency="JPY"),
         FrozenMap({"a": FrozenMap({"b": 1})}),
         context,
+        *paid,
+        profile,
+        predict_payment(debit, profile, policy, on),
+        cash_forecast(accounts, {a.id: profile for a in accounts}, policy, on, weeks=13),
     ]
 
 

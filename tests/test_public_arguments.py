@@ -42,6 +42,7 @@ from collectlib import (
     SalesPeriod,
     ScenarioActionRecorded,
     SendingWindow,
+    Settlement,
     Status,
     StatusCategory,
     TemplateError,
@@ -53,7 +54,10 @@ from collectlib import (
     exposure,
     next_action,
     pause,
+    payment_profile,
+    portfolio_profile,
     schedule,
+    sync_items,
 )
 
 ON = d("2026-03-02")
@@ -100,6 +104,18 @@ def over_limit() -> Account:
     return attrs.evolve(held(), credit_limit=100)
 
 
+def history() -> list[Settlement]:
+    """Two invoices of C-1 paid 5 and 20 days late, one of them disputed."""
+    return [
+        Settlement(
+            account_id="C-1", item_id=f"P-{n}", issue_date=d("2025-12-01"),
+            due_date=d("2025-12-31"), settled_on=d("2025-12-31") + dt.timedelta(days=late),
+            amount=200, disputed=n == 2,
+        )
+        for n, late in ((1, 5), (2, 20))
+    ]  # fmt: skip
+
+
 def with_plan() -> Account:
     return create_plan(customer(), ["F-2"], schedule(300, 3, d("2026-03-10")), POLICY, ON)
 
@@ -120,6 +136,10 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
         "account": customer(), "item_ids": ["F-1"], "owner": "anna", "on": ON, "by": "marie"
     },
     "balance": lambda: {"account": customer(), "policy": POLICY},
+    "cash_forecast": lambda: {
+        "accounts": [customer()], "profiles": {"C-1": payment_profile(history(), ON)},
+        "policy": POLICY, "on": ON, "weeks": 4, "fallback": portfolio_profile(history(), ON),
+    },
     "cancel_action": lambda: {
         "account": with_action(), "action_id": "A1", "policy": POLICY, "on": ON,
         "reason": "wrong", "by": "marie",
@@ -170,8 +190,15 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "minor_unit_digits": lambda: {"currency": "JPY"},
     "next_action": lambda: {"account": customer(), "policy": POLICY, "on": ON},
     "overdue_ratio": lambda: {"accounts": [customer()], "on": ON, "beyond": 30},
+    "payment_profile": lambda: {"settlements": history(), "on": ON, "half_life_days": 30},
+    "payment_profiles": lambda: {"settlements": history(), "on": ON, "half_life_days": 30},
     "penalties": lambda: {"account": customer(), "item_ids": ["F-1"], "policy": POLICY, "on": ON},
     "plan_progress": lambda: {"account": with_plan(), "plan_id": "P1", "on": ON},
+    "portfolio_profile": lambda: {"settlements": history(), "on": ON, "half_life_days": 30},
+    "predict_payment": lambda: {
+        "item": customer().items[0], "profile": payment_profile(history(), ON), "policy": POLICY,
+        "on": ON, "fallback": portfolio_profile(history(), ON),
+    },
     "qualification_rate": lambda: {"accounts": [customer()], "on": ON},
     "quantize": lambda: {"amount": Decimal("2.345"), "currency": "EUR"},
     "quick_promise": lambda: {
@@ -202,6 +229,9 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "send_at": lambda: {
         "window": WINDOW, "due_on": ON, "now": dt.datetime(2026, 3, 2, 13, 5),
         "calendar": CALENDAR, "timezone": "Europe/Paris",
+    },
+    "settlements_from_journal": lambda: {
+        "account": sync_items(customer(), customer().items[1:], ON), "policy": POLICY
     },
     "sort_agenda": lambda: {"entries": agenda([customer()], POLICY, ON, 30)},
     "sync_items": lambda: {"account": customer(), "items": customer().items[1:], "on": ON, "by": "erp"},
@@ -272,12 +302,18 @@ ACCEPTS: dict[str, set[str]] = {
     "what": {"text"},
     "calendar": {"none"},
     "timezone": {"none", "text"},  # a name: "junk" is refused as an unknown time zone
+    "half_life_days": {"none", "int"},
+    "weeks": {"int"},
+    "profile": {"none"},
+    "fallback": {"none"},
+    "item": {"record"},
 }
 ACCEPTS_IN: dict[tuple[str, str], set[str]] = {
     ("apply_status", "action_id"): {"none", "text"},
     ("create_action", "action_id"): {"none", "text"},
     ("create_action", "due_on"): {"none", "date"},
     ("create_plan", "plan_id"): {"none", "text"},
+    ("settlements_from_journal", "policy"): {"none"},
     ("to_amount", "total"): {"bool"},
 }
 # Where the message names the argument otherwise than "<function>: <argument>".

@@ -34,6 +34,7 @@ from collectlib.strategies import (
     rate_timelines,
     scenarios,
     sending_windows,
+    settlements,
     statuses,
 )
 
@@ -164,3 +165,21 @@ def test_accounts_share_a_few_groups_and_limits_are_optional(grouped, ungrouped)
     assert all(account.credit_limit is None for account in grouped)
     assert all(account.group is None for account in ungrouped)
     assert all(account.credit_limit is None or account.credit_limit >= 0 for account in ungrouped)
+
+
+@given(
+    settlements(),
+    settlements(
+        account_ids=st.sampled_from(["C-1", "C-2"]), delays=st.integers(-60, -30),
+        disputed=True, currencies="USD",
+    ),
+)  # fmt: skip
+def test_settlements_follow_their_options(plain, early) -> None:
+    assert plain.account_id == "C-1"
+    assert plain.currency == "EUR"
+    assert -20 <= plain.days_late <= 120 or plain.settled_on == plain.issue_date
+    assert early.account_id in {"C-1", "C-2"}
+    assert early.disputed
+    assert early.currency == "USD"
+    assert early.settled_on >= early.issue_date
+    assert early.days_late <= 0

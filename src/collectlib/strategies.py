@@ -41,6 +41,7 @@ from collectlib.enums import (
     TriggerKind,
 )
 from collectlib.errors import ValidationError
+from collectlib.forecast import Settlement
 from collectlib.languages import Template
 from collectlib.model import (
     Account,
@@ -100,6 +101,7 @@ __all__ = [
     "rate_timelines",
     "scenarios",
     "sending_windows",
+    "settlements",
     "statuses",
     "steps",
     "time_zones",
@@ -254,6 +256,40 @@ def items(
         due_date=issue + dt.timedelta(days=draw(payment_terms)),
         amount=amount,
         open_amount=open_amount,
+    )
+
+
+@st.composite
+def settlements(
+    draw: st.DrawFn,
+    /,
+    *,
+    account_ids: str | st.SearchStrategy[str] = "C-1",
+    ids: str | st.SearchStrategy[str] = item_ids(),
+    issue_dates: st.SearchStrategy[dt.date] = dates(),
+    payment_terms: st.SearchStrategy[int] = st.sampled_from((0, 30, 45, 60)),
+    delays: st.SearchStrategy[int] = st.integers(min_value=-20, max_value=120),
+    sizes: st.SearchStrategy[Decimal] = amounts(),
+    disputed: bool | st.SearchStrategy[bool] = st.booleans(),
+    currencies: str | st.SearchStrategy[str] = "EUR",
+) -> Settlement:
+    """Draw a paid item: due ``payment_terms`` days after its issue, paid ``delays`` days late.
+
+    A delay is days after the due date (negative: paid early), never before the issue
+    date.  One account and one currency by default, so that a list of them profiles.
+    """
+    issue = draw(issue_dates)
+    due = issue + dt.timedelta(days=draw(payment_terms))
+    settled = max(due + dt.timedelta(days=draw(delays)), issue)
+    return Settlement(
+        account_id=draw(_strategy(account_ids)),
+        item_id=draw(_strategy(ids)),
+        issue_date=issue,
+        due_date=due,
+        settled_on=settled,
+        amount=draw(sizes),
+        disputed=draw(_strategy(disputed)),
+        currency=draw(_strategy(currencies)),
     )
 
 

@@ -3,5 +3,6 @@
 - ``collectlib.io.converters``: every record to plain data and back (``unstructure``,
   ``structure``), with cattrs.
 - ``collectlib.io.files``: policies from TOML or JSON, portfolios from JSON or from an
-  ERP's CSV of open items, and writing them back.
+  ERP's CSV of open items, and writing them back; an ERP's history of paid items
+  (settlements) from CSV or JSON.
 """

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -40,6 +41,7 @@ import cattrs
 from collectlib._checks import check_currency, read_date
 from collectlib.enums import ItemKind
 from collectlib.errors import MAX_PROBLEMS, CollectError, ConfigurationError, LoadError, Problem
+from collectlib.forecast import Settlement
 from collectlib.io.converters import converter, problem_message, unstructure
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item
@@ -59,16 +61,20 @@ __all__ = [
     "POLICY_MAX_BYTES",
     "PORTFOLIO_MAX_BYTES",
     "REQUIRED_COLUMNS",
+    "SETTLEMENT_COLUMNS",
     "Portfolio",
     "column_names",
     "date_reader",
     "load_policy",
     "load_portfolio",
+    "load_settlements",
     "read_decimal_comma",
     "read_items_csv",
+    "read_settlements_csv",
     "safe_cell",
     "save_policy",
     "save_portfolio",
+    "save_settlements",
 ]
 
 FORMAT = 1
@@ -487,12 +493,182 @@ def read_items_csv(
     check_currency("read_items_csv", "currency", currency)
     name = _source_name(source)
     names = column_names(columns, name)
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':  # type: ignore[redundant-expr]
+    _check_delimiter(name, delimiter)
+    cells = _Cells(name, names, decimal_comma, date_format)
+    with _text(source, name, encoding) as (handle, binary):
+        yield from _accounts(
+            Path(name), handle, delimiter, names, currency, cells=cells, binary=binary
+        )
+
+
+SETTLEMENT_COLUMNS = (
+    "account_id",
+    "item_id",
+    "issue_date",
+    "due_date",
+    "settled_on",
+    "amount",
+    "currency",
+    "disputed",
+)
+"""The columns of a history of paid items (``currency`` and ``disputed`` are optional)."""
+
+_SETTLEMENT_REQUIRED = SETTLEMENT_COLUMNS[:6]
+_DISPUTED = {
+    "": False,
+    "false": False,
+    "0": False,
+    "no": False,
+    "true": True,
+    "1": True,
+    "yes": True,
+}
+
+
+def load_settlements(
+    path: str | Path, *, max_bytes: int = PORTFOLIO_MAX_BYTES, **csv_options: Any
+) -> tuple[Settlement, ...]:
+    """Read an ERP's history of paid items: a CSV (``read_settlements_csv``) or JSON file.
+
+    A JSON file is ``{"format": 1, "settlements": [...]}``, each settlement an object
+    with the fields of ``Settlement`` (as ``save_settlements`` writes it), at most
+    ``max_bytes``; a problem names the path of its value (``settlements[3].amount``).
+    ``csv_options`` go to ``read_settlements_csv`` for a ``.csv`` file.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return read_settlements_csv(path, **csv_options)
+    body = _body(path, _read_document(path, max_bytes), "settlements")
+    problems: list[Problem] = []
+    unknown = set(body) - {"settlements"}
+    if unknown:
+        problems.append(Problem(file=str(path), what=f"unknown keys {sorted(unknown)}"))
+    found, unread = _structured(
+        path, body.get("settlements", []), tuple[Settlement, ...], "settlements"
+    )
+    problems += unread
+    if problems:
+        raise LoadError.of(problems)
+    return found  # type: ignore[no-any-return]
+
+
+def save_settlements(settlements: Iterable[Settlement], path: str | Path) -> None:
+    """Write settlements as JSON (``format = 1``), one a line; ``load_settlements`` reads them."""
+    lines = ",\n".join(
+        json.dumps(record, ensure_ascii=False) for record in unstructure(tuple(settlements))
+    )
+    Path(path).write_text(
+        f'{{"format": {FORMAT}, "settlements": [\n{lines}\n]}}\n', encoding="utf-8"
+    )
+
+
+def read_settlements_csv(
+    source: str | Path | IO[bytes],
+    *,
+    currency: str = "EUR",
+    delimiter: str = ",",
+    decimal_comma: bool = False,
+    date_format: str | None = None,
+    encoding: str = "utf-8",
+) -> tuple[Settlement, ...]:
+    """Read a CSV of paid items, one row per settlement (``SETTLEMENT_COLUMNS``).
+
+    The columns ``account_id``, ``item_id``, ``issue_date``, ``due_date``,
+    ``settled_on`` and ``amount`` are required, in any order; ``currency`` (else the
+    ``currency`` argument) and ``disputed`` (``true``/``false``, ``1``/``0``,
+    ``yes``/``no``, empty: false) are optional.  ``source``, ``delimiter``,
+    ``decimal_comma``, ``date_format`` and ``encoding`` are read as by
+    ``read_items_csv``.  Every bad row is reported: one ``LoadError`` lists each
+    problem with its line and the column at fault (``line 4: settled_on: not a date:
+    '2026-13-01'``), and no settlement is returned.
+    """
+    check_currency("read_settlements_csv", "currency", currency)
+    name = _source_name(source, "read_settlements_csv")
+    _check_delimiter(name, delimiter)
+    cells = _Cells(
+        name, {column: column for column in SETTLEMENT_COLUMNS}, decimal_comma, date_format
+    )
+    with _text(source, name, encoding) as (handle, binary):
+        return _settlements(Path(name), handle, delimiter, currency, cells, binary)
+
+
+def _settlements(
+    path: Path, handle: TextIO, delimiter: str, currency: str, cells: _Cells, binary: IO[bytes]
+) -> tuple[Settlement, ...]:
+    lines = _capped(path, iter(functools.partial(handle.readline, MAX_LINE), ""))
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)  # an unclosed quote: an error
+    problems = _Problems(path)
+    found: list[Settlement] = []
+    dates: dict[str, dt.date] = {}
+    try:
+        header = next(reader, None)
+        if header is None:
+            return ()
+        position = {column: index for index, column in enumerate(header)}
+        missing = [column for column in _SETTLEMENT_REQUIRED if column not in position]
+        if missing:
+            raise _error(path, f"missing columns {missing} (the header has {header})", 1)
+        for row in reader:
+            line = reader.line_num
+            if len(row) != len(header):
+                if row:
+                    problems.add(line, f"{len(row)} fields, the header has {len(header)}")
+                continue
+            cell = {column: row[index] for column, index in position.items()}
+            try:
+                found.append(_settlement(cell, currency, cells, dates))
+            except CollectError as error:
+                problems.add(line, str(error))
+    except csv.Error as error:
+        problems.add(reader.line_num, str(error))
+    except UnicodeDecodeError as error:
+        problems.add(*_undecodable(error, binary, reader.line_num, handle.encoding))
+    if problems:
+        raise problems.error()
+    return tuple(found)
+
+
+def _settlement(
+    cell: dict[str, str], currency: str, cells: _Cells, dates: dict[str, dt.date]
+) -> Settlement:
+    """Return the settlement of one row, or raise a ``CollectError`` naming the column."""
+    read: dict[str, Any] = {}
+    for field in ("issue_date", "due_date", "settled_on"):
+        text = cell[field]
+        read[field] = dates.get(text) or cells.date(dates, text, field)
+    message = cells.amount_error(cell["amount"], "amount")
+    if message is not None:
+        raise LoadError(message)
+    disputed = _DISPUTED.get(cell.get("disputed", "").strip().lower())
+    if disputed is None:
+        raise LoadError(f"disputed: not true or false: {cell['disputed']!r}")
+    return Settlement(
+        account_id=cell["account_id"],
+        item_id=cell["item_id"],
+        amount=cells.number(cell["amount"]),
+        disputed=disputed,
+        currency=cell.get("currency") or currency,
+        **read,
+    )
+
+
+def _check_delimiter(name: str, delimiter: object) -> None:
+    """Refuse a delimiter that is not one character other than a quote or a line break."""
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
         raise _error(
             name,
             f"the delimiter is one character other than a quote or a line break, not {delimiter!r}",
         )
-    cells = _Cells(name, names, decimal_comma, date_format)
+
+
+@contextlib.contextmanager
+def _text(
+    source: str | Path | IO[bytes], name: str, encoding: str
+) -> Iterator[tuple[TextIO, IO[bytes]]]:
+    """Open ``source`` (a path, ``"-"`` or a binary stream) as text; close what it opened.
+
+    A caller's stream stays open (the text layer is detached from it).
+    """
     codec = _codec(name, encoding)
     if isinstance(source, str | Path) and str(source) != "-":
         try:
@@ -505,26 +681,25 @@ def read_items_csv(
         owned = False
     handle = io.TextIOWrapper(binary, encoding=codec, newline="")
     try:
-        yield from _accounts(
-            Path(name), handle, delimiter, names, currency, cells=cells, binary=binary
-        )
+        yield handle, binary
     finally:
         handle.detach()  # the caller's stream stays open
         if owned:
             binary.close()
 
 
-def _source_name(source: object) -> str:
+def _source_name(source: object, owner: str = "read_items_csv") -> str:
     """Return how errors name ``source``: its path, ``<stdin>``, or the stream's name."""
     if isinstance(source, str | Path):
         return "<stdin>" if str(source) == "-" else str(source)
     if isinstance(source, io.TextIOBase):
         raise _error(
-            "read_items_csv", f"source must be a binary file object (opened 'rb'), not {source!r}"
+            owner,
+            f"source must be a binary file object (opened 'rb'), not {source!r}",
         )
     if not callable(getattr(source, "read", None)):
         raise _error(
-            "read_items_csv",
+            owner,
             f"source must be a path, '-' or a binary file object, not {source!r}",
         )
     name = getattr(source, "name", None)
