@@ -17,13 +17,18 @@ from hypothesis import strategies as st
 from builders import CALL_BACK, STANDARD, account, d, invoice, policy, qualifying_policy
 from collectlib import (
     Account,
+    AccountPaused,
     Channel,
     CollectorRule,
     Condition,
+    CreditHold,
     EntryKind,
     Fallback,
     Fee,
+    HoldReleased,
     IdleReason,
+    Item,
+    PauseEnded,
     Repeat,
     RuleViolation,
     ScenarioActionRecorded,
@@ -49,6 +54,7 @@ from collectlib import (
     sync_items,
     template_context,
 )
+from collectlib.rules.cadence import collector_for
 from collectlib.strategies import accounts, dates, policies
 
 
@@ -181,9 +187,11 @@ def test_fees_of_a_disputed_or_paid_item_are_not_reported() -> None:
 # --- Credit hold (Tryton credit limit, metasfresh delivery stop) ------------------------------
 
 
-def on_hold_after_the_formal_notice() -> tuple[Account, object]:
+def on_hold_after_the_formal_notice(*more: Item) -> tuple[Account, object]:
     pol = with_steps((3, {"credit_hold": True}))
-    acc = account(invoice("F-1", "2026-01-10", "800.00"), invoice("F-2", "2026-03-20", "200.00"))
+    acc = account(
+        invoice("F-1", "2026-01-10", "800.00"), invoice("F-2", "2026-03-20", "200.00"), *more
+    )
     for day in ("2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"):
         acc = perform(acc, pol, day)
     return acc, pol
@@ -205,11 +213,28 @@ def test_the_formal_notice_stops_deliveries_until_the_overdue_items_are_paid() -
     assert holds([paid], pol, d("2026-03-05")) == ()
 
 
+def test_the_hold_covers_the_items_overdue_on_the_day_of_the_step_only() -> None:
+    # F-3, due on the day of the formal notice, is named by the step but was not overdue.
+    acc, pol = on_hold_after_the_formal_notice(invoice("F-3", "2026-02-24", "50.00"))
+    assert acc.journal[-1].item_ids == {"F-1", "F-2", "F-3"}
+    assert credit_hold(acc, pol, d("2026-03-01")).item_ids == {"F-1"}
+
+
+def test_an_event_of_a_later_date_entered_before_the_step_does_not_hide_the_hold() -> None:
+    acc, pol = on_hold_after_the_formal_notice()
+    paused_first = AccountPaused(on=d("2026-03-10"), until=d("2026-04-01"))
+    acc = attrs.evolve(acc, journal=(paused_first, *acc.journal))
+    assert credit_hold(acc, pol, d("2026-03-01")).since == d("2026-02-24")
+
+
 def test_a_credit_manager_releases_the_hold() -> None:
     acc, pol = on_hold_after_the_formal_notice()
     released = release_hold(acc, d("2026-03-02"), "guarantee received", by="cfo")
     assert credit_hold(released, pol, d("2026-03-02")) is None
-    assert released.journal[-1].reason == "guarantee received"
+    assert released.journal[-1] == HoldReleased(
+        on=d("2026-03-02"), by="cfo", reason="guarantee received"
+    )
+    assert release_hold(acc, d("2026-03-02")).journal[-1].reason == ""  # no reason given
     with pytest.raises(RuleViolation, match=r"release_hold: the account is not on hold"):
         release_hold(released, d("2026-03-03"))
 
@@ -221,6 +246,9 @@ def test_a_paused_customer_picks_up_where_the_scenario_was() -> None:
     pol = policy()
     acc = perform(account(invoice("F-1", "2026-01-10")), pol, "2026-01-11")  # the e-mail
     paused = pause(acc, d("2026-02-15"), d("2026-01-20"), "customer on holiday", by="marie")
+    assert paused.journal[-1] == AccountPaused(
+        on=d("2026-01-20"), by="marie", until=d("2026-02-15"), reason="customer on holiday"
+    )
     assert next_action(paused, pol, d("2026-01-25")) is None
     assert idle_reason(paused, pol, d("2026-01-25")) is IdleReason.PAUSED
     assert explain(paused, pol, d("2026-01-25")).paused_until == d("2026-02-15")
@@ -238,6 +266,7 @@ def test_ending_a_pause_early_and_specific_actions_during_it() -> None:
     rows = due_actions(paused, pol, d("2026-01-25"))
     assert [row.kind for row in rows] == [EntryKind.SPECIFIC]  # the call-back stays
     ended = end_pause(paused, d("2026-02-01"), by="marie")
+    assert ended.journal[-1] == PauseEnded(on=d("2026-02-01"), by="marie")
     assert next_action(ended, pol, d("2026-02-01")).due_on == d("2026-02-01")
     with pytest.raises(RuleViolation, match=r"end_pause: the account is not paused"):
         end_pause(ended, d("2026-02-02"))
@@ -295,6 +324,70 @@ def test_accounts_over_ten_thousand_go_to_the_senior_collector() -> None:
     assert {(r.account_id, r.collector) for r in rows} == {
         ("C-1", "senior"), ("C-2", "junior"), ("C-3", "marie"),
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "balance", "days_late", "collector"),
+    [
+        ({"collector": "marie"}, "0", None, "marie"),  # the account's own collector first
+        ({"client_type": "wholesale"}, "0", None, "wholesale"),
+        ({}, "1000.00", None, "big"),  # a balance of min_balance exactly
+        ({}, "999.99", 30, "late"),  # a leader min_days_late late exactly
+        ({}, "999.99", 29, "soon"),
+        ({}, "999.99", None, None),  # no leader: 0 days late
+        ({}, "999.99", -1, None),  # a leader not yet due: 0 days late
+    ],
+)
+def test_the_first_collector_rule_that_matches_collects_the_account(
+    changes: dict[str, str], balance: str, days_late: int | None, collector: str | None
+) -> None:
+    pol = policy(
+        collector_rules=[
+            CollectorRule(collector="wholesale", client_type="wholesale"),
+            CollectorRule(collector="big", min_balance={"EUR": 1000}),
+            CollectorRule(collector="late", min_days_late=30),
+            CollectorRule(collector="soon", min_days_late=1),
+        ]
+    )
+    on = d("2026-03-01")
+    leader = None if days_late is None else invoice("F-1", str(on - dt.timedelta(days=days_late)))
+    acc = account(*([leader] if leader else []), **{"client_type": "retail", **changes})
+    assert collector_for(acc, pol, Decimal(balance), leader, on) == collector
+
+
+HOLD = {"account_id": "C-1", "reason": "group credit limit", "since": None, "amount": 0}
+"""A group hold: no step date."""
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"account_id": ""},
+            "credit hold: account_id must be a non-empty string without surrounding spaces, not ''",
+        ),
+        ({"reason": None}, "credit hold of 'C-1': reason must be a string, not None"),
+        ({"since": "2026-03-01"}, "credit hold of 'C-1': since must be a date, not '2026-03-01'"),
+        ({"amount": -1}, "credit hold of 'C-1': amount must be at least 0, not -1"),
+        ({"amount": "x"}, "credit hold of 'C-1': amount: not an amount: 'x'"),
+        ({"item_ids": [1]}, "credit hold of 'C-1': item_ids[0] must be a str, not 1"),
+        (
+            {"currency": "euro"},
+            "credit hold of 'C-1': currency must be an ISO 4217 code like 'EUR', not 'euro'",
+        ),
+    ],
+)
+def test_a_credit_hold_names_itself_and_the_field_in_errors(
+    changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        CreditHold(**{**HOLD, **changes})  # type: ignore[arg-type]
+    assert str(raised.value) == message
+
+
+def test_a_credit_hold_may_have_no_date_and_a_total_of_30_digits() -> None:
+    hold = CreditHold(**{**HOLD, "amount": Decimal("1E+20")})  # type: ignore[arg-type]
+    assert (hold.since, hold.amount) == (None, Decimal("1E+20"))
 
 
 def test_bad_cadence_settings_name_the_field() -> None:
