@@ -301,6 +301,7 @@ def test_progress_leaves_the_account_unchanged() -> None:
 
 from builders import qualifying_policy  # noqa: E402
 from collectlib import (  # noqa: E402
+    ActionCreated,
     ActionState,
     ActionTemplate,
     ConfigurationError,
@@ -367,6 +368,15 @@ def test_a_plan_qualifies_its_items_and_takes_them_out_of_the_scenario() -> None
         "P1",
     )
     assert excluded_item_ids(acc, plan_policy()) == {"F-1", "F-2"}
+    assert acc.journal[-2] == ActionCreated(
+        on=AGREED,
+        by="marie",
+        action_id="A1",
+        name="check the installment",
+        item_ids={"F-1", "F-2"},
+        due_on=d("2026-02-01"),
+        plan_id="P1",
+    )
     assert acc.journal[-1] == PlanCreated(
         on=AGREED,
         by="marie",
