@@ -263,6 +263,7 @@ def test_ending_a_pause_early_and_specific_actions_during_it() -> None:
     acc = create_action(account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-01-20")), ["F-2"],
                         CALL_BACK, d("2026-01-20"))  # fmt: skip
     paused = pause(acc, d("2026-03-01"), d("2026-01-21"))
+    assert paused.journal[-1] == AccountPaused(on=d("2026-01-21"), until=d("2026-03-01"))
     rows = due_actions(paused, pol, d("2026-01-25"))
     assert [row.kind for row in rows] == [EntryKind.SPECIFIC]  # the call-back stays
     ended = end_pause(paused, d("2026-02-01"), by="marie")
