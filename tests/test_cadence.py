@@ -157,6 +157,12 @@ def test_fees_are_quantized_to_the_currency(currency, fee) -> None:
     assert acc.journal[-1].fee == fee  # 2 % of 61,728.55: 1,234.571
 
 
+def test_a_fixed_fee_per_currency_charges_the_account_currency() -> None:
+    pol = with_steps((0, {"fee": Fee(fixed={"EUR": 10, "JPY": 1500}, percent="0.01")}))
+    acc = perform(account(invoice("F-1", "2026-01-10", "20000"), currency="JPY"), pol, "2026-01-11")
+    assert acc.journal[-1].fee == Decimal(1700)  # 1,500 JPY + 1 % of 20,000
+
+
 def test_a_repeat_charges_no_fee_unless_it_says_so() -> None:
     fee = Fee(fixed=10)
     pol = with_steps((3, {"fee": fee}), repeat=Repeat(every_days=7, max_times=2))
