@@ -117,6 +117,11 @@ def test_a_call_only_when_two_invoices_are_overdue() -> None:
         account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-01-12")), pol, "2026-01-11"
     )
     assert next_action(two, pol, d("2026-01-25")).step.name == "call"
+    # An invoice due on the day asked is not overdue yet.
+    due_today = perform(
+        account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-01-25")), pol, "2026-01-11"
+    )
+    assert next_action(due_today, pol, d("2026-01-25")).step.name == "letter"
 
 
 def test_a_condition_by_currency() -> None:

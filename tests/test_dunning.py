@@ -15,6 +15,7 @@ from builders import STANDARD, account, action, credit, d, invoice, policy
 from collectlib import (
     ActionCreated,
     Channel,
+    Condition,
     IdleReason,
     ItemsSynced,
     Policy,
@@ -226,6 +227,18 @@ class TestResume:
             d("2026-01-21"),
         )
 
+    def test_of_two_records_of_the_highest_step_the_newest_counts(self) -> None:
+        resume = attrs.evolve(STANDARD, restart=Restart.RESUME)
+        pol = policy(scenarios=(resume,))
+        acc = account(invoice("F-1", "2026-01-10", 500), invoice("F-2", "2026-01-20", 200))
+        for day in ("2026-01-11", "2026-01-25"):
+            acc = record_action(acc, propose(acc, pol, day), pol, d(day))
+        call_again = attrs.evolve(acc.journal[-1], on=d("2026-02-01"))  # read from an old file
+        paid = attrs.evolve(acc.items[0], open_amount=0)
+        acc = attrs.evolve(acc, items=(paid, acc.items[1]), journal=(*acc.journal, call_again))
+        proposal = propose(acc, pol, "2026-02-10")
+        assert (proposal.step.name, proposal.due_on) == ("letter", d("2026-02-11"))
+
     def test_the_steps_of_another_scenario_do_not_count(self) -> None:
         assert self._chased_then_paid("2026-01-20", scenario="other") == (
             "F-2",
@@ -250,7 +263,19 @@ class TestCatchUp:
         proposal = propose(acc, pol, "2026-01-01")
         assert (proposal.step.name, proposal.due_on) == ("formal notice", d("2025-09-15"))
         assert propose(acc, pol, "2025-08-20").step.name == "call"
+        assert propose(acc, pol, "2025-08-16").step.name == "call"  # due that very day
         assert propose(acc, pol, "2025-07-01").step.name == "reminder e-mail"
+
+    def test_catch_up_passes_over_a_step_whose_condition_does_not_hold(self) -> None:
+        notice = attrs.evolve(STANDARD.steps[3], when=Condition(min_balance=1000))
+        steps = (*STANDARD.steps[:3], notice)
+        pol = policy(scenarios=(attrs.evolve(STANDARD, steps=steps, restart=Restart.CATCH_UP),))
+        assert propose(account(invoice("F-1", "2025-08-01", 300)), pol, "2026-01-01").step.name == (
+            "call"
+        )
+        assert propose(
+            account(invoice("F-1", "2025-08-01", 3000)), pol, "2026-01-01"
+        ).step.name == ("formal notice")
 
     def test_catch_up_only_chooses_where_a_cycle_starts(self) -> None:
         pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.CATCH_UP),))
