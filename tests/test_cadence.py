@@ -105,6 +105,18 @@ def test_small_balances_skip_the_formal_notice() -> None:
     big = account(invoice("F-1", "2026-01-10", "3000.00"))
     big = perform(perform(perform(big, pol, "2026-01-11"), pol, "2026-01-25"), pol, "2026-02-04")
     assert next_action(big, pol, d("2026-03-01")).step.name == "formal notice"
+    just = account(invoice("F-1", "2026-01-10", "1000.00"))  # min_balance exactly: sent
+    just = perform(perform(perform(just, pol, "2026-01-11"), pol, "2026-01-25"), pol, "2026-02-04")
+    assert next_action(just, pol, d("2026-03-01")).step.name == "formal notice"
+
+
+def test_a_step_for_leaders_so_many_days_late() -> None:
+    pol = with_steps((0, {"when": Condition(min_days_late=5)}))
+    acc = account(invoice("F-1", "2026-01-10"))
+    assert next_action(acc, pol, d("2026-01-15")).step.name == "reminder e-mail"  # 5 days
+    assert next_action(acc, pol, d("2026-01-14")).step.name == "call"  # 4: skipped
+    pol = with_steps((0, {"when": Condition(min_days_late=1)}))
+    assert next_action(acc, pol, d("2026-01-10")).step.name == "call"  # due today: 0 days
 
 
 def test_a_call_only_when_two_invoices_are_overdue() -> None:
@@ -261,6 +273,7 @@ def test_a_paused_customer_picks_up_where_the_scenario_was() -> None:
         on=d("2026-01-20"), by="marie", until=d("2026-02-15"), reason="customer on holiday"
     )
     assert next_action(paused, pol, d("2026-01-25")) is None
+    assert idle_reason(paused, pol, d("2026-01-20")) is IdleReason.PAUSED  # from its first day
     assert idle_reason(paused, pol, d("2026-01-25")) is IdleReason.PAUSED
     assert explain(paused, pol, d("2026-01-25")).paused_until == d("2026-02-15")
     proposal = next_action(paused, pol, d("2026-02-15"))
