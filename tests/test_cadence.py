@@ -36,6 +36,8 @@ from collectlib import (
     Trigger,
     ValidationError,
     agenda,
+    apply_status,
+    cancel_action,
     complete_action,
     create_action,
     credit_hold,
@@ -274,6 +276,8 @@ def test_a_paused_customer_picks_up_where_the_scenario_was() -> None:
     )
     assert next_action(paused, pol, d("2026-01-25")) is None
     assert idle_reason(paused, pol, d("2026-01-20")) is IdleReason.PAUSED  # from its first day
+    noted = apply_status(paused, ["F-1"], "ongoing", qualifying_policy(), d("2026-02-01"))
+    assert idle_reason(noted, pol, d("2026-02-10")) is IdleReason.PAUSED  # a note ends nothing
     assert idle_reason(paused, pol, d("2026-01-25")) is IdleReason.PAUSED
     assert explain(paused, pol, d("2026-01-25")).paused_until == d("2026-02-15")
     proposal = next_action(paused, pol, d("2026-02-15"))
@@ -309,6 +313,11 @@ def test_never_two_contacts_within_fourteen_days() -> None:
     called = create_action(acc, ["F-1"], CALL_BACK, d("2026-01-21"))
     done = complete_action(called, "A1", pol, d("2026-01-30"))
     assert next_action(done, pol, d("2026-01-30")).due_on == d("2026-02-13")
+    # Neither a note nor a call-back cancelled is a contact.
+    noted = apply_status(acc, ["F-1"], "ongoing", qualifying_policy(), d("2026-01-22"))
+    assert next_action(noted, pol, d("2026-01-25")).due_on == d("2026-02-03")
+    dropped = cancel_action(called, "A1", qualifying_policy(), d("2026-01-30"))
+    assert next_action(dropped, pol, d("2026-01-30")).due_on == d("2026-02-03")
 
 
 # --- Fallback (OCA: a letter when there is no e-mail address) ----------------------------------
