@@ -21,7 +21,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: mutmut depends on toml there
+    import toml as tomllib  # type: ignore[no-redef]
 
 KILLED = {1: "killed", 3: "killed", 36: "timeout", -24: "timeout", 24: "timeout"}
 KILLED |= {152: "timeout", 255: "timeout", -11: "segfault", -9: "segfault"}
