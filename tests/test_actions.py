@@ -15,6 +15,7 @@ from collectlib import (
     ActionRescheduled,
     ActionState,
     ActionTemplate,
+    Channel,
     FollowUp,
     ItemsReleased,
     RuleViolation,
@@ -78,6 +79,26 @@ def test_due_date_and_id_can_be_given() -> None:
     assert (acc.actions[0].id, acc.actions[0].due_on) == ("DISP-7", d("2026-04-01"))
 
 
+def test_one_item_id_may_be_given_as_a_string() -> None:
+    assert create_action(three_invoices(), "F-1", CALL_BACK, ON).actions[0].item_ids == {"F-1"}
+
+
+def test_the_action_takes_the_sending_mode_and_message_of_its_template() -> None:
+    template = ActionTemplate(
+        name="reminder", channel="EMAIL", template="#total_due", automatic=True
+    )
+    (action,) = create_action(three_invoices(), ["F-1"], template, ON).actions
+    assert (action.channel, action.automatic, action.to_be_confirmed, action.template) == (
+        Channel.EMAIL,
+        True,
+        False,
+        "#total_due",
+    )
+    confirmed = attrs.evolve(template, to_be_confirmed=True)
+    (action,) = create_action(three_invoices(), ["F-1"], confirmed, ON).actions
+    assert (action.automatic, action.to_be_confirmed) == (True, True)
+
+
 def test_generated_ids_follow_the_highest_one() -> None:
     acc = create_action(three_invoices(), ["F-1"], CALL_BACK, ON, action_id="A7")
     acc = create_action(acc, ["F-2"], CALL_BACK, ON)
@@ -86,24 +107,45 @@ def test_generated_ids_follow_the_highest_one() -> None:
 
 def test_new_action_takes_items_from_the_old_one_which_is_cancelled_when_empty() -> None:
     acc = create_action(three_invoices(), ["F-1", "F-2"], CALL_BACK, ON)
-    acc = create_action(acc, ["F-2"], CALL_BACK, ON)
+    acc = create_action(acc, ["F-2"], CALL_BACK, ON, by="marie")
     assert [(a.id, sorted(a.item_ids), a.state) for a in acc.actions] == [
         ("A1", ["F-1"], ActionState.OPEN),
         ("A2", ["F-2"], ActionState.OPEN),
     ]
-    assert ItemsReleased(on=ON, action_id="A1", item_ids={"F-2"}) in acc.journal
-    acc = create_action(acc, ["F-1", "F-2"], CALL_BACK, ON)
+    assert ItemsReleased(on=ON, by="marie", action_id="A1", item_ids={"F-2"}) in acc.journal
+    acc = create_action(acc, ["F-1", "F-2"], CALL_BACK, ON, by="paul")
     assert [(a.id, a.state) for a in acc.actions] == [
         ("A1", ActionState.CANCELLED),
         ("A2", ActionState.CANCELLED),
         ("A3", ActionState.OPEN),
     ]
     assert acc.actions[0].closed_on == ON
-    assert ActionCancelled(on=ON, action_id="A1", reason="its items moved") in acc.journal
+    assert (
+        ActionCancelled(on=ON, by="paul", action_id="A1", reason="its items moved") in acc.journal
+    )
+
+
+def test_a_new_action_leaves_closed_actions_and_the_actions_of_other_items_alone() -> None:
+    acc = create_action(three_invoices(), ["F-1"], CALL_BACK, ON)
+    acc = cancel_action(acc, "A1", qualifying_policy(), ON)  # A1 is closed, still naming F-1
+    acc = create_action(acc, ["F-2"], CALL_BACK, ON)
+    later = d("2026-03-03")
+    after = create_action(acc, ["F-1"], CALL_BACK, later)
+    assert after.actions[:2] == acc.actions
+    assert after.journal[len(acc.journal) :] == (
+        ActionCreated(
+            on=later,
+            action_id="A3",
+            name="call back",
+            item_ids={"F-1"},
+            due_on=d("2026-03-06"),
+        ),
+    )
 
 
 def test_reschedule_moves_the_due_date() -> None:
     acc = create_action(three_invoices(), ["F-1"], CALL_BACK, ON)
+    assert reschedule_action(acc, "A1", ON, ON).actions[0].due_on == ON  # due today: allowed
     acc = reschedule_action(acc, "A1", d("2026-03-20"), d("2026-03-05"), by="paul")
     assert acc.actions[0].due_on == d("2026-03-20")
     assert acc.journal[-1] == ActionRescheduled(
@@ -121,7 +163,7 @@ def test_completing_returns_items_to_the_scenario_and_resolves_disputes() -> Non
     acc = attrs.evolve(
         acc,
         items=(
-            attrs.evolve(acc.items[0], status="price-dispute"),
+            attrs.evolve(acc.items[0], status="price-dispute", promise_date=d("2026-03-20")),
             attrs.evolve(acc.items[1], status="ongoing"),
             acc.items[2],
         ),
@@ -130,7 +172,7 @@ def test_completing_returns_items_to_the_scenario_and_resolves_disputes() -> Non
     done = complete_action(acc, "A1", pol, d("2026-03-10"), note="credit note agreed", by="marie")
     assert (done.actions[0].state, done.actions[0].closed_on) == (ActionState.DONE, d("2026-03-10"))
     assert [i.status for i in done.items] == ["resolved", "ongoing", None]
-    assert done.item("F-1").status_date == d("2026-03-10")
+    assert (done.item("F-1").status_date, done.item("F-1").promise_date) == (d("2026-03-10"), None)
     assert done.journal[-2:] == (
         ActionCompleted(on=d("2026-03-10"), by="marie", action_id="A1", note="credit note agreed"),
         StatusApplied(
@@ -175,18 +217,36 @@ def test_a_disputed_invoice_is_never_left_without_its_follow_up(close) -> None:
     assert leader_invoice(acc, pol).id != "F-1"
 
 
+@pytest.mark.parametrize("operation", [cancel_action, complete_action])
+def test_the_refusal_names_every_disputed_item_left_without_follow_up(operation) -> None:
+    pol = qualifying_policy(dispute_resolved_status=None)
+    acc = apply_status(three_invoices(), ["F-1", "F-2"], "price-dispute", pol, d("2026-02-20"))
+    with pytest.raises(RuleViolation) as raised:
+        operation(acc, "A1", pol, d("2026-03-01"))
+    assert str(raised.value) == (
+        f"account 'C-1': {operation.__name__}: action 'A1' is the follow-up of 'F-1', 'F-2', "
+        "still in a dispute or litigation status: re-qualify them first "
+        "(a disputed item is never left without a follow-up)"
+    )
+
+
 def test_a_disputed_invoice_re_qualified_first_can_leave_its_action() -> None:
     pol = qualifying_policy(dispute_resolved_status=None)
     acc = disputed_invoice()
     acc = apply_status(acc, ["F-1"], "ongoing", pol, d("2026-03-01"), follow_up=FollowUp.KEEP)
     acc = cancel_action(acc, "A1", pol, d("2026-03-01"))
     assert "F-1" not in excluded_item_ids(acc, pol)
+    assert acc.journal[-1] == ActionCancelled(on=d("2026-03-01"), action_id="A1")  # no reason
 
 
 def test_completing_resolves_the_dispute_when_the_policy_says_how() -> None:
     pol = qualifying_policy()  # dispute_resolved_status="resolved"
     done = complete_action(disputed_invoice(), "A1", pol, d("2026-03-01"))
     assert done.item("F-1").status == "resolved"
+    assert done.journal[-2:] == (  # no note
+        ActionCompleted(on=d("2026-03-01"), action_id="A1"),
+        StatusApplied(on=d("2026-03-01"), item_ids={"F-1"}, status="resolved"),
+    )
     assert "F-1" not in excluded_item_ids(done, pol)
 
 
@@ -218,42 +278,57 @@ def test_cancelling_returns_items_to_the_scenario() -> None:
     [
         ([], ValidationError, "account 'C-1': create_action: no item selected"),
         (
+            ["F-4", "F-1", "F-3"],
+            RuleViolation,
+            "account 'C-1': create_action: item 'F-3', 'F-4' is closed",
+        ),
+        (
             ["F-1", "F-9", "F-8"],
             UnknownItemError,
             "account 'C-1': create_action: no item 'F-8', 'F-9'",
         ),
         (["F-1", "F-3"], RuleViolation, "account 'C-1': create_action: item 'F-3' is closed"),
-        (7, ValidationError, "item_ids must be a collection of ids, not 7"),
+        (
+            7,
+            ValidationError,
+            "account 'C-1': create_action: item_ids must be a collection of ids, not 7",
+        ),
     ],
 )
 def test_bad_selections_are_refused(items: object, error: type[Exception], message: str) -> None:
-    acc = three_invoices()
-    with pytest.raises(error, match=message):
+    acc = account(*three_invoices().items, invoice("F-4", "2026-03-10", 100, open_amount=0))
+    with pytest.raises(error) as raised:
         create_action(acc, items, CALL_BACK, ON)  # type: ignore[arg-type]
+    assert str(raised.value) == message
 
 
 def test_other_bad_inputs_are_refused() -> None:
     acc = create_action(three_invoices(), ["F-1"], CALL_BACK, ON)
-    with pytest.raises(RuleViolation, match="an action 'A1' exists already"):
+    with pytest.raises(RuleViolation, match=r"^account 'C-1': an action 'A1' exists already$"):
         create_action(acc, ["F-2"], CALL_BACK, ON, action_id="A1")
     with pytest.raises(
-        RuleViolation, match="action due on 2026-03-01, before the day it is created"
+        RuleViolation,
+        match=r"^account 'C-1': action due on 2026-03-01, before the day it is created \(2026-03-02\)$",
     ):
         create_action(acc, ["F-2"], CALL_BACK, ON, due_on=d("2026-03-01"))
     with pytest.raises(ValidationError, match="template must be an ActionTemplate"):
         create_action(acc, ["F-2"], "call", ON)  # type: ignore[arg-type]
     with pytest.raises(UnknownActionError, match="account 'C-1': no action 'A9'"):
         reschedule_action(acc, "A9", ON, ON)
-    with pytest.raises(RuleViolation, match="2026-03-01 is before the day it is done"):
+    with pytest.raises(
+        RuleViolation,
+        match=r"^account 'C-1': reschedule_action: 2026-03-01 is before the day it is done \(2026-03-02\)$",
+    ):
         reschedule_action(acc, "A1", d("2026-03-01"), ON)
     done = cancel_action(acc, "A1", qualifying_policy(), ON)
-    for operation in (
-        lambda: reschedule_action(done, "A1", ON, ON),
-        lambda: complete_action(done, "A1", qualifying_policy(), ON),
-        lambda: cancel_action(done, "A1", qualifying_policy(), ON),
+    for name, operation in (
+        ("reschedule_action", lambda: reschedule_action(done, "A1", ON, ON)),
+        ("complete_action", lambda: complete_action(done, "A1", qualifying_policy(), ON)),
+        ("cancel_action", lambda: cancel_action(done, "A1", qualifying_policy(), ON)),
     ):
-        with pytest.raises(RuleViolation, match="action 'A1' is CANCELLED, not OPEN"):
+        with pytest.raises(RuleViolation) as raised:
             operation()
+        assert str(raised.value) == f"account 'C-1': {name}: action 'A1' is CANCELLED, not OPEN"
     with pytest.raises(ValidationError, match="create_action: on must be a date"):
         create_action(acc, ["F-2"], CALL_BACK, "2026-03-02")  # type: ignore[arg-type]
 

@@ -17,13 +17,18 @@ from hypothesis import strategies as st
 from builders import CALL_BACK, STANDARD, account, d, invoice, policy, qualifying_policy
 from collectlib import (
     Account,
+    AccountPaused,
     Channel,
     CollectorRule,
     Condition,
+    CreditHold,
     EntryKind,
     Fallback,
     Fee,
+    HoldReleased,
     IdleReason,
+    Item,
+    PauseEnded,
     Repeat,
     RuleViolation,
     ScenarioActionRecorded,
@@ -31,6 +36,8 @@ from collectlib import (
     Trigger,
     ValidationError,
     agenda,
+    apply_status,
+    cancel_action,
     complete_action,
     create_action,
     credit_hold,
@@ -100,6 +107,18 @@ def test_small_balances_skip_the_formal_notice() -> None:
     big = account(invoice("F-1", "2026-01-10", "3000.00"))
     big = perform(perform(perform(big, pol, "2026-01-11"), pol, "2026-01-25"), pol, "2026-02-04")
     assert next_action(big, pol, d("2026-03-01")).step.name == "formal notice"
+    just = account(invoice("F-1", "2026-01-10", "1000.00"))  # min_balance exactly: sent
+    just = perform(perform(perform(just, pol, "2026-01-11"), pol, "2026-01-25"), pol, "2026-02-04")
+    assert next_action(just, pol, d("2026-03-01")).step.name == "formal notice"
+
+
+def test_a_step_for_leaders_so_many_days_late() -> None:
+    pol = with_steps((0, {"when": Condition(min_days_late=5)}))
+    acc = account(invoice("F-1", "2026-01-10"))
+    assert next_action(acc, pol, d("2026-01-15")).step.name == "reminder e-mail"  # 5 days
+    assert next_action(acc, pol, d("2026-01-14")).step.name == "call"  # 4: skipped
+    pol = with_steps((0, {"when": Condition(min_days_late=1)}))
+    assert next_action(acc, pol, d("2026-01-10")).step.name == "call"  # due today: 0 days
 
 
 def test_a_call_only_when_two_invoices_are_overdue() -> None:
@@ -112,6 +131,11 @@ def test_a_call_only_when_two_invoices_are_overdue() -> None:
         account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-01-12")), pol, "2026-01-11"
     )
     assert next_action(two, pol, d("2026-01-25")).step.name == "call"
+    # An invoice due on the day asked is not overdue yet.
+    due_today = perform(
+        account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-01-25")), pol, "2026-01-11"
+    )
+    assert next_action(due_today, pol, d("2026-01-25")).step.name == "letter"
 
 
 def test_a_condition_by_currency() -> None:
@@ -152,6 +176,12 @@ def test_fees_are_quantized_to_the_currency(currency, fee) -> None:
     assert acc.journal[-1].fee == fee  # 2 % of 61,728.55: 1,234.571
 
 
+def test_a_fixed_fee_per_currency_charges_the_account_currency() -> None:
+    pol = with_steps((0, {"fee": Fee(fixed={"EUR": 10, "JPY": 1500}, percent="0.01")}))
+    acc = perform(account(invoice("F-1", "2026-01-10", "20000"), currency="JPY"), pol, "2026-01-11")
+    assert acc.journal[-1].fee == Decimal(1700)  # 1,500 JPY + 1 % of 20,000
+
+
 def test_a_repeat_charges_no_fee_unless_it_says_so() -> None:
     fee = Fee(fixed=10)
     pol = with_steps((3, {"fee": fee}), repeat=Repeat(every_days=7, max_times=2))
@@ -182,9 +212,11 @@ def test_fees_of_a_disputed_or_paid_item_are_not_reported() -> None:
 # --- Credit hold (Tryton credit limit, metasfresh delivery stop) ------------------------------
 
 
-def on_hold_after_the_formal_notice() -> tuple[Account, object]:
+def on_hold_after_the_formal_notice(*more: Item) -> tuple[Account, object]:
     pol = with_steps((3, {"credit_hold": True}))
-    acc = account(invoice("F-1", "2026-01-10", "800.00"), invoice("F-2", "2026-03-20", "200.00"))
+    acc = account(
+        invoice("F-1", "2026-01-10", "800.00"), invoice("F-2", "2026-03-20", "200.00"), *more
+    )
     for day in ("2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"):
         acc = perform(acc, pol, day)
     return acc, pol
@@ -217,11 +249,28 @@ def test_the_holds_report_keeps_each_hold_in_its_account_s_currency() -> None:
         ("C-1", Decimal("800.00"), "EUR"), ("C-2", Decimal(150_000), "JPY")]  # fmt: skip
 
 
+def test_the_hold_covers_the_items_overdue_on_the_day_of_the_step_only() -> None:
+    # F-3, due on the day of the formal notice, is named by the step but was not overdue.
+    acc, pol = on_hold_after_the_formal_notice(invoice("F-3", "2026-02-24", "50.00"))
+    assert acc.journal[-1].item_ids == {"F-1", "F-2", "F-3"}
+    assert credit_hold(acc, pol, d("2026-03-01")).item_ids == {"F-1"}
+
+
+def test_an_event_of_a_later_date_entered_before_the_step_does_not_hide_the_hold() -> None:
+    acc, pol = on_hold_after_the_formal_notice()
+    paused_first = AccountPaused(on=d("2026-03-10"), until=d("2026-04-01"))
+    acc = attrs.evolve(acc, journal=(paused_first, *acc.journal))
+    assert credit_hold(acc, pol, d("2026-03-01")).since == d("2026-02-24")
+
+
 def test_a_credit_manager_releases_the_hold() -> None:
     acc, pol = on_hold_after_the_formal_notice()
     released = release_hold(acc, d("2026-03-02"), "guarantee received", by="cfo")
     assert credit_hold(released, pol, d("2026-03-02")) is None
-    assert released.journal[-1].reason == "guarantee received"
+    assert released.journal[-1] == HoldReleased(
+        on=d("2026-03-02"), by="cfo", reason="guarantee received"
+    )
+    assert release_hold(acc, d("2026-03-02")).journal[-1].reason == ""  # no reason given
     with pytest.raises(RuleViolation, match=r"release_hold: the account is not on hold"):
         release_hold(released, d("2026-03-03"))
 
@@ -233,7 +282,13 @@ def test_a_paused_customer_picks_up_where_the_scenario_was() -> None:
     pol = policy()
     acc = perform(account(invoice("F-1", "2026-01-10")), pol, "2026-01-11")  # the e-mail
     paused = pause(acc, d("2026-02-15"), d("2026-01-20"), "customer on holiday", by="marie")
+    assert paused.journal[-1] == AccountPaused(
+        on=d("2026-01-20"), by="marie", until=d("2026-02-15"), reason="customer on holiday"
+    )
     assert next_action(paused, pol, d("2026-01-25")) is None
+    assert idle_reason(paused, pol, d("2026-01-20")) is IdleReason.PAUSED  # from its first day
+    noted = apply_status(paused, ["F-1"], "ongoing", qualifying_policy(), d("2026-02-01"))
+    assert idle_reason(noted, pol, d("2026-02-10")) is IdleReason.PAUSED  # a note ends nothing
     assert idle_reason(paused, pol, d("2026-01-25")) is IdleReason.PAUSED
     assert explain(paused, pol, d("2026-01-25")).paused_until == d("2026-02-15")
     proposal = next_action(paused, pol, d("2026-02-15"))
@@ -247,9 +302,11 @@ def test_ending_a_pause_early_and_specific_actions_during_it() -> None:
     acc = create_action(account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-01-20")), ["F-2"],
                         CALL_BACK, d("2026-01-20"))  # fmt: skip
     paused = pause(acc, d("2026-03-01"), d("2026-01-21"))
+    assert paused.journal[-1] == AccountPaused(on=d("2026-01-21"), until=d("2026-03-01"))
     rows = due_actions(paused, pol, d("2026-01-25"))
     assert [row.kind for row in rows] == [EntryKind.SPECIFIC]  # the call-back stays
     ended = end_pause(paused, d("2026-02-01"), by="marie")
+    assert ended.journal[-1] == PauseEnded(on=d("2026-02-01"), by="marie")
     assert next_action(ended, pol, d("2026-02-01")).due_on == d("2026-02-01")
     with pytest.raises(RuleViolation, match=r"end_pause: the account is not paused"):
         end_pause(ended, d("2026-02-02"))
@@ -267,6 +324,11 @@ def test_never_two_contacts_within_fourteen_days() -> None:
     called = create_action(acc, ["F-1"], CALL_BACK, d("2026-01-21"))
     done = complete_action(called, "A1", pol, d("2026-01-30"))
     assert next_action(done, pol, d("2026-01-30")).due_on == d("2026-02-13")
+    # Neither a note nor a call-back cancelled is a contact.
+    noted = apply_status(acc, ["F-1"], "ongoing", qualifying_policy(), d("2026-01-22"))
+    assert next_action(noted, pol, d("2026-01-25")).due_on == d("2026-02-03")
+    dropped = cancel_action(called, "A1", qualifying_policy(), d("2026-01-30"))
+    assert next_action(dropped, pol, d("2026-01-30")).due_on == d("2026-02-03")
 
 
 # --- Fallback (OCA: a letter when there is no e-mail address) ----------------------------------
@@ -321,6 +383,70 @@ def test_a_lateness_rule_needs_a_leader_that_late() -> None:
     ) == "escalations"  # fmt: skip
     assert collector_for(late, pol, Decimal("100.00"), late.items[0], d("2026-01-01")) == "desk"
     assert collector_for(credit_only, pol, Decimal(0), None, d("2026-02-10")) == "desk"
+
+
+@pytest.mark.parametrize(
+    ("changes", "balance", "days_late", "collector"),
+    [
+        ({"collector": "marie"}, "0", None, "marie"),  # the account's own collector first
+        ({"client_type": "wholesale"}, "0", None, "wholesale"),
+        ({}, "1000.00", None, "big"),  # a balance of min_balance exactly
+        ({}, "999.99", 30, "late"),  # a leader min_days_late late exactly
+        ({}, "999.99", 29, "soon"),
+        ({}, "999.99", None, None),  # no leader: 0 days late
+        ({}, "999.99", -1, None),  # a leader not yet due: 0 days late
+    ],
+)
+def test_the_first_collector_rule_that_matches_collects_the_account(
+    changes: dict[str, str], balance: str, days_late: int | None, collector: str | None
+) -> None:
+    pol = policy(
+        collector_rules=[
+            CollectorRule(collector="wholesale", client_type="wholesale"),
+            CollectorRule(collector="big", min_balance={"EUR": 1000}),
+            CollectorRule(collector="late", min_days_late=30),
+            CollectorRule(collector="soon", min_days_late=1),
+        ]
+    )
+    on = d("2026-03-01")
+    leader = None if days_late is None else invoice("F-1", str(on - dt.timedelta(days=days_late)))
+    acc = account(*([leader] if leader else []), **{"client_type": "retail", **changes})
+    assert collector_for(acc, pol, Decimal(balance), leader, on) == collector
+
+
+HOLD = {"account_id": "C-1", "reason": "group credit limit", "since": None, "amount": 0}
+"""A group hold: no step date."""
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"account_id": ""},
+            "credit hold: account_id must be a non-empty string without surrounding spaces, not ''",
+        ),
+        ({"reason": None}, "credit hold of 'C-1': reason must be a string, not None"),
+        ({"since": "2026-03-01"}, "credit hold of 'C-1': since must be a date, not '2026-03-01'"),
+        ({"amount": -1}, "credit hold of 'C-1': amount must be at least 0, not -1"),
+        ({"amount": "x"}, "credit hold of 'C-1': amount: not an amount: 'x'"),
+        ({"item_ids": [1]}, "credit hold of 'C-1': item_ids[0] must be a str, not 1"),
+        (
+            {"currency": "euro"},
+            "credit hold of 'C-1': currency must be an ISO 4217 code like 'EUR', not 'euro'",
+        ),
+    ],
+)
+def test_a_credit_hold_names_itself_and_the_field_in_errors(
+    changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        CreditHold(**{**HOLD, **changes})  # type: ignore[arg-type]
+    assert str(raised.value) == message
+
+
+def test_a_credit_hold_may_have_no_date_and_a_total_of_30_digits() -> None:
+    hold = CreditHold(**{**HOLD, "amount": Decimal("1E+20")})  # type: ignore[arg-type]
+    assert (hold.since, hold.amount) == (None, Decimal("1E+20"))
 
 
 def test_bad_cadence_settings_name_the_field() -> None:

@@ -15,6 +15,7 @@ from builders import STANDARD, account, action, credit, d, invoice, policy
 from collectlib import (
     ActionCreated,
     Channel,
+    Condition,
     IdleReason,
     ItemsSynced,
     Policy,
@@ -196,6 +197,57 @@ class TestRestart:
         assert propose(attrs.evolve(acc, scenario="other"), pol, "2026-02-01").step_index == 0
 
 
+class TestResume:
+    """``RESUME``: a new leader goes on after the highest step sent while it was overdue."""
+
+    def _chased_then_paid(self, f2_due: str, *, scenario: str = "standard", late: bool = False):
+        """F-1 chased twice (e-mail 01-11, call 01-25), then paid: F-2 leads."""
+        resume = attrs.evolve(STANDARD, restart=Restart.RESUME)
+        pol = policy(scenarios=(resume, attrs.evolve(resume, name="other")))
+        f2 = invoice("F-2", f2_due, 200)
+        acc = account(invoice("F-1", "2026-01-10", 500), *([] if late else [f2]))
+        for day in ("2026-01-11", "2026-01-25"):
+            acc = record_action(acc, propose(acc, pol, day), pol, d(day))
+        paid = attrs.evolve(acc.items[0], open_amount=0)
+        acc = attrs.evolve(acc, items=(paid, f2), scenario=scenario)
+        proposal = propose(acc, pol, "2026-02-10")
+        return proposal.leader_id, proposal.step.name, proposal.due_on
+
+    def test_the_new_leader_goes_on_after_the_call_that_chased_it(self) -> None:
+        # F-2 was overdue when the call went out: the letter follows, 10 days after it.
+        assert self._chased_then_paid("2026-01-20") == ("F-2", "letter", d("2026-02-04"))
+
+    def test_a_step_sent_on_the_due_date_did_not_chase_the_leader(self) -> None:
+        assert self._chased_then_paid("2026-01-25") == ("F-2", "reminder e-mail", d("2026-01-26"))
+
+    def test_a_step_that_did_not_name_the_leader_did_not_chase_it(self) -> None:
+        # F-2 arrived after the two steps: they did not name it.
+        assert self._chased_then_paid("2026-01-20", late=True) == (
+            "F-2",
+            "reminder e-mail",
+            d("2026-01-21"),
+        )
+
+    def test_of_two_records_of_the_highest_step_the_newest_counts(self) -> None:
+        resume = attrs.evolve(STANDARD, restart=Restart.RESUME)
+        pol = policy(scenarios=(resume,))
+        acc = account(invoice("F-1", "2026-01-10", 500), invoice("F-2", "2026-01-20", 200))
+        for day in ("2026-01-11", "2026-01-25"):
+            acc = record_action(acc, propose(acc, pol, day), pol, d(day))
+        call_again = attrs.evolve(acc.journal[-1], on=d("2026-02-01"))  # read from an old file
+        paid = attrs.evolve(acc.items[0], open_amount=0)
+        acc = attrs.evolve(acc, items=(paid, acc.items[1]), journal=(*acc.journal, call_again))
+        proposal = propose(acc, pol, "2026-02-10")
+        assert (proposal.step.name, proposal.due_on) == ("letter", d("2026-02-11"))
+
+    def test_the_steps_of_another_scenario_do_not_count(self) -> None:
+        assert self._chased_then_paid("2026-01-20", scenario="other") == (
+            "F-2",
+            "reminder e-mail",
+            d("2026-01-21"),
+        )
+
+
 class TestCatchUp:
     def test_by_default_a_long_overdue_leader_starts_at_step_one(self) -> None:
         acc = account(invoice("F-1", "2025-08-01"))
@@ -212,7 +264,19 @@ class TestCatchUp:
         proposal = propose(acc, pol, "2026-01-01")
         assert (proposal.step.name, proposal.due_on) == ("formal notice", d("2025-09-15"))
         assert propose(acc, pol, "2025-08-20").step.name == "call"
+        assert propose(acc, pol, "2025-08-16").step.name == "call"  # due that very day
         assert propose(acc, pol, "2025-07-01").step.name == "reminder e-mail"
+
+    def test_catch_up_passes_over_a_step_whose_condition_does_not_hold(self) -> None:
+        notice = attrs.evolve(STANDARD.steps[3], when=Condition(min_balance=1000))
+        steps = (*STANDARD.steps[:3], notice)
+        pol = policy(scenarios=(attrs.evolve(STANDARD, steps=steps, restart=Restart.CATCH_UP),))
+        assert propose(account(invoice("F-1", "2025-08-01", 300)), pol, "2026-01-01").step.name == (
+            "call"
+        )
+        assert propose(
+            account(invoice("F-1", "2025-08-01", 3000)), pol, "2026-01-01"
+        ).step.name == ("formal notice")
 
     def test_catch_up_only_chooses_where_a_cycle_starts(self) -> None:
         pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.CATCH_UP),))
@@ -269,10 +333,18 @@ class TestRecordAction:
         acc = account(invoice("F-1", "2026-01-10"), invoice("F-2", "2026-02-10"))
         proposal = propose(acc, pol, "2026-01-11")
         paid = attrs.evolve(acc, items=(attrs.evolve(acc.items[0], open_amount=0), acc.items[1]))
-        with pytest.raises(
-            RuleViolation, match=r"account 'C-1': stale proposal: step 0 .* leader 'F-1'"
-        ):
+        with pytest.raises(RuleViolation) as raised:
             record_action(paid, proposal, pol, d("2026-02-11"))
+        assert str(raised.value) == (
+            "account 'C-1': stale proposal: step 0 ('reminder e-mail') for leader 'F-1', "
+            "but the scenario now proposes step 0 ('reminder e-mail') for leader 'F-2'"
+        )
+        all_paid = attrs.evolve(
+            paid, items=(paid.items[0], attrs.evolve(acc.items[1], open_amount=0))
+        )
+        with pytest.raises(RuleViolation) as raised:
+            record_action(all_paid, proposal, pol, d("2026-02-11"))
+        assert str(raised.value).endswith("but the scenario now proposes nothing (NO_LEADER)")
 
     def test_recording_twice_is_refused(self) -> None:
         pol = policy()

@@ -88,3 +88,11 @@ def test_it_is_a_set_not_a_sequence() -> None:
 def test_bad_ids_are_a_validation_error(given_ids: object, message: str) -> None:
     with pytest.raises(ValidationError, match=f"^ItemIds: {message}$"):
         ItemIds(given_ids)  # type: ignore[arg-type]
+
+
+def test_a_large_set_looks_up_in_a_table_built_once() -> None:
+    ids = ItemIds(f"F-{n}" for n in range(40))
+    assert "F-39" in ids
+    assert "F-40" not in ids
+    assert ids.__dict__["_set"] == frozenset(ids)  # built by the first lookup, kept
+    assert "F-0" in ids

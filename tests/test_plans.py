@@ -100,6 +100,20 @@ def test_schedule_refuses_a_period_that_moves_a_later_installment_back() -> None
         match=r"^schedule: every must move each installment forward: 2026-01-03 then 2026-01-02$",
     ):
         schedule(300, 3, d("2026-01-01"), every=relativedelta(months=1, days=-29))
+    # One month less 28 days: Jan 4, then Jan 4 again (Mar 1 less 56 days).
+    with pytest.raises(ValidationError) as raised:
+        schedule(300, 3, d("2026-01-01"), every=relativedelta(months=1, days=-28))
+    assert str(raised.value) == (
+        "schedule: every must move each installment forward: 2026-01-04 then 2026-01-04"
+    )
+    # A period that stays put is refused as such, even for a single installment.
+    for count in (1, 2):
+        with pytest.raises(ValidationError) as raised:
+            schedule(300, count, d("2026-01-01"), every=relativedelta(months=1, days=-31))
+        assert str(raised.value) == (
+            "schedule: every must be a relativedelta that moves forward, not "
+            "relativedelta(months=+1, days=-31)"
+        )
 
 
 @pytest.mark.parametrize(
@@ -227,6 +241,26 @@ def test_completed_when_every_item_is_closed() -> None:
     )
 
 
+def test_progress_counts_in_the_minor_unit_of_the_account_currency() -> None:
+    installments = schedule("1.000", 3, d("2026-02-01"), currency="KWD")  # 0.333 0.333 0.334
+    plan = PaymentPlan(
+        id="P1",
+        item_ids={"F-1"},
+        installments=installments,
+        created_on=d("2026-01-20"),
+        total="1.000",
+    )
+    acc = account(
+        invoice("F-1", "2025-11-10", "1.000", open_amount="0.667"), plans=(plan,), currency="KWD"
+    )
+    progress = plan_progress(acc, "P1", d("2026-03-02"))
+    assert (progress.paid, progress.due_to_date, progress.arrears) == (
+        Decimal("0.333"),
+        Decimal("0.666"),
+        Decimal("0.333"),
+    )
+
+
 def test_unknown_plan() -> None:
     with pytest.raises(UnknownPlanError, match="account 'C-1': no plan 'P9'"):
         plan_progress(plan_account(), "P9", d("2026-02-15"))
@@ -267,6 +301,7 @@ def test_progress_leaves_the_account_unchanged() -> None:
 
 from builders import qualifying_policy  # noqa: E402
 from collectlib import (  # noqa: E402
+    ActionCreated,
     ActionState,
     ActionTemplate,
     ConfigurationError,
@@ -333,6 +368,15 @@ def test_a_plan_qualifies_its_items_and_takes_them_out_of_the_scenario() -> None
         "P1",
     )
     assert excluded_item_ids(acc, plan_policy()) == {"F-1", "F-2"}
+    assert acc.journal[-2] == ActionCreated(
+        on=AGREED,
+        by="marie",
+        action_id="A1",
+        name="check the installment",
+        item_ids={"F-1", "F-2"},
+        due_on=d("2026-02-01"),
+        plan_id="P1",
+    )
     assert acc.journal[-1] == PlanCreated(
         on=AGREED,
         by="marie",

@@ -161,6 +161,24 @@ def test_qualification_rate_rows_are_one_per_collector_and_status() -> None:
     assert {(r["on"], r["currency"]) for r in rows} == {(ON, "EUR")}
 
 
+def test_qualification_rate_rows_sort_collectors_then_statuses_by_name() -> None:
+    # Read in the order zoe (promise, call), adam (price): rows come out by name.
+    accounts = [
+        Account(
+            id="C-1",
+            collector="zoe",
+            items=[item("F-1", 40, 10, status="promise"), item("F-2", 40, 20, status="call")],
+        ),
+        Account(id="C-2", collector="adam", items=[item("F-3", 40, 30, status="price")]),
+    ]
+    rows = qualification_rate(accounts, ON).rows()
+    assert [(r["collector"], r["status"]) for r in rows] == [
+        ("adam", "price"),
+        ("zoe", "call"),
+        ("zoe", "promise"),
+    ]
+
+
 def test_qualification_rate_of_an_empty_portfolio_is_none() -> None:
     report = qualification_rate([], ON)
     assert (report.overdue_count, report.overdue_amount, report.qualified_count) == (0, 0, 0)
@@ -246,6 +264,8 @@ def test_aged_balance_takes_custom_bucket_edges() -> None:
     report = aged_balance([account], ON, buckets=[15, 45])
     assert report.total == {"not_due": 0, "1-15": 10, "16-45": 20, "46+": 40}
     assert aged_balance([account], ON, buckets=()).total == {"not_due": 0, "1+": 70}
+    # The smallest edge is 1 day late.
+    assert aged_balance([], ON, buckets=(1, 2)).labels == ("not_due", "1-1", "2-2", "3+")
 
 
 @pytest.mark.parametrize(
@@ -356,6 +376,13 @@ def test_dispute_resolution_time_without_resolved_dispute_is_none() -> None:
     assert dispute_resolution_time([], report_policy(), ON).average_days is None
 
 
+def test_dispute_resolution_times_add_up_when_merged() -> None:
+    first = DisputeResolutionTime(on=ON, resolved=1, days=12, open=2)
+    second = DisputeResolutionTime(on=ON, resolved=2, days=3, open=1)
+    assert first + second == DisputeResolutionTime(on=ON, resolved=3, days=15, open=3)
+    assert (first + second).average_days == 5.0
+
+
 def test_dispute_resolution_time_names_an_unknown_status() -> None:
     account = disputed_account([applied("2026-02-01", "lost", "F-1")])
     with pytest.raises(UnknownStatusError) as raised:
@@ -452,12 +479,29 @@ def test_dso_rejects_bad_input(receivables: Any, sales: Any, overdue: Any, messa
             "sales period '2026-01': sales must be at least 0, not -1",
         ),
         (lambda: SalesPeriod.month(2026, 13, 1), "sales period: month must be 1 to 12, not 13"),
+        (lambda: SalesPeriod.month(0, 1, 1), "sales period: year must be 1 to 9999, not 0"),
+        (
+            lambda: SalesPeriod(days=30, sales=1, label=7),
+            "sales period 7: label must be a string, not 7",
+        ),
+        (
+            lambda: SalesPeriod(days=30, sales=D("1E+30")),
+            "sales period: sales: out of range: at most 30 digits before the decimal point "
+            "and 18 after: 1E+30",
+        ),
     ],
 )
 def test_sales_period_rejects_bad_values(make: Callable[[], object], message: str) -> None:
     with pytest.raises(ValidationError) as raised:
         make()
     assert str(raised.value) == message
+
+
+def test_sales_period_of_a_month_has_its_length_and_label() -> None:
+    assert SalesPeriod.month(2026, 12, 5) == SalesPeriod(days=31, sales=5, label="2026-12")
+    assert SalesPeriod.month(9999, 2, 0) == SalesPeriod(days=28, sales=0, label="9999-02")
+    # The sales of a period are a total: 30 digits before the point, not 18.
+    assert SalesPeriod(days=30, sales=D("1E+20")).sales == D("1E+20")
 
 
 # -- what all the portfolio reports share -------------------------------------------------
@@ -481,6 +525,14 @@ MIXED_PORTFOLIOS = portfolios(
     max_size=6, currency=st.sampled_from(CURRENCIES), **_REPORT_ACCOUNT_OPTIONS
 )
 """Report accounts with unique ids, in EUR, JPY and KWD."""
+
+WHAT = {
+    QualificationRate: "qualification rate",
+    AgedBalance: "aged balance",
+    OverdueRatio: "overdue ratio",
+    DisputeResolutionTime: "dispute resolution time",
+}
+"""How the error messages name each report."""
 
 REPORTS: dict[str, Callable[[Iterable[Account], dt.date], Any]] = {
     "qualification_rate": qualification_rate,
@@ -651,8 +703,11 @@ def test_a_report_record_checks_its_currencies(make: Callable[[], object], messa
 @pytest.mark.parametrize("name", sorted(REPORTS))
 def test_reports_of_different_dates_do_not_merge(name: str) -> None:
     report = REPORTS[name]([], ON)
-    with pytest.raises(ValidationError, match="cannot merge reports whose on differ"):
+    with pytest.raises(ValidationError) as raised:
         report.merge(REPORTS[name]([], BASE))
+    assert str(raised.value) == (
+        f"{WHAT[type(report)]}: cannot merge reports whose on differ: 2026-04-30 and 2026-01-01"
+    )
     with pytest.raises(TypeError):
         report + 1
 
@@ -745,6 +800,35 @@ def test_aged_balance_by_account_is_in_each_account_s_currency(
         assert sum(report.by_account[account.id].values(), D(0)) == sum(
             open_amounts([account]), D(0)
         )
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: QualificationRate(on=None), "qualification rate: on must be a date, not None"),
+        (lambda: OverdueRatio(on="2026"), "overdue ratio: on must be a date, not '2026'"),
+        (
+            lambda: OverdueRatio(on=ON, beyond=-1),
+            "overdue ratio: beyond must be at least 0, not -1",
+        ),
+        (
+            lambda: DisputeResolutionTime(on=None),
+            "dispute resolution time: on must be a date, not None",
+        ),
+        (
+            lambda: AgedBalance(on=None, buckets=(30,), total={}, credits={}),
+            "aged balance: on must be a date, not None",
+        ),
+        (
+            lambda: AgedBalance(on=ON, buckets=(0,), total={}, credits={}),
+            "aged balance: buckets must be whole numbers of days late above 0, not (0,)",
+        ),
+    ],
+)
+def test_a_report_built_by_hand_checks_its_fields(make: Callable[[], object], message: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        make()
+    assert str(raised.value) == message
 
 
 # -- properties of each report ------------------------------------------------------------
@@ -890,6 +974,8 @@ def test_tallies_add_up_and_nothing_else_adds_to_them() -> None:
 
 def test_a_tally_reads_amounts_and_refuses_what_is_not_one() -> None:
     assert Tally(count=2, amount="300.00") == Tally(count=2, amount=D("300.00"))
+    # A tally's amount is a total over a portfolio: 30 digits before the point, not 18.
+    assert Tally(count=1, amount=D("1E+20")).amount == D("1E+20")
     for bad, message in (
         ({"count": -1}, "tally: count must be at least 0, not -1"),
         ({"count": True}, "tally: count must be a whole number, not True"),

@@ -65,12 +65,15 @@ def test_new_items_are_added_known_ones_updated_missing_ones_closed() -> None:
 def test_closed_items_leave_their_actions_and_empty_actions_are_deleted() -> None:
     acc = create_action(customer(), ["F-1", "F-2"], CALL_BACK, ON)
     acc = create_action(acc, ["F-3"], CALL_BACK, ON)
-    synced = sync_items(acc, [invoice("F-2", "2026-02-10", 300)], d("2026-03-04"))
+    synced = sync_items(acc, [invoice("F-2", "2026-02-10", 300)], d("2026-03-04"), by="erp")
     first, second = synced.actions
     assert (first.state, first.item_ids) == (ActionState.OPEN, {"F-2"})
     assert (second.state, second.closed_on) == (ActionState.DELETED, d("2026-03-04"))
-    assert ItemsReleased(on=d("2026-03-04"), action_id="A1", item_ids={"F-1"}) in synced.journal
-    assert ActionDeleted(on=d("2026-03-04"), action_id="A2") in synced.journal
+    assert (
+        ItemsReleased(on=d("2026-03-04"), by="erp", action_id="A1", item_ids={"F-1"})
+        in synced.journal
+    )
+    assert ActionDeleted(on=d("2026-03-04"), by="erp", action_id="A2") in synced.journal
 
 
 def test_a_paid_leader_that_comes_back_restarts_the_scenario() -> None:

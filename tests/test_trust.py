@@ -20,6 +20,7 @@ from collectlib import (
     Account,
     EntryKind,
     IdleReason,
+    ItemsSynced,
     Repeat,
     Restart,
     RuleViolation,
@@ -28,6 +29,7 @@ from collectlib import (
     ValidationError,
     agenda,
     apply_status,
+    cancel_action,
     complete_action,
     create_action,
     due_actions,
@@ -201,6 +203,19 @@ def test_a_completed_scenario_shows_a_review_row_until_a_collector_acts() -> Non
     assert [r.kind for r in rows] == [EntryKind.SPECIFIC]
 
 
+def test_an_earlier_cycle_on_another_invoice_does_not_move_the_review() -> None:
+    """F-0 was chased alone in December and paid; F-1's review counts from F-1's steps."""
+    acc, pol = completed(review_after_days=5)
+    paid = invoice("F-0", "2025-11-20", "500.00", open_amount=0)
+    earlier = ScenarioActionRecorded(
+        on=d("2025-11-21"), scenario="standard", step_index=0, step_name="courtesy e-mail",
+        channel="EMAIL", leader_id="F-0", item_ids={"F-0"}, amount="500.00",
+    )  # fmt: skip
+    acc = attrs.evolve(acc, items=(paid, *acc.items), journal=(earlier, *acc.journal))
+    (row,) = due_actions(acc, pol, d("2026-03-16"))
+    assert (row.kind, row.due_on, row.item_ids) == (EntryKind.REVIEW, d("2026-03-01"), {"F-1"})
+
+
 def test_a_note_without_follow_up_puts_the_review_off_but_never_forgets() -> None:
     acc, pol = completed(review_after_days=0)
     pol = attrs.evolve(qualifying_policy(), scenarios=pol.scenarios)
@@ -208,6 +223,15 @@ def test_a_note_without_follow_up_puts_the_review_off_but_never_forgets() -> Non
     assert not due_actions(noted, pol, d("2026-03-16"))  # acted on today
     (row,) = due_actions(noted, pol, d("2026-03-17"))  # not forgotten
     assert (row.name, row.due_on) == (REVIEW_COMPLETED, d("2026-03-17"))
+
+
+def test_events_before_the_first_step_do_not_hide_a_later_act_from_the_review() -> None:
+    acc, pol = completed(review_after_days=0)
+    synced_first = ItemsSynced(on=d("2026-01-05"), added={"F-1"})
+    acc = attrs.evolve(acc, journal=(synced_first, *acc.journal))
+    pol = attrs.evolve(qualifying_policy(), scenarios=pol.scenarios)
+    noted = apply_status(acc, ["F-1"], "ongoing", pol, d("2026-03-16"), comment="cheque posted")
+    assert not due_actions(noted, pol, d("2026-03-16"))  # acted on today: put off
 
 
 def test_a_scenario_without_steps_has_no_review() -> None:
@@ -568,12 +592,13 @@ def test_a_scenario_copied_or_unpickled_still_knows_its_conditions() -> None:
     assert not STANDARD.has_conditions
 
 
-def test_a_review_comes_back_after_a_follow_up_gives_the_leader_back() -> None:
+@pytest.mark.parametrize("close", [complete_action, cancel_action])
+def test_a_review_comes_back_after_a_follow_up_gives_the_leader_back(close) -> None:
     acc, pol = completed(review_after_days=5)  # the last step on Feb 24: review due Mar 1
     pol = policy(scenarios=(attrs.evolve(pol.scenarios[0], restart=Restart.RESUME),))
     called = create_action(acc, ["F-1"], CALL_BACK, d("2026-03-02"))
     assert [r.kind for r in due_actions(called, pol, d("2026-03-30"))] == [EntryKind.SPECIFIC]
-    done = complete_action(called, "A1", pol, d("2026-03-05"))  # the customer did not pay
+    done = close(called, "A1", pol, d("2026-03-05"))  # the customer did not pay
     reviews = [r for r in due_actions(done, pol, d("2026-03-30")) if r.kind is EntryKind.REVIEW]
     assert [r.due_on for r in reviews] == [d("2026-03-10")]  # five days after the call-back
 

@@ -316,22 +316,16 @@ def _check_disputes_followed(
 
     A disputed or litigated item is out of the scenario until it is re-qualified: it
     must keep a follow-up, so the action that follows it cannot end while it would
-    keep that status and no other open action holds it.
+    keep that status.  The open ``action`` is its only open action: an account never
+    has an item in two open actions.
     """
     held_statuses = policy.held_statuses
     if not held_statuses:
         return
-    elsewhere: set[str] = set()
-    for other in account.actions:
-        if other.state is _OPEN and other.id != action.id:
-            elsewhere |= other.item_ids
     orphans = sorted(
         item.id
         for item in items
-        if item.id in action.item_ids
-        and item.is_open
-        and item.status in held_statuses
-        and item.id not in elsewhere
+        if item.id in action.item_ids and item.is_open and item.status in held_statuses
     )
     if orphans:
         raise RuleViolation(

@@ -125,9 +125,7 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
             raise RuleViolation(f"{place}: promise date {promise_date} is before {on}")
     code = None if found is None else found.code
     items = tuple(
-        _qualified(item, code, on, comment, owner, promise_date if is_promise else None)
-        if item.id in chosen
-        else item
+        _qualified(item, code, on, comment, owner, promise_date) if item.id in chosen else item
         for item in account.items
     )
     applied = trusted_new(  # checked arguments, a status of the policy, item ids checked
@@ -138,7 +136,7 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
         status=code,
         comment=comment,
         owner=owner,
-        promise_date=promise_date if is_promise else None,
+        promise_date=promise_date,  # None unless is_promise: checked above
     )
     template: ActionTemplate | None = None
     if isinstance(resolved, ActionTemplate):
