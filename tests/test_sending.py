@@ -15,6 +15,7 @@ from collectlib import (
     Account,
     BusinessCalendar,
     Channel,
+    EntryKind,
     Item,
     Policy,
     Scenario,
@@ -349,6 +350,11 @@ def test_proposals_and_agenda_rows_follow_the_one_sending_rule(
         else:
             assert proposal.send_at is None
     for row in agenda([account], policy, on, horizon_days=30):
+        if row.kind is EntryKind.SCENARIO:  # the agenda times its row as the proposal (timing)
+            assert proposal is not None
+            assert (row.due_on, row.late_days, row.automatic, row.needs_confirmation,
+                    row.send_at) == (proposal.due_on, proposal.late_days, proposal.automatic,
+                                     proposal.needs_confirmation, proposal.send_at)  # fmt: skip
         if window is not None and row.automatic and not row.needs_confirmation:
             assert row.send_at == send_at(
                 window, row.due_on, start_of_day, calendar=calendar, timezone=zone

@@ -194,7 +194,7 @@ def _review_disputes(  # noqa: PLR0917
         amount += item.open_amount
         ids.append(item.id)
     if due is not None and policy.calendar is not None:
-        due = business_day(policy.calendar, due, f"account {account.id!r}")
+        due = business_day(policy.calendar, due, account)
     if due is None or due > until:
         return
     late = (on - due).days

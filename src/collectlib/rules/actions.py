@@ -262,7 +262,7 @@ def follow_up_due(
             f"account {account.id!r}: a follow-up {delay_days} days after {day} "
             f"falls after {dt.date.max}"
         ) from None
-    return due if calendar is None else business_day(calendar, due, f"account {account.id!r}")
+    return due if calendar is None else business_day(calendar, due, account)
 
 
 def _open_action(account: Account, action_id: str, what: str) -> SpecificAction:

@@ -367,7 +367,7 @@ def _finish(
     if account.journal:
         due = _after_pauses(account.journal, due)
     if policy.calendar is not None:
-        due = business_day(policy.calendar, due, f"account {account.id!r}: item {leader.id!r}")
+        due = business_day(policy.calendar, due, account, leader)
     return _new_decision(
         Decision,
         (scenario, index, repeat, leader, due, total, ids, False, anchor, skipped, fallback),
@@ -394,23 +394,27 @@ def _review(
     journal = account.journal
     due = _after_pauses(journal, _review_due(journal, scenario, leader.id, anchor))
     if policy.calendar is not None:
-        due = business_day(policy.calendar, due, f"account {account.id!r}: item {leader.id!r}")
+        due = business_day(policy.calendar, due, account, leader)
     index = min(index, len(scenario.steps) - 1)
     return _new_decision(
         Decision, (scenario, index, repeat, leader, due, total, ids, True, anchor, skipped, False)
     )
 
 
-def business_day(calendar: BusinessCalendar, day: dt.date, owner: str) -> dt.date:
+def business_day(
+    calendar: BusinessCalendar, day: dt.date, account: Account, item: Item | None = None
+) -> dt.date:
     """Return ``day`` moved to the next business day of ``calendar`` (``day`` when it is one).
 
     The one move of every due date collectlib computes (SPEC 13.1 (e)).  The date is the
     customer's calendar date, as every date of collectlib: no time zone changes it.  No
-    business day before 9999-12-31 is a ``RuleViolation`` naming ``owner``.
+    business day before 9999-12-31 is a ``RuleViolation`` naming the account (and the
+    item the date is about).
     """
     try:
         return calendar.next_business_day(day)
     except ValidationError:  # no business day before the dates run out
+        owner = f"account {account.id!r}" + ("" if item is None else f": item {item.id!r}")
         raise RuleViolation(f"{owner}: no business day from {day} to {dt.date.max}") from None
 
 
