@@ -1,6 +1,6 @@
 """The layers of the package (STYLE "Layers you can see in the tree"), enforced on the source.
 
-Layer 0 values, layer 1 model, layer 2 rules, layer 3 portfolio, layer 4 forecast: a
+Layer 0 values, layer 1 model, layer 2 rules, layer 3 forecast, layer 4 portfolio: a
 module imports only from lower layers and from the modules before it in its own layer's
 order; the core (layers 0-4 and ``collectlib/__init__.py``) imports only the standard
 library, attrs and python-dateutil (the forecast: attrs only), and never the outer ring.  Optional integrations (a module that
@@ -65,8 +65,8 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
             "templates",
         ),
     ),
-    3: ("portfolio", ("agenda", "exposure", "holds", "reports")),
-    4: ("forecast", ("_stats", "settlements", "profiles", "predictions")),
+    3: ("forecast", ("_stats", "settlements", "profiles", "predictions")),
+    4: ("portfolio", ("agenda", "exposure", "holds", "reports")),
 }
 # A package inside a layer's package: its modules, in the order they may import each other,
 # all at the package's place in its layer (the package itself comes after them).
@@ -699,19 +699,19 @@ def test_a_clean_tree_passes() -> None:
         pytest.param(
             "collectlib.portfolio.reports._report",
             "from collectlib.portfolio.reports.aged import aged_balance\n",
-            "a module imports only the modules before it in layer 3 (portfolio.reports: _report,",
+            "a module imports only the modules before it in layer 4 (portfolio.reports: _report,",
             id="later module of the same subpackage",
         ),
         pytest.param(
             "collectlib.portfolio.reports.aged",
             "from collectlib.portfolio.reports import OverdueRatio\n",
-            "a module imports only the modules before it in layer 3 (portfolio.reports",
+            "a module imports only the modules before it in layer 4 (portfolio.reports",
             id="own subpackage facade",
         ),
         pytest.param(
             "collectlib.portfolio.agenda",
             "from collectlib.portfolio.reports.aged import aged_balance\n",
-            "a module imports only the modules before it in layer 3 (portfolio: agenda, exposure, holds, reports)",
+            "a module imports only the modules before it in layer 4 (portfolio: agenda, exposure, holds, reports)",
             id="earlier module imports a later subpackage",
         ),
         pytest.param(
