@@ -66,7 +66,7 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     3: ("forecast", ("_stats", "settlements", "profiles", "predictions")),
-    4: ("portfolio", ("agenda", "exposure", "holds", "reports")),
+    4: ("portfolio", ("agenda", "exposure", "holds", "reports", "simulation")),
 }
 # A package inside a layer's package: its modules, in the order they may import each other,
 # all at the package's place in its layer (the package itself comes after them).

@@ -23,6 +23,7 @@ __all__ = [
     "CashWeek",
     "PaymentForecast",
     "cash_forecast",
+    "later_delays",
     "predict_payment",
 ]
 
@@ -58,16 +59,17 @@ class PaymentForecast:
     disputed: bool = False
 
 
-def _figures(
+def later_delays(
     profile: PaymentProfile | None, disputed: bool, age: int
-) -> tuple[float, float, float] | None:
-    """Return what a profile says of an item unpaid ``age`` days after its due date.
+) -> tuple[list[tuple[int, float]], float] | None:
+    """Return the settlements of a profile that an item unpaid ``age`` days late can follow.
 
-    The figures (delay, late probability, weight) of the settlements at least ``age``
-    days late: the item is still unpaid, so the earlier ones do not apply to it.
-    ``None`` when the profile has no such settlement.  A disputed item reads the
-    disputed settlements, another the undisputed ones; either reads the other kind
-    when its own has none.
+    The ``(days late, recency weight)`` of the settlements at least ``age`` days late
+    (the item is still unpaid, so the earlier ones do not apply to it), and the weight
+    they count for on the profile's date.  ``None`` when the profile has no such
+    settlement.  A disputed item reads the disputed settlements, another the undisputed
+    ones; either reads the other kind when its own has none.  ``predict_payment`` takes
+    their median; a simulation draws from them.
     """
     if profile is None:
         return None
@@ -83,8 +85,24 @@ def _figures(
         return None  # no settlement so late, or none at all
     total = sum(weight for _delay, weight in figures.delays)
     part = sum(weight for _delay, weight in later)
+    return later, figures.weight * part / total
+
+
+def _figures(
+    profile: PaymentProfile | None, disputed: bool, age: int
+) -> tuple[float, float, float] | None:
+    """Return what a profile says of an item unpaid ``age`` days after its due date.
+
+    The figures (delay, late probability, weight) of ``later_delays``; ``None`` when
+    the profile has no settlement so late.
+    """
+    found = later_delays(profile, disputed, age)
+    if found is None:
+        return None
+    later, weight = found
+    part = sum(weight for _delay, weight in later)
     late = sum(weight for delay, weight in later if delay > 0) / part
-    return float(weighted_median(later)), late, figures.weight * part / total
+    return float(weighted_median(later)), late, weight
 
 
 def _shift(day: dt.date, days: int) -> dt.date:
