@@ -12,7 +12,7 @@ import attrs
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
 from collectlib.forecast._stats import weighted_median
-from collectlib.forecast.profiles import PaymentProfile
+from collectlib.forecast.profiles import PaymentFigures, PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules import collectable_items
@@ -23,7 +23,7 @@ __all__ = [
     "CashWeek",
     "PaymentForecast",
     "cash_forecast",
-    "later_delays",
+    "figures_for",
     "predict_payment",
 ]
 
@@ -59,17 +59,11 @@ class PaymentForecast:
     disputed: bool = False
 
 
-def later_delays(
-    profile: PaymentProfile | None, disputed: bool, age: int
-) -> tuple[list[tuple[int, float]], float] | None:
-    """Return the settlements of a profile that an item unpaid ``age`` days late can follow.
+def figures_for(profile: PaymentProfile | None, disputed: bool) -> PaymentFigures | None:
+    """Return the figures of ``profile`` a disputed item (or another) reads.
 
-    The ``(days late, recency weight)`` of the settlements at least ``age`` days late
-    (the item is still unpaid, so the earlier ones do not apply to it), and the weight
-    they count for on the profile's date.  ``None`` when the profile has no such
-    settlement.  A disputed item reads the disputed settlements, another the undisputed
-    ones; either reads the other kind when its own has none.  ``predict_payment`` takes
-    their median; a simulation draws from them.
+    A disputed item reads the disputed settlements, another item the undisputed ones;
+    either reads the other kind when its own has none.  ``None`` without a profile.
     """
     if profile is None:
         return None
@@ -78,14 +72,7 @@ def later_delays(
         if disputed
         else (profile.undisputed, profile.disputed)
     )
-    if not figures.count:
-        figures = other
-    later = [(delay, weight) for delay, weight in figures.delays if delay >= age]
-    if not later:
-        return None  # no settlement so late, or none at all
-    total = sum(weight for _delay, weight in figures.delays)
-    part = sum(weight for _delay, weight in later)
-    return later, figures.weight * part / total
+    return figures if figures.count else other
 
 
 def _figures(
@@ -93,16 +80,21 @@ def _figures(
 ) -> tuple[float, float, float] | None:
     """Return what a profile says of an item unpaid ``age`` days after its due date.
 
-    The figures (delay, late probability, weight) of ``later_delays``; ``None`` when
-    the profile has no settlement so late.
+    The figures (delay, late probability, weight) of the settlements at least ``age``
+    days late: the item is still unpaid, so the earlier ones do not apply to it.
+    ``None`` when the profile has no such settlement.  The settlements are those
+    ``figures_for`` chooses.
     """
-    found = later_delays(profile, disputed, age)
-    if found is None:
+    figures = figures_for(profile, disputed)
+    if figures is None:
         return None
-    later, weight = found
+    later = [(delay, weight) for delay, weight in figures.delays if delay >= age]
+    if not later:
+        return None  # no settlement so late, or none at all
+    total = sum(weight for _delay, weight in figures.delays)
     part = sum(weight for _delay, weight in later)
     late = sum(weight for delay, weight in later if delay > 0) / part
-    return float(weighted_median(later)), late, weight
+    return float(weighted_median(later)), late, figures.weight * part / total
 
 
 def _shift(day: dt.date, days: int) -> dt.date:

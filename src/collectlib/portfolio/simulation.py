@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from itertools import accumulate
 from typing import cast
 
 import attrs
@@ -31,12 +33,18 @@ from collectlib._checks import (
 from collectlib._frozen import FrozenMap
 from collectlib.enums import ActionState, Channel, EntryKind, FollowUp, Restart
 from collectlib.errors import RuleViolation, ValidationError
-from collectlib.forecast import PaymentProfile
-from collectlib.forecast.predictions import PRIOR_SETTLEMENTS, later_delays
+from collectlib.forecast import PaymentFigures, PaymentProfile
+from collectlib.forecast.predictions import PRIOR_SETTLEMENTS, figures_for
 from collectlib.model import Account, ActionTemplate, Item, Policy, Scenario
 from collectlib.money import ZERO, exact
 from collectlib.portfolio.agenda import REVIEW_DISPUTE, AgendaEntry, agenda
-from collectlib.portfolio.reports import DaysSalesOutstanding, SalesPeriod, aged_balance, dso
+from collectlib.portfolio.reports import (
+    AgedBalance,
+    DaysSalesOutstanding,
+    SalesPeriod,
+    aged_balance,
+    dso,
+)
 from collectlib.rules import (
     apply_status,
     complete_action,
@@ -252,26 +260,68 @@ def _random(*key: object) -> random.Random:
     return random.Random(int.from_bytes(digest, "big"))  # noqa: S311  # a simulation, not secrets
 
 
-def _draw_payment(item: Item, account: Account, policy: Policy, behaviour: Behaviour,
-                  start: dt.date) -> dt.date:  # fmt: skip
-    """Return the day the open debit ``item`` is paid, drawn from its customer's profile."""
+class _Settled:
+    """One kind of a profile's settlements (``figures_for``), ready to draw from at any age.
+
+    The days late in order, their cumulative recency weights, and the weight they count
+    for on the profile's date: the settlements at least ``age`` days late are a suffix,
+    found by bisection (a portfolio's history holds many thousands).
+    """
+
+    __slots__ = ("cumulative", "days", "weight")
+
+    def __init__(self, figures: PaymentFigures) -> None:
+        self.days = [delay for delay, _weight in figures.delays]
+        self.cumulative = list(accumulate(weight for _delay, weight in figures.delays))
+        self.weight = figures.weight
+
+    def after(self, age: int) -> tuple[int, float] | None:
+        """Return where the settlements at least ``age`` days late start, and their weight."""
+        first = bisect_left(self.days, age)
+        if first == len(self.days):
+            return None  # no settlement so late
+        total = self.cumulative[-1]
+        before = self.cumulative[first - 1] if first else 0.0
+        return first, self.weight * (total - before) / total
+
+    def draw(self, first: int, rng: random.Random) -> int:
+        """Return the days late of a settlement from ``first`` on, drawn by weight."""
+        before = self.cumulative[first - 1] if first else 0.0
+        point = before + rng.random() * (self.cumulative[-1] - before)
+        index = bisect_right(self.cumulative, point, first, len(self.days) - 1)
+        return self.days[index]
+
+
+def _settled(profile: PaymentProfile | None, disputed: bool) -> _Settled | None:
+    figures = figures_for(profile, disputed)
+    return None if figures is None or not figures.count else _Settled(figures)
+
+
+def _draw_payment(
+    item: Item,
+    account_id: str,
+    own: _Settled | None,
+    prior: _Settled | None,
+    seed: int,
+    start: dt.date,
+) -> dt.date:
+    """Return the day the open debit ``item`` is paid, drawn from the settlements it can follow.
+
+    ``own`` are its customer's settlements of its kind (disputed or not), ``prior`` the
+    portfolio's.
+    """
+    rng = _random(seed, account_id, item.id)
     age = (start - item.due_date).days
-    disputed = item.status in policy.held_statuses
-    own = later_delays(behaviour.profiles.get(account.id), disputed, age)
-    prior = later_delays(behaviour.fallback, disputed, age)
-    draw = _random(behaviour.seed, account.id, item.id)
-    chosen = own if prior is None else prior
-    if (
-        own is not None
-        and prior is not None
-        and draw.random() * (own[1] + PRIOR_SETTLEMENTS) < own[1]
+    mine = None if own is None else own.after(age)
+    theirs = None if prior is None else prior.after(age)
+    if mine is not None and (
+        theirs is None or rng.random() * (mine[1] + PRIOR_SETTLEMENTS) < mine[1]
     ):
-        chosen = own
-    if chosen is None:
-        delay = max(age, 0)
+        delay = cast(_Settled, own).draw(mine[0], rng)
+    elif theirs is not None:
+        delay = cast(_Settled, prior).draw(theirs[0], rng)
     else:
-        delays = chosen[0]
-        delay = draw.choices([d for d, _w in delays], weights=[w for _d, w in delays])[0]
+        delay = max(age, 0)  # nothing known: paid on its due date
     try:
         return max(item.due_date + dt.timedelta(days=delay), start)
     except OverflowError:
@@ -334,12 +384,25 @@ class _Run:
         self.wake: dict[dt.date, set[str]] = {}
         self.workload: dict[tuple[dt.date, str | None, Channel], list[int]] = {}
         self.cash: dict[tuple[dt.date, str], list[Decimal]] = {}
+        self.paid_up: set[str] = set()  # accounts without open item: nothing to age
+        held = policy.held_statuses
+        fallback = behaviour.fallback
+        priors = {kind: _settled(fallback, kind) for kind in (False, True)}
         for account in accounts:
+            if not any(item.is_open for item in account.items):
+                self.paid_up.add(account.id)
+            profile = behaviour.profiles.get(account.id)
+            own: dict[bool, _Settled | None] = {}
             for item in account.items:
-                if item.is_debit:
-                    self._schedule(
-                        account.id, item.id, _draw_payment(item, account, policy, behaviour, start)
-                    )
+                if not item.is_debit:
+                    continue
+                disputed = item.status in held
+                if disputed not in own:
+                    own[disputed] = _settled(profile, disputed)
+                paid = _draw_payment(
+                    item, account.id, own[disputed], priors[disputed], behaviour.seed, start
+                )
+                self._schedule(account.id, item.id, paid)
         self.sales = self._sales(accounts)
 
     def _schedule(self, account_id: str, item_id: str, day: dt.date) -> None:
@@ -385,11 +448,10 @@ class _Run:
             amounts = [
                 item.open_amount for item in account.items if item.id in item_ids and item.is_open
             ]
-            self.state[account_id] = sync_items(
-                account,
-                [item for item in account.items if item.is_open and item.id not in item_ids],
-                day,
-            )
+            left = [item for item in account.items if item.is_open and item.id not in item_ids]
+            self.state[account_id] = sync_items(account, left, day)
+            if not left:
+                self.paid_up.add(account_id)
             if amounts:
                 cash = self.cash.setdefault((day, account.currency), [])
                 cash.extend(amounts)
@@ -537,8 +599,17 @@ class _Run:
 
     def _balances(self, day: dt.date) -> list[BalancePoint]:
         """Return the receivable of each currency on ``day``: aged, with its DSO."""
-        report = aged_balance(self.state.values(), day)
-        parts = report.parts or ({report.currency: report} if report.currency else {})
+        state = self.state
+        paid_up = self.paid_up
+        report = aged_balance((state[i] for i in state if i not in paid_up), day)
+        parts = dict(report.parts) or ({report.currency: report} if report.currency else {})
+        zeros = FrozenMap(dict.fromkeys(report.labels, ZERO))
+        for currency in self.sales:  # a currency whose items are all paid: all zero
+            parts.setdefault(
+                currency,
+                AgedBalance(on=day, buckets=report.buckets, currency=currency, total=zeros,
+                            credits=zeros),
+            )  # fmt: skip
         points = []
         for currency, part in sorted(parts.items()):
             total = part.total
