@@ -32,7 +32,7 @@ from collectlib._checks import (
 )
 from collectlib._frozen import FrozenMap
 from collectlib.enums import ActionState, Channel, EntryKind, FollowUp, Restart
-from collectlib.errors import RuleViolation, ValidationError
+from collectlib.errors import RuleViolation
 from collectlib.forecast import PaymentFigures, PaymentProfile
 from collectlib.forecast.predictions import PRIOR_SETTLEMENTS, figures_for
 from collectlib.model import Account, ActionTemplate, Item, Policy, Scenario
@@ -95,9 +95,8 @@ def _to_response(value: object) -> object:
         return value
     response = {}
     for key, probability in value.items():
-        try:
-            channel = to_channel(key)
-        except ValidationError:
+        channel = to_channel(key)
+        if not isinstance(channel, Channel):
             fail(_OWNER, f"response: {key!r} is not a channel")
         response[channel] = (
             float(probability)
@@ -412,7 +411,7 @@ class _Run:
 
     def _sales(self, accounts: list[Account]) -> dict[str, tuple[SalesPeriod, ...]]:
         """Per currency, the invoices issued in the three 30-day periods before the start."""
-        first = self.start - dt.timedelta(days=30 * _SALES_PERIODS)
+        first = dt.date.fromordinal(max(self.start.toordinal() - 30 * _SALES_PERIODS, 1))
         sales: dict[str, list[Decimal]] = {}
         for account in accounts:
             periods = sales.setdefault(account.currency, [ZERO] * _SALES_PERIODS)
@@ -445,16 +444,13 @@ class _Run:
                 paid.setdefault(account_id, set()).add(item_id)
         for account_id, item_ids in paid.items():
             account = self.state[account_id]
-            amounts = [
-                item.open_amount for item in account.items if item.id in item_ids and item.is_open
-            ]
+            # An item is paid once: it is open until its day (a contact only brings it forward).
+            amounts = [item.open_amount for item in account.items if item.id in item_ids]
             left = [item for item in account.items if item.is_open and item.id not in item_ids]
             self.state[account_id] = sync_items(account, left, day)
             if not left:
                 self.paid_up.add(account_id)
-            if amounts:
-                cash = self.cash.setdefault((day, account.currency), [])
-                cash.extend(amounts)
+            self.cash.setdefault((day, account.currency), []).extend(amounts)
         return set(paid)
 
     def _respond(self, account: Account, row: AgendaEntry, day: dt.date) -> None:
@@ -512,8 +508,6 @@ class _Run:
 
     def _next_wake(self, account: Account, day: dt.date) -> dt.date | None:
         """Return the first day from ``day`` on which the account may have a row, or None."""
-        if day > self.end:
-            return None
         if _date_dependent(scenario_for(account, self.policy)):
             return day  # looked at every day
         rows = agenda([account], self.policy, day, horizon_days=(self.end - day).days)
@@ -558,8 +552,8 @@ class _Run:
                 self._rewake(account_id, self.start)
         balances: list[BalancePoint] = []
         awake: set[str] = set()
-        day = self.start
-        while day <= self.end:
+        for offset in range((self.end - self.start).days + 1):
+            day = self.start + dt.timedelta(days=offset)
             changed = self._settle(day)
             if every_day:
                 due = agenda(self.state.values(), self.policy, day)
@@ -567,17 +561,14 @@ class _Run:
                 awake = self.wake.pop(day, set()) | changed
                 due = agenda([self.state[i] for i in sorted(awake)], self.policy, day)
             waiting = self._work(due, day)
-            if not every_day:
+            if not every_day and day < self.end:
                 worked = {row.account_id for row in due}
                 for account_id in sorted((awake | worked) - waiting):
                     self._rewake(account_id, day + _ONE_DAY)
                 for account_id in waiting:
                     self.wake.setdefault(day + _ONE_DAY, set()).add(account_id)
-            if (day - self.start).days % _SNAPSHOT_DAYS == 0 or day == self.end:
+            if offset % _SNAPSHOT_DAYS == 0 or day == self.end:
                 balances.extend(self._balances(day))
-            if day == self.end:
-                break
-            day += _ONE_DAY
         workload = [
             Workload(on=on, collector=collector, channel=channel, performed=counts[0],
                      automatic=counts[1], waiting=counts[2])
