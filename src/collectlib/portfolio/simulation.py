@@ -226,8 +226,8 @@ class Simulation:
 
     ``workload`` has a row per day, collector and channel with work (by date, then
     collector, ``None`` first, then channel); ``cash`` a row per day and currency with
-    payments; ``balances`` a point per currency on the first day, every seventh day after
-    it, and the last day; ``accounts`` the accounts on the evening of the last day, in the
+    payments; ``balances`` a point per currency on the evening of the last day of each
+    week from ``start`` (``start + 6``, ``start + 13``...) and of ``end``; ``accounts`` the accounts on the evening of the last day, in the
     order given.  ``cash_totals`` sums the cash per currency.
     """
 
@@ -567,7 +567,7 @@ class _Run:
                     self._rewake(account_id, day + _ONE_DAY)
                 for account_id in waiting:
                     self.wake.setdefault(day + _ONE_DAY, set()).add(account_id)
-            if offset % _SNAPSHOT_DAYS == 0 or day == self.end:
+            if offset % _SNAPSHOT_DAYS == _SNAPSHOT_DAYS - 1 or day == self.end:
                 balances.extend(self._balances(day))
         workload = [
             Workload(on=on, collector=collector, channel=channel, performed=counts[0],
