@@ -132,8 +132,8 @@ def simulate_command(args: argparse.Namespace, out: TextIO, progress: Progress) 
         return
     capacity = "no limit" if args.capacity is None else f"{args.capacity} a collector a day"
     out.write(
-        f"Simulation from {start} to {end}: {len(accounts):,} accounts, capacity {capacity}, "
-        f"seed {args.seed}, payments drawn from {source}\n\n"
+        f"Simulation from {start} to {end}: {count(len(accounts), 'account')}, "
+        f"capacity {capacity}, seed {args.seed}, payments drawn from {source}\n\n"
     )
     right = {i for i, h in enumerate(columns) if h not in {"week", "currency"}}
     write_rows(rows, "table", out, columns, right)
