@@ -227,8 +227,9 @@ class Simulation:
     ``workload`` has a row per day, collector and channel with work (by date, then
     collector, ``None`` first, then channel); ``cash`` a row per day and currency with
     payments; ``balances`` a point per currency on the evening of the last day of each
-    week from ``start`` (``start + 6``, ``start + 13``...) and of ``end``; ``accounts`` the accounts on the evening of the last day, in the
-    order given.  ``cash_totals`` sums the cash per currency.
+    week from ``start`` (``start + 6``, ``start + 13``...) and of ``end``; ``accounts`` the
+    accounts on the evening of ``end``, in the order given.  ``cash_totals`` sums the cash
+    per currency.
     """
 
     start: dt.date
