@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import account, d, invoice
+from builders import account, action, d, invoice
 from collectlib import (
     DEFAULT_RESPONSE,
     Account,
@@ -19,6 +19,7 @@ from collectlib import (
     ActionTemplate,
     Behaviour,
     Channel,
+    CollectorRule,
     ItemsSynced,
     Policy,
     Scenario,
@@ -170,12 +171,18 @@ def test_the_aged_balance_and_dso_follow_the_payments() -> None:
     assert first.dso.standard == pytest.approx(1000 / 1000 * 90)
 
 
-def test_the_first_day_is_the_morning_after_the_first_payments() -> None:
-    # Without any history an overdue item is expected on the first day (its due date past).
+def test_an_item_older_than_any_payment_waits_for_a_contact() -> None:
+    # Nobody ever paid 31 days late: the invoice is paid only because a call makes it so.
     late = account(invoice("F-1", "2026-05-01", 250), id="C-1")
-    result = simulate([late], Policy(), START, START, Behaviour())
-    assert [(row.on, row.amount) for row in result.cash] == [(START, Decimal("250"))]
-    assert [p.on for p in result.balances] == [START]
+    model = behaviour(10, "C-1", response={Channel.CALL: 1.0}, response_days=3, seed=1)
+    alone = simulate([late], Policy(), START, d("2026-07-31"), model)
+    assert alone.cash == ()
+    called = simulate([late], calling(1, 60), START, d("2026-07-31"), model)
+    assert [(row.amount, START < row.on <= d("2026-06-04")) for row in called.cash] == [
+        (Decimal("250"), True)
+    ]
+    nothing_known = simulate([late], calling(1, 60), START, START, Behaviour())
+    assert (nothing_known.cash, [p.on for p in nothing_known.balances]) == ((), [START])
 
 
 def test_a_dispute_without_follow_up_gets_its_status_action() -> None:
@@ -242,6 +249,39 @@ def test_a_payment_after_the_last_date_is_on_the_last_date() -> None:
     result = simulate([account(item, id="C-1")], Policy(), start, dt.date.max,
                       behaviour(30, "C-1"))  # fmt: skip
     assert [row.on for row in result.cash] == [dt.date.max]
+
+
+def test_rows_left_waiting_are_the_agendas_rows_of_the_following_days() -> None:
+    catch_up = Scenario(name="catch up", steps=[call_on(1, "first"), call_on(20, "second")],
+                        restart="CATCH_UP")  # fmt: skip
+    policy = Policy(
+        scenarios=[Scenario(name="calls", steps=[call_on(1), call_on(90, "again")]), catch_up],
+        default_scenario="calls",
+        scenario_by_client_type={"risky": "catch up"},
+        collector_rules=[CollectorRule(collector="senior", min_days_late=30),
+                         CollectorRule(collector="marie")],
+    )  # fmt: skip
+    called = action("A1", {"F-2"}, "2026-06-03")
+    portfolio = [
+        # A call and a specific action, both waiting; another action coming due later.
+        account(invoice("F-1", "2026-05-20"), invoice("F-2", "2026-05-25"),
+                invoice("F-3", "2026-05-26"), id="C-1", collector="marie",
+                actions=[called, action("A2", {"F-3"}, "2026-06-10")]),
+        account(invoice("F-1", "2026-05-20"), id="C-2", collector="marie",
+                client_type="risky"),  # its step depends on the date
+        account(invoice("F-1", "2026-05-10"), id="C-3"),  # marie, then senior at 30 days
+    ]  # fmt: skip
+    never = behaviour(300, "C-1", "C-2", "C-3", response={})
+    results = []
+    for capacity in ({"marie": 0, "senior": 0}, {"marie": 1, "senior": 0}):
+        result = simulate(portfolio, policy, START, d("2026-06-20"), never, capacity)
+        reference = _Run(portfolio, policy, START, d("2026-06-20"), never, capacity).run(
+            every_day=True
+        )
+        assert result == reference
+        results.append(result)
+    # C-3's call waits for Marie, then for the senior collector from 30 days late.
+    assert {row.collector for row in results[0].workload} == {"marie", "senior"}
 
 
 # Properties -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
@@ -117,8 +118,9 @@ class Behaviour:
     least as late as the item already is on the first day (the settlements
     ``predict_payment`` takes the median of), the customer's chosen with probability
     ``w / (w + PRIOR_SETTLEMENTS)`` when both profiles have some (``w`` the weight
-    they count for), else the one that has; with neither, on its due date (the first
-    day when past).  A disputed item reads the disputed settlements.
+    they count for), else the one that has.  When neither has (no history, or nobody
+    ever paid so late), the item is not paid by itself: only a contact makes the
+    customer pay it.  A disputed item reads the disputed settlements.
 
     ``response`` maps channels to the probability that a contact on that channel makes
     a late customer pay each overdue item it is about (not disputed) within
@@ -249,6 +251,7 @@ class Simulation:
 
 
 _ONE_DAY = dt.timedelta(days=1)
+_LAST_DAY = dt.date.max.toordinal()
 _SNAPSHOT_DAYS = 7
 _SALES_PERIODS = 3  # three periods of 30 days before the first day: the DSO's sales
 _REVIEW_CALL = "Review follow-up"
@@ -304,11 +307,12 @@ def _draw_payment(
     prior: _Settled | None,
     seed: int,
     start: dt.date,
-) -> dt.date:
+) -> dt.date | None:
     """Return the day the open debit ``item`` is paid, drawn from the settlements it can follow.
 
     ``own`` are its customer's settlements of its kind (disputed or not), ``prior`` the
-    portfolio's.
+    portfolio's.  ``None`` when no settlement was ever as late as the item already is: it
+    is paid only if a contact makes the customer pay.
     """
     rng = _random(seed, account_id, item.id)
     age = (start - item.due_date).days
@@ -321,7 +325,7 @@ def _draw_payment(
     elif theirs is not None:
         delay = cast(_Settled, prior).draw(theirs[0], rng)
     else:
-        delay = max(age, 0)  # nothing known: paid on its due date
+        return None  # nobody ever paid so late
     try:
         return max(item.due_date + dt.timedelta(days=delay), start)
     except OverflowError:
@@ -379,12 +383,15 @@ class _Run:
         self.behaviour = behaviour
         self.capacity = capacity
         self.state = {account.id: account for account in accounts}
-        self.pay_on: dict[tuple[str, str], dt.date] = {}
+        self.pay_on: dict[tuple[str, str], dt.date] = {}  # items that will be paid, and when
         self.payments: dict[dt.date, set[tuple[str, str]]] = {}
         self.wake: dict[dt.date, set[str]] = {}
         self.workload: dict[tuple[dt.date, str | None, Channel], list[int]] = {}
         self.cash: dict[tuple[dt.date, str], list[Decimal]] = {}
         self.paid_up: set[str] = set()  # accounts without open item: nothing to age
+        self.collector_by_date = any(
+            rule.min_days_late is not None for rule in policy.collector_rules
+        )
         held = policy.held_statuses
         fallback = behaviour.fallback
         priors = {kind: _settled(fallback, kind) for kind in (False, True)}
@@ -402,7 +409,8 @@ class _Run:
                 paid = _draw_payment(
                     item, account.id, own[disputed], priors[disputed], behaviour.seed, start
                 )
-                self._schedule(account.id, item.id, paid)
+                if paid is not None:
+                    self._schedule(account.id, item.id, paid)
         self.sales = self._sales(accounts)
 
     def _schedule(self, account_id: str, item_id: str, day: dt.date) -> None:
@@ -441,7 +449,7 @@ class _Run:
         """Close the items paid on ``day`` with ``sync_items``; return the accounts changed."""
         paid: dict[str, set[str]] = {}
         for account_id, item_id in self.payments.pop(day, ()):
-            if self.pay_on[(account_id, item_id)] == day:
+            if self.pay_on[(account_id, item_id)] == day:  # not brought forward since
                 paid.setdefault(account_id, set()).add(item_id)
         for account_id, item_ids in paid.items():
             account = self.state[account_id]
@@ -467,8 +475,9 @@ class _Run:
             draw = _random(self.behaviour.seed, account.id, item_id, day.isoformat(),
                            row.channel.value)  # fmt: skip
             if draw.random() < probability:
-                paid = day + dt.timedelta(days=draw.randint(1, self.behaviour.response_days))
-                if paid < self.pay_on[(account.id, item_id)]:
+                after = draw.randint(1, self.behaviour.response_days)
+                paid = dt.date.fromordinal(min(day.toordinal() + after, _LAST_DAY))
+                if paid < self.pay_on.get((account.id, item_id), dt.date.max):
                     self._schedule(account.id, item_id, paid)
 
     def _perform(self, account: Account, row: AgendaEntry, day: dt.date) -> Account:
@@ -520,10 +529,14 @@ class _Run:
         if wake is not None:
             self.wake.setdefault(wake, set()).add(account_id)
 
-    def _work(self, rows: tuple[AgendaEntry, ...], day: dt.date) -> set[str]:
-        """Perform the rows in agenda order, within capacity; return the accounts left waiting."""
+    def _work(self, rows: tuple[AgendaEntry, ...], day: dt.date) -> tuple[set[str], set[str]]:
+        """Perform the rows in agenda order, within capacity.
+
+        Return the accounts with a row left waiting, and those with a row performed.
+        """
         used: dict[str | None, int] = {}
         waiting: set[str] = set()
+        performed: set[str] = set()
         for row in rows:
             if row.automatic and not row.needs_confirmation:
                 if row.send_at is not None and row.send_at.date() > day:
@@ -542,9 +555,54 @@ class _Run:
                 self._count(row, day, 0)
             account = self.state[row.account_id]
             self.state[row.account_id] = self._perform(account, row, day)
+            performed.add(row.account_id)
             if row.kind is not EntryKind.REVIEW:
                 self._respond(account, row, day)
-        return waiting
+        return waiting, performed
+
+    def _pending(
+        self,
+        due: Iterable[AgendaEntry],
+        waiting: set[str],
+        until: Mapping[str, dt.date | None],
+        day: dt.date,
+    ) -> tuple[list[AgendaEntry], dict[str, dt.date | None]]:
+        """Return the rows of the accounts whose rows all waited, and until when they stand.
+
+        The rows are in agenda order.  An unchanged account's agenda is the same tomorrow,
+        until a new row of its comes due (``None``: none before the end), but for what the
+        date alone changes: an automatic message's timing (once it needs a confirmation it
+        always will: it only gets later), a collector assigned by days late, a scenario
+        whose step depends on the date (those accounts are looked at again).  ``until``
+        holds the accounts whose rows stood today already.
+        """
+        rows: list[AgendaEntry] = []
+        known: dict[str, dt.date | None] = {}
+        refused: set[str] = set()
+        for row in due:
+            account_id = row.account_id
+            if account_id not in waiting or account_id in refused:
+                continue
+            if account_id not in known:
+                if account_id in until:
+                    known[account_id] = until[account_id]
+                else:
+                    account = self.state[account_id]
+                    if (account.collector is None and self.collector_by_date) or _date_dependent(
+                        scenario_for(account, self.policy)
+                    ):
+                        refused.add(account_id)
+                        continue
+                    later = agenda([account], self.policy, day, horizon_days=(self.end - day).days)
+                    known[account_id] = min(
+                        (r.due_on for r in later if r.due_on > day), default=None
+                    )
+            if row.automatic and not row.needs_confirmation:
+                refused.add(account_id)
+            rows.append(row)
+        return [r for r in rows if r.account_id not in refused], {
+            i: u for i, u in known.items() if i not in refused
+        }
 
     def run(self, *, every_day: bool) -> Simulation:
         """Replay the days; ``every_day`` runs the whole agenda each day (the reference)."""
@@ -552,22 +610,33 @@ class _Run:
             for account_id in self.state:
                 self._rewake(account_id, self.start)
         balances: list[BalancePoint] = []
-        awake: set[str] = set()
+        # The rows of accounts left waiting, and until when each account's stand.
+        pending: list[AgendaEntry] = []
+        until: dict[str, dt.date | None] = {}
         for offset in range((self.end - self.start).days + 1):
             day = self.start + dt.timedelta(days=offset)
             changed = self._settle(day)
             if every_day:
                 due = agenda(self.state.values(), self.policy, day)
+                self._work(due, day)
             else:
                 awake = self.wake.pop(day, set()) | changed
-                due = agenda([self.state[i] for i in sorted(awake)], self.policy, day)
-            waiting = self._work(due, day)
-            if not every_day and day < self.end:
-                worked = {row.account_id for row in due}
-                for account_id in sorted((awake | worked) - waiting):
-                    self._rewake(account_id, day + _ONE_DAY)
-                for account_id in waiting:
-                    self.wake.setdefault(day + _ONE_DAY, set()).add(account_id)
+                until = {
+                    i: last
+                    for i, last in until.items()
+                    if i not in changed and (last is None or day < last)
+                }
+                fresh = sorted(i for i in awake if i not in until)
+                due = agenda([self.state[i] for i in fresh], self.policy, day)
+                if until:  # both in agenda order, no account in both: merged in that order
+                    kept = [row for row in pending if row.account_id in until]
+                    due = tuple(heapq.merge(due, kept, key=_agenda_order))
+                waiting, performed = self._work(due, day)
+                if day < self.end:
+                    for account_id in sorted(awake - waiting):
+                        self._rewake(account_id, day + _ONE_DAY)
+                    self.wake.setdefault(day + _ONE_DAY, set()).update(waiting)
+                    pending, until = self._pending(due, waiting - performed, until, day)
             if offset % _SNAPSHOT_DAYS == _SNAPSHOT_DAYS - 1 or day == self.end:
                 balances.extend(self._balances(day))
         workload = [
@@ -626,6 +695,11 @@ class _Run:
                              overdue=overdue, dso=days)
             )  # fmt: skip
         return points
+
+
+def _agenda_order(row: AgendaEntry) -> tuple[dt.date, str, Decimal, str]:
+    """Return the agenda's key (``sort_agenda``): due date, currency, amount (largest first), id."""
+    return (row.due_on, row.currency, -row.amount, row.account_id)
 
 
 def _workload_order(row: Workload) -> tuple[dt.date, bool, str, str]:
