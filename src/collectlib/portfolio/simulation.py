@@ -137,7 +137,7 @@ class Behaviour:
     >>> Behaviour(response_days=0)
     Traceback (most recent call last):
     ...
-    collectlib.errors.ValidationError: behaviour: response_days must be ... >= 1, not 0
+    collectlib.errors.ValidationError: behaviour: response_days must be at least 1, not 0
     """
 
     profiles: FrozenMap[str, PaymentProfile] = attrs.field(
