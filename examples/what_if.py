@@ -92,49 +92,44 @@ for name, result in results.items():
     print(f"{name}: {performed} actions, {paid:,} EUR paid from {AS_OF} to {end}")
 
 # %% [markdown]
-# ## Workload per week
+# ## Three charts: the work, the cash, the receivable
+#
+# Each chart puts the two policies side by side, in days from the first day.
 
 # %%
-figure, axes = plt.subplots(figsize=(8, 3.5))
-width = 2.5
-for shift, (name, tables) in zip((-width / 2, width / 2), frames.items(), strict=True):
+def chart(title, file_name, draw):
+    """Draw one chart of both policies with ``draw(axes, name, tables)`` and save it."""
+    figure, axes = plt.subplots(figsize=(8, 3.5))
+    for name, tables in frames.items():
+        draw(axes, name, tables)
+    axes.set_title(title)
+    axes.set_xlabel(f"days from {AS_OF}")
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(OUTPUT / file_name, dpi=100)
+
+
+def workload(axes, name, tables):
     weekly = tables.workload.groupby("period")["performed"].sum()
+    shift = -1.25 if name == next(iter(frames)) else 1.25  # the bars side by side
     days = [(week - AS_OF).days + shift for week in weekly.index]
-    axes.bar(days, weekly.to_numpy(), width=width, label=name)
-axes.set_title("Actions performed per week")
-axes.set_xlabel(f"days from {AS_OF}")
-axes.legend()
-figure.tight_layout()
-figure.savefig(OUTPUT / "workload.png", dpi=100)
+    axes.bar(days, weekly.to_numpy(), width=2.5, label=name)
 
-# %% [markdown]
-# ## Cash in per week
 
-# %%
-figure, axes = plt.subplots(figsize=(8, 3.5))
-for name, tables in frames.items():
+def cash_in(axes, name, tables):
     cash = tables.cash[tables.cash["currency"] == "EUR"]
     axes.plot([(week - AS_OF).days for week in cash["period"]], cash["amount"].cumsum(),
               marker="o", label=name)  # fmt: skip
-axes.set_title("Cash in, cumulated (EUR)")
-axes.set_xlabel(f"days from {AS_OF}")
-axes.legend()
-figure.tight_layout()
-figure.savefig(OUTPUT / "cash_in.png", dpi=100)
 
-# %% [markdown]
-# ## The aged balance over time
 
-# %%
-figure, axes = plt.subplots(figsize=(8, 3.5))
-for name, tables in frames.items():
+def overdue(axes, name, tables):
     points = tables.balances[tables.balances["currency"] == "EUR"]
     days = [(on - AS_OF).days for on in points["on"]]
     axes.plot(days, points["overdue"], marker="o", label=f"{name}: overdue")
     axes.plot(days, points["91+"], linestyle="--", label=f"{name}: 91+ days late")
-axes.set_title("Overdue receivable (EUR)")
-axes.set_xlabel(f"days from {AS_OF}")
-axes.legend()
-figure.tight_layout()
-figure.savefig(OUTPUT / "aged_balance.png", dpi=100)
+
+
+chart("Actions performed per week", "workload.png", workload)
+chart("Cash in, cumulated (EUR)", "cash_in.png", cash_in)
+chart("Overdue receivable (EUR)", "aged_balance.png", overdue)
 print(f"charts written to {OUTPUT}: workload.png, cash_in.png, aged_balance.png")
