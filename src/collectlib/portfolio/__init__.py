@@ -1,4 +1,4 @@
-"""Whole portfolios: the collection agenda and the reports."""
+"""Whole portfolios: the collection agenda, the reports, and the simulation of a policy."""
 
 from collectlib.portfolio.agenda import AgendaEntry, agenda, due_actions, sort_agenda
 from collectlib.portfolio.exposure import exposure
