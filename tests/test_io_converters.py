@@ -19,8 +19,11 @@ from collectlib import (
     ActionTemplate,
     AgedBalance,
     AgendaEntry,
+    BalancePoint,
+    Behaviour,
     BusinessCalendar,
     CashForecast,
+    CashIn,
     CashWeek,
     Channel,
     CollectorRule,
@@ -60,6 +63,7 @@ from collectlib import (
     Scenario,
     SendingWindow,
     Settlement,
+    Simulation,
     SpecificAction,
     Statement,
     StatementRow,
@@ -67,6 +71,7 @@ from collectlib import (
     Step,
     Tally,
     Trigger,
+    Workload,
     aged_balance,
     agenda,
     cash_forecast,
@@ -81,6 +86,7 @@ from collectlib import (
     plan_progress,
     predict_payment,
     qualification_rate,
+    simulate,
 )
 from collectlib._frozen import FrozenMap
 from collectlib.io.converters import structure, unstructure
@@ -88,6 +94,7 @@ from collectlib.strategies import (
     TIME_ZONES,
     accounts,
     action_templates,
+    behaviours,
     business_calendars,
     items,
     journal_events,
@@ -229,9 +236,20 @@ ROUND_TRIPPED = {
     PlanProgress, Statement, StatementRow, Repeat, Explanation, Excluded, Condition, Fee,
     Fallback, CollectorRule, CreditHold, ItemIds, RateTimeline, Exposure, GroupExposure,
     BusinessCalendar, Settlement, PaymentFigures, PaymentProfile, PaymentForecast, CashWeek,
-    CashForecast,
+    CashForecast, Behaviour, Simulation, Workload, CashIn, BalancePoint,
 }  # fmt: skip
 """The types the round-trip tests above build (the journal events through JournalEvent)."""
+
+
+@given(policies(min_steps=1), st.data())
+def test_behaviours_and_simulations_round_trip(policy, data) -> None:
+    portfolio = data.draw(portfolios(policy=policy, max_size=3, max_items=3))
+    start = dt.date(2026, 6, 1)
+    behaviour = data.draw(behaviours(account_ids=[a.id for a in portfolio], on=start))
+    result = simulate(portfolio, policy, start, start + dt.timedelta(days=9), behaviour, 1)
+    records: list[object] = [behaviour, result, *result.workload, *result.cash, *result.balances]
+    for record in records:
+        assert round_trip(record, type(record)) == record
 
 
 def test_every_public_record_type_is_round_tripped() -> None:

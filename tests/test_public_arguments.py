@@ -34,6 +34,7 @@ from builders import CALL_BACK, STATUSES, account, d, invoice, qualifying_policy
 from collectlib import (
     Account,
     ActionTemplate,
+    Behaviour,
     BusinessCalendar,
     CollectError,
     FollowUp,
@@ -230,6 +231,13 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
         "window": WINDOW, "due_on": ON, "now": dt.datetime(2026, 3, 2, 13, 5),
         "calendar": CALENDAR, "timezone": "Europe/Paris",
     },
+    "simulate": lambda: {
+        "accounts": [customer()], "policy": POLICY, "start": ON,
+        "end": ON + dt.timedelta(days=10),
+        "behaviour": Behaviour(profiles={"C-1": payment_profile(history(), ON)},
+                               fallback=portfolio_profile(history(), ON), seed=3),
+        "capacity": {"marie": 2},
+    },
     "settlements_from_journal": lambda: {
         "account": sync_items(customer(), customer().items[1:], ON), "policy": POLICY
     },
@@ -314,6 +322,9 @@ ACCEPTS_IN: dict[tuple[str, str], set[str]] = {
     ("create_action", "due_on"): {"none", "date"},
     ("create_plan", "plan_id"): {"none", "text"},
     ("settlements_from_journal", "policy"): {"none"},
+    ("simulate", "start"): {"date"},
+    ("simulate", "end"): {"date"},
+    ("simulate", "capacity"): {"none", "int", "dict"},  # {"junk": None}: a collector's capacity
     ("to_amount", "total"): {"bool"},
 }
 # Where the message names the argument otherwise than "<function>: <argument>".

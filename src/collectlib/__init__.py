@@ -90,14 +90,20 @@ from collectlib.model import (
 )
 from collectlib.money import Amount, Money, minor_unit_digits, quantize, to_amount
 from collectlib.portfolio import (
+    DEFAULT_RESPONSE,
     AgedBalance,
     AgendaEntry,
+    BalancePoint,
+    Behaviour,
+    CashIn,
     DaysSalesOutstanding,
     DisputeResolutionTime,
     OverdueRatio,
     QualificationRate,
     SalesPeriod,
+    Simulation,
     Tally,
+    Workload,
     aged_balance,
     agenda,
     dispute_resolution_time,
@@ -107,6 +113,7 @@ from collectlib.portfolio import (
     holds,
     overdue_ratio,
     qualification_rate,
+    simulate,
     sort_agenda,
 )
 from collectlib.rules import (
@@ -158,6 +165,7 @@ from collectlib.rules import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "DEFAULT_RESPONSE",
     "HASHTAGS",
     "PRIOR_SETTLEMENTS",
     "Account",
@@ -172,8 +180,11 @@ __all__ = [
     "AgedBalance",
     "AgendaEntry",
     "Amount",
+    "BalancePoint",
+    "Behaviour",
     "BusinessCalendar",
     "CashForecast",
+    "CashIn",
     "CashWeek",
     "Channel",
     "CollectError",
@@ -231,6 +242,7 @@ __all__ = [
     "ScenarioActionRecorded",
     "SendingWindow",
     "Settlement",
+    "Simulation",
     "SpecificAction",
     "Statement",
     "StatementRow",
@@ -247,6 +259,7 @@ __all__ = [
     "UnknownPlanError",
     "UnknownStatusError",
     "ValidationError",
+    "Workload",
     "__version__",
     "aged_balance",
     "agenda",
@@ -296,6 +309,7 @@ __all__ = [
     "schedule",
     "send_at",
     "settlements_from_journal",
+    "simulate",
     "sort_agenda",
     "sync_items",
     "template_context",

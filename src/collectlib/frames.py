@@ -47,7 +47,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 try:
     import numpy as np
@@ -67,6 +67,7 @@ from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item as _new_item
 from collectlib.money import read_amount
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
+from collectlib.portfolio.simulation import Simulation
 from collectlib.rules import format_amount
 
 if TYPE_CHECKING:
@@ -75,10 +76,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ITEM_COLUMNS",
+    "SimulationFrames",
     "accounts_from_frame",
     "agenda_dask",
     "agenda_frame",
     "report_frame",
+    "simulation_frames",
 ]
 
 _AGENDA_COLUMNS = list(AgendaEntry._fields)
@@ -337,3 +340,87 @@ def agenda_dask(
         _partition_agenda, policy, on, horizon_days, columns, currency, meta=meta
     ).compute()
     return sort_agenda(AgendaEntry(*row) for row in parts.itertuples(index=False, name=None))
+
+
+# --- simulations -------------------------------------------------------------------------
+
+_PERIODS = {"day": 1, "week": 7}
+
+
+class SimulationFrames(NamedTuple):
+    """The tables of a simulation (``simulation_frames``): work, cash in, receivable."""
+
+    workload: pd.DataFrame
+    """Actions per period, collector and channel: ``performed``, ``automatic``, ``waiting``."""
+    cash: pd.DataFrame
+    """Cash in per period and currency: ``amount``, ``items``."""
+    balances: pd.DataFrame
+    """The receivable per date and currency: the aged buckets, ``receivables``,
+    ``overdue``, ``dso`` (standard) and ``dso_count_back``."""
+
+
+def simulation_frames(
+    simulation: Simulation, *, by: str = "week", numeric: bool = False
+) -> SimulationFrames:
+    """Return a simulation's work, cash in and receivable as DataFrames, for a notebook.
+
+    ``by="week"`` (default) adds the work and the cash up over weeks of seven days from
+    the simulation's start, each labelled by its first day in the ``period`` column;
+    ``by="day"`` keeps one row per day.  ``workload`` has a row per period, collector
+    (``None`` for the accounts without one) and channel (its value, ``"CALL"``...);
+    ``cash`` a row per period and currency; ``balances`` a row per date of the
+    simulation's ``balances`` and currency, one column per aged bucket (``not_due``,
+    ``1-30``...).  Amounts stay exact ``Decimal`` objects; ``numeric=True`` gives them
+    as ``float64``, for charts (one currency at a time).
+    """
+    owner = "simulation_frames"
+    if not isinstance(simulation, Simulation):
+        raise ValidationError(f"{owner}: simulation must be a Simulation, not {simulation!r}")
+    if by not in _PERIODS:
+        raise ValidationError(f"{owner}: by must be 'week' or 'day', not {by!r}")
+    check_bool(owner, "numeric", numeric)
+    days, start = _PERIODS[by], simulation.start
+
+    def period(day: dt.date) -> dt.date:
+        return start + dt.timedelta(days=(day - start).days // days * days)
+
+    work: dict[tuple[dt.date, str | None, str], list[int]] = {}
+    for row in simulation.workload:
+        counts = work.setdefault((period(row.on), row.collector, row.channel.value), [0, 0, 0])
+        counts[0] += row.performed
+        counts[1] += row.automatic
+        counts[2] += row.waiting
+    workload = pd.DataFrame(  # objects: a collector None stays None
+        [(*key, *counts) for key, counts in sorted(work.items(), key=_work_order)],
+        columns=["period", "collector", "channel", "performed", "automatic", "waiting"],
+        dtype=object,
+    ).astype({"performed": "int64", "automatic": "int64", "waiting": "int64"})
+    totals: dict[tuple[dt.date, str], list[Any]] = {}
+    for paid in simulation.cash:
+        total = totals.setdefault((period(paid.on), paid.currency), [Decimal(0), 0])
+        total[0] += paid.amount
+        total[1] += paid.items
+    cash = pd.DataFrame.from_records(
+        [(on, currency, amount, n) for (on, currency), (amount, n) in sorted(totals.items())],
+        columns=["period", "currency", "amount", "items"],
+    )
+    buckets = list(simulation.balances[0].aged) if simulation.balances else []
+    balances = pd.DataFrame.from_records(
+        [(point.on, point.currency, *point.aged.values(), point.receivables, point.overdue,
+          None if point.dso is None else point.dso.standard,
+          None if point.dso is None else point.dso.count_back)
+         for point in simulation.balances],
+        columns=["on", "currency", *buckets, "receivables", "overdue", "dso", "dso_count_back"],
+    )  # fmt: skip
+    if numeric:
+        cash = cash.astype({"amount": "float64"})
+        balances = balances.astype(
+            dict.fromkeys([*buckets, "receivables", "overdue", "dso", "dso_count_back"], "float64")
+        )
+    return SimulationFrames(workload=workload, cash=cash, balances=balances)
+
+
+def _work_order(pair: tuple[tuple[dt.date, str | None, str], list[int]]) -> tuple[Any, ...]:
+    """By period, then collector (``None`` first), then channel: a simulation's order."""
+    (on, collector, channel), _counts = pair
+    return (on, collector is not None, collector or "", channel)

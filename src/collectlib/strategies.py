@@ -41,7 +41,7 @@ from collectlib.enums import (
     TriggerKind,
 )
 from collectlib.errors import ValidationError
-from collectlib.forecast import Settlement
+from collectlib.forecast import Settlement, payment_profile, portfolio_profile
 from collectlib.languages import Template
 from collectlib.model import (
     Account,
@@ -84,12 +84,14 @@ from collectlib.model import (
     Trigger,
 )
 from collectlib.money import PerCurrency, minor_unit_digits
+from collectlib.portfolio import DEFAULT_RESPONSE, Behaviour
 from collectlib.rules.plans import schedule
 
 __all__ = [
     "accounts",
     "action_templates",
     "amounts",
+    "behaviours",
     "business_calendars",
     "dates",
     "item_ids",
@@ -290,6 +292,63 @@ def settlements(
         amount=draw(sizes),
         disputed=draw(_strategy(disputed)),
         currency=draw(_strategy(currencies)),
+    )
+
+
+@st.composite
+def behaviours(
+    draw: st.DrawFn,
+    /,
+    *,
+    account_ids: Sequence[str] = (),
+    on: dt.date = dt.date(2026, 6, 1),
+    currency: str = "EUR",
+) -> Behaviour:
+    """Draw how a simulation's customers pay: profiles on ``on`` for some of ``account_ids``.
+
+    Each profile reads a few drawn settlements of its account, paid before ``on``; the
+    portfolio's fallback is drawn from settlements of any of them (or is ``None``); the
+    seed, the response per channel (or ``DEFAULT_RESPONSE``), ``response_days`` and
+    ``follow_up_days`` are drawn.
+    """
+    before = dates(on - dt.timedelta(days=400), on - dt.timedelta(days=150))
+    profiles = {
+        account_id: payment_profile(
+            draw(
+                st.lists(
+                    settlements(account_ids=account_id, issue_dates=before, currencies=currency),
+                    min_size=1,
+                    max_size=4,
+                )
+            ),
+            on,
+        )
+        for account_id in account_ids
+        if draw(st.booleans())
+    }
+    history = draw(
+        st.none()
+        | st.lists(
+            settlements(
+                account_ids=st.sampled_from(account_ids or ("C-1",)),
+                issue_dates=before,
+                currencies=currency,
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    response = draw(
+        st.just(DEFAULT_RESPONSE)
+        | st.dictionaries(st.sampled_from(list(Channel)), st.floats(0, 1), max_size=4)
+    )
+    return Behaviour(
+        profiles=profiles,
+        fallback=None if history is None else portfolio_profile(history, on),
+        seed=draw(st.integers(0, 2**32)),
+        response=response,
+        response_days=draw(st.integers(1, 30)),
+        follow_up_days=draw(st.integers(1, 60)),
     )
 
 

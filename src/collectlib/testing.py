@@ -45,7 +45,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from collectlib.enums import Channel, EntryKind, FollowUp, IdleReason, ItemKind, Restart
 from collectlib.errors import CollectError
 from collectlib.model import Account, ActionTemplate, Item, Policy, ScenarioActionRecorded
-from collectlib.portfolio import agenda, due_actions, exposure, holds
+from collectlib.portfolio import agenda, due_actions, exposure, holds, simulate
 from collectlib.portfolio.agenda import REVIEW_DISPUTE
 from collectlib.rules import (
     Proposal,
@@ -72,7 +72,7 @@ from collectlib.rules import (
 )
 from collectlib.rules.dunning import fee_amount, last_contact, paused_until
 from collectlib.rules.groups import group_of
-from collectlib.strategies import accounts, dates, policies
+from collectlib.strategies import accounts, behaviours, dates, policies
 
 __all__ = ["CollectionMachine"]
 
@@ -290,6 +290,18 @@ class CollectionMachine(RuleBasedStateMachine):
             else:
                 extract.append(item)
         self.apply(lambda a: sync_items(a, extract, self.on, by="erp"))
+
+    @rule(data=st.data(), days=st.integers(1, 20), capacity=st.none() | st.integers(0, 2))
+    def let_the_simulation_work(self, data: st.DataObject, days: int, capacity: int | None) -> None:
+        """Let ``simulate`` do the collectors' work and the customer pay for some days.
+
+        A simulation of a valid account never fails: its operations are the library's.
+        """
+        behaviour = data.draw(behaviours(account_ids=[self.account.id], on=self.on))
+        end = self.on + dt.timedelta(days=days - 1)
+        result = simulate([self.account], self.policy, self.on, end, behaviour, capacity)
+        self.apply(lambda _account: result.accounts[0])
+        self.on = end
 
     @rule(days=st.integers(1, 45))
     def pause_the_customer(self, days: int) -> None:

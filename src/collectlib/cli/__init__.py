@@ -7,6 +7,8 @@ r"""The ``collectlib`` command: the collection agenda, policy checks, explanatio
                     [--message [--locale LOCALE|account]]
     collectlib report aged|qualification|holds [PORTFOLIO] [--on DATE] [--buckets DAYS,...]
                       [--format table|json|csv]
+    collectlib simulate [PORTFOLIO] [--policy FILE] [--start DATE] [--end DATE]
+                        [--capacity N] [--seed S] [--history PAID] [--format table|json|csv]
     collectlib --version
 
 A CSV PORTFOLIO (``-``: the standard input) also takes [--delimiter CHAR|tab]
@@ -14,6 +16,9 @@ A CSV PORTFOLIO (``-``: the standard input) also takes [--delimiter CHAR|tab]
 [--encoding NAME]; a JSON PORTFOLIO [--max-size MIB].  ``--format csv`` takes [--raw-csv].
 ``next --message`` writes the next action's message in the account's language;
 ``--locale`` formats its amounts and dates (``account``: the account's language).
+``simulate`` replays the policy from ``--start`` (``--on``) to ``--end`` (13 weeks by
+default), the customers paying as the ``--history`` of paid items says (else as the
+accounts' journals say, else with typical delays).
 
 Without a portfolio, the commands run on the demo portfolio and policy shipped with
 collectlib, as of the demo's date.  With a portfolio, ``agenda`` and ``next`` need
@@ -29,7 +34,8 @@ spreadsheet would run as formulas get a quote in front (``safe_cell``); ``--raw-
 writes them as they are.  Amounts for people are in their currency, rounded to its
 minor unit (``1,200.00 EUR``, ``150,000 JPY``), and totals are per currency.
 
-The package: ``_parser`` reads the arguments, ``_commands`` runs them, ``_writers``
+The package: ``_parser`` reads the arguments, ``_commands`` runs them (``_simulate`` the
+simulation), ``_writers``
 writes tables, JSON and CSV, ``_progress`` draws the progress line of a long run.
 """
 
@@ -41,7 +47,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO, cast
 
-from collectlib.cli import _commands
+from collectlib.cli import _commands, _simulate
 from collectlib.cli._parser import parser
 from collectlib.cli._progress import Progress
 from collectlib.cli._writers import Visible, visible
@@ -99,6 +105,8 @@ def _run(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
             _commands.check_command(args, out, progress)
         elif args.command == "next":
             _commands.next_command(args, out, progress)
+        elif args.command == "simulate":
+            _simulate.simulate_command(args, out, progress)
         else:
             _commands.report_command(args, out, progress)
     finally:

@@ -24,14 +24,18 @@ def _date(text: str) -> dt.date:
     return day
 
 
-def _days(text: str) -> int:
+def _days(text: str, what: str = "a number of days") -> int:
     try:
         value = int(text)
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+        raise argparse.ArgumentTypeError(f"not {what}: {text!r}")
     return value
+
+
+def _actions(text: str) -> int:
+    return _days(text, "a number of actions")
 
 
 def _mebibytes(text: str) -> int:
@@ -154,11 +158,43 @@ def parser() -> argparse.ArgumentParser:
         help="the aged balance's edges in days late (default: 30,60,90)",
     )
     _formats(report)
+
+    simulated = _portfolio_options(
+        command("simulate", "replay the policy day by day: the work, cash and receivable"),
+        "the policy file, TOML or JSON (needed with PORTFOLIO)",
+        dates=("--start", "--on"),
+    )
+    simulated.add_argument(
+        "--end",
+        type=_date,
+        metavar="DATE",
+        help="the last day replayed, YYYY-MM-DD (default: 13 weeks from the start)",
+    )
+    simulated.add_argument(
+        "--capacity",
+        type=_actions,
+        metavar="N",
+        help="the actions a collector performs a day at most (default: no limit)",
+    )
+    simulated.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="the draws' seed (default: 0)"
+    )
+    simulated.add_argument(
+        "--history",
+        type=Path,
+        metavar="PAID",
+        help="the history of paid items, CSV or JSON, the customers pay as they did "
+        "(default: the payments in the accounts' journals, else typical delays)",
+    )
+    _formats(simulated)
     return made
 
 
 def _portfolio_options(
-    parser: argparse.ArgumentParser, policy: str, *then: tuple[str, str]
+    parser: argparse.ArgumentParser,
+    policy: str,
+    *then: tuple[str, str],
+    dates: tuple[str, ...] = ("--on",),
 ) -> argparse.ArgumentParser:
     parser.add_argument(
         "portfolio",
@@ -172,7 +208,8 @@ def _portfolio_options(
         parser.add_argument(name, metavar=name.upper(), help=text)
     parser.add_argument("--policy", type=Path, metavar="FILE", help=policy)
     parser.add_argument(
-        "--on",
+        *dates,
+        dest="on",
         type=_date,
         metavar="DATE",
         help="the date, YYYY-MM-DD (default: the portfolio's, else today)",

@@ -12,7 +12,7 @@ import attrs
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
 from collectlib.forecast._stats import weighted_median
-from collectlib.forecast.profiles import PaymentProfile
+from collectlib.forecast.profiles import PaymentFigures, PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules import collectable_items
@@ -23,6 +23,7 @@ __all__ = [
     "CashWeek",
     "PaymentForecast",
     "cash_forecast",
+    "figures_for",
     "predict_payment",
 ]
 
@@ -58,16 +59,11 @@ class PaymentForecast:
     disputed: bool = False
 
 
-def _figures(
-    profile: PaymentProfile | None, disputed: bool, age: int
-) -> tuple[float, float, float] | None:
-    """Return what a profile says of an item unpaid ``age`` days after its due date.
+def figures_for(profile: PaymentProfile | None, disputed: bool) -> PaymentFigures | None:
+    """Return the figures of ``profile`` a disputed item (or another) reads.
 
-    The figures (delay, late probability, weight) of the settlements at least ``age``
-    days late: the item is still unpaid, so the earlier ones do not apply to it.
-    ``None`` when the profile has no such settlement.  A disputed item reads the
-    disputed settlements, another the undisputed ones; either reads the other kind
-    when its own has none.
+    A disputed item reads the disputed settlements, another item the undisputed ones;
+    either reads the other kind when its own has none.  ``None`` without a profile.
     """
     if profile is None:
         return None
@@ -76,8 +72,22 @@ def _figures(
         if disputed
         else (profile.undisputed, profile.disputed)
     )
-    if not figures.count:
-        figures = other
+    return figures if figures.count else other
+
+
+def _figures(
+    profile: PaymentProfile | None, disputed: bool, age: int
+) -> tuple[float, float, float] | None:
+    """Return what a profile says of an item unpaid ``age`` days after its due date.
+
+    The figures (delay, late probability, weight) of the settlements at least ``age``
+    days late: the item is still unpaid, so the earlier ones do not apply to it.
+    ``None`` when the profile has no such settlement.  The settlements are those
+    ``figures_for`` chooses.
+    """
+    figures = figures_for(profile, disputed)
+    if figures is None:
+        return None
     later = [(delay, weight) for delay, weight in figures.delays if delay >= age]
     if not later:
         return None  # no settlement so late, or none at all

@@ -1,4 +1,4 @@
-"""Whole portfolios: the collection agenda and the reports."""
+"""Whole portfolios: the collection agenda, the reports, and the simulation of a policy."""
 
 from collectlib.portfolio.agenda import AgendaEntry, agenda, due_actions, sort_agenda
 from collectlib.portfolio.exposure import exposure
@@ -17,16 +17,31 @@ from collectlib.portfolio.reports import (
     overdue_ratio,
     qualification_rate,
 )
+from collectlib.portfolio.simulation import (
+    DEFAULT_RESPONSE,
+    BalancePoint,
+    Behaviour,
+    CashIn,
+    Simulation,
+    Workload,
+    simulate,
+)
 
 __all__ = [
+    "DEFAULT_RESPONSE",
     "AgedBalance",
     "AgendaEntry",
+    "BalancePoint",
+    "Behaviour",
+    "CashIn",
     "DaysSalesOutstanding",
     "DisputeResolutionTime",
     "OverdueRatio",
     "QualificationRate",
     "SalesPeriod",
+    "Simulation",
     "Tally",
+    "Workload",
     "aged_balance",
     "agenda",
     "dispute_resolution_time",
@@ -36,5 +51,6 @@ __all__ = [
     "holds",
     "overdue_ratio",
     "qualification_rate",
+    "simulate",
     "sort_agenda",
 ]
