@@ -11,6 +11,7 @@ import attrs
 
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
+from collectlib.forecast._arguments import check_profile, check_profiles
 from collectlib.forecast._stats import weighted_median
 from collectlib.forecast.profiles import PaymentProfile
 from collectlib.model import Account, Item, Policy
@@ -130,11 +131,6 @@ def _forecast(
     )
 
 
-def _check_profile(owner: str, field: str, value: object) -> None:
-    if value is not None:
-        check_instance(owner, field, value, PaymentProfile)
-
-
 def predict_payment(
     item: Item,
     profile: PaymentProfile | None,
@@ -178,10 +174,10 @@ def predict_payment(
     """
     owner = "predict_payment"
     check_instance(owner, "item", item, Item)
-    _check_profile(owner, "profile", profile)
+    check_profile(owner, "profile", profile)
     check_instance(owner, "policy", policy, Policy)
     check_date(owner, "on", on)
-    _check_profile(owner, "fallback", fallback)
+    check_profile(owner, "fallback", fallback)
     if not item.is_debit:
         fail(owner, f"item: item {item.id!r} is not an open debit (open amount {item.open_amount})")
     return _forecast(item, profile, fallback, policy.held_statuses, on)
@@ -222,19 +218,6 @@ class CashForecast:
         return FrozenMap(dict(sorted(totals.items())))
 
 
-def _check_profiles(owner: str, profiles: object) -> Mapping[str, PaymentProfile]:
-    if not isinstance(profiles, Mapping):
-        fail(owner, f"profiles must be a mapping account id -> PaymentProfile, not {profiles!r}")
-    for key, value in profiles.items():
-        if not isinstance(key, str) or not isinstance(value, PaymentProfile):
-            fail(
-                owner,
-                f"profiles: {key!r} must be an account id mapped to a PaymentProfile, "
-                f"not {value!r}",
-            )
-    return profiles
-
-
 def _iso_week(day: dt.date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year:04d}-W{week:02d}"
@@ -269,11 +252,11 @@ def cash_forecast(
     [('2026-W10', Decimal('250'))]
     """
     owner = "cash_forecast"
-    checked = _check_profiles(owner, profiles)
+    checked = check_profiles(owner, profiles)
     check_instance(owner, "policy", policy, Policy)
     check_date(owner, "on", on)
     check_int(owner, "weeks", weeks, minimum=1)
-    _check_profile(owner, "fallback", fallback)
+    check_profile(owner, "fallback", fallback)
     monday = on - dt.timedelta(days=on.weekday())
     held = policy.held_statuses
     cash: dict[tuple[int, str], list[Decimal]] = {}
