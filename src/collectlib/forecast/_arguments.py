@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from collectlib._checks import check_instance, fail
 from collectlib.forecast.profiles import PaymentProfile
 
 
-def check_profile(owner: str, field: str, value: object) -> None:
-    """Check that ``value`` is a ``PaymentProfile`` or ``None``."""
+def check_profile(owner: str, field: str, value: object) -> PaymentProfile | None:
+    """Check that ``value`` is a ``PaymentProfile`` or ``None``; return it."""
     if value is not None:
         check_instance(owner, field, value, PaymentProfile)
+    return cast("PaymentProfile | None", value)
 
 
 def check_profiles(owner: str, profiles: object) -> Mapping[str, PaymentProfile]:

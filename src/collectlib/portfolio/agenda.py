@@ -380,7 +380,7 @@ def _check_order(
     """Check the agenda's ``order`` arguments; return the profiles to rank by, or ``None``."""
     if not isinstance(order, str) or order not in _ORDERS:
         raise ValidationError(f"{owner}: order must be 'date' or 'risk', not {order!r}")
-    check_profile(owner, "fallback", fallback)
+    checked = check_profile(owner, "fallback", fallback)
     if order == "date":
         if profiles is not None or fallback is not None:
             what = "profiles" if profiles is not None else "fallback"
@@ -394,7 +394,7 @@ def _check_order(
             "order='risk', not None (payment_profiles; {} with a fallback: every account "
             "reads the portfolio's profile)"
         )
-    return check_profiles(owner, profiles), fallback
+    return check_profiles(owner, profiles), checked
 
 
 def _rank_as_read(
