@@ -12,7 +12,6 @@ import attrs
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
 from collectlib.forecast._arguments import check_profile, check_profiles
-from collectlib.forecast._stats import weighted_median
 from collectlib.forecast.profiles import PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
@@ -79,13 +78,7 @@ def _figures(
     )
     if not figures.count:
         figures = other
-    later = [(delay, weight) for delay, weight in figures.delays if delay >= age]
-    if not later:
-        return None  # no settlement so late, or none at all
-    total = sum(weight for _delay, weight in figures.delays)
-    part = sum(weight for _delay, weight in later)
-    late = sum(weight for delay, weight in later if delay > 0) / part
-    return float(weighted_median(later)), late, figures.weight * part / total
+    return figures._from(age)  # the cache of the same package's record
 
 
 def _shift(day: dt.date, days: int) -> dt.date:
