@@ -337,3 +337,57 @@ def agenda_dask(
         _partition_agenda, policy, on, horizon_days, columns, currency, meta=meta
     ).compute()
     return sort_agenda(AgendaEntry(*row) for row in parts.itertuples(index=False, name=None))
+
+
+# --- the cash forecast and the payment predictions ------------------------------------------
+# (imports here, not at the top, while another change rewrites the top of this module)
+import attrs  # noqa: E402
+
+from collectlib._checks import check_each  # noqa: E402
+from collectlib.forecast import CashForecast, PaymentForecast  # noqa: E402
+
+__all__ += ["cash_forecast_frame", "predictions_frame"]
+
+_CASH_COLUMNS = ["week", "start", "currency", "amount", "items"]
+_PREDICTION_COLUMNS = [field.name for field in attrs.fields(PaymentForecast)]
+
+
+def cash_forecast_frame(
+    forecast: CashForecast, *, numeric: bool = False, formatted: bool = False
+) -> pd.DataFrame:
+    """Return a ``CashForecast`` as a DataFrame: one row per week and currency, then ``later``.
+
+    The columns are ``week`` (``"2026-W12"``), ``start`` (its Monday), ``currency``,
+    ``amount`` and ``items``, the rows of ``forecast.rows``; then, per currency, the
+    cash expected after the last week: ``week`` ``"later"``, no ``start``, no
+    ``items`` (``None``).  Amounts are exact ``Decimal`` objects; ``numeric=True``
+    gives them as ``float64`` and ``formatted=True`` as text, as ``agenda_frame`` does.
+    """
+    owner = "cash_forecast_frame"
+    if not isinstance(forecast, CashForecast):
+        raise ValidationError(f"{owner}: forecast must be a CashForecast, not {forecast!r}")
+    _check_views(owner, numeric, formatted)
+    records: list[tuple[Any, ...]] = [
+        (row.week, row.start, row.currency, row.amount, row.items) for row in forecast.rows
+    ]
+    records.extend(
+        ("later", None, currency, amount, None) for currency, amount in forecast.later.items()
+    )
+    frame = pd.DataFrame(records, columns=_CASH_COLUMNS, dtype=object)
+    if formatted:
+        return _formatted(frame, ["amount"])
+    return frame.astype({"amount": "float64"}) if numeric else frame
+
+
+def predictions_frame(forecasts: Iterable[PaymentForecast]) -> pd.DataFrame:
+    """Return ``predict_payment``'s forecasts as a DataFrame, one column per field.
+
+    ``item_id``, ``expected_on``, ``days_late``, ``late_probability``, ``basis``,
+    ``disputed``: for a call list, a chart of the expected dates, a join with the
+    items table on ``item_id``.
+    """
+    rows = [
+        (f.item_id, f.expected_on, f.days_late, f.late_probability, f.basis, f.disputed)
+        for f in check_each("predictions_frame", "forecasts", forecasts, PaymentForecast)
+    ]
+    return pd.DataFrame.from_records(rows, columns=_PREDICTION_COLUMNS)
