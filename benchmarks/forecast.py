@@ -62,14 +62,15 @@ from collectlib import (
     predict_payment,
 )
 from collectlib.forecast import predictions
+from collectlib.io.files import load_settlements
 
 sys.path.insert(0, str(Path(__file__).parent))
-from agenda import ON, best_of, build_accounts, build_policy  # noqa: E402
+from agenda import ON, best_of, build_accounts, build_policy
 
 START = dt.date(2023, 1, 2)
 END = dt.date(2026, 1, 1)
-"""Invoices are issued from ``START`` to ``END``; the cuts fall in the last year."""
-CUTS = tuple(dt.date(2025, month, 1) for month in (1, 3, 5, 7, 9, 11))
+"""Invoices are issued from ``START`` to ``END``."""
+CUTS = 6
 HORIZON = 90
 """The invoices predicted on a cut date: due in the ``HORIZON`` days after it."""
 HALF_LIFE_DAYS = 120
@@ -86,31 +87,13 @@ POLICY = Policy(
 )
 
 
-@attrs.frozen
-class Invoice:
-    """One invoice of the generated history, with when it was paid."""
-
-    account_id: str
-    item_id: str
-    issue_date: dt.date
-    due_date: dt.date
-    settled_on: dt.date
-    amount: Decimal
-    disputed: bool
-
-    def settlement(self) -> Settlement:
-        return Settlement(
-            account_id=self.account_id, item_id=self.item_id, issue_date=self.issue_date,
-            due_date=self.due_date, settled_on=self.settled_on, amount=self.amount,
-            disputed=self.disputed,
-        )  # fmt: skip
-
-    def item(self) -> Item:
-        return Item(
-            id=self.item_id, kind=ItemKind.INVOICE, issue_date=self.issue_date,
-            due_date=self.due_date, amount=self.amount, open_amount=self.amount,
-            status=DISPUTED if self.disputed else None,
-        )  # fmt: skip
+def _item(settlement: Settlement) -> Item:
+    """The open invoice a settlement was before it was paid (disputed: in a dispute)."""
+    return Item(
+        id=settlement.item_id, kind=ItemKind.INVOICE, issue_date=settlement.issue_date,
+        due_date=settlement.due_date, amount=settlement.amount, open_amount=settlement.amount,
+        status=DISPUTED if settlement.disputed else None,
+    )  # fmt: skip
 
 
 KINDS = (
@@ -123,8 +106,12 @@ KINDS = (
 )
 
 
-def _customer(rng: random.Random, number: int) -> Iterator[Invoice]:
-    """Yield one customer's invoices from ``START`` to ``END``, each with its payment."""
+def _customer(rng: random.Random, number: int) -> Iterator[Settlement]:
+    """Yield one customer's invoices from ``START`` (or later) to ``END``, paid.
+
+    A customer in three is new: its first invoice comes any time in the three years, so
+    its history is short on the cut dates.
+    """
     kind = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
     account_id = f"C-{number:04d}"
     terms = rng.choice((30, 30, 30, 45, 60))
@@ -142,7 +129,8 @@ def _customer(rng: random.Random, number: int) -> Iterator[Invoice]:
         kind, 0.0
     )  # days more (less) late a year
     drift = 0.0  # a random walk on top: every customer's habits move a little
-    day = START + dt.timedelta(days=rng.randrange(every))
+    first = rng.randrange(1000) if rng.random() < 1 / 3 else rng.randrange(every)
+    day = START + dt.timedelta(days=first)
     for line in range(10_000):
         if day >= END:
             return
@@ -168,14 +156,30 @@ def _customer(rng: random.Random, number: int) -> Iterator[Invoice]:
             settled += dt.timedelta(days=7 - settled.weekday())
         settled = max(settled, day)
         amount = Decimal(round(rng.lognormvariate(math.log(scale), 0.8) * 100) + 100).scaleb(-2)
-        yield Invoice(account_id, f"{account_id}-{line:04d}", day, due, settled, amount, disputed)
+        yield Settlement(
+            account_id=account_id, item_id=f"{account_id}-{line:04d}", issue_date=day,
+            due_date=due, settled_on=settled, amount=amount, disputed=disputed,
+        )  # fmt: skip
         day += dt.timedelta(days=max(1, round(rng.gauss(every, every / 4))))
 
 
-def history(customers: int, seed: int) -> list[Invoice]:
+def history(customers: int, seed: int) -> list[Settlement]:
     """Return the invoices of ``customers`` customers, paid, in a seeded portfolio."""
     rng = random.Random(seed)
-    return [invoice for number in range(customers) for invoice in _customer(rng, number)]
+    return [paid for number in range(customers) for paid in _customer(rng, number)]
+
+
+def cut_dates(settlements: list[Settlement]) -> list[dt.date]:
+    """Return ``CUTS`` dates evenly spread over the last 40 % of the history's payments.
+
+    The last cut leaves twice ``HORIZON`` days of history after it, so that the invoices
+    due after it have had the time to be paid (a history holds only paid invoices: the
+    late ones of its last weeks are missing).
+    """
+    first = min(s.settled_on for s in settlements)
+    last = max(s.settled_on for s in settlements) - dt.timedelta(days=2 * HORIZON)
+    span = (last - first).days
+    return [first + dt.timedelta(days=round(span * (0.6 + 0.4 * n / CUTS))) for n in range(CUTS)]
 
 
 @attrs.frozen
@@ -199,12 +203,11 @@ class Score:
 
 
 def evaluate(
-    invoices: list[Invoice], half_life_days: int | None = HALF_LIFE_DAYS
+    settlements: list[Settlement], half_life_days: int | None = HALF_LIFE_DAYS
 ) -> dict[str, Score]:
-    """Score ``predict_payment`` and the baselines over every cut of ``invoices``."""
+    """Score ``predict_payment`` and the baselines over every cut of ``settlements``."""
     scores = {"predict_payment": Score(), "due date": Score(), "plain average": Score()}
-    settlements = [invoice.settlement() for invoice in invoices]
-    for cut in CUTS:
+    for cut in cut_dates(settlements):
         profiles = payment_profiles(settlements, cut, half_life_days)
         fallback = portfolio_profile(settlements, cut, half_life_days)
         averages: dict[str, list[int]] = {}
@@ -213,18 +216,18 @@ def evaluate(
                 averages.setdefault(s.account_id, []).append(max(s.days_late, 0))
         everyone = [late for lates in averages.values() for late in lates]
         overall = sum(everyone) / len(everyone)
-        for invoice in invoices:
-            due = invoice.due_date
-            if not cut <= due < cut + dt.timedelta(days=HORIZON) or invoice.settled_on < cut:
+        for s in settlements:
+            due = s.due_date
+            if not cut <= due < cut + dt.timedelta(days=HORIZON) or s.settled_on < cut:
                 continue
-            actual = max((invoice.settled_on - due).days, 0)
-            profile = profiles.get(invoice.account_id)
-            forecast = predict_payment(invoice.item(), profile, POLICY, cut, fallback)
+            actual = max(s.days_late, 0)
+            profile = profiles.get(s.account_id)
+            forecast = predict_payment(_item(s), profile, POLICY, cut, fallback)
             scores["predict_payment"].add(
                 forecast.days_late, forecast.late_probability >= 0.5, actual
             )
             scores["due date"].add(0, False, actual)
-            lates = averages.get(invoice.account_id)
+            lates = averages.get(s.account_id)
             average = round(sum(lates) / len(lates) if lates else overall)
             scores["plain average"].add(average, average > 0, actual)
     return scores
@@ -262,8 +265,7 @@ def tune(customers: int, seeds: range) -> None:
 
 def _profiles(accounts: list[Any], seed: int) -> dict[str, PaymentProfile]:
     """Give every account a profile: one of 1,000 customers' of the generated history."""
-    invoices = history(1000, seed)
-    settlements = [invoice.settlement() for invoice in invoices]
+    settlements = history(1000, seed)
     pool = list(payment_profiles(settlements, ON, HALF_LIFE_DAYS).values())
     rng = random.Random(seed)
     return {account.id: rng.choice(pool) for account in accounts}
@@ -273,9 +275,7 @@ def speed(accounts_count: int, repeat: int) -> None:
     policy = build_policy()
     accounts = build_accounts(accounts_count, 10)
     profiles = _profiles(accounts, 5)
-    fallback = portfolio_profile(
-        [invoice.settlement() for invoice in history(200, 6)], ON, HALF_LIFE_DAYS
-    )
+    fallback = portfolio_profile(history(200, 6), ON, HALF_LIFE_DAYS)
     timed: Callable[[], Any] = lambda: cash_forecast(  # noqa: E731
         accounts, profiles, policy, ON, 13, fallback
     )
@@ -295,6 +295,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=400)
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument(
+        "--history", type=Path, help="a real history of paid invoices (CSV or JSON) instead"
+    )
     parser.add_argument("--tune", action="store_true", help="the grid of k and half-lives")
     parser.add_argument("--speed", action="store_true", help="cash_forecast vs agenda, 1M items")
     parser.add_argument("--accounts", type=int, default=100_000, help="for --speed")
@@ -306,16 +309,21 @@ def main() -> None:
     if args.tune:
         tune(args.customers, range(1, 4))
         return
-    invoices = history(args.customers, args.seed)
+    if args.history is not None:  # a real history: the ERP's paid invoices
+        settlements = list(load_settlements(args.history))
+        source = f"{args.history}"
+    else:
+        settlements = history(args.customers, args.seed)
+        source = f"{args.customers} generated customers, seed {args.seed}"
     start = time.process_time()
-    scores = evaluate(invoices)
+    scores = evaluate(settlements)
     spent = time.process_time() - start
     tested = len(scores["due date"].errors)
+    cuts = cut_dates(settlements)
     print(
-        f"history        {args.customers} customers, {len(invoices):,} invoices "
-        f"{START} to {END}, seed {args.seed}; {tested:,} predictions over {len(CUTS)} cuts, "
-        f"half-life {HALF_LIFE_DAYS} days, PRIOR_SETTLEMENTS {predictions.PRIOR_SETTLEMENTS} "
-        f"({spent:.1f} s CPU)"
+        f"history        {source}: {len(settlements):,} paid invoices; {tested:,} predictions "
+        f"on {len(cuts)} cuts from {cuts[0]} to {cuts[-1]}, half-life {HALF_LIFE_DAYS} days, "
+        f"PRIOR_SETTLEMENTS {predictions.PRIOR_SETTLEMENTS} ({spent:.1f} s CPU)"
     )
     report(scores)
 

@@ -31,6 +31,9 @@ PRIOR_SETTLEMENTS = 3
 (the ``k`` of the empirical Bayes shrinkage): a customer with 3 (recency-weighted)
 settlements is trusted half, one with 30 about 90 %."""
 
+_UNREAD: tuple[float, float, float] = (0.0, 0.0, 0.0)
+"""A fallback's figures not read yet (``cash_forecast``'s cache)."""
+
 DEFAULT_LATE_PROBABILITY = 0.5
 """With no profile and no fallback: nothing is known, the item is as likely late as not."""
 
@@ -89,17 +92,14 @@ def _shift(day: dt.date, days: int) -> dt.date:
         return dt.date.max
 
 
-def _forecast(
-    item: Item,
-    profile: PaymentProfile | None,
-    fallback: PaymentProfile | None,
-    held: frozenset[str],
-    on: dt.date,
-) -> PaymentForecast:
-    disputed = item.status in held
-    age = (on - item.due_date).days
-    own = _figures(profile, disputed, age)
-    prior = _figures(fallback, disputed, age)
+def _expect(
+    own: tuple[float, float, float] | None, prior: tuple[float, float, float] | None, age: int
+) -> tuple[int, float, str]:
+    """Return the days after the due date an item is expected, its late probability, basis.
+
+    ``own`` and ``prior`` are the figures (``_figures``) of the customer's profile and
+    of the fallback for an item unpaid ``age`` days after its due date.
+    """
     if own is not None and prior is not None:
         basis = "blended"
         weight = own[2]
@@ -113,15 +113,7 @@ def _forecast(
     else:
         basis, delay, late = "default", 0.0, DEFAULT_LATE_PROBABILITY
     # Unpaid on ``on``: paid on ``on`` at the earliest, and late for sure when overdue.
-    days = max(math.floor(delay + 0.5), age)
-    return PaymentForecast(
-        item_id=item.id,
-        expected_on=_shift(item.due_date, days),
-        days_late=max(days, 0),
-        late_probability=1.0 if age > 0 else late,
-        basis=basis,
-        disputed=disputed,
-    )
+    return max(math.floor(delay + 0.5), age), 1.0 if age > 0 else late, basis
 
 
 def predict_payment(
@@ -173,7 +165,19 @@ def predict_payment(
     check_profile(owner, "fallback", fallback)
     if not item.is_debit:
         fail(owner, f"item: item {item.id!r} is not an open debit (open amount {item.open_amount})")
-    return _forecast(item, profile, fallback, policy.held_statuses, on)
+    disputed = item.status in policy.held_statuses
+    age = (on - item.due_date).days
+    days, late, basis = _expect(
+        _figures(profile, disputed, age), _figures(fallback, disputed, age), age
+    )
+    return PaymentForecast(
+        item_id=item.id,
+        expected_on=_shift(item.due_date, days),
+        days_late=max(days, 0),
+        late_probability=late,
+        basis=basis,
+        disputed=disputed,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -255,14 +259,24 @@ def cash_forecast(
     cash: dict[tuple[int, str], list[Decimal]] = {}
     counts: dict[tuple[int, str], int] = {}
     later: dict[str, Decimal] = {}
+    weekday = on.weekday()  # ``on - monday``: an item due ``on`` and paid then is in week 0
+    # The fallback's figures depend only on the item's age and dispute: read once each.
+    priors: dict[tuple[bool, int], tuple[float, float, float] | None] = {}
     for account in check_each(owner, "accounts", accounts, Account):
         profile = checked.get(account.id)
         currency = account.currency
         for item in collectable_items(account, policy):
-            if not item.is_debit:
+            if item.open_amount <= ZERO:
                 continue
-            expected = _forecast(item, profile, fallback, held, on).expected_on
-            index = (expected - monday).days // 7  # expected on ``on`` at the earliest
+            disputed = item.status in held
+            age = (on - item.due_date).days
+            prior = priors.get((disputed, age), _UNREAD)
+            if prior is _UNREAD:
+                prior = priors[disputed, age] = _figures(fallback, disputed, age)
+            days = _expect(_figures(profile, disputed, age), prior, age)[0]
+            # Expected on ``on`` at the earliest (``days >= age``); a date past the last
+            # one that exists lands in ``later`` as ``_shift`` would put it there.
+            index = (weekday + days - age) // 7
             if index >= weeks:
                 later[currency] = later.get(currency, ZERO) + item.open_amount
             else:
