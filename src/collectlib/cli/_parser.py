@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from collectlib import __version__
@@ -24,34 +25,25 @@ def _date(text: str) -> dt.date:
     return day
 
 
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
-    return value
+def _at_least(minimum: int, what: str) -> Callable[[str], int]:
+    """Return the reader of a whole number at least ``minimum`` (``what`` names it)."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}")
+        return value
+
+    return read
 
 
-def _weeks(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a number of weeks (1 or more): {text!r}")
-    return value
-
-
-def _half_life(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a half-life in days (1 or more): {text!r}")
-    return value
+_days = _at_least(0, "a number of days")
+_weeks = _at_least(1, "a number of weeks (1 or more)")
+_half_life = _at_least(1, "a half-life in days (1 or more)")
+_mebibytes = _at_least(1, "a size in MiB")
 
 
 def _history_options(parser: argparse.ArgumentParser, when: str) -> None:
@@ -69,16 +61,6 @@ def _history_options(parser: argparse.ArgumentParser, when: str) -> None:
         metavar="DAYS",
         help="how fast old payments count less: one DAYS old counts half (default: 120)",
     )
-
-
-def _mebibytes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a size in MiB: {text!r}")
-    return value
 
 
 def _buckets(text: str) -> tuple[int, ...]:
