@@ -30,8 +30,8 @@ def _main(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str
 def _demo_forecast(weeks: int = 13) -> CashForecast:
     settlements = history()
     return cash_forecast(
-        portfolio().accounts, payment_profiles(settlements, AS_OF, 120), policy(), AS_OF,
-        weeks, portfolio_profile(settlements, AS_OF, 120),
+        portfolio().accounts, payment_profiles(settlements, AS_OF, 90), policy(), AS_OF,
+        weeks, portfolio_profile(settlements, AS_OF, 90),
     )  # fmt: skip
 
 
@@ -97,8 +97,8 @@ def test_agenda_order_risk_ranks_the_demo(capsys: pytest.CaptureFixture[str]) ->
     settlements = history()
     expected = agenda(
         portfolio().accounts, policy(), AS_OF, order="risk",
-        profiles=payment_profiles(settlements, AS_OF, 120),
-        fallback=portfolio_profile(settlements, AS_OF, 120),
+        profiles=payment_profiles(settlements, AS_OF, 90),
+        fallback=portfolio_profile(settlements, AS_OF, 90),
     )  # fmt: skip
     assert [(r["account_id"], r["name"]) for r in json.loads(text)] == [
         (row.account_id, row.name) for row in expected

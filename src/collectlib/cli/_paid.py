@@ -16,7 +16,7 @@ from collectlib.rules import Exposure
 
 __all__ = ["HALF_LIFE_DAYS", "Profiles", "by_currency", "profiles", "risk_agenda"]
 
-HALF_LIFE_DAYS = 120
+HALF_LIFE_DAYS = 90
 """The profiles' half-life by default: what ``benchmarks/forecast.py --tune`` chose."""
 
 

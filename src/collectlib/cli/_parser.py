@@ -59,7 +59,7 @@ def _history_options(parser: argparse.ArgumentParser, when: str) -> None:
         "--half-life",
         type=_half_life,
         metavar="DAYS",
-        help="how fast old payments count less: one DAYS old counts half (default: 120)",
+        help="how fast old payments count less: one DAYS old counts half (default: 90)",
     )
 
 

@@ -26,10 +26,12 @@ __all__ = [
     "predict_payment",
 ]
 
-PRIOR_SETTLEMENTS = 3
+PRIOR_SETTLEMENTS = 2
 """How many settlements the portfolio's figures count for when blended with a customer's
-(the ``k`` of the empirical Bayes shrinkage): a customer with 3 (recency-weighted)
-settlements is trusted half, one with 30 about 90 %."""
+(the ``k`` of the empirical Bayes shrinkage): a customer with 2 settlements (at least as
+late as the item already is) is trusted half, one with 18 at 90 %.  Chosen with
+``benchmarks/forecast.py --tune``; docs/explanation/how-collectlib-predicts-payment.md
+gives the figures."""
 
 _UNREAD: tuple[float, float, float] = (0.0, 0.0, 0.0)
 """A fallback's figures not read yet (``cash_forecast``'s cache)."""
@@ -66,7 +68,7 @@ def _figures(
 ) -> tuple[float, float, float] | None:
     """Return what a profile says of an item unpaid ``age`` days after its due date.
 
-    The figures (delay, late probability, weight) of the settlements at least ``age``
+    The figures (delay, late probability, count) of the settlements at least ``age``
     days late: the item is still unpaid, so the earlier ones do not apply to it.
     ``None`` when the profile has no such settlement.  A disputed item reads the
     disputed settlements, another the undisputed ones; either reads the other kind
@@ -102,14 +104,14 @@ def _expect(
     """
     if own is not None and prior is not None:
         basis = "blended"
-        weight = own[2]
-        total = weight + PRIOR_SETTLEMENTS
-        delay = (weight * own[0] + PRIOR_SETTLEMENTS * prior[0]) / total
-        late = (weight * own[1] + PRIOR_SETTLEMENTS * prior[1]) / total
+        count = own[2]
+        total = count + PRIOR_SETTLEMENTS
+        delay = (count * own[0] + PRIOR_SETTLEMENTS * prior[0]) / total
+        late = (count * own[1] + PRIOR_SETTLEMENTS * prior[1]) / total
     elif own is not None:
-        basis, (delay, late, _weight) = "customer", own
+        basis, (delay, late, _count) = "customer", own
     elif prior is not None:
-        basis, (delay, late, _weight) = "portfolio", prior
+        basis, (delay, late, _count) = "portfolio", prior
     else:
         basis, delay, late = "default", 0.0, DEFAULT_LATE_PROBABILITY
     # Unpaid on ``on``: paid on ``on`` at the earliest, and late for sure when overdue.
@@ -131,10 +133,10 @@ def predict_payment(
     recency-weighted median of their days late, the probability of lateness their
     recency-weighted share paid late.  With a ``fallback`` (the portfolio's profile,
     ``portfolio_profile``) both are shrunk toward the portfolio's, the customer
-    counting for the weight ``w`` of those settlements and the portfolio for
+    counting for the number ``n`` of those settlements and the portfolio for
     ``k = PRIOR_SETTLEMENTS``::
 
-        delay = (w * customer + k * portfolio) / (w + k)
+        delay = (n * customer + k * portfolio) / (n + k)
 
     An item in a dispute or litigation status (``policy.held_statuses``) reads the
     disputed settlements, another item the undisputed ones; either reads the other

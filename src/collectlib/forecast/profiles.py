@@ -73,10 +73,11 @@ class PaymentFigures(_Cumulative):
     def _from(self, age: int) -> tuple[float, float, float] | None:
         """Return the figures of the settlements at least ``age`` days late.
 
-        Their weighted median delay, their weighted share paid late, and the weight
-        they count for on the profile's date (``weight`` times their share of the
-        recency weights); ``None`` when there is no such settlement, or when they
-        weigh nothing (a tiny half-life over old ones).  The delays are sorted and
+        Their weighted median delay, their weighted share paid late, and how many
+        they are (what the shrinkage toward the portfolio counts: the recency weights
+        choose which settlements speak, their number how much is known); ``None`` when
+        there is no such settlement, or when they weigh nothing (a tiny half-life over
+        old ones).  The delays are sorted and
         their cumulative weights kept, so each call takes a logarithmic time: a
         portfolio's profile of a million settlements predicts as fast as a customer's.
         """
@@ -99,7 +100,7 @@ class PaymentFigures(_Cumulative):
         median = delays[bisect.bisect_left(cumulative, before + part / 2, start, last)]
         on_time = bisect.bisect_right(delays, 0, start)  # the first paid late
         late = total - (cumulative[on_time - 1] if on_time else 0.0)
-        return float(median), late / part, self.weight * part / total
+        return float(median), late / part, float(last + 1 - start)
 
 
 @attrs.frozen(kw_only=True)
