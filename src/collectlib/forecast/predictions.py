@@ -12,7 +12,7 @@ import attrs
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
 from collectlib.forecast._arguments import check_profile, check_profiles
-from collectlib.forecast.profiles import PaymentProfile
+from collectlib.forecast.profiles import PaymentFigures, PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules import collectable_items
@@ -63,16 +63,11 @@ class PaymentForecast:
     disputed: bool = False
 
 
-def _figures(
-    profile: PaymentProfile | None, disputed: bool, age: int
-) -> tuple[float, float, float] | None:
-    """Return what a profile says of an item unpaid ``age`` days after its due date.
+def _pick(profile: PaymentProfile | None, disputed: bool) -> PaymentFigures | None:
+    """Return the figures of ``profile`` a (``disputed``) item reads, ``None`` without.
 
-    The figures (delay, late probability, count) of the settlements at least ``age``
-    days late: the item is still unpaid, so the earlier ones do not apply to it.
-    ``None`` when the profile has no such settlement.  A disputed item reads the
-    disputed settlements, another the undisputed ones; either reads the other kind
-    when its own has none.
+    A disputed item reads the disputed settlements, another the undisputed ones;
+    either reads the other kind when its own has none.
     """
     if profile is None:
         return None
@@ -81,9 +76,20 @@ def _figures(
         if disputed
         else (profile.undisputed, profile.disputed)
     )
-    if not figures.count:
-        figures = other
-    return figures._from(age)  # the cache of the same package's record
+    return figures if figures.count else other
+
+
+def _figures(
+    profile: PaymentProfile | None, disputed: bool, age: int
+) -> tuple[float, float, float] | None:
+    """Return what a profile says of an item unpaid ``age`` days after its due date.
+
+    The figures (delay, late probability, count) of the settlements at least ``age``
+    days late (``_pick``'s kind): the item is still unpaid, so the earlier ones do not
+    apply to it.  ``None`` when the profile has no such settlement.
+    """
+    figures = _pick(profile, disputed)
+    return None if figures is None else figures._from(age)  # the same package's cache
 
 
 def _shift(day: dt.date, days: int) -> dt.date:
@@ -266,6 +272,7 @@ def cash_forecast(
     priors: dict[tuple[bool, int], tuple[float, float, float] | None] = {}
     for account in check_each(owner, "accounts", accounts, Account):
         profile = checked.get(account.id)
+        kinds = (_pick(profile, False), _pick(profile, True))  # read once per account
         currency = account.currency
         for item in collectable_items(account, policy):
             if item.open_amount <= ZERO:
@@ -275,7 +282,8 @@ def cash_forecast(
             prior = priors.get((disputed, age), _UNREAD)
             if prior is _UNREAD:
                 prior = priors[disputed, age] = _figures(fallback, disputed, age)
-            days = _expect(_figures(profile, disputed, age), prior, age)[0]
+            figures = kinds[disputed]
+            days = _expect(None if figures is None else figures._from(age), prior, age)[0]
             # Expected on ``on`` at the earliest (``days >= age``); a date past the last
             # one that exists lands in ``later`` as ``_shift`` would put it there.
             index = (weekday + days - age) // 7
