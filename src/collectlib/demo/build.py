@@ -17,11 +17,11 @@ import attrs
 
 from collectlib import (
     Account,
-    Settlement,
     Channel,
     EntryKind,
     Item,
     Policy,
+    Settlement,
     apply_status,
     create_plan,
     due_actions,
