@@ -77,30 +77,31 @@ class PaymentFigures(_Cumulative):
         they are (what the shrinkage toward the portfolio counts: the recency weights
         choose which settlements speak, their number how much is known); ``None`` when
         there is no such settlement, or when they weigh nothing (a tiny half-life over
-        old ones).  The delays are sorted and
-        their cumulative weights kept, so each call takes a logarithmic time: a
-        portfolio's profile of a million settlements predicts as fast as a customer's.
+        old ones).  The delays are sorted, and the weights of each suffix of them kept
+        (summed from the latest end, so that a suffix of tiny weights after large ones
+        keeps its weight, which a difference of running totals would round to 0): each
+        call takes a logarithmic time, and a portfolio's profile of a million
+        settlements predicts as fast as a customer's.
         """
         try:
-            delays, cumulative = self._cumulative
+            delays, remaining = self._cumulative
         except AttributeError:  # the first call
             delays = [delay for delay, _weight in self.delays]
-            cumulative = list(itertools.accumulate(weight for _delay, weight in self.delays))
-            object.__setattr__(self, "_cumulative", (delays, cumulative))
+            # remaining[i]: minus the weight of the delays from i on (increasing, for bisect)
+            weights = [weight for _delay, weight in reversed(self.delays)]
+            remaining = [*(-total for total in itertools.accumulate(weights))][::-1]
+            remaining.append(-0.0)
+            object.__setattr__(self, "_cumulative", (delays, remaining))
         start = bisect.bisect_left(delays, age)
-        last = len(delays) - 1
-        if start > last:
+        count = len(delays) - start
+        part = -remaining[start]
+        if not count or part <= 0.0:
             return None
-        total = cumulative[last]
-        before = cumulative[start - 1] if start else 0.0
-        part = total - before
-        if part <= 0.0:
-            return None
-        # The weighted median: the first delay whose cumulative weight reaches half.
-        median = delays[bisect.bisect_left(cumulative, before + part / 2, start, last)]
-        on_time = bisect.bisect_right(delays, 0, start)  # the first paid late
-        late = total - (cumulative[on_time - 1] if on_time else 0.0)
-        return float(median), late / part, float(last + 1 - start)
+        # The weighted median: the first delay at which the weight reached from ``start``
+        # is half of theirs, i.e. the weight left after it is at most the other half.
+        median = delays[bisect.bisect_left(remaining, -part / 2, start + 1) - 1]
+        late = -remaining[bisect.bisect_right(delays, 0, start)]  # from the first paid late
+        return float(median), late / part, float(count)
 
 
 @attrs.frozen(kw_only=True)
