@@ -28,8 +28,9 @@ and at least 83 % called right.
     python benchmarks/forecast.py --speed --accounts 2000   # a quick look
 
 Speed: ``cash_forecast`` over the 1M items of ``benchmarks/agenda.py`` (100,000 accounts
-x 10 items, each account with a profile of 12 to 48 settlements), against ``agenda``
-on the same accounts, in CPU time (``time.process_time``), best of ``--repeat``.
+x 10 items, each account with the profile of one of 1,000 generated customers), against
+``agenda`` on the same accounts, and ``agenda(order="risk")``, in CPU time
+(``time.process_time``), best of ``--repeat``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from collectlib import (
     portfolio_profile,
     predict_payment,
 )
-from collectlib.forecast import predictions
+from collectlib.forecast import _estimate
 from collectlib.io.files import load_settlements
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -255,7 +256,7 @@ def tune(customers: int, seeds: range) -> None:
     for half_life in (None, 60, 90, 120, 240):
         cells = []
         for prior in (0, 1, 2, 3, 5):
-            predictions.PRIOR_SETTLEMENTS = prior  # the module's constant, read per call
+            _estimate.PRIOR_SETTLEMENTS = prior  # the module's constant, read per call
             results = [evaluate(p, half_life)["predict_payment"] for p in portfolios]
             mae = sum(r.mae for r in results) / len(results)
             right = sum(r.share_right for r in results) / len(results)
@@ -281,6 +282,10 @@ def speed(accounts_count: int, repeat: int) -> None:
     )
     forecast_time, forecast = best_of(repeat, timed)
     agenda_time, rows = best_of(repeat, lambda: agenda(accounts, policy, ON))
+    risk_time, _ = best_of(
+        repeat,
+        lambda: agenda(accounts, policy, ON, order="risk", profiles=profiles, fallback=fallback),
+    )
     items = accounts_count * 10
     print(f"portfolio      {accounts_count:,} accounts x 10 items = {items:,} items")
     print(
@@ -288,6 +293,10 @@ def speed(accounts_count: int, repeat: int) -> None:
         f"{len(forecast.rows)} weeks with cash)"
     )
     print(f"agenda         {agenda_time:.3f} s CPU  ({len(rows):,} rows)")
+    print(
+        f"agenda risk    {risk_time:.3f} s CPU  (order='risk': "
+        f"{risk_time / agenda_time:.2f}x the date order)"
+    )
     print(f"ratio          cash_forecast / agenda = {forecast_time / agenda_time:.2f}")
 
 
@@ -323,7 +332,7 @@ def main() -> None:
     print(
         f"history        {source}: {len(settlements):,} paid invoices; {tested:,} predictions "
         f"on {len(cuts)} cuts from {cuts[0]} to {cuts[-1]}, half-life {HALF_LIFE_DAYS} days, "
-        f"PRIOR_SETTLEMENTS {predictions.PRIOR_SETTLEMENTS} ({spent:.1f} s CPU)"
+        f"PRIOR_SETTLEMENTS {_estimate.PRIOR_SETTLEMENTS} ({spent:.1f} s CPU)"
     )
     report(scores)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -12,7 +11,8 @@ import attrs
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
 from collectlib.forecast._arguments import check_profile, check_profiles
-from collectlib.forecast.profiles import PaymentFigures, PaymentProfile
+from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, expect, figures, pick
+from collectlib.forecast.profiles import PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules import collectable_items
@@ -26,18 +26,8 @@ __all__ = [
     "predict_payment",
 ]
 
-PRIOR_SETTLEMENTS = 2
-"""How many settlements the portfolio's figures count for when blended with a customer's
-(the ``k`` of the empirical Bayes shrinkage): a customer with 2 settlements (at least as
-late as the item already is) is trusted half, one with 18 at 90 %.  Chosen with
-``benchmarks/forecast.py --tune``; docs/explanation/how-collectlib-predicts-payment.md
-gives the figures."""
-
 _UNREAD: tuple[float, float, float] = (0.0, 0.0, 0.0)
 """A fallback's figures not read yet (``cash_forecast``'s cache)."""
-
-DEFAULT_LATE_PROBABILITY = 0.5
-"""With no profile and no fallback: nothing is known, the item is as likely late as not."""
 
 
 @attrs.frozen(kw_only=True)
@@ -63,65 +53,12 @@ class PaymentForecast:
     disputed: bool = False
 
 
-def _pick(profile: PaymentProfile | None, disputed: bool) -> PaymentFigures | None:
-    """Return the figures of ``profile`` a (``disputed``) item reads, ``None`` without.
-
-    A disputed item reads the disputed settlements, another the undisputed ones;
-    either reads the other kind when its own has none.
-    """
-    if profile is None:
-        return None
-    figures, other = (
-        (profile.disputed, profile.undisputed)
-        if disputed
-        else (profile.undisputed, profile.disputed)
-    )
-    return figures if figures.count else other
-
-
-def _figures(
-    profile: PaymentProfile | None, disputed: bool, age: int
-) -> tuple[float, float, float] | None:
-    """Return what a profile says of an item unpaid ``age`` days after its due date.
-
-    The figures (delay, late probability, count) of the settlements at least ``age``
-    days late (``_pick``'s kind): the item is still unpaid, so the earlier ones do not
-    apply to it.  ``None`` when the profile has no such settlement.
-    """
-    figures = _pick(profile, disputed)
-    return None if figures is None else figures._from(age)  # the same package's cache
-
-
 def _shift(day: dt.date, days: int) -> dt.date:
     """Return ``day`` plus ``days`` (never before ``on``: no underflow), at most the last date."""
     try:
         return day + dt.timedelta(days=days)
     except OverflowError:
         return dt.date.max
-
-
-def _expect(
-    own: tuple[float, float, float] | None, prior: tuple[float, float, float] | None, age: int
-) -> tuple[int, float, str]:
-    """Return the days after the due date an item is expected, its late probability, basis.
-
-    ``own`` and ``prior`` are the figures (``_figures``) of the customer's profile and
-    of the fallback for an item unpaid ``age`` days after its due date.
-    """
-    if own is not None and prior is not None:
-        basis = "blended"
-        count = own[2]
-        total = count + PRIOR_SETTLEMENTS
-        delay = (count * own[0] + PRIOR_SETTLEMENTS * prior[0]) / total
-        late = (count * own[1] + PRIOR_SETTLEMENTS * prior[1]) / total
-    elif own is not None:
-        basis, (delay, late, _count) = "customer", own
-    elif prior is not None:
-        basis, (delay, late, _count) = "portfolio", prior
-    else:
-        basis, delay, late = "default", 0.0, DEFAULT_LATE_PROBABILITY
-    # Unpaid on ``on``: paid on ``on`` at the earliest, and late for sure when overdue.
-    return max(math.floor(delay + 0.5), age), 1.0 if age > 0 else late, basis
 
 
 def predict_payment(
@@ -175,8 +112,8 @@ def predict_payment(
         fail(owner, f"item: item {item.id!r} is not an open debit (open amount {item.open_amount})")
     disputed = item.status in policy.held_statuses
     age = (on - item.due_date).days
-    days, late, basis = _expect(
-        _figures(profile, disputed, age), _figures(fallback, disputed, age), age
+    days, late, basis = expect(
+        figures(profile, disputed, age), figures(fallback, disputed, age), age
     )
     return PaymentForecast(
         item_id=item.id,
@@ -272,7 +209,7 @@ def cash_forecast(
     priors: dict[tuple[bool, int], tuple[float, float, float] | None] = {}
     for account in check_each(owner, "accounts", accounts, Account):
         profile = checked.get(account.id)
-        kinds = (_pick(profile, False), _pick(profile, True))  # read once per account
+        kinds = (pick(profile, False), pick(profile, True))  # read once per account
         currency = account.currency
         for item in collectable_items(account, policy):
             if item.open_amount <= ZERO:
@@ -281,9 +218,9 @@ def cash_forecast(
             age = (on - item.due_date).days
             prior = priors.get((disputed, age), _UNREAD)
             if prior is _UNREAD:
-                prior = priors[disputed, age] = _figures(fallback, disputed, age)
-            figures = kinds[disputed]
-            days = _expect(None if figures is None else figures._from(age), prior, age)[0]
+                prior = priors[disputed, age] = figures(fallback, disputed, age)
+            kind = kinds[disputed]
+            days = expect(None if kind is None else kind._from(age), prior, age)[0]
             # Expected on ``on`` at the earliest (``days >= age``); a date past the last
             # one that exists lands in ``later`` as ``_shift`` would put it there.
             index = (weekday + days - age) // 7

@@ -12,8 +12,9 @@ from collectlib._checks import check_date, check_each, check_instance
 from collectlib._frozen import ItemIds
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
-from collectlib.forecast import PaymentProfile, predict_payment
+from collectlib.forecast import PaymentProfile
 from collectlib.forecast._arguments import check_profile, check_profiles
+from collectlib.forecast._estimate import expect, figures
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules.cadence import collector_for, step_hold
@@ -412,6 +413,9 @@ def _rank_as_read(
     the rows are kept, so their ids stay theirs) and the accounts stay streamed.
     """
     profiles, fallback = ranking
+    held = policy.held_statuses
+    # The fallback's figures depend only on an item's dispute and age: read once each.
+    priors: dict[tuple[bool, int], tuple[float, float, float] | None] = {}
     for account in accounts:
         start = len(rows)
         yield account
@@ -419,27 +423,21 @@ def _rank_as_read(
             continue
         profile = profiles.get(account.id)
         for row in rows[start:]:
-            risks[id(row)] = _risk(row, account, profile, fallback, policy, on)
-
-
-def _risk(
-    row: AgendaEntry,
-    account: Account,
-    profile: PaymentProfile | None,
-    fallback: PaymentProfile | None,
-    policy: Policy,
-    on: dt.date,
-) -> float:
-    """Return the row's amount times the open-amount-weighted expected days late of its debits."""
-    late = 0.0
-    weight = 0.0
-    for item_id in row.item_ids:
-        item = account.item(item_id)
-        if item.is_debit:
-            days = predict_payment(item, profile, policy, on, fallback).days_late
-            late += float(item.open_amount) * days
-            weight += float(item.open_amount)
-    return float(row.amount) * late / weight if weight else 0.0
+            # The row's amount times the open-amount-weighted days late of its debits:
+            # ``predict_payment``'s, without its checks (the agenda checked its inputs).
+            late = weight = 0.0
+            for item_id in row[7]:
+                item = account.item(item_id)
+                if item.open_amount > ZERO:
+                    disputed = item.status in held
+                    age = (on - item.due_date).days
+                    if (disputed, age) not in priors:
+                        priors[disputed, age] = figures(fallback, disputed, age)
+                    days = expect(figures(profile, disputed, age), priors[disputed, age], age)[0]
+                    amount = float(item.open_amount)
+                    late += amount * max(days, 0)
+                    weight += amount
+            risks[id(row)] = float(row[8]) * late / weight if weight else 0.0
 
 
 @exact
