@@ -26,9 +26,6 @@ __all__ = [
     "predict_payment",
 ]
 
-_UNREAD: tuple[float, float, float] = (0.0, 0.0, 0.0)
-"""A fallback's figures not read yet (``cash_forecast``'s cache)."""
-
 
 @attrs.frozen(kw_only=True)
 class PaymentForecast:
@@ -216,11 +213,11 @@ def cash_forecast(
                 continue
             disputed = item.status in held
             age = (on - item.due_date).days
-            prior = priors.get((disputed, age), _UNREAD)
-            if prior is _UNREAD:
-                prior = priors[disputed, age] = figures(fallback, disputed, age)
+            if (disputed, age) not in priors:
+                priors[disputed, age] = figures(fallback, disputed, age)
             kind = kinds[disputed]
-            days = expect(None if kind is None else kind._from(age), prior, age)[0]
+            own = None if kind is None else kind._from(age)
+            days = expect(own, priors[disputed, age], age)[0]
             # Expected on ``on`` at the earliest (``days >= age``); a date past the last
             # one that exists lands in ``later`` as ``_shift`` would put it there.
             index = (weekday + days - age) // 7
