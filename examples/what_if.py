@@ -96,6 +96,7 @@ for name, result in results.items():
 #
 # Each chart puts the two policies side by side, in days from the first day.
 
+
 # %%
 def chart(title, file_name, draw):
     """Draw one chart of both policies with ``draw(axes, name, tables)`` and save it."""

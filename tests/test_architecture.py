@@ -65,7 +65,10 @@ LAYERS: dict[int, tuple[str, tuple[str, ...]]] = {
             "templates",
         ),
     ),
-    3: ("forecast", ("_stats", "settlements", "profiles", "predictions")),
+    3: (
+        "forecast",
+        ("_stats", "settlements", "profiles", "_arguments", "_estimate", "predictions"),
+    ),
     4: ("portfolio", ("agenda", "exposure", "holds", "reports", "simulation")),
 }
 # A package inside a layer's package: its modules, in the order they may import each other,

@@ -89,7 +89,10 @@ def test_the_readme_gives_two_commands_that_install_and_run() -> None:
     for command in commands:
         assert "\n" not in command, "each set-up command is one line to copy"
         assert command.startswith("python3 -m venv .venv && .venv/bin/pip install -e ")
-    assert tests.endswith(".venv/bin/python -m pytest")
+    assert tests.endswith(".venv/bin/python -m pytest -n auto")
+    # CI runs the same test command (plus its coverage options).
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pytest -n auto --cov" in ci
     assert '-e ".[dev]"' in tests
     # The main job runs a script of the repository or a command the package installs.
     run = main_job.split(" && ")[-1].split()

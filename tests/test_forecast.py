@@ -305,9 +305,27 @@ def test_a_customer_with_few_settlements_is_shrunk_toward_the_portfolio() -> Non
     portfolio = portfolio_profile(LATER_LATELY, ON)  # typical 12 days, always late
     one = payment_profile([paid("G-1", "2026-04-30", "2026-04-30", account_id="C-2")], ON)
     forecast = predict_payment(OPEN, one, POLICY, ON, fallback=portfolio)
-    # (1 x 0 + 3 x 12) / (1 + 3) = 9 days; (1 x 0 + 3 x 1) / 4 = 0.75.
-    assert PRIOR_SETTLEMENTS == 3
-    assert (forecast.days_late, forecast.late_probability, forecast.basis) == (9, 0.75, "blended")
+    # (1 x 0 + 2 x 12) / (1 + 2) = 8 days; (1 x 0 + 2 x 1) / 3 = 0.67.
+    assert PRIOR_SETTLEMENTS == 2
+    assert (forecast.days_late, forecast.late_probability, forecast.basis) == (
+        8,
+        2 / 3,
+        "blended",
+    )
+
+
+def test_the_shrinkage_counts_the_settlements_not_their_recency_weights() -> None:
+    # Eight punctual payments, a year old: with a 30-day half-life they weigh almost
+    # nothing on ``ON``, but they are eight: (8 x 0 + 2 x 12) / 10 = 2.4 days.
+    portfolio = portfolio_profile(LATER_LATELY, ON)
+    old = [
+        paid(f"G-{n}", f"2025-05-{n + 10:02d}", f"2025-05-{n + 10:02d}", account_id="C-2")
+        for n in range(8)
+    ]
+    profile = payment_profile(old, ON, half_life_days=30)
+    assert profile.undisputed.weight < 0.01
+    forecast = predict_payment(OPEN, profile, POLICY, ON, fallback=portfolio)
+    assert (forecast.days_late, forecast.late_probability) == (2, 0.2)
 
 
 def test_a_disputed_item_reads_the_disputed_figures() -> None:

@@ -126,7 +126,9 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "aged_balance": lambda: {"accounts": [customer()], "on": ON, "buckets": (30, 60, 90)},
     "agenda": lambda: {
         "accounts": [customer()], "policy": POLICY, "on": ON, "horizon_days": 3,
-        "exposure": exposure([over_limit()], ON),
+        "exposure": exposure([over_limit()], ON), "order": "risk",
+        "profiles": {"C-1": payment_profile(history(), ON)},
+        "fallback": portfolio_profile(history(), ON),
     },
     "apply_status": lambda: {
         "account": customer(), "item_ids": ["F-1"], "status": "promise", "policy": POLICY,

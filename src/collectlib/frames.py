@@ -49,6 +49,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import attrs
+
 try:
     import numpy as np
     import pandas as pd
@@ -58,9 +60,10 @@ except ImportError as missing:  # the extra is not installed: say which one to i
         name=missing.name,
     ) from missing
 
-from collectlib._checks import check_bool, check_currency, read_date
+from collectlib._checks import check_bool, check_currency, check_each, read_date
 from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
+from collectlib.forecast import CashForecast, PaymentForecast
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
@@ -80,6 +83,8 @@ __all__ = [
     "accounts_from_frame",
     "agenda_dask",
     "agenda_frame",
+    "cash_forecast_frame",
+    "predictions_frame",
     "report_frame",
     "simulation_frames",
 ]
@@ -424,3 +429,49 @@ def _work_order(pair: tuple[tuple[dt.date, str | None, str], list[int]]) -> tupl
     """By period, then collector (``None`` first), then channel: a simulation's order."""
     (on, collector, channel), _counts = pair
     return (on, collector is not None, collector or "", channel)
+
+
+# --- the cash forecast and the payment predictions ------------------------------------------
+_CASH_COLUMNS = ["week", "start", "currency", "amount", "items"]
+_PREDICTION_COLUMNS = [field.name for field in attrs.fields(PaymentForecast)]
+
+
+def cash_forecast_frame(
+    forecast: CashForecast, *, numeric: bool = False, formatted: bool = False
+) -> pd.DataFrame:
+    """Return a ``CashForecast`` as a DataFrame: one row per week and currency, then ``later``.
+
+    The columns are ``week`` (``"2026-W12"``), ``start`` (its Monday), ``currency``,
+    ``amount`` and ``items``, the rows of ``forecast.rows``; then, per currency, the
+    cash expected after the last week: ``week`` ``"later"``, no ``start``, no
+    ``items`` (``None``).  Amounts are exact ``Decimal`` objects; ``numeric=True``
+    gives them as ``float64`` and ``formatted=True`` as text, as ``agenda_frame`` does.
+    """
+    owner = "cash_forecast_frame"
+    if not isinstance(forecast, CashForecast):
+        raise ValidationError(f"{owner}: forecast must be a CashForecast, not {forecast!r}")
+    _check_views(owner, numeric, formatted)
+    records: list[tuple[Any, ...]] = [
+        (row.week, row.start, row.currency, row.amount, row.items) for row in forecast.rows
+    ]
+    records.extend(
+        ("later", None, currency, amount, None) for currency, amount in forecast.later.items()
+    )
+    frame = pd.DataFrame(records, columns=_CASH_COLUMNS, dtype=object)
+    if formatted:
+        return _formatted(frame, ["amount"])
+    return frame.astype({"amount": "float64"}) if numeric else frame
+
+
+def predictions_frame(forecasts: Iterable[PaymentForecast]) -> pd.DataFrame:
+    """Return ``predict_payment``'s forecasts as a DataFrame, one column per field.
+
+    ``item_id``, ``expected_on``, ``days_late``, ``late_probability``, ``basis``,
+    ``disputed``: for a call list, a chart of the expected dates, a join with the
+    items table on ``item_id``.
+    """
+    rows = [
+        (f.item_id, f.expected_on, f.days_late, f.late_probability, f.basis, f.disputed)
+        for f in check_each("predictions_frame", "forecasts", forecasts, PaymentForecast)
+    ]
+    return pd.DataFrame.from_records(rows, columns=_PREDICTION_COLUMNS)

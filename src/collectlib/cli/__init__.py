@@ -1,7 +1,10 @@
 r"""The ``collectlib`` command: the collection agenda, policy checks, explanations, reports.
 
     collectlib agenda [PORTFOLIO] [--policy FILE] [--on DATE] [--horizon DAYS]
-                      [--collector NAME] [--format table|json|csv]
+                      [--collector NAME] [--order date|risk [--history PAID]]
+                      [--format table|json|csv]
+    collectlib forecast [PORTFOLIO] [--history PAID] [--policy FILE] [--on DATE]
+                        [--weeks N] [--half-life DAYS] [--items] [--format table|json|csv]
     collectlib check POLICY
     collectlib next [PORTFOLIO] ACCOUNT [--policy FILE] [--on DATE] [--format table|json]
                     [--message [--locale LOCALE|account]]
@@ -21,11 +24,13 @@ default), the customers paying as the ``--history`` of paid items says (else as 
 accounts' journals say, else with typical delays).
 
 Without a portfolio, the commands run on the demo portfolio and policy shipped with
-collectlib, as of the demo's date.  With a portfolio, ``agenda`` and ``next`` need
-``--policy`` (the reports use none), and ``--on`` defaults to the portfolio's ``as_of``
-date, else today.  Exit codes: 0 ok, 1 a rule, configuration or file error (one line
-on stderr; a portfolio without accounts is one), 2 a usage error, 130 interrupted
-(Ctrl-C).  ``--debug`` (before or after the command) shows the traceback of an error.
+collectlib, as of the demo's date (``forecast`` on the demo's history of paid
+invoices).  With a portfolio, ``agenda``, ``next`` and ``forecast`` need ``--policy``
+(the reports use none), ``forecast`` and ``agenda --order risk`` the ``--history`` of
+paid invoices, and ``--on`` defaults to the portfolio's ``as_of`` date, else today.
+Exit codes: 0 ok, 1 a rule, configuration or file error (one line on stderr; a
+portfolio without accounts is one), 2 a usage error, 130 interrupted (Ctrl-C).
+``--debug`` (before or after the command) shows the traceback of an error.
 
 What is printed for people (tables, ``check``, ``next``, errors; CSV too on a terminal)
 shows control characters as escapes (``\x1b``), so that no name can drive the
@@ -34,8 +39,8 @@ spreadsheet would run as formulas get a quote in front (``safe_cell``); ``--raw-
 writes them as they are.  Amounts for people are in their currency, rounded to its
 minor unit (``1,200.00 EUR``, ``150,000 JPY``), and totals are per currency.
 
-The package: ``_parser`` reads the arguments, ``_commands`` runs them (``_simulate`` the
-simulation), ``_writers``
+The package: ``_parser`` reads the arguments, ``_commands`` runs them (``_forecast``
+the forecast and the risk order, ``_simulate`` the simulation), ``_writers``
 writes tables, JSON and CSV, ``_progress`` draws the progress line of a long run.
 """
 
@@ -47,7 +52,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO, cast
 
-from collectlib.cli import _commands, _simulate
+from collectlib.cli import _commands, _forecast, _simulate
 from collectlib.cli._parser import parser
 from collectlib.cli._progress import Progress
 from collectlib.cli._writers import Visible, visible
@@ -107,6 +112,8 @@ def _run(args: argparse.Namespace, out: TextIO, progress: Progress) -> None:
             _commands.next_command(args, out, progress)
         elif args.command == "simulate":
             _simulate.simulate_command(args, out, progress)
+        elif args.command == "forecast":
+            _forecast.forecast_command(args, out, progress)
         else:
             _commands.report_command(args, out, progress)
     finally:

@@ -10,6 +10,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from collectlib import demo
+from collectlib.cli._paid import risk_agenda
 from collectlib.cli._parser import CSV_OPTIONS, is_csv, is_stdin
 from collectlib.cli._progress import Progress, lines_after_header
 from collectlib.cli._writers import (
@@ -134,7 +135,12 @@ def agenda_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
         if any(account.credit_limit is not None for account in accounts):
             limits = exposure(accounts, on)  # the group holds of the `hold` column
     collectors: set[str | None] = set()
-    rows = agenda(_tally(accounts, collectors), policy, on, args.horizon, limits)
+    if args.order == "risk":
+        rows = risk_agenda(args, _tally(accounts, collectors), policy, on, args.horizon, limits)
+    else:
+        if args.history is not None or args.half_life is not None:
+            args.usage.error("--history and --half-life apply to --order risk")
+        rows = agenda(_tally(accounts, collectors), policy, on, args.horizon, limits)
     progress.clear()
     _some_account(args, collectors)
     if args.collector:  # after the agenda: a policy may give a row its collector
@@ -158,7 +164,10 @@ def agenda_command(args: argparse.Namespace, out: TextIO, progress: Progress) ->
     headers = [h for h in columns if h not in optional or any(r[h] is not None for r in records)]
     right = {i for i, h in enumerate(headers) if h in {"late_days", "items", "amount", "arrears"}}
     out.write(
-        f"Collection agenda on {on}" + (f" (+{args.horizon} days)" if args.horizon else "") + "\n\n"
+        f"Collection agenda on {on}"
+        + (f" (+{args.horizon} days)" if args.horizon else "")
+        + (", the most at risk first" if args.order == "risk" else "")
+        + "\n\n"
     )
     if not rows:
         out.write("nothing is due\n")

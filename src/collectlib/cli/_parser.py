@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from collectlib import __version__
@@ -24,28 +25,43 @@ def _date(text: str) -> dt.date:
     return day
 
 
-def _days(text: str, what: str = "a number of days") -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"not {what}: {text!r}")
-    return value
+def _at_least(minimum: int, what: str) -> Callable[[str], int]:
+    """Return the reader of a whole number at least ``minimum`` (``what`` names it)."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}")
+        return value
+
+    return read
 
 
-def _actions(text: str) -> int:
-    return _days(text, "a number of actions")
+_days = _at_least(0, "a number of days")
+_weeks = _at_least(1, "a number of weeks (1 or more)")
+_half_life = _at_least(1, "a half-life in days (1 or more)")
+_mebibytes = _at_least(1, "a size in MiB")
+_actions = _at_least(0, "a number of actions")
 
 
-def _mebibytes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a size in MiB: {text!r}")
-    return value
+def _history_options(parser: argparse.ArgumentParser, when: str) -> None:
+    """``--history`` and ``--half-life``: the paid invoices a prediction reads."""
+    parser.add_argument(
+        "--history",
+        type=Path,
+        metavar="PAID",
+        help=f"the invoices paid before, CSV or JSON{' ' + when if when else ''} (needed "
+        "with PORTFOLIO; default: the demo's)",
+    )
+    parser.add_argument(
+        "--half-life",
+        type=_half_life,
+        metavar="DAYS",
+        help="how fast old payments count less: one DAYS old counts half (default: 90)",
+    )
 
 
 def _buckets(text: str) -> tuple[int, ...]:
@@ -117,7 +133,30 @@ def parser() -> argparse.ArgumentParser:
         "--horizon", type=_days, default=0, metavar="DAYS", help="also what falls due in DAYS days"
     )
     show.add_argument("--collector", metavar="NAME", help="only this collector's actions")
+    show.add_argument(
+        "--order",
+        choices=("date", "risk"),
+        default="date",
+        help="date: by due date (default); risk: by amount at risk (amount x expected days "
+        "late, from --history), the riskiest first in each currency",
+    )
+    _history_options(show, "with --order risk")
     _formats(show)
+
+    cash = _portfolio_options(
+        command("forecast", "the cash expected per week, from the history of paid invoices"),
+        "the policy file, TOML or JSON (needed with PORTFOLIO)",
+    )
+    _history_options(cash, "")
+    cash.add_argument(
+        "--weeks", type=_weeks, default=13, metavar="N", help="the weeks forecast (default: 13)"
+    )
+    cash.add_argument(
+        "--items",
+        action="store_true",
+        help="each open invoice's expected payment date instead of the weeks",
+    )
+    _formats(cash)
 
     check = command("check", "validate and summarise a policy file")
     check.add_argument("policy_file", type=Path, metavar="POLICY")

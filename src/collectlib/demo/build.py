@@ -6,7 +6,9 @@ payment plan, scenario actions recorded), so their journals are real.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +21,7 @@ from collectlib import (
     EntryKind,
     Item,
     Policy,
+    Settlement,
     apply_status,
     create_plan,
     due_actions,
@@ -29,7 +32,7 @@ from collectlib import (
     schedule,
 )
 from collectlib.demo import AS_OF, policy
-from collectlib.io.files import Portfolio, save_portfolio
+from collectlib.io.files import SETTLEMENT_COLUMNS, Portfolio, save_portfolio
 from collectlib.portfolio.agenda import REVIEW_COMPLETED
 
 NAMES = (
@@ -159,11 +162,77 @@ def _work(account: Account, rules: Policy, day: dt.date) -> Account:
     return account
 
 
+DISPUTING = (4, 8, 17, 21, 29, 31, 35)
+"""The customers in a dispute today, who disputed invoices before too."""
+
+
+def history(portfolio: Portfolio) -> list[Settlement]:
+    """Return the paid invoices of the demo's customers over the 18 months before ``AS_OF``.
+
+    Customers differ in lateness, by their number: punctual ones (a few days early),
+    habitual late payers (10 to 20 days), erratic ones (on time, or weeks late), ones
+    who pay later every month (from on time to some 25 days late), and ones a few days
+    late.  Disputed invoices (mostly of the customers in a dispute today) are paid
+    one to three months later.  No payment on a weekend.  The same every time.
+    """
+    rng = random.Random(18)  # noqa: S311  # demo data, not secrets
+    found = []
+    start = AS_OF - dt.timedelta(days=540)
+    for account in portfolio.accounts:
+        number = int(account.id[2:])
+        kind = number % 5
+        habit = (rng.uniform(-4, 0), rng.uniform(10, 20), 0.0, 0.0, rng.uniform(2, 6))[kind]
+        scale = rng.lognormvariate(7, 0.8)
+        day = start + dt.timedelta(days=rng.randrange(30))
+        line = 0
+        while day < AS_OF:
+            due = day + dt.timedelta(days=30)
+            if kind == 2:  # erratic: on time, or weeks late
+                delay = rng.gauss(0, 2) if rng.random() < 0.5 else rng.uniform(10, 50)
+            elif kind == 3:  # later every month
+                delay = rng.gauss(25 * (day - start).days / 540, 3)
+            else:
+                delay = rng.gauss(habit, 2.5)
+            disputed = rng.random() < (0.2 if number in DISPUTING else 0.03)
+            if disputed:
+                delay = max(delay, 0) + rng.uniform(30, 90)
+            settled = max(due + dt.timedelta(days=round(delay)), day)
+            if settled.weekday() >= 5:
+                settled += dt.timedelta(days=7 - settled.weekday())
+            if settled < AS_OF:
+                amount = round(rng.lognormvariate(math.log(scale), 0.7), 2) + 10
+                found.append(
+                    Settlement(account_id=account.id, item_id=f"H-{number:03d}{line:02d}",
+                               issue_date=day, due_date=due, settled_on=settled,
+                               amount=f"{amount:.2f}", disputed=disputed,
+                               currency=account.currency)
+                )  # fmt: skip
+            line += 1
+            day += dt.timedelta(days=rng.randint(18, 45))
+    return found
+
+
+def write_history(settlements: list[Settlement], target: Path) -> None:
+    """Write the settlements as a CSV of paid items (``SETTLEMENT_COLUMNS``)."""
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(SETTLEMENT_COLUMNS)
+        for s in settlements:
+            writer.writerow(
+                (s.account_id, s.item_id, s.issue_date, s.due_date, s.settled_on, s.amount,
+                 s.currency, "true" if s.disputed else "")
+            )  # fmt: skip
+
+
 def main() -> None:
-    """Write ``portfolio.json`` next to this file."""
+    """Write ``portfolio.json`` and ``history.csv`` next to this file."""
     target = Path(__file__).with_name("portfolio.json")
-    save_portfolio(build(), target)
+    portfolio = build()
+    save_portfolio(portfolio, target)
     print(f"wrote {target}")
+    paid = Path(__file__).with_name("history.csv")
+    write_history(history(portfolio), paid)
+    print(f"wrote {paid}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -11,8 +10,9 @@ import attrs
 
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
-from collectlib.forecast._stats import weighted_median
-from collectlib.forecast.profiles import PaymentFigures, PaymentProfile
+from collectlib.forecast._arguments import check_profile, check_profiles
+from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, expect, figures, pick
+from collectlib.forecast.profiles import PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
 from collectlib.rules import collectable_items
@@ -23,17 +23,8 @@ __all__ = [
     "CashWeek",
     "PaymentForecast",
     "cash_forecast",
-    "figures_for",
     "predict_payment",
 ]
-
-PRIOR_SETTLEMENTS = 3
-"""How many settlements the portfolio's figures count for when blended with a customer's
-(the ``k`` of the empirical Bayes shrinkage): a customer with 3 (recency-weighted)
-settlements is trusted half, one with 30 about 90 %."""
-
-DEFAULT_LATE_PROBABILITY = 0.5
-"""With no profile and no fallback: nothing is known, the item is as likely late as not."""
 
 
 @attrs.frozen(kw_only=True)
@@ -59,90 +50,12 @@ class PaymentForecast:
     disputed: bool = False
 
 
-def figures_for(profile: PaymentProfile | None, disputed: bool) -> PaymentFigures | None:
-    """Return the figures of ``profile`` a disputed item (or another) reads.
-
-    A disputed item reads the disputed settlements, another item the undisputed ones;
-    either reads the other kind when its own has none.  ``None`` without a profile.
-    """
-    if profile is None:
-        return None
-    figures, other = (
-        (profile.disputed, profile.undisputed)
-        if disputed
-        else (profile.undisputed, profile.disputed)
-    )
-    return figures if figures.count else other
-
-
-def _figures(
-    profile: PaymentProfile | None, disputed: bool, age: int
-) -> tuple[float, float, float] | None:
-    """Return what a profile says of an item unpaid ``age`` days after its due date.
-
-    The figures (delay, late probability, weight) of the settlements at least ``age``
-    days late: the item is still unpaid, so the earlier ones do not apply to it.
-    ``None`` when the profile has no such settlement.  The settlements are those
-    ``figures_for`` chooses.
-    """
-    figures = figures_for(profile, disputed)
-    if figures is None:
-        return None
-    later = [(delay, weight) for delay, weight in figures.delays if delay >= age]
-    if not later:
-        return None  # no settlement so late, or none at all
-    total = sum(weight for _delay, weight in figures.delays)
-    part = sum(weight for _delay, weight in later)
-    late = sum(weight for delay, weight in later if delay > 0) / part
-    return float(weighted_median(later)), late, figures.weight * part / total
-
-
 def _shift(day: dt.date, days: int) -> dt.date:
     """Return ``day`` plus ``days`` (never before ``on``: no underflow), at most the last date."""
     try:
         return day + dt.timedelta(days=days)
     except OverflowError:
         return dt.date.max
-
-
-def _forecast(
-    item: Item,
-    profile: PaymentProfile | None,
-    fallback: PaymentProfile | None,
-    held: frozenset[str],
-    on: dt.date,
-) -> PaymentForecast:
-    disputed = item.status in held
-    age = (on - item.due_date).days
-    own = _figures(profile, disputed, age)
-    prior = _figures(fallback, disputed, age)
-    if own is not None and prior is not None:
-        basis = "blended"
-        weight = own[2]
-        total = weight + PRIOR_SETTLEMENTS
-        delay = (weight * own[0] + PRIOR_SETTLEMENTS * prior[0]) / total
-        late = (weight * own[1] + PRIOR_SETTLEMENTS * prior[1]) / total
-    elif own is not None:
-        basis, (delay, late, _weight) = "customer", own
-    elif prior is not None:
-        basis, (delay, late, _weight) = "portfolio", prior
-    else:
-        basis, delay, late = "default", 0.0, DEFAULT_LATE_PROBABILITY
-    # Unpaid on ``on``: paid on ``on`` at the earliest, and late for sure when overdue.
-    days = max(math.floor(delay + 0.5), age)
-    return PaymentForecast(
-        item_id=item.id,
-        expected_on=_shift(item.due_date, days),
-        days_late=max(days, 0),
-        late_probability=1.0 if age > 0 else late,
-        basis=basis,
-        disputed=disputed,
-    )
-
-
-def _check_profile(owner: str, field: str, value: object) -> None:
-    if value is not None:
-        check_instance(owner, field, value, PaymentProfile)
 
 
 def predict_payment(
@@ -160,10 +73,10 @@ def predict_payment(
     recency-weighted median of their days late, the probability of lateness their
     recency-weighted share paid late.  With a ``fallback`` (the portfolio's profile,
     ``portfolio_profile``) both are shrunk toward the portfolio's, the customer
-    counting for the weight ``w`` of those settlements and the portfolio for
+    counting for the number ``n`` of those settlements and the portfolio for
     ``k = PRIOR_SETTLEMENTS``::
 
-        delay = (w * customer + k * portfolio) / (w + k)
+        delay = (n * customer + k * portfolio) / (n + k)
 
     An item in a dispute or litigation status (``policy.held_statuses``) reads the
     disputed settlements, another item the undisputed ones; either reads the other
@@ -188,13 +101,25 @@ def predict_payment(
     """
     owner = "predict_payment"
     check_instance(owner, "item", item, Item)
-    _check_profile(owner, "profile", profile)
+    check_profile(owner, "profile", profile)
     check_instance(owner, "policy", policy, Policy)
     check_date(owner, "on", on)
-    _check_profile(owner, "fallback", fallback)
+    check_profile(owner, "fallback", fallback)
     if not item.is_debit:
         fail(owner, f"item: item {item.id!r} is not an open debit (open amount {item.open_amount})")
-    return _forecast(item, profile, fallback, policy.held_statuses, on)
+    disputed = item.status in policy.held_statuses
+    age = (on - item.due_date).days
+    days, late, basis = expect(
+        figures(profile, disputed, age), figures(fallback, disputed, age), age
+    )
+    return PaymentForecast(
+        item_id=item.id,
+        expected_on=_shift(item.due_date, days),
+        days_late=max(days, 0),
+        late_probability=late,
+        basis=basis,
+        disputed=disputed,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -232,19 +157,6 @@ class CashForecast:
         return FrozenMap(dict(sorted(totals.items())))
 
 
-def _check_profiles(owner: str, profiles: object) -> Mapping[str, PaymentProfile]:
-    if not isinstance(profiles, Mapping):
-        fail(owner, f"profiles must be a mapping account id -> PaymentProfile, not {profiles!r}")
-    for key, value in profiles.items():
-        if not isinstance(key, str) or not isinstance(value, PaymentProfile):
-            fail(
-                owner,
-                f"profiles: {key!r} must be an account id mapped to a PaymentProfile, "
-                f"not {value!r}",
-            )
-    return profiles
-
-
 def _iso_week(day: dt.date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year:04d}-W{week:02d}"
@@ -279,24 +191,36 @@ def cash_forecast(
     [('2026-W10', Decimal('250'))]
     """
     owner = "cash_forecast"
-    checked = _check_profiles(owner, profiles)
+    checked = check_profiles(owner, profiles)
     check_instance(owner, "policy", policy, Policy)
     check_date(owner, "on", on)
     check_int(owner, "weeks", weeks, minimum=1)
-    _check_profile(owner, "fallback", fallback)
+    check_profile(owner, "fallback", fallback)
     monday = on - dt.timedelta(days=on.weekday())
     held = policy.held_statuses
     cash: dict[tuple[int, str], list[Decimal]] = {}
     counts: dict[tuple[int, str], int] = {}
     later: dict[str, Decimal] = {}
+    weekday = on.weekday()  # ``on - monday``: an item due ``on`` and paid then is in week 0
+    # The fallback's figures depend only on the item's age and dispute: read once each.
+    priors: dict[tuple[bool, int], tuple[float, float, float] | None] = {}
     for account in check_each(owner, "accounts", accounts, Account):
         profile = checked.get(account.id)
+        kinds = (pick(profile, False), pick(profile, True))  # read once per account
         currency = account.currency
         for item in collectable_items(account, policy):
-            if not item.is_debit:
+            if item.open_amount <= ZERO:
                 continue
-            expected = _forecast(item, profile, fallback, held, on).expected_on
-            index = (expected - monday).days // 7  # expected on ``on`` at the earliest
+            disputed = item.status in held
+            age = (on - item.due_date).days
+            if (disputed, age) not in priors:
+                priors[disputed, age] = figures(fallback, disputed, age)
+            kind = kinds[disputed]
+            own = None if kind is None else kind._from(age)
+            days = expect(own, priors[disputed, age], age)[0]
+            # Expected on ``on`` at the earliest (``days >= age``); a date past the last
+            # one that exists lands in ``later`` as ``_shift`` would put it there.
+            index = (weekday + days - age) // 7
             if index >= weeks:
                 later[currency] = later.get(currency, ZERO) + item.open_amount
             else:

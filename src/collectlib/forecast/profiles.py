@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -23,8 +25,19 @@ __all__ = [
 ]
 
 
+class _Cumulative:
+    """The slot of a figures' cumulative weights, built on first use (``_from``).
+
+    A cache kept out of the attrs fields, so that ``attrs.asdict``, ``evolve``,
+    equality, hashing and pickling never see it.
+    """
+
+    __slots__ = ("_cumulative",)
+    _cumulative: tuple[list[int], list[float]]
+
+
 @attrs.frozen(kw_only=True)
-class PaymentFigures:
+class PaymentFigures(_Cumulative):
     """How a set of settlements was paid (the disputed ones, or the others).
 
     Days late are ``settled_on - due_date``.  ``average_days_late`` is weighted by the
@@ -56,6 +69,39 @@ class PaymentFigures:
     delays: tuple[tuple[int, float], ...] = ()
     """Each settlement's days late with its recency weight (relative to the latest
     settlement's, 1), sorted: what a prediction conditions on."""
+
+    def _from(self, age: int) -> tuple[float, float, float] | None:
+        """Return the figures of the settlements at least ``age`` days late.
+
+        Their weighted median delay, their weighted share paid late, and how many
+        they are (what the shrinkage toward the portfolio counts: the recency weights
+        choose which settlements speak, their number how much is known); ``None`` when
+        there is no such settlement, or when they weigh nothing (a tiny half-life over
+        old ones).  The delays are sorted, and the weights of each suffix of them kept
+        (summed from the latest end, so that a suffix of tiny weights after large ones
+        keeps its weight, which a difference of running totals would round to 0): each
+        call takes a logarithmic time, and a portfolio's profile of a million
+        settlements predicts as fast as a customer's.
+        """
+        try:
+            delays, remaining = self._cumulative
+        except AttributeError:  # the first call
+            delays = [delay for delay, _weight in self.delays]
+            # remaining[i]: minus the weight of the delays from i on (increasing, for bisect)
+            weights = [weight for _delay, weight in reversed(self.delays)]
+            remaining = [*(-total for total in itertools.accumulate(weights))][::-1]
+            remaining.append(-0.0)
+            object.__setattr__(self, "_cumulative", (delays, remaining))
+        start = bisect.bisect_left(delays, age)
+        count = len(delays) - start
+        part = -remaining[start]
+        if not count or part <= 0.0:
+            return None
+        # The weighted median: the first delay at which the weight reached from ``start``
+        # is half of theirs, i.e. the weight left after it is at most the other half.
+        median = delays[bisect.bisect_left(remaining, -part / 2, start + 1) - 1]
+        late = -remaining[bisect.bisect_right(delays, 0, start)]  # from the first paid late
+        return float(median), late / part, float(count)
 
 
 @attrs.frozen(kw_only=True)

@@ -35,7 +35,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.enums import ActionState, Channel, EntryKind, FollowUp, Restart
 from collectlib.errors import RuleViolation
 from collectlib.forecast import PaymentFigures, PaymentProfile
-from collectlib.forecast.predictions import PRIOR_SETTLEMENTS, figures_for
+from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, pick
 from collectlib.model import Account, ActionTemplate, Item, Policy, Scenario
 from collectlib.money import ZERO, exact
 from collectlib.portfolio.agenda import REVIEW_DISPUTE, AgendaEntry, agenda
@@ -117,10 +117,11 @@ class Behaviour:
     its due date plus a delay drawn from the settlements of its customer's profile at
     least as late as the item already is on the first day (the settlements
     ``predict_payment`` takes the median of), the customer's chosen with probability
-    ``w / (w + PRIOR_SETTLEMENTS)`` when both profiles have some (``w`` the weight
-    they count for), else the one that has.  When neither has (no history, or nobody
-    ever paid so late), the item is not paid by itself: only a contact makes the
-    customer pay it.  A disputed item reads the disputed settlements.
+    ``w / (w + PRIOR_SETTLEMENTS)`` when both profiles have some (``w`` how many of the
+    customer's settlements are that late, as the predictions count), else the one that
+    has.  When neither has (no history, or nobody ever paid so late), the item is not
+    paid by itself: only a contact makes the customer pay it.  A disputed item reads
+    the disputed settlements.
 
     ``response`` maps channels to the probability that a contact on that channel makes
     a late customer pay each overdue item it is about (not disputed) within
@@ -264,28 +265,28 @@ def _random(*key: object) -> random.Random:
 
 
 class _Settled:
-    """One kind of a profile's settlements (``figures_for``), ready to draw from at any age.
+    """One kind of a profile's settlements (``pick``), ready to draw from at any age.
 
-    The days late in order, their cumulative recency weights, and the weight they count
-    for on the profile's date: the settlements at least ``age`` days late are a suffix,
-    found by bisection (a portfolio's history holds many thousands).
+    The days late in order and their cumulative recency weights: the settlements at
+    least ``age`` days late are a suffix, found by bisection (a portfolio's history
+    holds many thousands).
     """
 
-    __slots__ = ("cumulative", "days", "weight")
+    __slots__ = ("cumulative", "days")
 
     def __init__(self, figures: PaymentFigures) -> None:
         self.days = [delay for delay, _weight in figures.delays]
         self.cumulative = list(accumulate(weight for _delay, weight in figures.delays))
-        self.weight = figures.weight
 
-    def after(self, age: int) -> tuple[int, float] | None:
-        """Return where the settlements at least ``age`` days late start, and their weight."""
+    def after(self, age: int) -> tuple[int, int] | None:
+        """Return where the settlements at least ``age`` days late start, and how many they are.
+
+        Their number is what the predictions' shrinkage counts (``_estimate.expect``).
+        """
         first = bisect_left(self.days, age)
         if first == len(self.days):
             return None  # no settlement so late
-        total = self.cumulative[-1]
-        before = self.cumulative[first - 1] if first else 0.0
-        return first, self.weight * (total - before) / total
+        return first, len(self.days) - first
 
     def draw(self, first: int, rng: random.Random) -> int:
         """Return the days late of a settlement from ``first`` on, drawn by weight."""
@@ -296,7 +297,7 @@ class _Settled:
 
 
 def _settled(profile: PaymentProfile | None, disputed: bool) -> _Settled | None:
-    figures = figures_for(profile, disputed)
+    figures = pick(profile, disputed)
     return None if figures is None or not figures.count else _Settled(figures)
 
 
