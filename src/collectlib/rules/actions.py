@@ -176,7 +176,8 @@ def open_new_action(
     if due_on < on:
         raise RuleViolation(f"{owner}: action due on {due_on}, before the day it is created ({on})")
     actions, events = take_items(account.actions, item_ids, on, by)
-    action = SpecificAction(
+    action = trusted_new(  # a validated template's fields, the ids, dates and codes checked
+        SpecificAction,
         id=new_id,
         name=template.name,
         channel=template.channel,
@@ -189,7 +190,7 @@ def open_new_action(
         origin_status=origin_status,
         plan_id=plan_id,
     )
-    created = trusted_new(  # the new action's own fields, checked above or by its record
+    created = trusted_new(  # the new action's own fields, checked above
         ActionCreated,
         on=on,
         by=by,
