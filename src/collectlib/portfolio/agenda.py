@@ -110,7 +110,7 @@ def _collect(
     collector = account.collector
     if collector is None and policy.collector_rules:
         collector = collector_for(account, policy, selection[1], selection[0], on)
-    on_hold = bool(account.journal) and step_hold(account, on) is not None
+    on_hold = step_hold(account, on) is not None if account.journal else False
     if over_limit is not None and not on_hold:
         on_hold = group_of(account) in over_limit
     if type(decision) is Decision:

@@ -248,8 +248,7 @@ def decide(
     # Not positive, below the minimum, or rounding to zero: two comparisons for a total
     # of at least 1 (a total <= 0 is below 1 too).
     if total < minimum or (
-        total < _ONE
-        and (total <= ZERO or quantize_in_context(total, account.currency) <= ZERO)
+        total < _ONE and (total <= ZERO or quantize_in_context(total, account.currency) <= ZERO)
     ):
         return IdleReason.BELOW_MINIMUM
     steps = scenario.steps
