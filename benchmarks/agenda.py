@@ -5,8 +5,8 @@ account and sorts them: no rule at all.  Both are timed in the same run, best of
 ``--repeat``, and the ratio agenda / floor is printed, so the figure does not depend
 on how fast this machine is today.  They are timed in CPU time (``time.process_time``),
 which other processes on a shared machine do not inflate as they do wall time.  Build
-time and memory per item are reported too (memory with ``tracemalloc`` over a 1 % sample
-build, which tracing would slow down).
+time and memory per item are reported too, and the memory the agenda's rows keep per row
+(both with ``tracemalloc`` over a 1 % sample, which tracing would slow down).
 
     python benchmarks/agenda.py                 # 100,000 accounts x 10 items
     python benchmarks/agenda.py --accounts 2000 # a quick look
@@ -164,8 +164,11 @@ def main() -> None:
     tracemalloc.start()
     kept = build_accounts(sample, args.items, disputed_share=args.disputed)
     memory = tracemalloc.get_traced_memory()[1] / (sample * args.items)
+    before = tracemalloc.get_traced_memory()[0]
+    sample_rows = agenda(kept, policy, ON)  # what the rows keep alive, ids and amounts included
+    row_memory = (tracemalloc.get_traced_memory()[0] - before) / max(1, len(sample_rows))
     tracemalloc.stop()
-    del kept
+    del kept, sample_rows
 
     start = time.perf_counter()
     accounts = build_accounts(args.accounts, args.items, disputed_share=args.disputed)
@@ -183,6 +186,7 @@ def main() -> None:
     print(f"memory         {memory:.0f} bytes/item (peak, tracemalloc, {sample} accounts)")
     print(f"floor          {floor_time:.3f} s")
     print(f"agenda         {agenda_time:.3f} s  ({len(rows):,} rows)")
+    print(f"rows memory    {row_memory:.0f} bytes/row (tracemalloc, the rows of {sample} accounts)")
     print(f"ratio          {agenda_time / floor_time:.2f}x the floor (target <= 4x)")
 
 

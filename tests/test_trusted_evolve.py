@@ -3,7 +3,9 @@
 ``record_action``, ``apply_status``, ``create_plan``, ``review_plan``, ``cancel_plan``
 and the specific actions' operations build their result with ``trusted_evolve`` (no
 second validation of what did not change); each property here rebuilds the result
-with ``Account``, ``Item`` and the events' classes and finds the same account.  The state machine
+with ``Account``, ``Item`` and the events' classes and finds the same account.
+``template_context`` builds its statements and amounts trusted too: they equal the
+validated ones.  The state machine
 (tests/test_account_machine.py) makes the same check after every operation.
 """
 
@@ -22,7 +24,10 @@ from collectlib import (
     Account,
     CollectError,
     FollowUp,
+    Money,
     Policy,
+    Statement,
+    StatementRow,
     apply_status,
     cancel_plan,
     complete_action,
@@ -31,6 +36,7 @@ from collectlib import (
     record_action,
     review_plan,
     schedule,
+    template_context,
 )
 from collectlib._frozen import trusted_evolve, trusted_new
 from collectlib.strategies import accounts, dates, policies
@@ -112,3 +118,20 @@ def test_trusted_evolve_refuses_a_field_the_record_has_not() -> None:
     with pytest.raises(TypeError, match="no field"):
         trusted_new(Account, idd="C-1")
     assert trusted_new(Account, **attrs.asdict(account, recurse=False)) == account
+
+
+@given(cases(with_plans=True), st.data())
+def test_template_context_builds_the_validated_values(case, data: st.DataObject) -> None:
+    policy, account, on = case
+    ids = [item.id for item in account.items]
+    own = data.draw(st.lists(st.sampled_from(ids), unique=True))
+    for value in template_context(account, own, policy, on).values():
+        if isinstance(value, Statement):
+            rows = [StatementRow(**attrs.asdict(row, recurse=False)) for row in value.rows]
+            validated = Statement(
+                currency=value.currency, rows=rows, with_penalties=value.with_penalties
+            )
+            assert value == validated
+            assert type(value.rows) is tuple
+        elif isinstance(value, Money):
+            assert value == Money(amount=value.amount, currency=value.currency)

@@ -60,6 +60,7 @@ __all__ = [
     "is_amount",
     "is_currency",
     "minor_unit_digits",
+    "money_text",
     "per_currency_problem",
     "per_currency_text",
     "quantize",
@@ -389,8 +390,18 @@ class Money:
 
     @exact
     def __str__(self) -> str:
-        amount = quantize_for_people(self.amount, self.currency)
-        return f"{amount:,.{minor_unit_digits(self.currency)}f} {self.currency}"
+        return money_text(self.amount, self.currency)
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    """Return what ``str(Money(amount=amount, currency=currency))`` gives, no ``Money`` built.
+
+    For the library's code already running in ``CONTEXT`` with an amount and a currency
+    already valid (a template's table writes three per row): the one way an amount is
+    written without a locale.
+    """
+    shown = quantize_for_people(amount, currency)
+    return f"{shown:,.{_MINOR_UNIT_DIGITS.get(currency, 2)}f} {currency}"
 
 
 PerCurrency = Decimal | FrozenMap[str, Decimal]

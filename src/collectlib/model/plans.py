@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import pairwise
 
 import attrs
 
@@ -19,7 +20,7 @@ from collectlib._checks import (
 )
 from collectlib.money import ZERO, coerce_amount, exact
 
-__all__ = ["Installment", "PaymentPlan"]
+__all__ = ["Installment", "PaymentPlan", "check_installment_dates"]
 
 
 @attrs.frozen(kw_only=True)
@@ -68,16 +69,19 @@ class PaymentPlan:
             fail(owner, "installments must hold at least one installment")
         check_date(owner, "created_on", self.created_on)
         check_amount(owner, "total", self.total, total=True)
-        for before, after in zip(self.installments, self.installments[1:], strict=False):
-            if after.due_on <= before.due_on:
-                fail(
-                    owner, f"installment dates must increase: {after.due_on} after {before.due_on}"
-                )
+        check_installment_dates(owner, self.installments)
         scheduled = _sum(i.amount for i in self.installments)
         if scheduled != self.total:
             fail(owner, f"installments sum to {scheduled}, not the total {self.total}")
         if self.action_id is not None:
             check_id(owner, "action_id", self.action_id)
+
+
+def check_installment_dates(owner: str, installments: tuple[Installment, ...]) -> None:
+    """Check that ``installments`` fall on strictly increasing dates (a plan's rule)."""
+    for before, after in pairwise(installments):
+        if after.due_on <= before.due_on:
+            fail(owner, f"installment dates must increase: {after.due_on} after {before.due_on}")
 
 
 @exact

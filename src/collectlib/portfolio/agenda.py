@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import NamedTuple
@@ -112,7 +113,7 @@ def _collect(
     collector = account.collector
     if collector is None and policy.collector_rules:
         collector = collector_for(account, policy, selection[1], selection[0], on)
-    on_hold = bool(account.journal) and step_hold(account, on) is not None
+    on_hold = step_hold(account, on) is not None if account.journal else False
     if over_limit is not None and not on_hold:
         on_hold = group_of(account) in over_limit
     if type(decision) is Decision:
@@ -455,21 +456,13 @@ def _sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     """Return ``entries`` in agenda order like ``sort_agenda``, the entries already checked."""
     # A portfolio's rows fall on a few hundred dates: group them by date, then sort
     # each group, which costs half of one sort of all rows on a composite key.  Most
-    # portfolios have one currency: the currency joins the key only when there are two.
-    by_due: dict[dt.date, list[AgendaEntry]] = {}
-    currency: str | None = None
-    mixed = False
-    for entry in entries:
-        due = entry[2]
-        group = by_due.get(due)
-        if group is None:
-            by_due[due] = [entry]
-        else:
-            group.append(entry)
-        if entry[15] != currency:
-            if currency is not None:
-                mixed = True
-            currency = entry[15]
+    # portfolios have one currency: the currency joins the key only when there are two
+    # (told by a set built in C, not by a test per row).
+    by_due: defaultdict[dt.date, list[AgendaEntry]] = defaultdict(list)
+    rows = entries if type(entries) is list else list(entries)
+    for entry in rows:
+        by_due[entry[2]].append(entry)
+    mixed = len(set(map(_CURRENCY, rows))) > 1
     ordered: list[AgendaEntry] = []
     extend = ordered.extend
     for due in sorted(by_due):

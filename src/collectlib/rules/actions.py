@@ -70,17 +70,17 @@ def checked_item_ids(
     ``UnknownItemError`` naming them all, closed items (when ``open_only``) a
     ``RuleViolation``.  A string is one id.
     """
-    owner = f"account {account.id!r}: {what}"
     if isinstance(item_ids, str):
         item_ids = (item_ids,)
     try:
         chosen = frozenset(item_ids)
     except TypeError:
         raise ValidationError(
-            f"{owner}: item_ids must be a collection of ids, not {item_ids!r}"
+            f"account {account.id!r}: {what}: item_ids must be a collection of ids, "
+            f"not {item_ids!r}"
         ) from None
     if not chosen and not empty:
-        raise ValidationError(f"{owner}: no item selected")
+        raise ValidationError(f"account {account.id!r}: {what}: no item selected")
     look_up = account.item  # the account's index: linear in the ids chosen, once it is built
     unknown: list[str] = []
     closed: list[str] = []
@@ -92,9 +92,10 @@ def checked_item_ids(
             continue
         if open_only and item.is_closed:
             closed.append(repr(item_id))
-    if unknown:
-        raise UnknownItemError(f"{owner}: no item {', '.join(sorted(unknown))}")
-    if closed:
+    if unknown or closed:  # the message names the account only when there is one
+        owner = f"account {account.id!r}: {what}"
+        if unknown:
+            raise UnknownItemError(f"{owner}: no item {', '.join(sorted(unknown))}")
         raise RuleViolation(f"{owner}: item {', '.join(sorted(closed))} is closed")
     return chosen
 
@@ -126,10 +127,10 @@ def take_items(
     events: list[JournalEvent] = []
     result = []
     for action in actions:
-        held = action.item_ids & item_ids
-        if action.state is not _OPEN or not held:
+        if action.state is not _OPEN or action.item_ids.isdisjoint(item_ids):
             result.append(action)
             continue
+        held = action.item_ids & item_ids
         left = action.item_ids - held
         if left:
             result.append(attrs.evolve(action, item_ids=left))
@@ -176,7 +177,8 @@ def open_new_action(
     if due_on < on:
         raise RuleViolation(f"{owner}: action due on {due_on}, before the day it is created ({on})")
     actions, events = take_items(account.actions, item_ids, on, by)
-    action = SpecificAction(
+    action = trusted_new(  # a validated template's fields, the ids, dates and codes checked
+        SpecificAction,
         id=new_id,
         name=template.name,
         channel=template.channel,
@@ -189,7 +191,7 @@ def open_new_action(
         origin_status=origin_status,
         plan_id=plan_id,
     )
-    created = trusted_new(  # the new action's own fields, checked above or by its record
+    created = trusted_new(  # the new action's own fields, checked above
         ActionCreated,
         on=on,
         by=by,

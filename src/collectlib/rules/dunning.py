@@ -245,10 +245,10 @@ def decide(
     minimum = policy.minimum_amount
     if type(minimum) is not Decimal:  # a mapping currency -> amount
         minimum = in_currency(minimum, account.currency)
-    if (
-        total <= ZERO
-        or total < minimum
-        or (total < _ONE and quantize_in_context(total, account.currency) <= ZERO)
+    # Not positive, below the minimum, or rounding to zero: two comparisons for a total
+    # of at least 1 (a total <= 0 is below 1 too).
+    if total < minimum or (
+        total < _ONE and (total <= ZERO or quantize_in_context(total, account.currency) <= ZERO)
     ):
         return IdleReason.BELOW_MINIMUM
     steps = scenario.steps
@@ -294,7 +294,8 @@ def decide(
                     account, policy, scenario=scenario, index=index, repeat=repeat, leader=leader,
                     total=total, ids=ids, anchor=anchor, skipped=(),
                 )  # fmt: skip
-        if steps[index].when is not None:
+        step = steps[index]
+        if step.when is not None:
             facts = facts or _Facts(account, leader, total, ids, on)
             index, skipped = _skip(steps, index, facts)
             if index == len(steps):
@@ -305,7 +306,8 @@ def decide(
                     repeat=anchor.repeat,
                     leader=leader, total=total, ids=ids, anchor=anchor, skipped=skipped,
                 )  # fmt: skip
-        trigger = steps[index].trigger
+            step = steps[index]
+        trigger = step.trigger
         kind = trigger.kind
         if kind is _LEADER_DUE:
             due = leader.due_date + trigger.delta
@@ -320,7 +322,7 @@ def decide(
         ) from None
     if anchor is not None and due < anchor.on:
         due = anchor.on
-    fallback = steps[index].fallback is not None and account.email is None
+    fallback = step.fallback is not None and account.email is None
     if (
         journal
         or (policy.min_days_between_contacts and account.actions)  # a contact to space from

@@ -30,7 +30,7 @@ from collectlib._checks import (
     fail,
 )
 from collectlib._frozen import trusted_evolve, trusted_new
-from collectlib.enums import FollowUp, PlanState, StatusCategory
+from collectlib.enums import PlanState, StatusCategory
 from collectlib.errors import ConfigurationError, RuleViolation
 from collectlib.model import (
     Account,
@@ -44,6 +44,7 @@ from collectlib.model import (
     SpecificAction,
     Status,
 )
+from collectlib.model.plans import check_installment_dates
 from collectlib.money import (
     ZERO,
     Amount,
@@ -62,7 +63,7 @@ from collectlib.rules.actions import (
     open_new_action,
     reschedule_action,
 )
-from collectlib.rules.qualification import apply_status
+from collectlib.rules.qualification import qualified_items
 
 __all__ = [
     "PlanProgress",
@@ -285,7 +286,9 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     owner = f"account {account.id!r}: {what}"
     chosen = checked_item_ids(account, item_ids, what)
     plan_status = _plan_status(policy, status, owner)
-    credits = sorted(i.id for i in account.items if i.id in chosen and not i.is_debit)
+    look_up = account.item  # indexed: the chosen items without a pass over the account
+    planned = [look_up(item_id) for item_id in chosen]
+    credits = sorted(i.id for i in planned if not i.is_debit)
     if credits:
         raise RuleViolation(f"{owner}: item {', '.join(map(repr, credits))} is a credit")
     for plan in account.plans:
@@ -294,7 +297,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
             raise RuleViolation(
                 f"{owner}: item {', '.join(map(repr, taken))} is in the running plan {plan.id!r}"
             )
-    total = sum((i.open_amount for i in account.items if i.id in chosen), ZERO)
+    total = sum((i.open_amount for i in planned), ZERO)
     scheduled = sum((i.amount for i in schedule_), ZERO)
     if scheduled != total:
         raise RuleViolation(
@@ -308,13 +311,14 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     check_id(owner, "plan_id", new_id)
     if any(p.id == new_id for p in account.plans):
         raise RuleViolation(f"{owner}: a plan {new_id!r} exists already")
-    qualified = apply_status(
-        account, chosen, plan_status, policy, on, comment=comment, follow_up=FollowUp.KEEP, by=by
-    )
+    # The qualify step of apply_status (its follow-up KEEP): the plan's action follows.
+    items, applied = qualified_items(account, chosen, plan_status.code, on, comment, None, None, by)
     template = plan_status.action or _FOLLOW_UP
     first_due = follow_up_due(policy.calendar, schedule_[0].due_on if schedule_ else on, 0, account)
-    action_id = next_action_id(qualified)
-    plan = PaymentPlan(
+    action_id = next_action_id(account)
+    check_installment_dates(f"plan {new_id!r}", schedule_)  # the rest of the plan's rules hold
+    plan = trusted_new(  # checked above: ids, dates, the items' open total, the schedule's sum
+        PaymentPlan,
         id=new_id,
         item_ids=chosen,
         installments=schedule_,
@@ -327,7 +331,7 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
     )
     # The plan and its follow-up name each other: they join the account together.
     return open_new_action(
-        qualified,
+        account,
         chosen,
         template,
         on,
@@ -335,7 +339,9 @@ def create_plan(  # noqa: PLR0917  # the signature SPEC gives
         by=by,
         action_id=action_id,
         plan_id=new_id,
-        plans=(*qualified.plans, plan),
+        items=items,
+        plans=(*account.plans, plan),
+        journal=(applied,),
         then=(event,),
     )
 

@@ -35,7 +35,7 @@ from collectlib.rules.actions import (
     take_items,
 )
 
-__all__ = ["apply_status", "assign_owner"]
+__all__ = ["apply_status", "assign_owner", "qualified_items"]
 
 
 def _status(policy: Policy, status: Status | str | None) -> Status | None:
@@ -124,20 +124,7 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
         if promise_date < on:
             raise RuleViolation(f"{place}: promise date {promise_date} is before {on}")
     code = None if found is None else found.code
-    items = tuple(
-        _qualified(item, code, on, comment, owner, promise_date) if item.id in chosen else item
-        for item in account.items
-    )
-    applied = trusted_new(  # checked arguments, a status of the policy, item ids checked
-        StatusApplied,
-        on=on,
-        by=by,
-        item_ids=chosen,
-        status=code,
-        comment=comment,
-        owner=owner,
-        promise_date=promise_date,  # None unless is_promise: checked above
-    )
+    items, applied = qualified_items(account, chosen, code, on, comment, owner, promise_date, by)
     template: ActionTemplate | None = None
     if isinstance(resolved, ActionTemplate):
         template = resolved
@@ -171,22 +158,47 @@ def apply_status(  # noqa: PLR0917  # the signature SPEC gives
     )
 
 
-def _qualified(
-    item: Item,
+def qualified_items(  # noqa: PLR0917
+    account: Account,
+    chosen: frozenset[str],
     code: str | None,
     on: dt.date,
     comment: str,
     owner: str | None,
     promise_date: dt.date | None,
-) -> Item:
-    return trusted_evolve(
-        item,
+    by: str | None,
+) -> tuple[tuple[Item, ...], StatusApplied]:
+    """Return the account's items with ``chosen`` qualified ``code``, and the event saying so.
+
+    The one qualify step of ``apply_status`` and ``create_plan``, for arguments already
+    checked: ``chosen`` open items of the account, ``code`` a status of the policy (or
+    ``None``), text and dates checked, a ``promise_date`` only with a ``PROMISE`` status
+    and not before ``on``.  Items and event are built trusted, from validated values.
+    """
+    items = tuple(
+        trusted_evolve(
+            item,
+            status=code,
+            status_date=None if code is None else on,
+            comment=comment,
+            owner=item.owner if owner is None else owner,
+            promise_date=promise_date,
+        )
+        if item.id in chosen
+        else item
+        for item in account.items
+    )
+    applied = trusted_new(
+        StatusApplied,
+        on=on,
+        by=by,
+        item_ids=chosen,
         status=code,
-        status_date=None if code is None else on,
         comment=comment,
-        owner=item.owner if owner is None else owner,
+        owner=owner,
         promise_date=promise_date,
     )
+    return items, applied
 
 
 def assign_owner(

@@ -62,7 +62,7 @@ from collectlib._checks import (
     to_frozenset,
     to_tuple,
 )
-from collectlib._frozen import FrozenMap
+from collectlib._frozen import FrozenMap, trusted_new
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
 from collectlib.languages import Template, is_language, resolve, template_problem, to_template
@@ -72,6 +72,7 @@ from collectlib.money import (
     Money,
     exact,
     in_currency,
+    money_text,
     quantize_for_people,
     to_amount,
 )
@@ -343,8 +344,11 @@ class _Message:
         return _statement(items, self.currency, self.policy, self.on, shown)
 
     def money(self, amount: Decimal) -> Money:
-        """Return ``amount`` in the account's currency."""
-        return Money(amount=amount, currency=self.currency)
+        """Return ``amount`` in the account's currency.
+
+        Built trusted: a sum of the account's amounts (and penalties) in its currency.
+        """
+        return trusted_new(Money, amount=amount, currency=self.currency)
 
     def amount(self, items: list[Item]) -> Money:
         """Return the open amount of ``items``."""
@@ -426,7 +430,8 @@ def _statement(
             entry = shown.get(item.id)
             penalty = _late(entry) if entry is not None else ZERO
         rows.append(
-            StatementRow(
+            trusted_new(  # the fields of a validated item, its label, its penalties
+                StatementRow,
                 item_id=item.id,
                 issue_date=item.issue_date,
                 due_date=item.due_date,
@@ -437,7 +442,9 @@ def _statement(
                 penalties=penalty,
             )
         )
-    return Statement(currency=currency, rows=tuple(rows), with_penalties=shown is not None)
+    return trusted_new(
+        Statement, currency=currency, rows=tuple(rows), with_penalties=shown is not None
+    )
 
 
 @exact
@@ -715,10 +722,10 @@ class _Formats:
             self._babel, self._locale = _babel, _babel.parse_locale(locale)
 
     def amount(self, amount: Decimal, currency: str) -> str:
-        money = Money(amount=amount, currency=currency)
+        # A valid amount and currency: a statement's cell or total, a Money's, or checked.
         if self._babel is None:
-            return str(money)
-        shown = quantize_for_people(money.amount, currency)
+            return money_text(amount, currency)
+        shown = quantize_for_people(amount, currency)
         return self._babel.amount(shown, currency, self._locale)  # type: ignore[no-any-return]
 
     def date(self, day: dt.date) -> str:
