@@ -44,14 +44,18 @@ Name: amount, dtype: float64
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 try:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 except ImportError as missing:  # the extra is not installed: say which one to install
     raise ModuleNotFoundError(
         f"collectlib.frames needs pandas and pyarrow: pip install 'collectlib[frames]' ({missing})",
@@ -59,22 +63,23 @@ except ImportError as missing:  # the extra is not installed: say which one to i
     ) from missing
 
 from collectlib._checks import check_bool, check_currency, read_date
+from collectlib._frozen import trusted_maker
 from collectlib.enums import ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item as _new_item
-from collectlib.money import read_amount
+from collectlib.money import MAX_INTEGER_DIGITS, MAX_PLACES, read_amount
 from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
 from collectlib.rules import format_amount
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
-    import pyarrow as pa
 
 __all__ = [
     "ITEM_COLUMNS",
+    "accounts_from_arrow",
     "accounts_from_frame",
     "agenda_dask",
     "agenda_frame",
@@ -85,154 +90,388 @@ _AGENDA_COLUMNS = list(AgendaEntry._fields)
 _AGENDA_AMOUNTS = ("amount", "arrears")
 
 
-def _language(value: Any) -> Any:
-    """Read a language cell: empty (``""``, ``None``, ``NaN``) is none; the rest as it is."""
-    return None if value is None or value == "" or pd.isna(value) else value
-
-
-def _dates(values: pd.Series, what: str) -> list[Any]:
-    """Read a column of dates once per distinct value (a column holds few distinct dates)."""
-    cache: dict[Any, Any] = {}
-    out = []
-    for position, value in enumerate(values.tolist()):
-        try:
-            out.append(cache[value])
-            continue
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable cell: read it and let the item reject it
-            out.append(value)
-            continue
-        # A table's datetime column (pandas Timestamps) holds days at midnight.
-        parsed: Any = read_date(value.date() if isinstance(value, dt.datetime) else value)
-        if parsed is None:
-            raise LoadError(f"items table: row {position}: {what}: not a date: {value!r}")
-        cache[value] = parsed
-        out.append(parsed)
-    return out
-
-
-def _amounts(values: pd.Series, what: str) -> list[Decimal]:
-    """Read a column of amounts exactly: Decimal as is, str and int directly, float via str()."""
-    raw = values.tolist()
-    if all(type(value) is str for value in raw):
-        try:
-            return list(map(Decimal, raw))  # the usual text column, converted in C
-        except InvalidOperation:
-            pass  # find and name the bad row below
-    out = []
-    for position, value in enumerate(raw):
-        amount = read_amount(value)  # the one reading of amounts
-        if amount is None:
-            raise LoadError(f"items table: row {position}: {what}: not an amount: {value!r}")
-        out.append(amount)
-    return out
+_ITEM_FIELDS = ("id", "kind", "issue_date", "due_date", "amount", "open_amount")
+_KINDS = {kind.value: kind for kind in ItemKind}
+_CREDITS = (ItemKind.CREDIT_NOTE.value, ItemKind.PAYMENT.value)
+# What the bulk checks let through builds without new_item's checks, so they are strict:
+# a printable ASCII id without surrounding spaces, a plain decimal amount in range.  Any
+# other cell (accents, an exponent, a comma) takes new_item, which reads or names it.
+_PLAIN_ID = r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$"
+_make_item = trusted_maker(Item, _ITEM_FIELDS)
+_PLAIN_AMOUNT = rf"^[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_PLACES}}})?$"
+_MARGIN = 1 - 1e-12  # open amounts this close to their amount are compared exactly
 
 
 def accounts_from_frame(
-    table: pd.DataFrame | pa.Table,
+    table: Any,
     *,
     columns: Mapping[str, str] | None = None,
     currency: str = "EUR",
 ) -> tuple[Account, ...]:
     """Return one ``Account`` per account id of an items table, in order of first appearance.
 
-    ``table`` is a pandas DataFrame or a pyarrow Table with one row per item.
-    Columns are converted a column at a time; each item is then validated like any
-    ``Item`` (a bad row is a ``LoadError`` naming its row and item).  ``currency``
-    is used when the table has no currency column.  The table is in memory already,
-    so the accounts come back as a tuple: read them as often as you like.
+    ``table`` is a pandas or polars DataFrame or a pyarrow Table with one row per item,
+    read as ``accounts_from_arrow`` reads its Arrow form (a pandas column of mixed
+    types, Decimals and floats say, is read through its cells' text).  ``currency`` is
+    used when the table has no currency column.  The table is in memory already, so the
+    accounts come back as a tuple: read them as often as you like.
     """
     check_currency("accounts_from_frame", "currency", currency)
-    return tuple(_accounts(table, columns, currency))
-
-
-def _accounts(
-    table: pd.DataFrame | pa.Table, columns: Mapping[str, str] | None, currency: str
-) -> Iterator[Account]:
-    if not isinstance(table, pd.DataFrame):
-        table = table.to_pandas()
     names = column_names(columns, "items table")
-    missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in table.columns]
+    return _arrow_accounts(_frame_table("accounts_from_frame", table), names, currency)
+
+
+def _frame_table(owner: str, table: object) -> pa.Table:
+    """Return the Arrow form of a pandas or polars DataFrame (a pyarrow Table as it is)."""
+    if isinstance(table, pa.Table):
+        return table
+    if isinstance(table, pd.DataFrame):
+        return pa.table({str(name): _arrow_column(table[name]) for name in table.columns})
+    if type(table).__module__.partition(".")[0] == "polars" and hasattr(table, "to_arrow"):
+        return table.to_arrow()
+    raise ValidationError(
+        f"{owner}: table must be a pandas or polars DataFrame or a pyarrow Table, "
+        f"not {type(table).__name__}"
+    )
+
+
+def _arrow_column(values: pd.Series) -> pa.Array:
+    """Return a pandas column as Arrow; a column of mixed types as its cells' text."""
+    try:
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([_cell_text(value) for value in values.tolist()], pa.string())
+
+
+def _cell_text(value: object) -> str | None:
+    """Write a cell as the text that reads back as it (a day's timestamp as its date)."""
+    if value is None or value != value:  # noqa: PLR0124  # NaN: an empty cell
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def accounts_from_arrow(
+    table_or_batches: pa.Table | Iterable[pa.RecordBatch],
+    *,
+    columns: Mapping[str, str] | None = None,
+    currency: str = "EUR",
+) -> tuple[Account, ...]:
+    """Return one ``Account`` per account id of an Arrow items table, in order of first appearance.
+
+    ``table_or_batches`` is a ``pyarrow.Table`` or an iterable of ``RecordBatch`` objects
+    (a Parquet file's batches, a ``RecordBatchReader``), one row per item.  Whole
+    columns are read and checked at once: dates from ``date32`` (or ``timestamp``)
+    columns or ISO strings, amounts exactly from ``decimal128`` columns, strings or
+    integers (floats through ``str()``); an account's rows may be anywhere in the table.
+    A bad value is a ``LoadError`` naming its row and column, a bad item or account one
+    naming its row; an account whose rows give two currencies is refused.
+    """
+    check_currency("accounts_from_arrow", "currency", currency)
+    names = column_names(columns, "items table")
+    return _arrow_accounts(_arrow_table(table_or_batches), names, currency)
+
+
+def _arrow_table(table_or_batches: object) -> pa.Table | None:
+    """Return the table of ``table_or_batches`` (``None``: no batch, no row)."""
+    if isinstance(table_or_batches, pa.Table):
+        return table_or_batches
+    if isinstance(table_or_batches, pa.RecordBatch):
+        return pa.Table.from_batches([table_or_batches])
+    if isinstance(table_or_batches, pa.RecordBatchReader):
+        return table_or_batches.read_all()
+    if isinstance(table_or_batches, Iterable) and not isinstance(
+        table_or_batches, str | bytes | Mapping | pd.DataFrame
+    ):
+        batches = list(table_or_batches)
+        if all(isinstance(batch, pa.RecordBatch) for batch in batches):
+            return pa.Table.from_batches(batches) if batches else None
+    raise ValidationError(
+        "accounts_from_arrow: table_or_batches must be a pyarrow Table or RecordBatches, "
+        f"not {type(table_or_batches).__name__}"
+    )
+
+
+def _arrow_accounts(
+    table: pa.Table | None, names: dict[str, str], currency: str
+) -> tuple[Account, ...]:
+    if table is None:
+        return ()
+    present = set(table.column_names)
+    missing = [names[f] for f in REQUIRED_COLUMNS if names[f] not in present]
     if missing:
         raise LoadError(
-            f"items table: missing columns {missing} (the table has {list(table.columns)})"
+            f"items table: missing columns {missing} (the table has {table.column_names})"
         )
-    frame = table.reset_index(drop=True)
-    account_ids = frame[names["account_id"]].astype(str).tolist()
-    item_ids = frame[names["item_id"]].astype(str).tolist()
-    kinds = frame[names["kind"]].tolist()
-    issue = _dates(frame[names["issue_date"]], names["issue_date"])
-    due = _dates(frame[names["due_date"]], names["due_date"])
-    amount = _amounts(frame[names["amount"]], names["amount"])
-    open_amount = _amounts(frame[names["open_amount"]], names["open_amount"])
-    # an unpaid item's open amount is its amount: keep one Decimal for both
-    open_amount = [
-        a if o == a and str(o) == str(a) else o for a, o in zip(amount, open_amount, strict=True)
-    ]
-    has_name = names["account_name"] in frame.columns
-    account_names = frame[names["account_name"]].tolist() if has_name else None
-    has_currency = names["currency"] in frame.columns
-    currencies = frame[names["currency"]].tolist() if has_currency else None
-    has_language = names["language"] in frame.columns
-    languages = frame[names["language"]].tolist() if has_language else None
-    # Rows of one account may be anywhere in the table: group them, keeping the
-    # order of first appearance of accounts and the table's order within each.
-    if not account_ids:
-        return
-    codes, _ = pd.factorize(pd.Series(account_ids), sort=False)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.cumsum(np.bincount(codes))[:-1]
-    rows_of = {account_ids[rows[0]]: rows.tolist() for rows in np.split(order, bounds)}
-    kind_of = {kind.value: kind for kind in ItemKind}
-    for account_id, rows in rows_of.items():
-        first = rows[0]
+    if not table.num_rows:
+        return ()
+    with _collection_paused():
+        return _built_accounts(table, names, currency, present)
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a table's records are built, then restore it.
+
+    A million items and their accounts hold no reference cycle, but allocating them
+    runs the collector over the whole heap again and again: half the building time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _built_accounts(
+    table: pa.Table, names: dict[str, str], currency: str, present: set[str]
+) -> tuple[Account, ...]:
+    def column(field: str) -> pa.Array:
+        return _plain(table.column(names[field]))
+
+    # Accounts by first appearance: a dictionary encoding numbers them so.
+    ids = column("account_id")
+    if not _is_text(ids.type):
+        ids = ids.cast(pa.string())
+    _no_nulls(ids, names["account_id"], "not an account id")
+    encoded = ids.dictionary_encode()
+    account_ids: list[str] = encoded.dictionary.to_pylist()
+    codes = encoded.indices.to_numpy()
+    counts = np.bincount(codes, minlength=len(account_ids))
+    ends = np.cumsum(counts)
+    # The rows in account order: the table's own when each account's rows are together.
+    order = np.argsort(codes, kind="stable") if (np.diff(codes) < 0).any() else None
+    firsts = ends - counts if order is None else order[ends - counts]
+    items = _arrow_items(column, names, codes, account_ids)
+    if order is not None:
+        items = list(map(items.__getitem__, order.tolist()))
+    _one_per_account(table, names["currency"], present, firsts, codes, account_ids)
+    account_currencies = _account_values(table, names["currency"], present, firsts, currency)
+    account_names = _account_values(table, names["account_name"], present, firsts)
+    languages = _account_values(table, names["language"], present, firsts)
+    accounts = []
+    start = 0
+    for number, (account_id, end) in enumerate(zip(account_ids, ends.tolist(), strict=True)):
+        name = account_names[number]
         try:
-            items = tuple(
-                _new_item(
-                    item_ids[row],
-                    kind_of.get(kinds[row], kinds[row]),
-                    issue[row],
-                    due[row],
-                    amount[row],
-                    open_amount[row],
+            accounts.append(
+                Account(
+                    id=account_id,
+                    name="" if name is None else str(name),
+                    currency=account_currencies[number],
+                    language=_language(languages[number]),
+                    items=tuple(items[start:end]),
                 )
-                for row in rows
-            )
-            yield Account(
-                id=account_id,
-                name=str(account_names[first]) if account_names is not None else "",
-                currency=str(currencies[first]) if currencies is not None else currency,
-                language=_language(languages[first]) if languages is not None else None,
-                items=items,
             )
         except CollectError as error:
-            row = next(
-                (
-                    r
-                    for r in rows
-                    if _row_error(r, item_ids, kinds, issue, due, amount, open_amount)
-                ),
-                first,
-            )
+            rows = list(range(start, end)) if order is None else order[start:end].tolist()
+            row = _twice(items[start:end], rows)
             raise LoadError(f"items table: row {row} (account {account_id!r}): {error}") from None
+        start = end
+    return tuple(accounts)
 
 
-def _row_error(row: int, *columns: list[Any]) -> bool:
-    """Tell whether the item of ``row`` cannot be built (to name the row of an error)."""
-    item_ids, kinds, issue, due, amount, open_amount = columns
-    try:
-        Item(
-            id=item_ids[row],
-            kind=kinds[row],
-            issue_date=issue[row],
-            due_date=due[row],
-            amount=amount[row],
-            open_amount=open_amount[row],
+def _twice(items: list[Item], rows: list[int]) -> int:
+    """Return the row of the first item whose id came before, else the first row."""
+    seen: set[str] = set()
+    for item, row in zip(items, rows, strict=True):
+        if item.id in seen:
+            return row
+        seen.add(item.id)
+    return rows[0]
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _plain(values: pa.ChunkedArray) -> pa.Array:
+    """Return a column as one array of plain values (dictionaries decoded, string views cast)."""
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if pa.types.is_string_view(values.type):
+        values = values.cast(pa.large_string())
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _no_nulls(values: pa.Array, what: str, problem: str) -> None:
+    """Refuse a column with an empty cell, naming its first row."""
+    if values.null_count:
+        row = int(np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))[0])
+        raise LoadError(f"items table: row {row}: {what}: {problem}: None")
+
+
+def _language(value: Any) -> Any:
+    """Read a language cell: empty (``""``, ``None``, ``NaN``) is none; the rest as it is."""
+    return None if value is None or value == "" or value != value else value  # noqa: PLR0124
+
+
+def _account_values(
+    table: pa.Table, name: str, present: set[str], firsts: Any, default: str | None = None
+) -> list[Any]:
+    """Return the values of column ``name`` on the accounts' first rows (``default``: none)."""
+    if name not in present:
+        return [default] * len(firsts)
+    return _plain(table.column(name)).take(pa.array(firsts)).to_pylist()  # type: ignore[no-any-return]
+
+
+def _one_per_account(
+    table: pa.Table, name: str, present: set[str], firsts: Any, codes: Any, account_ids: list[str]
+) -> None:
+    """Refuse a column ``name`` with two values in an account, naming the first other row."""
+    if name not in present:
+        return
+    values = _plain(table.column(name))
+    cells = values.dictionary_encode().indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    other = cells != cells[firsts][codes]
+    if other.any():
+        row = int(np.flatnonzero(other)[0])
+        account_id = account_ids[codes[row]]
+        got, first = values[row].as_py(), values[int(firsts[codes[row]])].as_py()
+        raise LoadError(
+            f"items table: row {row} (account {account_id!r}): account {account_id!r} "
+            f"in {got!r}, its first rows in {first!r} (an account has one currency)"
         )
-    except CollectError:
-        return True
-    return False
+
+
+def _arrow_items(
+    column: Any, names: dict[str, str], codes: Any, account_ids: list[str]
+) -> list[Item]:
+    """Return the items of the table in its order: columns read and checked in bulk.
+
+    Rows whose every cell passes the bulk checks are built directly; the others go
+    through ``new_item``, which converts them or says what is wrong.
+    """
+    item_ids = column("item_id")
+    if not _is_text(item_ids.type):
+        item_ids = item_ids.cast(pa.string())
+    trusted = _mask(pc.match_substring_regex(item_ids, _PLAIN_ID))
+    kinds_column = column("kind")
+    if _is_text(kinds_column.type):
+        kinds_set = pa.array(list(_KINDS), kinds_column.type)
+        trusted &= _mask(pc.is_in(kinds_column, value_set=kinds_set))
+        kinds = _decoded(kinds_column, lambda value: _KINDS.get(value, value))
+    else:
+        trusted[:] = False
+        kinds = kinds_column.to_pylist()
+    issue = _arrow_dates(column("issue_date"), names["issue_date"])
+    due = _arrow_dates(column("due_date"), names["due_date"])
+    amount_column, open_column = column("amount"), column("open_amount")
+    amounts, amount_ok, amount_floats = _arrow_amounts(amount_column, names["amount"])
+    # An unpaid item's open amount is its amount: one Decimal for both, read once.
+    shared = (
+        _mask(pc.equal(amount_column, open_column))
+        if amount_column.type == open_column.type
+        else np.zeros(len(amounts), dtype=bool)
+    )
+    other = np.flatnonzero(~shared)
+    opens = list(amounts)
+    open_ok, open_floats = amount_ok.copy(), amount_floats.copy()
+    if len(other):
+        read, ok, floats = _arrow_amounts(
+            open_column.take(pa.array(other)), names["open_amount"], other
+        )
+        for row, value in zip(other.tolist(), read, strict=True):
+            opens[row] = value
+        open_ok[other], open_floats[other] = ok, floats
+    # The rules of Item on the signs and sizes of the amounts, in bulk, by floats: a
+    # float keeps the sign of an amount in range and is rounded monotonically, so an
+    # open amount clearly smaller than its amount is; the close ones are read exactly.
+    if _is_text(kinds_column.type):
+        invoice = _mask(pc.equal(kinds_column, ItemKind.INVOICE.value))
+        credit = _mask(pc.is_in(kinds_column, value_set=pa.array(_CREDITS, kinds_column.type)))
+    else:
+        invoice = credit = np.zeros(len(amounts), dtype=bool)
+    debit = amount_floats > 0
+    signed = np.where(invoice, debit, np.where(credit, amount_floats < 0, amount_floats != 0))
+    smaller = np.where(
+        debit,
+        (open_floats > 0) & (open_floats < amount_floats * _MARGIN),
+        (open_floats < 0) & (open_floats > amount_floats * _MARGIN),
+    )
+    trusted &= amount_ok & open_ok & signed & (shared | (open_floats == 0) | smaller)
+    ids = item_ids.to_pylist()
+    items: list[Item] = list(map(_make_item, ids, kinds, issue, due, amounts, opens))
+    for row in np.flatnonzero(~trusted).tolist():
+        try:
+            items[row] = _new_item(
+                ids[row], kinds[row], issue[row], due[row], amounts[row], opens[row]
+            )
+        except CollectError as error:  # noqa: PERF203  # the first error ends the loop
+            account_id = account_ids[codes[row]]
+            raise LoadError(f"items table: row {row} (account {account_id!r}): {error}") from None
+    return items
+
+
+def _mask(values: pa.Array) -> Any:
+    """Return a boolean column as a writable numpy array, empty cells false."""
+    return np.array(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _decoded(values: pa.Array, read: Callable[[Any], Any]) -> list[Any]:
+    """Return ``read`` of each cell, read once per distinct value (a column of few values)."""
+    encoded = values.dictionary_encode()
+    distinct = np.array(
+        [read(value) for value in encoded.dictionary.to_pylist()] + [read(None)], dtype=object
+    )
+    indices = encoded.indices.fill_null(len(distinct) - 1).to_numpy(zero_copy_only=False)
+    return distinct[indices].tolist()  # type: ignore[no-any-return]
+
+
+def _arrow_dates(values: pa.Array, what: str) -> list[dt.date]:
+    """Read a column of dates: ``date32``, ``date64``, ``timestamp`` (its day) or ISO text."""
+    _no_nulls(values, what, "not a date")
+    kind = values.type
+    if pa.types.is_timestamp(kind) or pa.types.is_date64(kind):
+        values = values.cast(pa.date32(), safe=False)
+    elif not pa.types.is_date32(kind):
+        encoded = values.dictionary_encode()
+        for position, value in enumerate(encoded.dictionary.to_pylist()):
+            if read_date(value) is None:
+                indices = encoded.indices.to_numpy(zero_copy_only=False)
+                row = int(np.flatnonzero(indices == position)[0])
+                raise LoadError(f"items table: row {row}: {what}: not a date: {value!r}")
+    return _decoded(values, read_date)
+
+
+def _arrow_amounts(values: pa.Array, what: str, rows: Any = None) -> tuple[list[Decimal], Any, Any]:
+    """Read a column of amounts exactly: the amounts, which are plain, and their floats.
+
+    ``rows`` are the table's rows of the cells (to name a bad one), the cells' positions
+    when ``None``.
+    """
+    kind = values.type
+    count = len(values)
+    floats = np.zeros(count)
+    if _is_text(kind):
+        plain = _mask(pc.match_substring_regex(values, _PLAIN_AMOUNT))
+        cells = values.to_pylist()
+        floats[plain] = values.filter(pa.array(plain)).cast(pa.float64()).to_numpy()
+    elif pa.types.is_decimal(kind) or pa.types.is_integer(kind):
+        if pa.types.is_integer(kind):  # in range, or read one at a time
+            plain = _mask(pc.less(pc.abs_checked(values.cast(pa.float64())), 1e17))
+        else:  # in range by its type
+            places, digits = kind.scale, kind.precision - kind.scale
+            plain = (
+                _mask(values.is_valid())
+                & (0 <= places <= MAX_PLACES)
+                & (digits <= MAX_INTEGER_DIGITS)
+            )
+        cells = values.to_pylist()
+        floats = values.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
+    else:  # floats (through str()) and any other cell: one at a time
+        plain = np.zeros(count, dtype=bool)
+        cells = values.to_pylist()
+    for position in np.flatnonzero(~plain).tolist():
+        amount = read_amount(cells[position])  # the one reading of amounts
+        if amount is None:
+            row = position if rows is None else int(rows[position])
+            raise LoadError(f"items table: row {row}: {what}: not an amount: {cells[position]!r}")
+        cells[position] = amount
+    return list(map(Decimal, cells)), plain, floats
 
 
 def agenda_frame(
