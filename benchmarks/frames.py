@@ -1,15 +1,23 @@
 """Frames benchmark: items tables -> accounts -> agenda, in one process and with Dask.
 
-Builds an items table (one row per item, amounts as strings like an ERP extract), then
-measures in one run:
+Builds an items table (one row per item, 10 items per account, amounts as strings like
+an ERP extract) and writes it to Parquet, one file per account range; then measures,
+in one run:
 
-- ``accounts_from_frame`` on the table (items/s),
-- the CSV path (``collectlib.io`` when installed) on the same items written to a file,
-- ``agenda`` on the accounts (items/s),
-- ``agenda_dask`` on a local cluster of N worker processes (items/s, and per core).
+- the floor: ``to_pylist`` of the table's columns (what any reader into Python pays),
+- ``accounts_from_arrow`` and ``accounts_from_frame`` (items/s of CPU time, and as a
+  multiple of the floor's time),
+- one process: reading the Parquet files, ``accounts_from_arrow``, ``agenda``,
+- ``agenda_dask`` on a local cluster of N worker processes x 1 thread, on the same
+  files, shuffled on the account id and ``partitioned_by_account=True``.
 
-    python benchmarks/frames.py                  # 1,000,000 items
+On a shared machine wall time is noise: each Dask run also reports the CPU seconds of
+the workers and of this process (client and scheduler), and its speed-up estimated from
+CPU time (the one-process CPU time over the busiest worker's plus this process's).
+
+    python benchmarks/frames.py                  # 1,000,000 items, 2 workers
     python benchmarks/frames.py --items 200000 --workers 2
+    python benchmarks/frames.py --skip-dask      # the one-process figures only
 """
 
 from __future__ import annotations
@@ -21,11 +29,14 @@ import random
 import tempfile
 import time
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from collectlib import Policy, Scenario, Step, Trigger, agenda
-from collectlib.frames import accounts_from_frame, agenda_dask
+from collectlib.frames import accounts_from_arrow, accounts_from_frame, agenda_dask
 
 ON = dt.date(2026, 11, 23)
 
@@ -63,53 +74,98 @@ def policy() -> Policy:
     )
 
 
-def timed(label: str, items: int, function):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+def cpu(label: str, items: int, function: Any) -> tuple[float, Any]:
+    """Run ``function`` once; print and return its CPU seconds (and its result)."""
+    start = time.process_time()
     result = function()
-    seconds = time.perf_counter() - start
-    print(f"{label:34s} {seconds:7.2f} s  {items / seconds:>12,.0f} items/s")
+    seconds = time.process_time() - start
+    print(f"{label:44s} {seconds:7.2f} s CPU {items / seconds:>11,.0f} items/s")
     return seconds, result
+
+
+def write_parquet(table: pa.Table, folder: str, files: int) -> None:
+    """Write ``table`` (sorted by account) as ``files`` Parquet files, one per account range."""
+    size = -(-table.num_rows // files)
+    size += -size % 10  # whole accounts: 10 items each
+    for number, start in enumerate(range(0, table.num_rows, size)):
+        pq.write_table(table.slice(start, size), os.path.join(folder, f"part-{number:03d}.parquet"))
+
+
+def dask_runs(args: argparse.Namespace, folder: str, items: int, one: float, rows: Any) -> None:
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    pol = policy()
+    with (
+        LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                     dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        # Warm up: the workers import collectlib, pandas and pyarrow once.
+        first = dd.read_parquet(os.path.join(folder, "part-000.parquet"))
+        agenda_dask(first, pol, ON, partitioned_by_account=True)
+        for label, partitioned in (("shuffled", False), ("partitioned by account", True)):
+            frame = dd.read_parquet(folder)
+            workers_before = client.run(time.process_time)
+            start, own = time.perf_counter(), time.process_time()
+            got = agenda_dask(frame, pol, ON, partitioned_by_account=partitioned)
+            wall, own = time.perf_counter() - start, time.process_time() - own
+            workers = [
+                seconds - workers_before[worker]
+                for worker, seconds in client.run(time.process_time).items()
+            ]
+            assert got == rows, "the Dask agenda differs from the single-process agenda"
+            busiest = max(workers) + own
+            total = sum(workers) + own
+            print(
+                f"agenda_dask, {args.workers} workers, {label}:\n"
+                f"  {'wall':42s} {wall:7.2f} s     {items / wall:>11,.0f} items/s"
+                f"  ({one / wall:.2f}x one process's CPU time)\n"
+                f"  {'CPU: workers, this process':42s} "
+                f"{' + '.join(f'{s:.2f}' for s in workers)} + {own:.2f} s\n"
+                f"  {'speed-up from CPU time':42s} {one / busiest:7.2f}x"
+                f"  (one process {one:.2f} s / busiest worker + this process {busiest:.2f} s)\n"
+                f"  {'per-core rate from CPU time':42s} {items / total:>19,.0f} items/s"
+                f"  ({items / total / (items / one):.2f}x one process's)"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()
-    table = build_table(args.items)
-    items = len(table)
+    frame = build_table(args.items)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    items = table.num_rows
     pol = policy()
-    accounts_count = table.account_id.nunique()
-    print(f"items table: {items:,} rows, {accounts_count:,} accounts; cores: {os.cpu_count()}")
-    _, accounts = timed("accounts_from_frame", items, lambda: list(accounts_from_frame(table)))
-    try:
-        from collectlib.io import files  # the CSV loader (collectlib.io)
-    except ImportError:
-        files = None
-    if files is not None and hasattr(files, "read_items_csv"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "items.csv")
-            table.to_csv(path, index=False)
-            timed("CSV file -> accounts", items, lambda: list(files.read_items_csv(path)))
-    _, rows = timed("agenda (one process)", items, lambda: agenda(accounts, pol, ON))
-    import dask.dataframe as dd
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                     dashboard_address=None) as cluster,
-        Client(cluster),
-    ):  # fmt: skip
-        frame = dd.from_pandas(table, npartitions=args.workers * 4)
-        seconds, dask_rows = timed(
-            f"agenda_dask ({args.workers} workers, table->rows)",
+    print(
+        f"items table: {items:,} rows, {items // 10:,} accounts; "
+        f"cores: {os.cpu_count()}; {args.workers} workers"
+    )
+    floor, _ = cpu("floor: to_pylist of the columns", items, lambda: table.to_pydict())
+    arrow, accounts = cpu("accounts_from_arrow", items, lambda: accounts_from_arrow(table))
+    print(f"{'':44s} {arrow / floor:7.2f}x the floor")
+    pandas, same = cpu("accounts_from_frame (pandas)", items, lambda: accounts_from_frame(frame))
+    print(f"{'':44s} {pandas / floor:7.2f}x the floor")
+    assert same == accounts
+    del same
+    with tempfile.TemporaryDirectory() as folder:
+        write_parquet(table, folder, args.workers * 4)
+        read, parquet = cpu("read the Parquet files", items, lambda: pq.read_table(folder))
+        assert parquet.num_rows == items
+        _, rows = cpu("agenda (one process)", items, lambda: agenda(accounts, pol, ON))
+        one, again = cpu(
+            "one process: read + accounts + agenda",
             items,
-            lambda: agenda_dask(frame, pol, ON),
+            lambda: agenda(accounts_from_arrow(pq.read_table(folder)), pol, ON),
         )
-    assert dask_rows == rows, "the Dask agenda differs from the single-process agenda"
-    per_core = items / seconds / args.workers
-    print(f"{'agenda_dask per core':34s} {'':9s} {per_core:>12,.0f} items/s/core")
-    print(f"rows: {len(rows):,} (identical in both runs)")
+        assert again == rows
+        print(f"{'(accounts_from_frame + agenda)':44s} {pandas + one - arrow - read:7.2f} s CPU")
+        if not args.skip_dask:
+            dask_runs(args, folder, items, one, rows)
+    print(f"rows: {len(rows):,} (identical in every run)")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from collectlib import (
     review_plan,
     schedule,
 )
-from collectlib._frozen import trusted_evolve, trusted_new
+from collectlib._frozen import trusted_evolve, trusted_maker, trusted_new
 from collectlib.strategies import accounts, dates, policies
 from collectlib.testing import _validated
 
@@ -112,3 +112,11 @@ def test_trusted_evolve_refuses_a_field_the_record_has_not() -> None:
     with pytest.raises(TypeError, match="no field"):
         trusted_new(Account, idd="C-1")
     assert trusted_new(Account, **attrs.asdict(account, recurse=False)) == account
+
+
+def test_trusted_maker_builds_by_position_what_the_class_builds() -> None:
+    with pytest.raises(TypeError, match=r"Account has no field \['idd'\]"):
+        trusted_maker(Account, ("idd",))
+    make = trusted_maker(Account, ("name", "id"))
+    assert make("Durand", "C-1") == Account(id="C-1", name="Durand")
+    assert trusted_maker(Account, ("name", "id")) is make  # generated once

@@ -63,15 +63,15 @@ except ImportError as missing:  # the extra is not installed: say which one to i
     ) from missing
 
 from collectlib._checks import check_bool, check_currency, read_date
-from collectlib._frozen import trusted_maker
-from collectlib.enums import ItemKind
+from collectlib._frozen import ItemIds, trusted_maker
+from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item as _new_item
 from collectlib.money import MAX_INTEGER_DIGITS, MAX_PLACES, read_amount
-from collectlib.portfolio.agenda import AgendaEntry, agenda, sort_agenda
+from collectlib.portfolio.agenda import AgendaEntry, agenda
 from collectlib.rules import format_amount
 
 if TYPE_CHECKING:
@@ -532,21 +532,110 @@ def _formatted(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return frame
 
 
+# An agenda partition's columns: Arrow types, so that rows travel as columns, not objects;
+# a field without one (aware datetimes of many time zones) travels as objects.
+_ARROW_TYPES = {
+    "account_id": pa.string(),
+    "collector": pa.string(),
+    "due_on": pa.date32(),
+    "late_days": pa.int64(),
+    "kind": pa.string(),
+    "channel": pa.string(),
+    "name": pa.string(),
+    "item_ids": pa.list_(pa.string()),
+    "amount": pa.string(),  # exact: the Decimal's own text
+    "automatic": pa.bool_(),
+    "needs_confirmation": pa.bool_(),
+    "action_id": pa.string(),
+    "step_index": pa.int64(),
+    "arrears": pa.string(),
+    "currency": pa.string(),
+    "on_hold": pa.bool_(),
+    "repeat": pa.int64(),
+}
+_ROW_TYPES = {name: _ARROW_TYPES.get(name) for name in AgendaEntry._fields}
+_ENUMS: dict[str, Any] = {"kind": EntryKind, "channel": Channel}
+_new_row = tuple.__new__
+
+
+def _rows_frame(rows: Iterable[AgendaEntry]) -> pd.DataFrame:
+    """Return agenda rows as a frame of columns, each as exact as the row's field."""
+    fields = list(zip(*rows, strict=True)) or [()] * len(_ROW_TYPES)
+    frame: dict[str, Any] = {}
+    for (name, kind), cells in zip(_ROW_TYPES.items(), fields, strict=True):
+        if name in _ENUMS:
+            values: list[Any] = [value.value for value in cells]
+        elif name in _AGENDA_AMOUNTS:
+            values = [None if value is None else str(value) for value in cells]
+        else:
+            values = list(cells)
+        frame[name] = (
+            pd.Series(values, dtype=object)
+            if kind is None
+            else pd.array(pa.array(values, kind), dtype=pd.ArrowDtype(kind))
+        )
+    return pd.DataFrame(frame)
+
+
+# The agenda's order (``sort_agenda``) as an Arrow sort: stable, the amounts exact.
+_AGENDA_ORDER = [
+    ("due_on", "ascending"),
+    ("currency", "ascending"),
+    ("amount", "descending"),
+    ("account_id", "ascending"),
+]
+_AMOUNT_KEY = pa.decimal256(76, MAX_PLACES)  # any sum of amounts, exactly
+
+
+def _sorted_rows(frame: pd.DataFrame) -> list[AgendaEntry]:
+    """Return the rows of partitions' agendas in the agenda's order, sorted as columns."""
+    keys = pa.table(
+        {
+            name: pa.array(frame[name]).cast(_AMOUNT_KEY)
+            if name == "amount"
+            else pa.array(frame[name])
+            for name, _ in _AGENDA_ORDER
+        }
+    )
+    order = pc.sort_indices(keys, sort_keys=_AGENDA_ORDER).to_numpy()
+    return _frame_rows(frame.take(order))
+
+
+def _frame_rows(frame: pd.DataFrame) -> list[AgendaEntry]:
+    """Return the agenda rows of a frame of ``_rows_frame`` (its inverse)."""
+    fields = []
+    for name, kind in _ROW_TYPES.items():
+        if kind is None:
+            values = frame[name].tolist()
+        elif name == "due_on":  # a few hundred dates: one object each
+            values = _decoded(pa.array(frame[name]), lambda day: day)
+        else:
+            values = pa.array(frame[name]).to_pylist()
+        if name in _ENUMS:
+            members = {member.value: member for member in _ENUMS[name]}
+            values = list(map(members.__getitem__, values))
+        elif name == "amount":
+            values = list(map(Decimal, values))
+        elif name == "arrears":
+            values = [None if value is None else Decimal(value) for value in values]
+        elif name == "item_ids":  # an agenda row's ids, unique: as the agenda builds them
+            values = [_new_row(ItemIds, ids) for ids in values]
+        fields.append(values)
+    # each row of the agenda's own fields, checked where it was computed
+    return [_new_row(AgendaEntry, row) for row in zip(*fields, strict=True)]
+
+
 def _partition_agenda(  # called positionally by map_partitions
     part: pd.DataFrame,
     policy: Policy,
     on: dt.date,
     horizon_days: int,
-    columns: Mapping[str, str] | None,
+    names: dict[str, str],
     currency: str,
 ) -> pd.DataFrame:
-    """Compute the agenda of the accounts whose items are all in ``part``."""
-    rows = agenda(
-        accounts_from_frame(part, columns=columns, currency=currency), policy, on, horizon_days
-    )
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=_AGENDA_COLUMNS).astype(
-        object
-    )
+    """Compute the agenda of the accounts whose items are all in ``part``, as columns."""
+    accounts = _arrow_accounts(_frame_table("agenda_dask", part), names, currency)
+    return _rows_frame(agenda(accounts, policy, on, horizon_days))
 
 
 def agenda_dask(
@@ -564,15 +653,20 @@ def agenda_dask(
     The table is shuffled on the account id so that every account's items meet in
     one partition (skip it with ``partitioned_by_account=True`` when the table is
     already laid out that way, e.g. Parquet files written per account range); each
-    partition runs the pure ``agenda`` where its data lives, and only the rows come
-    back, to be put in the agenda's order with ``sort_agenda``.  Runs on whatever
+    partition reads its accounts from Arrow columns (``accounts_from_arrow``) and runs
+    the pure ``agenda`` where its data lives.  Only the rows come back, as columns,
+    to be put in the agenda's order once (``sort_agenda``).  Runs on whatever
     scheduler is active (a ``distributed.Client`` for a cluster).
     """
     check_currency("agenda_dask", "currency", currency)
+    check_bool("agenda_dask", "partitioned_by_account", partitioned_by_account)
     names = column_names(columns, "items table")
-    table = items if partitioned_by_account else items.shuffle(on=names["account_id"])
-    meta = pd.DataFrame({name: pd.Series(dtype=object) for name in _AGENDA_COLUMNS})
+    used = [name for name in names.values() if name in items.columns]
+    table = items[used]
+    if not partitioned_by_account:
+        table = table.shuffle(on=names["account_id"])
     parts = table.map_partitions(
-        _partition_agenda, policy, on, horizon_days, columns, currency, meta=meta
+        _partition_agenda, policy, on, horizon_days, names, currency, meta=_rows_frame(())
     ).compute()
-    return sort_agenda(AgendaEntry(*row) for row in parts.itertuples(index=False, name=None))
+    with _collection_paused():
+        return tuple(_sorted_rows(parts))
