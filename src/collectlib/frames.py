@@ -413,6 +413,8 @@ def _mask(values: pa.Array) -> Any:
 
 def _decoded(values: pa.Array, read: Callable[[Any], Any]) -> list[Any]:
     """Return ``read`` of each cell, read once per distinct value (a column of few values)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     encoded = values.dictionary_encode()
     distinct = np.array(
         [read(value) for value in encoded.dictionary.to_pylist()] + [read(None)], dtype=object
@@ -474,9 +476,16 @@ def _arrow_amounts(values: pa.Array, what: str, rows: Any = None) -> tuple[list[
     return list(map(Decimal, cells)), plain, floats
 
 
+_LIBRARIES = ("pandas", "polars")
+
+
 def agenda_frame(
-    entries: Iterable[AgendaEntry], *, numeric: bool = False, formatted: bool = False
-) -> pd.DataFrame:
+    entries: Iterable[AgendaEntry],
+    *,
+    numeric: bool = False,
+    formatted: bool = False,
+    library: str = "pandas",
+) -> Any:
     """Return agenda rows as a DataFrame: one column per ``AgendaEntry`` field.
 
     The rows are ``agenda_records``: ``item_ids`` sorted tuples, enums their values,
@@ -486,37 +495,63 @@ def agenda_frame(
     group and charts, never for adding money (and only within one currency).
     ``formatted=True`` gives them as text for people, as ``format_amount`` writes them
     in the row's currency (``1,200.125 KWD``, ``120,000 JPY``), ``None`` for none.
+    ``library="polars"`` gives a polars DataFrame of the same columns, through Arrow
+    (exact amounts as ``Decimal`` columns); it needs ``collectlib[polars]``.
     """
-    _check_views("agenda_frame", numeric, formatted)
+    _check_views("agenda_frame", numeric, formatted, library)
     frame = pd.DataFrame.from_records(agenda_records(entries), columns=_AGENDA_COLUMNS)
     if formatted:
-        return _formatted(frame, _AGENDA_AMOUNTS)
-    return frame.astype(dict.fromkeys(_AGENDA_AMOUNTS, "float64")) if numeric else frame
+        frame = _formatted(frame, _AGENDA_AMOUNTS)
+    elif numeric:
+        frame = frame.astype(dict.fromkeys(_AGENDA_AMOUNTS, "float64"))
+    if library == "polars":  # a step's index, not a float (pandas has no int with None)
+        frame["step_index"] = frame["step_index"].astype("Int64")
+    return _in_library(frame, library)
 
 
-def report_frame(report: Any, *, numeric: bool = False, formatted: bool = False) -> pd.DataFrame:
+def report_frame(
+    report: Any, *, numeric: bool = False, formatted: bool = False, library: str = "pandas"
+) -> Any:
     """Return a report's ``rows()`` as a DataFrame (any report of ``collectlib.portfolio``).
 
     Amounts stay exact ``Decimal`` objects; ``numeric=True`` gives them as ``float64``
     and ``formatted=True`` as text for people in each row's currency, as
-    ``agenda_frame`` does (a row without a currency, a DSO's, keeps its amounts).
+    ``agenda_frame`` does (a row without a currency, a DSO's, keeps its amounts);
+    ``library="polars"`` a polars DataFrame, as ``agenda_frame`` does.
     """
-    _check_views("report_frame", numeric, formatted)
+    _check_views("report_frame", numeric, formatted, library)
     rows = report.rows()
     frame = pd.DataFrame.from_records(rows)
-    if not (numeric or formatted) or not rows:
-        return frame
-    amounts = [name for name in rows[0] if any(isinstance(row[name], Decimal) for row in rows)]
-    if formatted:
-        return _formatted(frame, amounts)
-    return frame.astype(dict.fromkeys(amounts, "float64"))
+    if (numeric or formatted) and rows:
+        amounts = [name for name in rows[0] if any(isinstance(row[name], Decimal) for row in rows)]
+        if formatted:
+            frame = _formatted(frame, amounts)
+        else:
+            frame = frame.astype(dict.fromkeys(amounts, "float64"))
+    return _in_library(frame, library)
 
 
-def _check_views(owner: str, numeric: object, formatted: object) -> None:
+def _check_views(owner: str, numeric: object, formatted: object, library: object) -> None:
     check_bool(owner, "numeric", numeric)
     check_bool(owner, "formatted", formatted)
     if numeric and formatted:
         raise ValidationError(f"{owner}: numeric and formatted: choose one")
+    if library not in _LIBRARIES:
+        raise ValidationError(f"{owner}: library must be 'pandas' or 'polars', not {library!r}")
+
+
+def _in_library(frame: pd.DataFrame, library: str) -> Any:
+    """Return ``frame`` as a DataFrame of ``library``: pandas as it is, polars through Arrow."""
+    if library == "pandas":
+        return frame
+    try:
+        import polars as pl  # noqa: PLC0415  # optional: only for polars frames
+    except ImportError as missing:
+        raise ModuleNotFoundError(
+            f"polars frames need polars: pip install 'collectlib[polars]' ({missing})",
+            name=missing.name,
+        ) from missing
+    return pl.from_arrow(pa.Table.from_pandas(frame, preserve_index=False))
 
 
 def _formatted(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
