@@ -343,6 +343,7 @@ def test_rows_travel_as_columns_exactly(policy, data) -> None:
     assert _sorted_rows(frame[::-1].reset_index(drop=True)) == list(rows)
 
 
+LAYOUTS = ("partitioned", "in account order", "random", "some moved")
 tie_portfolios = st.lists(
     accounts(with_actions=False, min_items=1, max_items=4, currency=st.sampled_from(
         ("EUR", "USD")), issue_dates=st.sampled_from([dt.date(2026, 3, 1), dt.date(2026, 4, 1)])),
@@ -351,18 +352,20 @@ tie_portfolios = st.lists(
 
 
 @settings(max_examples=25, deadline=None)
-@given(policies(min_steps=1), tie_portfolios, st.integers(1, 4), st.booleans())
-def test_dask_agenda_equals_the_agenda_row_for_row(policy, portfolio, parts, by_account) -> None:
+@given(policies(min_steps=1), tie_portfolios, st.integers(1, 4), st.sampled_from(LAYOUTS))
+def test_dask_agenda_equals_the_agenda_row_for_row(policy, portfolio, parts, layout) -> None:
     portfolio = plain(portfolio)
     columns = records(portfolio)
     if not columns["account_id"]:
         return
     table = pd.DataFrame(columns)
     expected = agenda(portfolio, policy, ON, horizon_days=30)
-    if by_account:  # one partition per account range, shuffle skipped
-        items = dd.from_pandas(table, npartitions=1)
-    else:
-        items = dd.from_pandas(table.sample(frac=1, random_state=parts), npartitions=parts)
+    if layout == "random":  # most accounts spread: the whole table shuffled
+        table = table.sample(frac=1, random_state=parts)
+    elif layout == "some moved":  # every other account's first row at the end: those move
+        first = ~table["account_id"].duplicated() & (table.groupby("account_id").ngroup() % 2 == 0)
+        table = pd.concat([table[~first], table[first]])
+    items = dd.from_pandas(table, npartitions=1 if layout == "partitioned" else parts, sort=False)
     with dask.config.set(scheduler="synchronous"):
-        got = agenda_dask(items, policy, ON, 30, partitioned_by_account=by_account)
+        got = agenda_dask(items, policy, ON, 30, partitioned_by_account=layout == "partitioned")
     assert got == expected

@@ -667,10 +667,26 @@ def _partition_agenda(  # called positionally by map_partitions
     horizon_days: int,
     names: dict[str, str],
     currency: str,
+    *,
+    elsewhere: frozenset[Any] = frozenset(),
 ) -> pd.DataFrame:
-    """Compute the agenda of the accounts whose items are all in ``part``, as columns."""
+    """Compute the agenda of the accounts whose items are all in ``part``, as columns.
+
+    The rows of the accounts ``elsewhere`` (in other partitions too) are left out.
+    """
+    if elsewhere:
+        part = part[~part[names["account_id"]].isin(elsewhere)]
     accounts = _arrow_accounts(_frame_table("agenda_dask", part), names, currency)
     return _rows_frame(agenda(accounts, policy, on, horizon_days))
+
+
+def _distinct(ids: pd.Series) -> pd.Series:
+    """Return each account id of a partition once."""
+    return pd.Series(ids.drop_duplicates().to_numpy(), dtype=ids.dtype)
+
+
+def _rows_of(part: pd.DataFrame, column: str, accounts: frozenset[Any]) -> pd.DataFrame:
+    return part[part[column].isin(accounts)]
 
 
 def agenda_dask(
@@ -685,23 +701,51 @@ def agenda_dask(
 ) -> tuple[AgendaEntry, ...]:
     """Run the agenda over a Dask items table; equal, row for row, to ``agenda`` in one process.
 
-    The table is shuffled on the account id so that every account's items meet in
-    one partition (skip it with ``partitioned_by_account=True`` when the table is
-    already laid out that way, e.g. Parquet files written per account range); each
-    partition reads its accounts from Arrow columns (``accounts_from_arrow``) and runs
-    the pure ``agenda`` where its data lives.  Only the rows come back, as columns,
-    to be put in the agenda's order once (``sort_agenda``).  Runs on whatever
-    scheduler is active (a ``distributed.Client`` for a cluster).
+    Every account's items must meet in one partition.  The account ids of each
+    partition are read first (one column); the accounts found in one partition only
+    stay where they are, and only the rows of the others move, shuffled on the account
+    id (a table exported in account order moves a few rows at the partitions' edges;
+    when most accounts are spread, the whole table is shuffled).  Skip all of it with
+    ``partitioned_by_account=True`` when the table is laid out so (Parquet files written
+    per account range).  Each partition reads its accounts from Arrow columns
+    (``accounts_from_arrow``) and runs the pure ``agenda`` where its data lives; only
+    the rows come back, as columns, put in the agenda's order once (``sort_agenda``'s,
+    by an Arrow sort).  Runs on whatever scheduler is active (a ``distributed.Client``
+    for a cluster).
     """
+    from dask.dataframe import concat  # noqa: PLC0415  # the extra collectlib[dask]
+
     check_currency("agenda_dask", "currency", currency)
     check_bool("agenda_dask", "partitioned_by_account", partitioned_by_account)
     names = column_names(columns, "items table")
     used = [name for name in names.values() if name in items.columns]
     table = items[used]
-    if not partitioned_by_account:
-        table = table.shuffle(on=names["account_id"])
-    parts = table.map_partitions(
-        _partition_agenda, policy, on, horizon_days, names, currency, meta=_rows_frame(())
-    ).compute()
+    account = names["account_id"]
+    meta = _rows_frame(())
+    arguments = (policy, on, horizon_days, names, currency)
+    if partitioned_by_account:
+        rows = table.map_partitions(_partition_agenda, *arguments, meta=meta)
+    else:
+        seen = table[account].map_partitions(_distinct, meta=table[account]._meta).compute()
+        counts = seen.value_counts(dropna=False)
+        spread = frozenset(counts.index[counts.to_numpy() > 1].tolist())
+        if len(spread) * 2 > len(counts):  # most accounts: shuffle the whole table
+            rows = table.shuffle(on=account).map_partitions(
+                _partition_agenda, *arguments, meta=meta
+            )
+        else:
+            rows = table.map_partitions(_partition_agenda, *arguments, elsewhere=spread, meta=meta)
+            if spread:
+                moved = table.map_partitions(_rows_of, account, spread, meta=table._meta)
+                share = max(1, round(table.npartitions * len(spread) / len(counts)))
+                moved = (
+                    moved.shuffle(on=account, npartitions=share)
+                    if share > 1
+                    else moved.repartition(npartitions=1)
+                )
+                rows = concat(  # type: ignore[no-untyped-call]
+                    [rows, moved.map_partitions(_partition_agenda, *arguments, meta=meta)]
+                )
+    parts = rows.compute()
     with _collection_paused():
         return tuple(_sorted_rows(parts))
