@@ -8,8 +8,10 @@ in one run:
 - ``accounts_from_arrow`` and ``accounts_from_frame`` (items/s of CPU time, and as a
   multiple of the floor's time),
 - one process: reading the Parquet files, ``accounts_from_arrow``, ``agenda``,
-- ``agenda_dask`` on a local cluster of N worker processes x 1 thread, on the same
-  files, shuffled on the account id and ``partitioned_by_account=True``.
+- ``agenda_dask`` on a local cluster of N worker processes x 1 thread: on the same
+  table in random row order (every account spread: the whole table shuffled), on the
+  files in account order without and with ``partitioned_by_account=True`` (without it,
+  the account ids are read first and no row moves).
 
 On a shared machine wall time is noise: each Dask run also reports the CPU seconds of
 the workers and of this process (client and scheduler), and its speed-up estimated from
@@ -84,7 +86,7 @@ def cpu(label: str, items: int, function: Any) -> tuple[float, Any]:
 
 
 def write_parquet(table: pa.Table, folder: str, files: int) -> None:
-    """Write ``table`` (sorted by account) as ``files`` Parquet files, one per account range."""
+    """Write ``table`` as ``files`` Parquet files of whole accounts' rows when it is sorted."""
     size = -(-table.num_rows // files)
     size += -size % 10  # whole accounts: 10 items each
     for number, start in enumerate(range(0, table.num_rows, size)):
@@ -92,6 +94,7 @@ def write_parquet(table: pa.Table, folder: str, files: int) -> None:
 
 
 def dask_runs(args: argparse.Namespace, folder: str, items: int, one: float, rows: Any) -> None:
+    """Time ``agenda_dask`` on the files of ``folder`` (``ordered/`` and ``random/``)."""
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
@@ -102,10 +105,14 @@ def dask_runs(args: argparse.Namespace, folder: str, items: int, one: float, row
         Client(cluster) as client,
     ):  # fmt: skip
         # Warm up: the workers import collectlib, pandas and pyarrow once.
-        first = dd.read_parquet(os.path.join(folder, "part-000.parquet"))
+        first = dd.read_parquet(os.path.join(folder, "ordered", "part-000.parquet"))
         agenda_dask(first, pol, ON, partitioned_by_account=True)
-        for label, partitioned in (("shuffled", False), ("partitioned by account", True)):
-            frame = dd.read_parquet(folder)
+        for label, layout, partitioned in (
+            ("random row order, shuffled", "random", False),
+            ("account order, ids read first", "ordered", False),
+            ("partitioned_by_account=True", "ordered", True),
+        ):
+            frame = dd.read_parquet(os.path.join(folder, layout))
             workers_before = client.run(time.process_time)
             start, own = time.perf_counter(), time.process_time()
             got = agenda_dask(frame, pol, ON, partitioned_by_account=partitioned)
@@ -151,8 +158,14 @@ def main() -> None:
     print(f"{'':44s} {pandas / floor:7.2f}x the floor")
     assert same == accounts
     del same
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as top:
+        folder = os.path.join(top, "ordered")
+        os.makedirs(folder)
         write_parquet(table, folder, args.workers * 4)
+        os.makedirs(os.path.join(top, "random"))
+        shuffled = table.take(random.Random(1).sample(range(items), items))
+        write_parquet(shuffled, os.path.join(top, "random"), args.workers * 4)
+        del shuffled
         read, parquet = cpu("read the Parquet files", items, lambda: pq.read_table(folder))
         assert parquet.num_rows == items
         _, rows = cpu("agenda (one process)", items, lambda: agenda(accounts, pol, ON))
@@ -164,7 +177,7 @@ def main() -> None:
         assert again == rows
         print(f"{'(accounts_from_frame + agenda)':44s} {pandas + one - arrow - read:7.2f} s CPU")
         if not args.skip_dask:
-            dask_runs(args, folder, items, one, rows)
+            dask_runs(args, top, items, one, rows)
     print(f"rows: {len(rows):,} (identical in every run)")
 
 

@@ -228,6 +228,13 @@ def test_bad_arguments_are_validation_errors() -> None:
         accounts_from_arrow(bad_table(), columns={"customer": "x"})
     assert accounts_from_arrow([]) == ()
     assert accounts_from_arrow(bad_table().slice(0, 0)) == ()
+    items = dd.from_pandas(bad_table().to_pandas(), npartitions=1)
+    with pytest.raises(
+        ValidationError, match=r"^agenda_dask: partitioned_by_account must be True or False"
+    ):
+        agenda_dask(items, demo.policy(), ON, partitioned_by_account="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"^agenda_dask: currency must be an ISO"):
+        agenda_dask(items, demo.policy(), ON, currency="XYZ")
 
 
 def test_optional_columns_dictionaries_readers_and_timestamps() -> None:
