@@ -672,21 +672,30 @@ def _partition_agenda(  # called positionally by map_partitions
 ) -> pd.DataFrame:
     """Compute the agenda of the accounts whose items are all in ``part``, as columns.
 
-    The rows of the accounts ``elsewhere`` (in other partitions too) are left out.
+    The rows of the accounts ``elsewhere`` (whose ids hash to one of these: they are in
+    other partitions too) are left out.
     """
     if elsewhere:
-        part = part[~part[names["account_id"]].isin(elsewhere)]
+        part = part[~_spread(part, names["account_id"], elsewhere)]
     accounts = _arrow_accounts(_frame_table("agenda_dask", part), names, currency)
     return _rows_frame(agenda(accounts, policy, on, horizon_days))
 
 
-def _distinct(ids: pd.Series) -> pd.Series:
-    """Return each account id of a partition once."""
-    return pd.Series(ids.drop_duplicates().to_numpy(), dtype=ids.dtype)
+def _hashes(ids: pd.Series) -> pd.Series:
+    """Return the 64-bit hash of each account id of a partition, each once."""
+    return pd.Series(np.unique(pd.util.hash_pandas_object(ids, index=False).to_numpy()))
 
 
-def _rows_of(part: pd.DataFrame, column: str, accounts: frozenset[Any]) -> pd.DataFrame:
-    return part[part[column].isin(accounts)]
+def _rows_of(part: pd.DataFrame, column: str, hashes: frozenset[int]) -> pd.DataFrame:
+    """Return the rows of the accounts whose id hashes to one of ``hashes``."""
+    rows: pd.DataFrame = part[_spread(part, column, hashes)]
+    return rows
+
+
+def _spread(part: pd.DataFrame, column: str, hashes: frozenset[int]) -> Any:
+    """Tell, row by row, whether the account id hashes to one of ``hashes``."""
+    values = pd.util.hash_pandas_object(part[column], index=False).to_numpy()
+    return np.isin(values, np.fromiter(hashes, dtype=np.uint64, count=len(hashes)))
 
 
 def agenda_dask(
@@ -726,8 +735,10 @@ def agenda_dask(
     if partitioned_by_account:
         rows = table.map_partitions(_partition_agenda, *arguments, meta=meta)
     else:
-        seen = table[account].map_partitions(_distinct, meta=table[account]._meta).compute()
-        counts = seen.value_counts(dropna=False)
+        # An account's id hash in two partitions: it is spread (two accounts of one hash
+        # would move together, no less right).
+        seen = table[account].map_partitions(_hashes, meta=pd.Series(dtype=np.uint64))
+        counts = seen.compute().value_counts()
         spread = frozenset(counts.index[counts.to_numpy() > 1].tolist())
         if len(spread) * 2 > len(counts):  # most accounts: shuffle the whole table
             rows = table.shuffle(on=account).map_partitions(
