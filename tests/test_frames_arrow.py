@@ -5,8 +5,6 @@ tests/test_frames.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from decimal import Decimal
 
 import dask
@@ -301,21 +299,6 @@ def test_string_views_and_a_paused_collector() -> None:
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
-
-
-def test_without_polars_the_error_says_which_extra_to_install() -> None:
-    code = (
-        "import sys; sys.modules['polars'] = None\n"
-        "from collectlib.frames import agenda_frame\n"
-        "try:\n    agenda_frame([], library='polars')\n"
-        "except ImportError as error:\n    print(type(error).__name__, error)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.startswith(
-        "ModuleNotFoundError polars frames need polars: pip install 'collectlib[polars]'"
-    )
 
 
 def test_polars_frames_in_and_out() -> None:

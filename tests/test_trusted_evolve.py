@@ -117,6 +117,8 @@ def test_trusted_evolve_refuses_a_field_the_record_has_not() -> None:
 def test_trusted_maker_builds_by_position_what_the_class_builds() -> None:
     with pytest.raises(TypeError, match=r"Account has no field \['idd'\]"):
         trusted_maker(Account, ("idd",))
+    with pytest.raises(TypeError, match=r"Account needs the fields \['id'\]"):
+        trusted_maker(Account, ("name",))
     make = trusted_maker(Account, ("name", "id"))
     assert make("Durand", "C-1") == Account(id="C-1", name="Durand")
     assert trusted_maker(Account, ("name", "id")) is make  # generated once

@@ -61,24 +61,6 @@ def trusted_evolve(record: R, **changes: Any) -> R:
     return new
 
 
-@functools.cache
-def _maker(cls: type) -> Callable[[dict[str, Any]], Any]:
-    """Return a function that builds a record of ``cls`` from its fields (defaults filled)."""
-    scope: dict[str, Any] = {"new_": object.__new__, "cls_": cls}
-    lines = ["def make(fields):", "    new = new_(cls_)"]
-    for at, field in enumerate(attrs.fields(cls)):
-        scope[f"set{at}_"] = getattr(cls, field.name).__set__
-        if field.default is attrs.NOTHING:
-            value = f"fields[{field.name!r}]"
-        else:  # a plain default: the classes built so have no factory
-            scope[f"default{at}_"] = field.default
-            value = f"fields.get({field.name!r}, default{at}_)"
-        lines.append(f"    set{at}_(new, {value})")
-    lines.append("    return new")
-    exec("\n".join(lines), scope)  # noqa: S102  # names from attrs.fields, no outside text
-    return scope["make"]  # type: ignore[no-any-return]
-
-
 def trusted_new(cls: type[R], **fields: Any) -> R:
     """Return ``cls(**fields)`` without converting or validating: ``trusted_evolve``'s twin.
 
@@ -94,11 +76,8 @@ def trusted_new(cls: type[R], **fields: Any) -> R:
     Pair(left=1, right=0)
     """
     kind: type = cls
-    _, names = _builder(kind)
-    if not fields.keys() <= names:  # a misspelt field: the programmer's error
-        raise TypeError(f"{kind.__name__} has no field {sorted(fields.keys() - names)}")
-    new: R = _maker(kind)(fields)
-    return new
+    make: Callable[..., R] = trusted_maker(kind, tuple(fields))
+    return make(*fields.values())
 
 
 @functools.cache
@@ -121,6 +100,9 @@ def trusted_maker(cls: type[R], names: tuple[str, ...]) -> Callable[..., R]:
     unknown = set(names) - {field.name for field in fields}
     if unknown:  # a misspelt field: the programmer's error
         raise TypeError(f"{cls.__name__} has no field {sorted(unknown)}")
+    missing = [f.name for f in fields if f.default is attrs.NOTHING and f.name not in names]
+    if missing:
+        raise TypeError(f"{cls.__name__} needs the fields {missing}")
     scope: dict[str, Any] = {"new_": object.__new__, "cls_": cls}
     arguments = ", ".join(f"v{at}" for at in range(len(names)))
     lines = [f"def make({arguments}):", "    new = new_(cls_)"]
