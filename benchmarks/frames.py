@@ -137,6 +137,32 @@ def dask_runs(args: argparse.Namespace, folder: str, items: int, one: float, row
             )
 
 
+def one_process(frame: pd.DataFrame, table: pa.Table, folder: str) -> tuple[float, Any]:
+    """Print the one-process figures; return its CPU seconds from Parquet and the rows."""
+    items, pol = table.num_rows, policy()
+    # Each measure starts from the same heap: what one step keeps is let go after it
+    # (a heap of a million items slows the cycle collector of whatever runs next).
+    one, rows = cpu(
+        "one process: read + accounts + agenda",
+        items,
+        lambda: agenda(accounts_from_arrow(pq.read_table(folder)), pol, ON),
+    )
+    cpu("  read the Parquet files", items, lambda: pq.read_table(folder))
+    floor, _ = cpu("  floor: to_pylist of the columns", items, table.to_pydict)
+    arrow, accounts = cpu("  accounts_from_arrow", items, lambda: accounts_from_arrow(table))
+    print(f"{'':44s} {arrow / floor:7.2f}x the floor")
+    _, again = cpu("  agenda", items, lambda: agenda(accounts, pol, ON))
+    assert again == rows
+    accounts = again = ()  # let them go
+    _, again = cpu(
+        "one process: accounts_from_frame + agenda",
+        items,
+        lambda: agenda(accounts_from_frame(frame), pol, ON),
+    )
+    assert again == rows
+    return one, rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -146,18 +172,10 @@ def main() -> None:
     frame = build_table(args.items)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     items = table.num_rows
-    pol = policy()
     print(
         f"items table: {items:,} rows, {items // 10:,} accounts; "
         f"cores: {os.cpu_count()}; {args.workers} workers"
     )
-    floor, _ = cpu("floor: to_pylist of the columns", items, table.to_pydict)
-    arrow, accounts = cpu("accounts_from_arrow", items, lambda: accounts_from_arrow(table))
-    print(f"{'':44s} {arrow / floor:7.2f}x the floor")
-    pandas, same = cpu("accounts_from_frame (pandas)", items, lambda: accounts_from_frame(frame))
-    print(f"{'':44s} {pandas / floor:7.2f}x the floor")
-    assert same == accounts
-    del same
     with tempfile.TemporaryDirectory() as top:
         folder = os.path.join(top, "ordered")
         os.makedirs(folder)
@@ -166,16 +184,8 @@ def main() -> None:
         shuffled = table.take(random.Random(1).sample(range(items), items))
         write_parquet(shuffled, os.path.join(top, "random"), args.workers * 4)
         del shuffled
-        read, parquet = cpu("read the Parquet files", items, lambda: pq.read_table(folder))
-        assert parquet.num_rows == items
-        _, rows = cpu("agenda (one process)", items, lambda: agenda(accounts, pol, ON))
-        one, again = cpu(
-            "one process: read + accounts + agenda",
-            items,
-            lambda: agenda(accounts_from_arrow(pq.read_table(folder)), pol, ON),
-        )
-        assert again == rows
-        print(f"{'(accounts_from_frame + agenda)':44s} {pandas + one - arrow - read:7.2f} s CPU")
+        one, rows = one_process(frame, table, folder)
+        del frame, table  # the Dask runs start from a small heap too
         if not args.skip_dask:
             dask_runs(args, top, items, one, rows)
     print(f"rows: {len(rows):,} (identical in every run)")
