@@ -27,6 +27,7 @@ from collectlib.frames import (
     report_frame,
 )
 from collectlib.strategies import accounts, policies
+from collectlib.testing import _validated
 
 ON = dt.date(2026, 6, 1)
 COLUMNS = [
@@ -79,6 +80,8 @@ def test_an_arrow_table_gives_back_its_accounts(portfolio, random, form) -> None
                                       else f for f in table.schema]))  # fmt: skip
     got = accounts_from_arrow(table.to_batches(max_chunksize=3) if form == "batches" else table)
     assert list(got) == plain(portfolio)
+    for account in got:  # built without a second check: what the validating classes build
+        assert _validated(account) == account
     # rows of an account anywhere: the same accounts, in order of first appearance
     order = list(range(table.num_rows))
     random.shuffle(order)
@@ -252,6 +255,10 @@ def test_optional_columns_dictionaries_readers_and_timestamps() -> None:
     assert one.items[1].amount == Decimal(-20)
     assert one.items[0].issue_date == dt.date(2026, 1, 1)
     assert accounts_from_arrow(table.to_batches()[0], currency="CHF") == (one, two)
+    accented = accounts_from_arrow(bad_table(account_id=["É-1", "É-1", "C-2"], language=["fr"] * 3))
+    assert [(a.id, a.language) for a in accented] == [("É-1", "fr"), ("C-2", "fr")]
+    with pytest.raises(LoadError, match=r"row 0 \(account 'C-1'\): .*language"):
+        accounts_from_arrow(bad_table(language=["not a language"] * 3))
     renamed = table.rename_columns(
         ["Customer" if n == "account_id" else n for n in table.column_names]
     )

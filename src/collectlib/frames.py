@@ -68,9 +68,10 @@ from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
+from collectlib.languages import is_language
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item as _new_item
-from collectlib.money import MAX_INTEGER_DIGITS, MAX_PLACES, read_amount
+from collectlib.money import MAX_INTEGER_DIGITS, MAX_PLACES, is_currency, read_amount
 from collectlib.portfolio.agenda import AgendaEntry, agenda
 from collectlib.rules import format_amount
 
@@ -98,6 +99,7 @@ _CREDITS = (ItemKind.CREDIT_NOTE.value, ItemKind.PAYMENT.value)
 # other cell (accents, an exponent, a comma) takes new_item, which reads or names it.
 _PLAIN_ID = r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$"
 _make_item = trusted_maker(Item, _ITEM_FIELDS)
+_make_account = trusted_maker(Account, ("id", "name", "currency", "language", "items"))
 _PLAIN_AMOUNT = rf"^[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_PLACES}}})?$"
 _MARGIN = 1 - 1e-12  # open amounts this close to their amount are compared exactly
 
@@ -252,18 +254,34 @@ def _built_accounts(
     account_currencies = _account_values(table, names["currency"], present, firsts, currency)
     account_names = _account_values(table, names["account_name"], present, firsts)
     languages = _account_values(table, names["language"], present, firsts)
+    # An account's own fields checked in bulk too: a plain id, a known currency, a valid
+    # language, its items' ids once each; the others go through Account, which says why.
+    plain_ids = _mask(pc.match_substring_regex(encoded.dictionary, _PLAIN_ID)).tolist()
     accounts = []
     start = 0
     for number, (account_id, end) in enumerate(zip(account_ids, ends.tolist(), strict=True)):
         name = account_names[number]
+        name = "" if name is None else str(name)
+        account_currency = account_currencies[number]
+        language = _language(languages[number])
+        group = tuple(items[start:end])
+        if (
+            plain_ids[number]
+            and is_currency(account_currency)
+            and (language is None or is_language(language))
+            and len({item.id for item in group}) == len(group)
+        ):
+            accounts.append(_make_account(account_id, name, account_currency, language, group))
+            start = end
+            continue
         try:
             accounts.append(
                 Account(
                     id=account_id,
-                    name="" if name is None else str(name),
-                    currency=account_currencies[number],
-                    language=_language(languages[number]),
-                    items=tuple(items[start:end]),
+                    name=name,
+                    currency=account_currency,
+                    language=language,
+                    items=group,
                 )
             )
         except CollectError as error:
