@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -654,20 +655,27 @@ def _sorted_rows(frame: pd.DataFrame) -> list[AgendaEntry]:
     return _frame_rows(frame.take(order))
 
 
+# Columns of few distinct values (dates, names, currencies, enums): one object per value.
+_FEW = frozenset({"collector", "due_on", "kind", "channel", "name", "currency"})
+
+
+def _member(members: dict[Any, Any], value: Any) -> Any:
+    """Return the enum member of ``value`` (``value`` itself, for a column of no enum)."""
+    return members.get(value, value)
+
+
 def _frame_rows(frame: pd.DataFrame) -> list[AgendaEntry]:
     """Return the agenda rows of a frame of ``_rows_frame`` (its inverse)."""
     fields = []
     for name, kind in _ROW_TYPES.items():
         if kind is None:
             values = frame[name].tolist()
-        elif name == "due_on":  # a few hundred dates: one object each
-            values = _decoded(pa.array(frame[name]), lambda day: day)
+        elif name in _FEW:
+            members: dict[Any, Any] = {member.value: member for member in _ENUMS.get(name, ())}
+            values = _decoded(pa.array(frame[name]), functools.partial(_member, members))
         else:
             values = pa.array(frame[name]).to_pylist()
-        if name in _ENUMS:
-            members = {member.value: member for member in _ENUMS[name]}
-            values = list(map(members.__getitem__, values))
-        elif name == "amount":
+        if name == "amount":
             values = list(map(Decimal, values))
         elif name == "arrears":
             values = [None if value is None else Decimal(value) for value in values]
