@@ -1,15 +1,17 @@
 """Data frames in and out: accounts from a table of open items, agendas and reports as frames.
 
 Install with ``pip install collectlib[frames]`` (pandas and pyarrow); the Dask runner
-needs ``collectlib[dask]``.  collectlib's core never imports this module.
+needs ``collectlib[dask]``, polars frames ``collectlib[polars]``.  collectlib's core
+never imports this module.
 
-The items table has one row per item, with the columns of an ERP's open-items
-extract (names configurable with ``columns=``): ``account_id``, ``account_name``,
-``item_id``, ``kind``, ``issue_date``, ``due_date``, ``amount``, ``open_amount``,
-``currency``, ``language`` (the account's; empty or missing: none).  Amounts may be
-``Decimal`` objects (exact), strings, integers or floats (a float is read through
-``str()``, like everywhere in collectlib); dates may be ``datetime.date`` objects, ISO
-strings or datetime64 values.
+The items table (a pyarrow Table or record batches, a pandas or polars DataFrame, all
+read through Arrow a whole column at a time) has one row per item, with the columns of
+an ERP's open-items extract (names configurable with ``columns=``): ``account_id``,
+``account_name``, ``item_id``, ``kind``, ``issue_date``, ``due_date``, ``amount``,
+``open_amount``, ``currency``, ``language`` (the account's; empty or missing: none).
+Amounts may be decimals (exact), strings, integers or floats (a float is read through
+``str()``, like everywhere in collectlib); dates may be dates, ISO strings or
+timestamps (their day).
 
 >>> import pandas as pd
 >>> from datetime import date
@@ -99,10 +101,10 @@ _CREDITS = (ItemKind.CREDIT_NOTE.value, ItemKind.PAYMENT.value)
 # a printable ASCII id without surrounding spaces, a plain decimal amount in range.  Any
 # other cell (accents, an exponent, a comma) takes new_item, which reads or names it.
 _PLAIN_ID = r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$"
-_make_item = trusted_maker(Item, _ITEM_FIELDS)
-_make_account = trusted_maker(Account, ("id", "name", "currency", "language", "items"))
 _PLAIN_AMOUNT = rf"^[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_PLACES}}})?$"
 _MARGIN = 1 - 1e-12  # open amounts this close to their amount are compared exactly
+_make_item = trusted_maker(Item, _ITEM_FIELDS)
+_make_account = trusted_maker(Account, ("id", "name", "currency", "language", "items"))
 
 
 def accounts_from_frame(
