@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import random
 import tempfile
@@ -93,12 +94,15 @@ def write_parquet(table: pa.Table, folder: str, files: int) -> None:
         pq.write_table(table.slice(start, size), os.path.join(folder, f"part-{number:03d}.parquet"))
 
 
-def dask_runs(args: argparse.Namespace, folder: str, items: int, one: float, rows: Any) -> None:
+def dask_runs(
+    args: argparse.Namespace, folder: str, items: int, ones: tuple[float, float], rows: Any
+) -> None:
     """Time ``agenda_dask`` on the files of ``folder`` (``ordered/`` and ``random/``)."""
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
     pol = policy()
+    one, paused = ones
     with (
         LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                      dashboard_address=None) as cluster,
@@ -131,14 +135,25 @@ def dask_runs(args: argparse.Namespace, folder: str, items: int, one: float, row
                 f"  {'CPU: workers, this process':42s} "
                 f"{' + '.join(f'{s:.2f}' for s in workers)} + {own:.2f} s\n"
                 f"  {'speed-up from CPU time':42s} {one / busiest:7.2f}x"
-                f"  (one process {one:.2f} s / busiest worker + this process {busiest:.2f} s)\n"
+                f"  (one process {one:.2f} s / busiest worker + this process {busiest:.2f} s;"
+                f" {paused / busiest:.2f}x the one process with its collector paused)\n"
                 f"  {'per-core rate from CPU time':42s} {items / total:>19,.0f} items/s"
-                f"  ({items / total / (items / one):.2f}x one process's)"
+                f"  ({one / total:.2f}x one process's, {paused / total:.2f}x paused)"
             )
 
 
-def one_process(frame: pd.DataFrame, table: pa.Table, folder: str) -> tuple[float, Any]:
-    """Print the one-process figures; return its CPU seconds from Parquet and the rows."""
+def paused_collector(function: Any) -> Any:
+    """Run ``function`` with the cycle collector paused (as the command line runs)."""
+    gc.disable()
+    try:
+        return function()
+    finally:
+        gc.enable()
+
+
+def one_process(frame: pd.DataFrame, table: pa.Table, folder: str) -> tuple[float, float, Any]:
+    """Print the one-process figures; return its CPU seconds from Parquet (collector on,
+    paused) and the rows."""
     items, pol = table.num_rows, policy()
     # Each measure starts from the same heap: what one step keeps is let go after it
     # (a heap of a million items slows the cycle collector of whatever runs next).
@@ -147,6 +162,14 @@ def one_process(frame: pd.DataFrame, table: pa.Table, folder: str) -> tuple[floa
         items,
         lambda: agenda(accounts_from_arrow(pq.read_table(folder)), pol, ON),
     )
+    paused, again = cpu(
+        "one process, cycle collector paused",
+        items,
+        lambda: paused_collector(
+            lambda: agenda(accounts_from_arrow(pq.read_table(folder)), pol, ON)
+        ),
+    )
+    assert again == rows
     cpu("  read the Parquet files", items, lambda: pq.read_table(folder))
     floor, _ = cpu("  floor: to_pylist of the columns", items, table.to_pydict)
     arrow, accounts = cpu("  accounts_from_arrow", items, lambda: accounts_from_arrow(table))
@@ -160,7 +183,7 @@ def one_process(frame: pd.DataFrame, table: pa.Table, folder: str) -> tuple[floa
         lambda: agenda(accounts_from_frame(frame), pol, ON),
     )
     assert again == rows
-    return one, rows
+    return one, paused, rows
 
 
 def main() -> None:
@@ -184,10 +207,10 @@ def main() -> None:
         shuffled = table.take(random.Random(1).sample(range(items), items))
         write_parquet(shuffled, os.path.join(top, "random"), args.workers * 4)
         del shuffled
-        one, rows = one_process(frame, table, folder)
+        one, paused, rows = one_process(frame, table, folder)
         del frame, table  # the Dask runs start from a small heap too
         if not args.skip_dask:
-            dask_runs(args, top, items, one, rows)
+            dask_runs(args, top, items, (one, paused), rows)
     print(f"rows: {len(rows):,} (identical in every run)")
 
 

@@ -701,12 +701,14 @@ def _partition_agenda(  # called positionally by map_partitions
     """Compute the agenda of the accounts whose items are all in ``part``, as columns.
 
     The rows of the accounts ``elsewhere`` (whose ids hash to one of these: they are in
-    other partitions too) are left out.
+    other partitions too) are left out.  The cycle collector is paused, as the command
+    line pauses it: the accounts and rows of a partition hold no reference cycle.
     """
     if elsewhere:
         part = part[~_spread(part, names["account_id"], elsewhere)]
-    accounts = _arrow_accounts(_frame_table("agenda_dask", part), names, currency)
-    return _rows_frame(agenda(accounts, policy, on, horizon_days))
+    with _collection_paused():  # the agenda's rows hold no cycle either
+        accounts = _arrow_accounts(_frame_table("agenda_dask", part), names, currency)
+        return _rows_frame(agenda(accounts, policy, on, horizon_days))
 
 
 def _hashes(ids: pd.Series) -> pd.Series:
