@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gc
 import os
 import random
@@ -103,6 +104,11 @@ def dask_runs(
 
     pol = policy()
     one, paused = ones
+
+    def run(frame: Any, partitioned: bool) -> None:
+        got = agenda_dask(frame, pol, ON, partitioned_by_account=partitioned)
+        assert got == rows, "the Dask agenda differs from the single-process agenda"
+
     with (
         LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                      dashboard_address=None) as cluster,
@@ -111,35 +117,49 @@ def dask_runs(
         # Warm up: the workers import collectlib, pandas and pyarrow once.
         first = dd.read_parquet(os.path.join(folder, "ordered", "part-000.parquet"))
         agenda_dask(first, pol, ON, partitioned_by_account=True)
+        # What the cluster's threads cost per second when idle (heartbeats, event loops,
+        # profiler): on a loaded machine a run lasts long and pays it many times over.
+        idle = cpu_seconds(client, lambda: time.sleep(3))[1:]
+        print(
+            f"idle cluster: {' + '.join(f'{s / 3:.3f}' for s in idle[0])} + {idle[1] / 3:.3f}"
+            " CPU s per s (workers + this process)"
+        )
         for label, layout, partitioned in (
             ("random row order, shuffled", "random", False),
             ("account order, ids read first", "ordered", False),
             ("partitioned_by_account=True", "ordered", True),
         ):
             frame = dd.read_parquet(os.path.join(folder, layout))
-            workers_before = client.run(time.process_time)
-            start, own = time.perf_counter(), time.process_time()
-            got = agenda_dask(frame, pol, ON, partitioned_by_account=partitioned)
-            wall, own = time.perf_counter() - start, time.process_time() - own
-            workers = [
-                seconds - workers_before[worker]
-                for worker, seconds in client.run(time.process_time).items()
-            ]
-            assert got == rows, "the Dask agenda differs from the single-process agenda"
+            wall, workers, own = cpu_seconds(client, functools.partial(run, frame, partitioned))
             busiest = max(workers) + own
             total = sum(workers) + own
+            # the same, the idle threads' cost over this run's wall time taken out
+            quiet = max(w - i * wall / 3 for w, i in zip(workers, idle[0], strict=True)) + (
+                own - idle[1] * wall / 3
+            )
             print(
                 f"agenda_dask, {args.workers} workers, {label}:\n"
-                f"  {'wall':42s} {wall:7.2f} s     {items / wall:>11,.0f} items/s"
-                f"  ({one / wall:.2f}x one process's CPU time)\n"
+                f"  {'wall':42s} {wall:7.2f} s     {items / wall:>11,.0f} items/s\n"
                 f"  {'CPU: workers, this process':42s} "
                 f"{' + '.join(f'{s:.2f}' for s in workers)} + {own:.2f} s\n"
                 f"  {'speed-up from CPU time':42s} {one / busiest:7.2f}x"
                 f"  (one process {one:.2f} s / busiest worker + this process {busiest:.2f} s;"
                 f" {paused / busiest:.2f}x the one process with its collector paused)\n"
+                f"  {'  idle threads taken out':42s} {one / quiet:7.2f}x"
+                f"  ({paused / quiet:.2f}x the paused one)\n"
                 f"  {'per-core rate from CPU time':42s} {items / total:>19,.0f} items/s"
                 f"  ({one / total:.2f}x one process's, {paused / total:.2f}x paused)"
             )
+
+
+def cpu_seconds(client: Any, function: Any) -> tuple[float, list[float], float]:
+    """Run ``function``: its wall seconds, each worker's CPU seconds and this process's."""
+    before = client.run(time.process_time)
+    start, own = time.perf_counter(), time.process_time()
+    function()
+    wall, own = time.perf_counter() - start, time.process_time() - own
+    after = client.run(time.process_time)
+    return wall, [after[worker] - before[worker] for worker in before], own
 
 
 def paused_collector(function: Any) -> Any:
