@@ -272,19 +272,31 @@ def test_an_analyst_can_describe_the_amounts() -> None:
     assert report_frame(report)["balance"].map(type).eq(Decimal).all()
 
 
-def test_without_pandas_the_error_says_which_extra_to_install() -> None:
+@pytest.mark.parametrize(
+    ("hidden", "call", "message"),
+    [
+        (
+            "pandas",
+            "import collectlib.frames",
+            "collectlib.frames needs pandas and pyarrow: pip install 'collectlib[frames]'",
+        ),
+        (
+            "polars",
+            "from collectlib.frames import agenda_frame; agenda_frame([], library='polars')",
+            "polars frames need polars: pip install 'collectlib[polars]'",
+        ),
+    ],
+)
+def test_without_an_extra_the_error_says_which_to_install(hidden, call, message) -> None:
     code = (
-        "import sys; sys.modules['pandas'] = None\n"
-        "try:\n    import collectlib.frames\n"
+        f"import sys; sys.modules[{hidden!r}] = None\n"
+        f"try:\n    {call}\n"
         "except ImportError as error:\n    print(type(error).__name__, error)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert result.stdout.startswith(
-        "ModuleNotFoundError collectlib.frames needs pandas and pyarrow: "
-        "pip install 'collectlib[frames]'"
-    )
+    assert result.stdout.startswith(f"ModuleNotFoundError {message}")
 
 
 def test_dask_agenda_equals_the_single_process_agenda_row_for_row() -> None:

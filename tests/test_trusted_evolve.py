@@ -38,7 +38,7 @@ from collectlib import (
     schedule,
     template_context,
 )
-from collectlib._frozen import trusted_evolve, trusted_new
+from collectlib._frozen import trusted_evolve, trusted_maker, trusted_new
 from collectlib.strategies import accounts, dates, policies
 from collectlib.testing import _validated
 
@@ -135,3 +135,13 @@ def test_template_context_builds_the_validated_values(case, data: st.DataObject)
             assert type(value.rows) is tuple
         elif isinstance(value, Money):
             assert value == Money(amount=value.amount, currency=value.currency)
+
+
+def test_trusted_maker_builds_by_position_what_the_class_builds() -> None:
+    with pytest.raises(TypeError, match=r"Account has no field \['idd'\]"):
+        trusted_maker(Account, ("idd",))
+    with pytest.raises(TypeError, match=r"Account needs the fields \['id'\]"):
+        trusted_maker(Account, ("name",))
+    make = trusted_maker(Account, ("name", "id"))
+    assert make("Durand", "C-1") == Account(id="C-1", name="Durand")
+    assert trusted_maker(Account, ("name", "id")) is make  # generated once

@@ -61,24 +61,6 @@ def trusted_evolve(record: R, **changes: Any) -> R:
     return new
 
 
-@functools.cache
-def _maker(cls: type) -> Callable[[dict[str, Any]], Any]:
-    """Return a function that builds a record of ``cls`` from its fields (defaults filled)."""
-    scope: dict[str, Any] = {"new_": object.__new__, "cls_": cls}
-    lines = ["def make(fields):", "    new = new_(cls_)"]
-    for at, field in enumerate(attrs.fields(cls)):
-        scope[f"set{at}_"] = getattr(cls, field.name).__set__
-        if field.default is attrs.NOTHING:
-            value = f"fields[{field.name!r}]"
-        else:  # a plain default: the classes built so have no factory
-            scope[f"default{at}_"] = field.default
-            value = f"fields.get({field.name!r}, default{at}_)"
-        lines.append(f"    set{at}_(new, {value})")
-    lines.append("    return new")
-    exec("\n".join(lines), scope)  # noqa: S102  # names from attrs.fields, no outside text
-    return scope["make"]  # type: ignore[no-any-return]
-
-
 def trusted_new(cls: type[R], **fields: Any) -> R:
     """Return ``cls(**fields)`` without converting or validating: ``trusted_evolve``'s twin.
 
@@ -94,11 +76,47 @@ def trusted_new(cls: type[R], **fields: Any) -> R:
     Pair(left=1, right=0)
     """
     kind: type = cls
-    _, names = _builder(kind)
-    if not fields.keys() <= names:  # a misspelt field: the programmer's error
-        raise TypeError(f"{kind.__name__} has no field {sorted(fields.keys() - names)}")
-    new: R = _maker(kind)(fields)
-    return new
+    make: Callable[..., R] = trusted_maker(kind, tuple(fields))
+    return make(*fields.values())
+
+
+@functools.cache
+def trusted_maker(cls: type[R], names: tuple[str, ...]) -> Callable[..., R]:
+    """Return ``trusted_new`` by position: ``make(v0, v1, ...)`` sets the fields ``names``.
+
+    For a loader that checked whole columns in bulk and builds records by the million
+    (``map(make, column0, column1, ...)``): no keywords, no dict, one line per field;
+    the other fields get their plain defaults.  Generated once per class and names.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Pair:
+    ...     left: int
+    ...     right: int = 0
+    >>> list(map(trusted_maker(Pair, ("left",)), [1, 2]))
+    [Pair(left=1, right=0), Pair(left=2, right=0)]
+    """
+    fields = attrs.fields(cls)  # type: ignore[arg-type]  # an attrs class, as the others here
+    unknown = set(names) - {field.name for field in fields}
+    if unknown:  # a misspelt field: the programmer's error
+        raise TypeError(f"{cls.__name__} has no field {sorted(unknown)}")
+    missing = [f.name for f in fields if f.default is attrs.NOTHING and f.name not in names]
+    if missing:
+        raise TypeError(f"{cls.__name__} needs the fields {missing}")
+    scope: dict[str, Any] = {"new_": object.__new__, "cls_": cls}
+    arguments = ", ".join(f"v{at}" for at in range(len(names)))
+    lines = [f"def make({arguments}):", "    new = new_(cls_)"]
+    for at, field in enumerate(fields):
+        scope[f"set{at}_"] = getattr(cls, field.name).__set__
+        if field.name in names:
+            value = f"v{names.index(field.name)}"
+        else:  # a plain default: the classes built so have no factory
+            scope[f"default{at}_"] = field.default
+            value = f"default{at}_"
+        lines.append(f"    set{at}_(new, {value})")
+    lines.append("    return new")
+    exec("\n".join(lines), scope)  # noqa: S102  # names from attrs.fields, no outside text
+    return scope["make"]  # type: ignore[no-any-return]
 
 
 class FrozenMap(Mapping[K, V], Generic[K, V]):
