@@ -45,6 +45,8 @@ def test_forecast_runs_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     expected = _demo_forecast()
     total = sum((row.amount for row in expected.rows), Decimal(0))
     assert lines[-1].startswith(f"{total:,} EUR expected in 13 weeks")
+    assert not any(expected.later.values())
+    assert lines[-1].endswith(", nothing later")  # not "0 later"
 
 
 def test_forecast_json_and_csv_carry_the_library_s_figures(

@@ -68,8 +68,9 @@ def forecast_command(args: argparse.Namespace, out: TextIO, progress: Progress) 
         return
     write_rows(records, "table", out, ["week", "start", "amount", "items"], {2, 3})
     expected = totals((row.amount, row.currency) for row in weeks) or "0"
-    after = totals((amount, currency) for currency, amount in later.items()) or "0"
-    out.write(f"\n{expected} expected in {count(args.weeks, 'week')}, {after} later\n")
+    after = totals((amount, currency) for currency, amount in later.items() if amount)
+    later_text = f"{after} later" if after else "nothing later"
+    out.write(f"\n{expected} expected in {count(args.weeks, 'week')}, {later_text}\n")
 
 
 def _write_predictions(
