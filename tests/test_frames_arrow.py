@@ -366,3 +366,52 @@ def test_dask_agenda_equals_the_agenda_row_for_row(policy, portfolio, parts, lay
     with dask.config.set(scheduler="synchronous"):
         got = agenda_dask(items, policy, ON, 30, partitioned_by_account=layout == "partitioned")
     assert got == expected
+
+
+def test_forecast_and_simulation_frames_in_polars() -> None:
+    pl = pytest.importorskip("polars")
+    from collectlib import (
+        Behaviour,
+        cash_forecast,
+        demo,
+        payment_profiles,
+        portfolio_profile,
+        predict_payment,
+        simulate,
+    )
+    from collectlib.frames import (
+        cash_forecast_frame,
+        predictions_frame,
+        simulation_frames,
+    )
+
+    history, accounts, policy = demo.history(), demo.portfolio().accounts, demo.policy()
+    profiles = payment_profiles(history, demo.AS_OF)
+    fallback = portfolio_profile(history, demo.AS_OF)
+    forecast = cash_forecast(accounts, profiles, policy, demo.AS_OF, weeks=4, fallback=fallback)
+    shown = cash_forecast_frame(forecast, library="polars")
+    assert isinstance(shown, pl.DataFrame)
+    assert shown.to_dicts() == cash_forecast_frame(forecast).to_dict("records")
+    assert cash_forecast_frame(forecast, numeric=True, library="polars")["amount"].dtype == (
+        pl.Float64
+    )
+    item = next(item for item in accounts[0].items if item.is_debit)
+    guess = predict_payment(item, profiles.get(accounts[0].id), policy, demo.AS_OF, fallback)
+    assert predictions_frame([guess], library="polars").to_dicts() == (
+        predictions_frame([guess]).to_dict("records")
+    )
+    result = simulate(
+        accounts, policy, demo.AS_OF, demo.AS_OF + dt.timedelta(days=13), Behaviour(), capacity=3
+    )
+    tables = simulation_frames(result, library="polars")
+    pandas_tables = simulation_frames(result)
+    for name in ("workload", "cash", "balances"):
+        assert isinstance(getattr(tables, name), pl.DataFrame)
+        assert getattr(tables, name).height == len(getattr(pandas_tables, name))
+    for call in (
+        lambda: cash_forecast_frame(forecast, library="arrow"),
+        lambda: predictions_frame([guess], library="arrow"),
+        lambda: simulation_frames(result, library="arrow"),
+    ):
+        with pytest.raises(ValidationError, match="library must be 'pandas' or 'polars'"):
+            call()

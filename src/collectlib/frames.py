@@ -808,17 +808,17 @@ _PERIODS = {"day": 1, "week": 7}
 class SimulationFrames(NamedTuple):
     """The tables of a simulation (``simulation_frames``): work, cash in, receivable."""
 
-    workload: pd.DataFrame
+    workload: Any
     """Actions per period, collector and channel: ``performed``, ``automatic``, ``waiting``."""
-    cash: pd.DataFrame
+    cash: Any
     """Cash in per period and currency: ``amount``, ``items``."""
-    balances: pd.DataFrame
+    balances: Any
     """The receivable per date and currency: the aged buckets, ``receivables``,
     ``overdue``, ``dso`` (standard) and ``dso_count_back``."""
 
 
 def simulation_frames(
-    simulation: Simulation, *, by: str = "week", numeric: bool = False
+    simulation: Simulation, *, by: str = "week", numeric: bool = False, library: str = "pandas"
 ) -> SimulationFrames:
     """Return a simulation's work, cash in and receivable as DataFrames, for a notebook.
 
@@ -829,14 +829,15 @@ def simulation_frames(
     ``cash`` a row per period and currency; ``balances`` a row per date of the
     simulation's ``balances`` and currency, one column per aged bucket (``not_due``,
     ``1-30``...).  Amounts stay exact ``Decimal`` objects; ``numeric=True`` gives them
-    as ``float64``, for charts (one currency at a time).
+    as ``float64``, for charts (one currency at a time); ``library="polars"`` gives
+    polars DataFrames.
     """
     owner = "simulation_frames"
     if not isinstance(simulation, Simulation):
         raise ValidationError(f"{owner}: simulation must be a Simulation, not {simulation!r}")
     if by not in _PERIODS:
         raise ValidationError(f"{owner}: by must be 'week' or 'day', not {by!r}")
-    check_bool(owner, "numeric", numeric)
+    _check_views(owner, numeric, False, library)
     days, start = _PERIODS[by], simulation.start
 
     def period(day: dt.date) -> dt.date:
@@ -875,7 +876,11 @@ def simulation_frames(
         balances = balances.astype(
             dict.fromkeys([*buckets, "receivables", "overdue", "dso", "dso_count_back"], "float64")
         )
-    return SimulationFrames(workload=workload, cash=cash, balances=balances)
+    return SimulationFrames(
+        workload=_in_library(workload, library),
+        cash=_in_library(cash, library),
+        balances=_in_library(balances, library),
+    )
 
 
 def _work_order(pair: tuple[tuple[dt.date, str | None, str], list[int]]) -> tuple[Any, ...]:
@@ -890,20 +895,25 @@ _PREDICTION_COLUMNS = [field.name for field in attrs.fields(PaymentForecast)]
 
 
 def cash_forecast_frame(
-    forecast: CashForecast, *, numeric: bool = False, formatted: bool = False
-) -> pd.DataFrame:
+    forecast: CashForecast,
+    *,
+    numeric: bool = False,
+    formatted: bool = False,
+    library: str = "pandas",
+) -> Any:
     """Return a ``CashForecast`` as a DataFrame: one row per week and currency, then ``later``.
 
     The columns are ``week`` (``"2026-W12"``), ``start`` (its Monday), ``currency``,
     ``amount`` and ``items``, the rows of ``forecast.rows``; then, per currency, the
     cash expected after the last week: ``week`` ``"later"``, no ``start``, no
     ``items`` (``None``).  Amounts are exact ``Decimal`` objects; ``numeric=True``
-    gives them as ``float64`` and ``formatted=True`` as text, as ``agenda_frame`` does.
+    gives them as ``float64`` and ``formatted=True`` as text, as ``agenda_frame`` does;
+    ``library="polars"`` a polars DataFrame.
     """
     owner = "cash_forecast_frame"
     if not isinstance(forecast, CashForecast):
         raise ValidationError(f"{owner}: forecast must be a CashForecast, not {forecast!r}")
-    _check_views(owner, numeric, formatted, "pandas")
+    _check_views(owner, numeric, formatted, library)
     records: list[tuple[Any, ...]] = [
         (row.week, row.start, row.currency, row.amount, row.items) for row in forecast.rows
     ]
@@ -912,19 +922,22 @@ def cash_forecast_frame(
     )
     frame = pd.DataFrame(records, columns=_CASH_COLUMNS, dtype=object)
     if formatted:
-        return _formatted(frame, ["amount"])
-    return frame.astype({"amount": "float64"}) if numeric else frame
+        frame = _formatted(frame, ["amount"])
+    elif numeric:
+        frame = frame.astype({"amount": "float64"})
+    return _in_library(frame, library)
 
 
-def predictions_frame(forecasts: Iterable[PaymentForecast]) -> pd.DataFrame:
+def predictions_frame(forecasts: Iterable[PaymentForecast], *, library: str = "pandas") -> Any:
     """Return ``predict_payment``'s forecasts as a DataFrame, one column per field.
 
     ``item_id``, ``expected_on``, ``days_late``, ``late_probability``, ``basis``,
     ``disputed``: for a call list, a chart of the expected dates, a join with the
-    items table on ``item_id``.
+    items table on ``item_id``.  ``library="polars"`` gives a polars DataFrame.
     """
+    _check_views("predictions_frame", False, False, library)
     rows = [
         (f.item_id, f.expected_on, f.days_late, f.late_probability, f.basis, f.disputed)
         for f in check_each("predictions_frame", "forecasts", forecasts, PaymentForecast)
     ]
-    return pd.DataFrame.from_records(rows, columns=_PREDICTION_COLUMNS)
+    return _in_library(pd.DataFrame.from_records(rows, columns=_PREDICTION_COLUMNS), library)
