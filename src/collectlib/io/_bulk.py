@@ -82,7 +82,7 @@ def dates_of(
     reads the others, once each.
     """
     days = list(map(cache.get, texts))
-    if None in days:
+    if not all(days):  # a text not read before (None)
         for text in set(compress(texts, map(is_, days, repeat(None)))):
             day = read(text)
             if day is None:
@@ -160,11 +160,13 @@ def new_items(
     ``kinds`` are the kinds' values; ``others`` are columns of the other fields
     (``status``...), of values that ``Item`` would keep as they are.
     """
+    count = len(ids)
+    one = set(kinds)
     return trusted_columns(
         Item,
-        len(ids),
+        count,
         id=ids,
-        kind=list(map(KINDS.__getitem__, kinds)),
+        kind=[KINDS[one.pop()]] * count if len(one) == 1 else list(map(KINDS.__getitem__, kinds)),
         issue_date=issue_dates,
         due_date=due_dates,
         amount=amounts,

@@ -720,7 +720,7 @@ def _codec(name: str, encoding: object) -> str:
     return "utf-8-sig" if known == "utf-8" else known
 
 
-_BATCH = 4096  # the lines read, checked and built at a time
+_BATCH = 512  # the lines read, checked and built at a time (their cells fit in the cache)
 
 
 def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> list[str] | None:
@@ -730,7 +730,7 @@ def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> li
     (the csv module's field limit): split on the delimiter, it gives csv.reader's row.
     """
     block = "".join(batch)
-    if '"' in block or max(map(len, batch)) >= limit:
+    if '"' in block or (len(block) >= limit and max(map(len, batch)) >= limit):
         return None
     if set(map(str.count, batch, repeat(delimiter))) != {width - 1}:  # an empty line too
         return None
