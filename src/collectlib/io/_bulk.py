@@ -13,16 +13,23 @@ equal the reference path's).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from itertools import compress, repeat
-from operator import ge, gt, is_, le, not_
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, ge, gt, is_, is_not, itemgetter, le, not_
 from typing import Any
 
+import attrs
+import cattrs
+
+from collectlib._checks import read_date
 from collectlib._frozen import trusted_columns
 from collectlib.enums import ItemKind
-from collectlib.model import Item
-from collectlib.money import ZERO, is_amount
+from collectlib.errors import CollectError
+from collectlib.io.converters import converter
+from collectlib.languages import is_language
+from collectlib.model import Account, Item
+from collectlib.money import CURRENCIES, ZERO, is_amount
 
 __all__ = [
     "KINDS",
@@ -31,6 +38,7 @@ __all__ = [
     "dates_of",
     "ids_ok",
     "new_items",
+    "portfolio_accounts",
     "signs_ok",
     "texts_ok",
     "unique",
@@ -173,3 +181,190 @@ def new_items(
         open_amount=open_amounts,
         **others,
     )
+
+
+_ITEM_FIELDS = tuple(str(field.alias) for field in attrs.fields(Item))
+_ACCOUNT_FIELDS = tuple(str(field.alias) for field in attrs.fields(Account))
+# An account's fields that a plain account (most of a portfolio's) leaves at their default
+_NONE_FIELDS = (
+    "client_type",
+    "scenario",
+    "collector",
+    "group",
+    "credit_limit",
+    "email",
+    "timezone",
+)
+_EMPTY_FIELDS = ("actions", "plans", "journal")
+_CHUNK = 64  # the accounts read at a time (their items' values stay in the cache)
+
+
+def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, list[Any]] | None:
+    """Return the values of each field of ``records`` (JSON objects) by name, or ``None``.
+
+    ``None`` unless every record is an object with exactly the fields ``names``, as
+    ``save_portfolio`` writes them (a missing or unknown field: the reference path says
+    which).
+    """
+    if set(map(type, records)) != {dict} or set(map(len, records)) != {len(names)}:
+        return None
+    try:
+        return {name: list(map(itemgetter(name), records)) for name in names}
+    except KeyError:
+        return None
+
+
+def _none(values: Sequence[Any]) -> bool:
+    """Whether every value is ``None``."""
+    return all(map(is_, values, repeat(None)))
+
+
+def _given(values: Sequence[Any]) -> list[Any]:
+    """Return the values that are not ``None``."""
+    return list(compress(values, map(is_not, values, repeat(None))))
+
+
+def _dates_or_none(values: list[Any], cache: dict[str, dt.date]) -> list[Any] | None:
+    """Read a column of ISO dates and ``None``s, or return ``None`` if a value is neither."""
+    if _none(values):
+        return values
+    if dates_of(_given(values), cache, read_date) is None:
+        return None
+    return list(map(cache.get, values))
+
+
+def _portfolio_items(records: list[Any], cache: dict[str, dt.date]) -> list[Item] | None:
+    """Return the items of JSON objects, or ``None`` if one breaks a rule (any rule).
+
+    ``cache`` holds the dates read before.  A value of a wrong type fails a check
+    (``str.join`` refuses a number, a set a list...): ``None`` too.
+    """
+    columns = _columns(records, _ITEM_FIELDS)
+    if columns is None:
+        return None
+    ids, kinds, statuses = columns["id"], columns["kind"], columns["status"]
+    amount_texts, open_texts = columns["amount"], columns["open_amount"]
+    try:
+        if not (
+            set(kinds) <= KINDS.keys()
+            and ids_ok(ids)
+            and (_none(statuses) or ids_ok(_given(statuses)))
+            and texts_ok(chain(columns["reference"], columns["comment"], _given(columns["owner"])))
+        ):
+            return None
+        dates = [
+            _dates_or_none(columns[name], cache)
+            for name in ("issue_date", "due_date", "status_date", "promise_date")
+        ]
+        issues, dues, status_dates, promise_dates = dates
+        table = amount_table(chain(amount_texts, open_texts), Decimal)
+    except TypeError:  # an unhashable value
+        return None
+    if table is None or None in dates or not (all(issues) and all(dues)):  # type: ignore[arg-type]
+        return None
+    amounts, opens = amounts_of(amount_texts, table), amounts_of(open_texts, table)
+    if not signs_ok(kinds, amounts, opens):
+        return None
+    return new_items(
+        ids,
+        kinds,
+        issues,  # type: ignore[arg-type]
+        dues,  # type: ignore[arg-type]
+        amounts,
+        opens,
+        reference=columns["reference"],
+        status=statuses,
+        status_date=status_dates,  # type: ignore[arg-type]
+        comment=columns["comment"],
+        owner=columns["owner"],
+        promise_date=promise_dates,  # type: ignore[arg-type]
+    )
+
+
+def _plain(columns: Mapping[str, Sequence[Any]]) -> bool:
+    """Whether every account of ``columns`` leaves its other fields at their defaults."""
+    return (
+        all(_none(columns[name]) for name in _NONE_FIELDS)
+        and all(map(is_, columns["penalties_enabled"], repeat(False)))
+        and all(
+            set(map(type, columns[name])) == {list} and not any(columns[name])
+            for name in _EMPTY_FIELDS
+        )
+    )
+
+
+def _plain_accounts(
+    columns: dict[str, list[Any]], cache: dict[str, dt.date]
+) -> list[Account] | None:
+    """Return the plain accounts of ``columns``, or ``None`` if one breaks a rule."""
+    ids, names, currencies = columns["id"], columns["name"], columns["currency"]
+    languages, lists = columns["language"], columns["items"]
+    try:
+        if not (
+            set(map(type, lists)) <= {list}
+            and ids_ok(ids)
+            and texts_ok(names)
+            and set(currencies) <= CURRENCIES
+            and all(map(is_language, set(_given(languages))))
+        ):
+            return None
+    except TypeError:  # a value of a wrong type
+        return None
+    items = _portfolio_items(list(chain.from_iterable(lists)), cache) if any(lists) else []
+    if items is None:
+        return None
+    item_ids = list(map(attrgetter("id"), items))
+    bounds = [0, *accumulate(map(len, lists))]
+    ranges = list(map(slice, bounds, bounds[1:]))
+    if not (unique(item_ids) or all(map(unique, map(item_ids.__getitem__, ranges)))):
+        return None
+    return trusted_columns(
+        Account,
+        len(ids),
+        id=ids,
+        name=names,
+        currency=currencies,
+        language=languages,
+        items=list(map(tuple, map(items.__getitem__, ranges))),
+    )
+
+
+def portfolio_accounts(records: object, check: Callable[[Any], None]) -> list[Account] | None:
+    """Return the accounts of a portfolio's ``accounts`` (JSON data), or ``None``.
+
+    The fast path of ``load_portfolio`` for what ``save_portfolio`` writes: the plain
+    accounts (no action, plan, journal event, credit limit...) and their items are
+    read a column at a time, a few dozen accounts at a time; any other account by the
+    converter, after ``check`` (which raises if it nests too deep).  ``None`` as soon
+    as a value breaks a rule or has an unusual shape (an item without its optional
+    fields...): the converter reads the whole document again and names every problem
+    with its path.
+    """
+    if type(records) is not list:
+        return None
+    every: list[Account] = []
+    cache: dict[str, dt.date] = {}
+    for start in range(0, len(records), _CHUNK):
+        chunk = records[start : start + _CHUNK]
+        columns = _columns(chunk, _ACCOUNT_FIELDS)
+        if columns is None:
+            return None
+        if _plain(columns):
+            read = _plain_accounts(columns, cache)
+            if read is None:
+                return None
+            every += read
+            continue
+        for record in chunk:  # one at a time
+            if _plain({name: (record[name],) for name in _ACCOUNT_FIELDS}):
+                read = _plain_accounts({name: [record[name]] for name in _ACCOUNT_FIELDS}, cache)
+                if read is None:
+                    return None
+                every += read
+                continue
+            check(record)
+            try:
+                every.append(converter.structure(record, Account))
+            except (cattrs.BaseValidationError, CollectError, ValueError, TypeError, KeyError):
+                return None
+    return every

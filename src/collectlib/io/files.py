@@ -214,20 +214,20 @@ def _read_bytes(path: Path, max_bytes: int, raise_it: str) -> bytes | bytearray:
     return data
 
 
-def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
+def _read_document(path: Path, max_bytes: int, raise_it: str = "", *, depth: bool = True) -> Any:
     """Read a JSON or TOML file into plain data; syntax errors name the file and line.
 
-    The file has at most ``max_bytes`` and nests at most ``MAX_DEPTH`` levels;
-    ``raise_it`` tells how to raise the size cap.
+    The file has at most ``max_bytes`` and nests at most ``MAX_DEPTH`` levels (unless
+    ``depth`` is false: the caller checks it); ``raise_it`` tells how to raise the
+    size cap.
     """
     try:
         text = _read_bytes(path, max_bytes, raise_it).decode("utf-8")
     except UnicodeDecodeError:
         raise _error(path, "not a UTF-8 text file") from None
-    toml = path.suffix.lower() == ".toml"
-    syntax = "TOML" if toml else "JSON"
+    syntax = _syntax(path)
     try:
-        if toml:
+        if syntax == "TOML":
             document = tomllib.loads(text, parse_float=Decimal)
         else:
             document = json.loads(text, parse_float=Decimal)
@@ -240,8 +240,14 @@ def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
     except ValueError:  # the one other failure: int() refuses a number of too many digits
         what = f"not valid {syntax}: a number has too many digits"
         raise _error(path, what, _long_number(text)) from None
-    _check_depth(path, document, syntax)
+    if depth:
+        _check_depth(path, document, syntax)
     return document
+
+
+def _syntax(path: Path) -> str:
+    """Return the syntax of the file ``path``: TOML for a ``.toml`` file, else JSON."""
+    return "TOML" if path.suffix.lower() == ".toml" else "JSON"
 
 
 def _long_number(text: str) -> int:
@@ -257,10 +263,13 @@ def _too_deep(path: Path, syntax: str) -> LoadError:
 _CONTAINERS = frozenset((dict, list))
 
 
-def _check_depth(path: Path, document: Any, syntax: str) -> None:
-    """Refuse a document that nests lists and tables more than ``MAX_DEPTH`` levels deep."""
+def _check_depth(path: Path, document: Any, syntax: str, level: int = 1) -> None:
+    """Refuse a document that nests lists and tables more than ``MAX_DEPTH`` levels deep.
+
+    ``document`` may be a part of the document, at ``level`` in it.
+    """
     # level by level: a deep document must not exhaust the stack
-    layer, level = ([document] if type(document) in _CONTAINERS else []), 1
+    layer = [document] if type(document) in _CONTAINERS else []
     while layer:
         deeper: list[Any] = []
         for value in layer:
@@ -410,12 +419,34 @@ def load_portfolio(
     if path.suffix.lower() == ".csv":
         return Portfolio(accounts=tuple(read_items_csv(path, **csv_options)))
     raise_it = " (a bigger portfolio: max_bytes=, --max-size on the command line)"
-    body = _body(path, _read_document(path, max_bytes, raise_it), "portfolio")
+    document = _read_document(path, max_bytes, raise_it, depth=False)
+    syntax = _syntax(path)
+    data = document.get("accounts", []) if type(document) is dict else None
+
+    def deep(account: Any) -> None:  # an account of the document's list: at level 3
+        _check_depth(path, account, syntax, 3)
+
+    # The accounts read a column at a time; None: read (again) by the converter, which
+    # names every problem.  The depth of what the fast path does not read is checked.
+    fast = _bulk.portfolio_accounts(data, deep)
+    if fast is None:
+        _check_depth(path, document, syntax)
+    else:
+        _check_depth(
+            path, {key: value for key, value in document.items() if key != "accounts"}, syntax
+        )
+    body = _body(path, document, "portfolio")
     problems: list[Problem] = []
     unknown = set(body) - {"accounts", "as_of"}
     if unknown:
         problems.append(Problem(file=str(path), what=f"unknown keys {sorted(unknown)}"))
-    accounts, unread = _structured(path, body.get("accounts", []), tuple[Account, ...], "accounts")
+    unread: list[Problem] = []
+    if fast is not None:
+        accounts = tuple(fast)
+    else:
+        accounts, unread = _structured(
+            path, body.get("accounts", []), tuple[Account, ...], "accounts"
+        )
     as_of, found = _structured(path, body.get("as_of"), dt.date | None, "as_of")
     problems += unread + found
     if not unread:
