@@ -130,7 +130,7 @@ def odd_accounts(draw: st.DrawFn, /, *, qualified: bool = True) -> tuple[Account
 
 def csv_text(accounts: tuple[Account, ...], delimiter: str = ",") -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")  # quotes a "\r" too
     writer.writerow(COLUMNS)
     for account in accounts:
         for item in account.items:
@@ -278,7 +278,7 @@ JSON_SPLICES = (
         st.tuples(st.integers(0, 99), st.integers(0, 99), st.sampled_from(JSON_SPLICES)),
         max_size=3,
     ),
-    dropped=st.sampled_from((None, "status", "name", "items")),
+    dropped=st.sampled_from((None, None, None, None, "status", "name", "items")),
 )
 def test_load_portfolio_s_bulk_path_finds_the_problems_the_converter_finds(
     tmp_path_factory, accounts, splices, dropped
@@ -376,3 +376,56 @@ def test_trusted_columns_refuses_what_it_cannot_build() -> None:
 
     with pytest.raises(TypeError, match=r"Bag\.things needs a column"):
         trusted_columns(Bag, 1)
+
+
+# --- Each bad value, in a file the bulk paths would read otherwise -----------------------
+
+PLAIN_ACCOUNTS = (
+    Account(id="C-1", name="Durand", items=[
+        Item(id=f"F-{n}", kind="INVOICE", issue_date=dt.date(2026, 1, 5),
+             due_date=dt.date(2026, 2, 4), amount="100.00", open_amount="100.00")
+        for n in range(4)]),
+    Account(id="C-2", name="Zoë", currency="JPY", language="fr", items=[
+        Item(id="F-1", kind="CREDIT_NOTE", issue_date=dt.date(2026, 1, 5),
+             due_date=dt.date(2026, 2, 4), amount="-100", open_amount="-50")]),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("line", SPLICED)
+@pytest.mark.parametrize("at", [1, 3, 6])
+def test_each_bad_line_is_found_as_the_line_reader_finds_it(tmp_path, line, at) -> None:
+    lines = csv_text(PLAIN_ACCOUNTS).splitlines()
+    lines.insert(at, line)
+    path = tmp_path / "items.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")  # no line break at the end
+    for batch in (1, 3, 512):
+        fast = read_csv(path, batch)
+        with one_at_a_time():
+            assert read_csv(path, batch) == fast
+
+
+@pytest.mark.parametrize(("field", "value"), JSON_SPLICES)
+@pytest.mark.parametrize("where", [0, 1])
+def test_each_bad_json_value_is_found_as_the_converter_finds_it(
+    tmp_path, field, value, where
+) -> None:
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    record = document["accounts"][where]
+    if (field in record and field not in {"id"}) or field in {"language", "currency"}:
+        record[field] = value
+    else:
+        record["items"][0][field] = value
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8",
+                    errors="surrogatepass")  # fmt: skip
+    fast = outcome(lambda: load_portfolio(path))
+    with one_at_a_time():
+        assert outcome(lambda: load_portfolio(path)) == fast
+    valid = [
+        ("id", "F\u00a01"),
+        ("penalties_enabled", True),
+        ("credit_limit", "100"),
+        ("items", {}),
+    ]
+    assert isinstance(fast, Portfolio) == ((field, value) in valid)

@@ -751,7 +751,7 @@ def _codec(name: str, encoding: object) -> str:
     return "utf-8-sig" if known == "utf-8" else known
 
 
-_BATCH = 512  # the lines read, checked and built at a time (their cells fit in the cache)
+_BATCH = 256  # the lines read, checked and built at a time (their cells fit in the cache)
 
 
 def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> list[str] | None:
