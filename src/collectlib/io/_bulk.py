@@ -33,7 +33,6 @@ from collectlib.money import CURRENCIES, ZERO, is_amount
 
 __all__ = [
     "KINDS",
-    "amount_table",
     "amounts_of",
     "dates_of",
     "ids_ok",
@@ -66,7 +65,13 @@ def ids_ok(ids: Sequence[str]) -> bool:
     is not printable but still an id (``"F\u00a01"``) fails here; the one-at-a-time
     path accepts it.
     """
-    return "" not in ids and "".join(ids).isprintable() and list(map(str.strip, ids)) == list(ids)
+    joined = "".join(ids)
+    # printable: the one white space left is " ", and only an id with one may have it around
+    return (
+        "" not in ids
+        and joined.isprintable()
+        and (" " not in joined or list(map(str.strip, ids)) == list(ids))
+    )
 
 
 def texts_ok(texts: Iterable[str]) -> bool:
@@ -100,32 +105,34 @@ def dates_of(
     return days  # type: ignore[return-value]  # no None left
 
 
-def amount_table(
-    texts: Iterable[str], number: Callable[[str], Decimal]
-) -> dict[str, Decimal] | None:
-    """Return each distinct text read by ``number`` as an amount, or ``None`` if one is not.
+def amounts_of(
+    amount_texts: Sequence[str], open_texts: Sequence[str], number: Callable[[str], Decimal]
+) -> tuple[list[Decimal], list[Decimal]] | None:
+    """Return the amounts and open amounts that ``number`` reads, or ``None`` if one is not.
 
-    One ``Decimal`` per spelling: an unpaid item's two amounts (the same text) are one
-    object, and so are the zeros of the paid items.
+    An open amount written as its item's amount (an unpaid item) is the same object;
+    the others are read once per spelling (the zeros of the paid items: one object).
     """
-    distinct = dict.fromkeys(texts)
     try:
-        values = list(map(number, distinct))
+        amounts = list(map(number, amount_texts))
+        known = dict(zip(amount_texts, amounts, strict=True))
+        others = set(open_texts) - known.keys()
+        values = list(map(number, others))
+        texts = "".join(chain(amount_texts, others))  # a TypeError if one is not a str
     except (InvalidOperation, ValueError, TypeError):
         return None
-    joined = "".join(distinct)
-    short = max(map(len, distinct), default=0) <= _SHORT and "e" not in joined
+    short = max(map(len, amount_texts)) <= _SHORT and max(map(len, others), default=0) <= _SHORT
     # a short text without an exponent has at most 18 digits: in range if finite
-    if not (short and "E" not in joined and all(map(Decimal.is_finite, values))) and not all(
-        map(is_amount, values)
-    ):
+    if not (
+        short
+        and "e" not in texts
+        and "E" not in texts
+        and all(map(Decimal.is_finite, amounts))
+        and all(map(Decimal.is_finite, values))
+    ) and not (all(map(is_amount, amounts)) and all(map(is_amount, values))):
         return None
-    return dict(zip(distinct, values, strict=True))
-
-
-def amounts_of(texts: Sequence[str], table: dict[str, Decimal]) -> list[Decimal]:
-    """Return the amount of each text, from ``amount_table``'s ``table``."""
-    return list(map(table.__getitem__, texts))
+    known.update(zip(others, values, strict=True))
+    return amounts, list(map(known.__getitem__, open_texts))
 
 
 def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[Decimal]) -> bool:
@@ -136,11 +143,11 @@ def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[D
     ``CREDIT_NOTE``, a ``PAYMENT``, an ``OTHER``) negative and its open amount between
     it and zero.
     """
-    if not all(amounts):  # no amount is zero
+    if min(amounts) > ZERO:  # the usual column: debits only
+        return set(kinds) <= _DEBIT_KINDS and min(opens) >= ZERO and all(map(le, opens, amounts))
+    if not all(amounts):  # an amount is zero
         return False
     debit = list(map(gt, amounts, repeat(ZERO)))
-    if all(debit):  # the usual column: invoices only
-        return set(kinds) <= _DEBIT_KINDS and min(opens) >= ZERO and all(map(le, opens, amounts))
     credit = list(map(not_, debit))
     debits, credits = list(compress(amounts, debit)), list(compress(amounts, credit))
     debits_open, credits_open = list(compress(opens, debit)), list(compress(opens, credit))
@@ -206,12 +213,12 @@ def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, list[Any]]
     ``save_portfolio`` writes them (a missing or unknown field: the reference path says
     which).
     """
-    if set(map(type, records)) != {dict} or set(map(len, records)) != {len(names)}:
-        return None
     try:
-        return {name: list(map(itemgetter(name), records)) for name in names}
-    except KeyError:
+        columns = {name: list(map(itemgetter(name), records)) for name in names}
+    except (KeyError, TypeError):  # a missing field, a record that is no object
         return None
+    # every record has the fields: it has no other if it has no more
+    return columns if sum(map(len, records)) == len(names) * len(records) else None
 
 
 def _none(values: Sequence[Any]) -> bool:
@@ -257,12 +264,12 @@ def _portfolio_items(records: list[Any], cache: dict[str, dt.date]) -> list[Item
             for name in ("issue_date", "due_date", "status_date", "promise_date")
         ]
         issues, dues, status_dates, promise_dates = dates
-        table = amount_table(chain(amount_texts, open_texts), Decimal)
+        read = amounts_of(amount_texts, open_texts, Decimal)
     except TypeError:  # an unhashable value
         return None
-    if table is None or None in dates or not (all(issues) and all(dues)):  # type: ignore[arg-type]
+    if read is None or None in dates or not (all(issues) and all(dues)):  # type: ignore[arg-type]
         return None
-    amounts, opens = amounts_of(amount_texts, table), amounts_of(open_texts, table)
+    amounts, opens = read
     if not signs_ok(kinds, amounts, opens):
         return None
     return new_items(

@@ -814,11 +814,10 @@ def _batch_items(
         return None
     issues = _bulk.dates_of(cells[at.issue :: width], dates, read)
     dues = _bulk.dates_of(cells[at.due :: width], dates, read)
-    amount_texts, open_texts = cells[at.amount :: width], cells[at.open :: width]
-    table = _bulk.amount_table(chain(amount_texts, open_texts), number)
-    if issues is None or dues is None or table is None:
+    read_amounts = _bulk.amounts_of(cells[at.amount :: width], cells[at.open :: width], number)
+    if issues is None or dues is None or read_amounts is None:
         return None
-    amounts, opens = _bulk.amounts_of(amount_texts, table), _bulk.amounts_of(open_texts, table)
+    amounts, opens = read_amounts
     if not _bulk.signs_ok(kinds, amounts, opens):
         return None
     return _bulk.new_items(ids, kinds, issues, dues, amounts, opens)
