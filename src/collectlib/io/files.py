@@ -1080,6 +1080,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
                         problem(line, str(message))
                     except CollectError as error:
                         problem(line, str(error))
+            batch, split, read = [], None, None  # not held while the next batch is read
             yield from built_here
             built_here.clear()
     except csv.Error as error:
