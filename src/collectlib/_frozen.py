@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Generic, NoReturn, TypeVar
 
@@ -117,6 +118,47 @@ def trusted_maker(cls: type[R], names: tuple[str, ...]) -> Callable[..., R]:
     lines.append("    return new")
     exec("\n".join(lines), scope)  # noqa: S102  # names from attrs.fields, no outside text
     return scope["make"]  # type: ignore[no-any-return]
+
+
+_drain: Callable[[Iterable[Any]], None] = collections.deque(
+    maxlen=0
+).extend  # runs an iterator to its end, keeping nothing
+
+
+def trusted_columns(cls: type[R], count: int, **columns: Sequence[Any]) -> list[R]:
+    """Return ``count`` records of ``cls``, the i-th from the i-th value of each column.
+
+    ``trusted_new``'s bulk twin, for a loader that checked its values column by column
+    (one check of a million ids, of a million amounts...): the records are built a
+    field at a time, each field set on every record by one ``map`` that runs in C,
+    with no Python call per record.  A field without a column takes its (plain)
+    default.  Each loader that uses it has a property that its records equal the
+    validated constructor's.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Pair:
+    ...     left: int
+    ...     right: int = 0
+    >>> trusted_columns(Pair, 2, left=[1, 2])
+    [Pair(left=1, right=0), Pair(left=2, right=0)]
+    """
+    kind: type = cls
+    _, names = _builder(kind)
+    if not columns.keys() <= names:  # a misspelt field: the programmer's error
+        raise TypeError(f"{kind.__name__} has no field {sorted(columns.keys() - names)}")
+    short = sorted(name for name, values in columns.items() if len(values) != count)
+    if short:
+        raise TypeError(f"the columns {short} do not have {count} values")
+    records: list[R] = list(map(object.__new__, itertools.repeat(kind, count)))
+    for field in attrs.fields(kind):
+        values: Iterable[Any] | None = columns.get(field.name)
+        if values is None:
+            if field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                raise TypeError(f"{kind.__name__}.{field.name} needs a column")
+            values = itertools.repeat(field.default, count)
+        _drain(map(getattr(kind, field.name).__set__, records, values))
+    return records
 
 
 class FrozenMap(Mapping[K, V], Generic[K, V]):

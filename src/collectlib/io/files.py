@@ -31,21 +31,24 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from itertools import chain
+from itertools import chain, compress, islice, pairwise, repeat
+from operator import ne
 from pathlib import Path
-from typing import IO, Any, TextIO, get_args, get_type_hints
+from typing import IO, Any, NamedTuple, TextIO, get_args, get_type_hints
 
 import attrs
 import cattrs
 
 from collectlib._checks import check_currency, read_date
-from collectlib.enums import ItemKind
+from collectlib._frozen import trusted_columns
 from collectlib.errors import MAX_PROBLEMS, CollectError, ConfigurationError, LoadError, Problem
 from collectlib.forecast import Settlement
+from collectlib.io import _bulk
 from collectlib.io.converters import converter, problem_message, unstructure
+from collectlib.languages import is_language
 from collectlib.model import Account, Item, Policy
 from collectlib.model.items import new_item
-from collectlib.money import read_amount
+from collectlib.money import CURRENCIES, read_amount
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -211,20 +214,20 @@ def _read_bytes(path: Path, max_bytes: int, raise_it: str) -> bytes | bytearray:
     return data
 
 
-def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
+def _read_document(path: Path, max_bytes: int, raise_it: str = "", *, depth: bool = True) -> Any:
     """Read a JSON or TOML file into plain data; syntax errors name the file and line.
 
-    The file has at most ``max_bytes`` and nests at most ``MAX_DEPTH`` levels;
-    ``raise_it`` tells how to raise the size cap.
+    The file has at most ``max_bytes`` and nests at most ``MAX_DEPTH`` levels (unless
+    ``depth`` is false: the caller checks it); ``raise_it`` tells how to raise the
+    size cap.
     """
     try:
         text = _read_bytes(path, max_bytes, raise_it).decode("utf-8")
     except UnicodeDecodeError:
         raise _error(path, "not a UTF-8 text file") from None
-    toml = path.suffix.lower() == ".toml"
-    syntax = "TOML" if toml else "JSON"
+    syntax = _syntax(path)
     try:
-        if toml:
+        if syntax == "TOML":
             document = tomllib.loads(text, parse_float=Decimal)
         else:
             document = json.loads(text, parse_float=Decimal)
@@ -237,8 +240,14 @@ def _read_document(path: Path, max_bytes: int, raise_it: str = "") -> Any:
     except ValueError:  # the one other failure: int() refuses a number of too many digits
         what = f"not valid {syntax}: a number has too many digits"
         raise _error(path, what, _long_number(text)) from None
-    _check_depth(path, document, syntax)
+    if depth:
+        _check_depth(path, document, syntax)
     return document
+
+
+def _syntax(path: Path) -> str:
+    """Return the syntax of the file ``path``: TOML for a ``.toml`` file, else JSON."""
+    return "TOML" if path.suffix.lower() == ".toml" else "JSON"
 
 
 def _long_number(text: str) -> int:
@@ -254,10 +263,13 @@ def _too_deep(path: Path, syntax: str) -> LoadError:
 _CONTAINERS = frozenset((dict, list))
 
 
-def _check_depth(path: Path, document: Any, syntax: str) -> None:
-    """Refuse a document that nests lists and tables more than ``MAX_DEPTH`` levels deep."""
+def _check_depth(path: Path, document: Any, syntax: str, level: int = 1) -> None:
+    """Refuse a document that nests lists and tables more than ``MAX_DEPTH`` levels deep.
+
+    ``document`` may be a part of the document, at ``level`` in it.
+    """
     # level by level: a deep document must not exhaust the stack
-    layer, level = ([document] if type(document) in _CONTAINERS else []), 1
+    layer = [document] if type(document) in _CONTAINERS else []
     while layer:
         deeper: list[Any] = []
         for value in layer:
@@ -407,12 +419,34 @@ def load_portfolio(
     if path.suffix.lower() == ".csv":
         return Portfolio(accounts=tuple(read_items_csv(path, **csv_options)))
     raise_it = " (a bigger portfolio: max_bytes=, --max-size on the command line)"
-    body = _body(path, _read_document(path, max_bytes, raise_it), "portfolio")
+    document = _read_document(path, max_bytes, raise_it, depth=False)
+    syntax = _syntax(path)
+    data = document.get("accounts", []) if type(document) is dict else None
+
+    def deep(account: Any) -> None:  # an account of the document's list: at level 3
+        _check_depth(path, account, syntax, 3)
+
+    # The accounts read a column at a time; None: read (again) by the converter, which
+    # names every problem.  The depth of what the fast path does not read is checked.
+    fast = _bulk.portfolio_accounts(data, deep)
+    if fast is None:
+        _check_depth(path, document, syntax)
+    else:
+        _check_depth(
+            path, {key: value for key, value in document.items() if key != "accounts"}, syntax
+        )
+    body = _body(path, document, "portfolio")
     problems: list[Problem] = []
     unknown = set(body) - {"accounts", "as_of"}
     if unknown:
         problems.append(Problem(file=str(path), what=f"unknown keys {sorted(unknown)}"))
-    accounts, unread = _structured(path, body.get("accounts", []), tuple[Account, ...], "accounts")
+    unread: list[Problem] = []
+    if fast is not None:
+        accounts = tuple(fast)
+    else:
+        accounts, unread = _structured(
+            path, body.get("accounts", []), tuple[Account, ...], "accounts"
+        )
     as_of, found = _structured(path, body.get("as_of"), dt.date | None, "as_of")
     problems += unread + found
     if not unread:
@@ -717,6 +751,134 @@ def _codec(name: str, encoding: object) -> str:
     return "utf-8-sig" if known == "utf-8" else known
 
 
+_BATCH = 256  # the lines read, checked and built at a time (their cells fit in the cache)
+
+
+def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> list[str] | None:
+    """Return the cells of ``batch``'s lines, row after row, or ``None`` if a line is not plain.
+
+    A plain line has ``width`` cells, no quote and fewer than ``limit`` characters
+    (the csv module's field limit): split on the delimiter, it gives csv.reader's row.
+    """
+    block = "".join(batch)
+    if '"' in block or (len(block) >= limit and max(map(len, batch)) >= limit):
+        return None
+    if set(map(str.count, batch, repeat(delimiter))) != {width - 1}:  # an empty line too
+        return None
+    if "\r" in block:
+        block = block.replace("\r\n", "\n").replace("\r", "\n")
+    if not block.endswith("\n"):  # the last line of the file
+        block += "\n"
+    cells = block.replace("\n", delimiter).split(delimiter)
+    cells.pop()  # the text after the last line break: none
+    return cells
+
+
+class _Layout(NamedTuple):
+    """Where each field of an open-items table is: its column's position (``None``: absent)."""
+
+    width: int
+    account: int
+    item: int
+    kind: int
+    issue: int
+    due: int
+    amount: int
+    open: int
+    name: int | None
+    currency: int | None
+    language: int | None
+
+
+class _Batch(NamedTuple):
+    """A batch of plain rows read in bulk: its items and the accounts that begin in it."""
+
+    items: list[Item]
+    starts: list[int]  # the row each account begins on
+    ids: list[str]
+    names: list[str]
+    currencies: list[str]
+    languages: list[str | None]
+
+
+def _batch_items(
+    cells: list[str], at: _Layout, number: Any, read: Any, dates: Any
+) -> list[Item] | None:
+    """Return the item of every row of ``cells``, or ``None`` if a value breaks a rule.
+
+    Each column is checked at once (``collectlib.io._bulk``).
+    """
+    width = at.width
+    ids, kinds = cells[at.item :: width], cells[at.kind :: width]
+    if not (set(kinds) <= _bulk.KINDS.keys() and _bulk.ids_ok(ids)):
+        return None
+    issues = _bulk.dates_of(cells[at.issue :: width], dates, read)
+    dues = _bulk.dates_of(cells[at.due :: width], dates, read)
+    read_amounts = _bulk.amounts_of(cells[at.amount :: width], cells[at.open :: width], number)
+    if issues is None or dues is None or read_amounts is None:
+        return None
+    amounts, opens = read_amounts
+    if not _bulk.signs_ok(kinds, amounts, opens):
+        return None
+    return _bulk.new_items(ids, kinds, issues, dues, amounts, opens)
+
+
+def _batch(
+    cells: list[str],
+    at: _Layout,
+    items: list[Item],
+    seen: set[str],
+    going_on: tuple[str | None, str | None],
+    currency: str,
+) -> _Batch | None:
+    """Return the batch of the rows ``cells`` and their ``items``; ``None`` if an account is amiss.
+
+    ``going_on`` is the account the batch before ended with and its currency cell (if
+    the file has the column): the batch may go on with it.  ``currency`` is the
+    currency of a file without the column.  An account of ``seen`` (an account
+    again), a second currency, an item id twice, an account's bad id, name, currency
+    or language: ``None``.
+    """
+    width, size = at.width, len(items)
+    accounts = cells[at.account :: width]
+    starts = [0, *compress(range(1, size), map(ne, accounts[1:], accounts))]
+    going_id, going_currency = going_on
+    if accounts[0] == going_id:
+        del starts[0]
+    ids = [accounts[start] for start in starts]
+    if not (
+        _bulk.unique(ids) and seen.isdisjoint(ids) and going_id not in ids and _bulk.ids_ok(ids)
+    ):
+        return None
+    item_ids = cells[at.item :: width]
+    bounds = [0, *starts, size] if not starts or starts[0] else [*starts, size]
+    if not (
+        _bulk.unique(item_ids)
+        or all(map(_bulk.unique, map(item_ids.__getitem__, map(slice, bounds, bounds[1:]))))
+    ):
+        return None
+
+    def column(place: int | None, default: Any) -> list[Any]:
+        if place is None:
+            return [default] * len(starts)
+        return [cells[start * width + place] for start in starts]
+
+    names, currencies = column(at.name, ""), column(at.currency, currency)
+    languages = [text or None for text in column(at.language, None)]
+    if at.currency is not None:
+        of = cells[at.currency :: width]
+        changes = set(compress(range(1, size), map(ne, of[1:], of)))
+        if not (changes <= set(starts) and (bounds[0] in starts or of[0] == going_currency)):
+            return None
+    if not (
+        _bulk.texts_ok(names)
+        and set(currencies) <= CURRENCIES
+        and all(map(is_language, set(languages) - {None}))
+    ):
+        return None
+    return _Batch(items, starts, ids, names, currencies, languages)
+
+
 def _accounts(  # the hot loop of a million rows, kept flat
     path: Path,
     handle: TextIO,
@@ -727,9 +889,13 @@ def _accounts(  # the hot loop of a million rows, kept flat
     cells: _Cells,
     binary: IO[bytes],
 ) -> Iterator[Account]:
-    # Lines are split on the delimiter; a line with a quote (or longer than the csv
-    # module's field limit) is read by the csv module, with the lines its quotes span:
-    # the same rows as csv.reader gives, at half the cost for the usual unquoted line.
+    # Lines are read by batches.  A batch of plain lines (no quote, each a row of the
+    # header's width) is split at once and read a column at a time, its values checked
+    # in bulk and its items built without a Python call per item (``_batch_items``); a
+    # batch with anything else (a quote, a bad value, an account again...) is read a
+    # line at a time, which names each problem with its line.  A line with a quote (or
+    # longer than the csv module's field limit) is read by the csv module, with the
+    # lines its quotes span: the same rows as csv.reader gives.
     limit = csv.field_size_limit()
     lines = iter(functools.partial(handle.readline, MAX_LINE), "")  # no line is unbounded
     try:
@@ -756,12 +922,25 @@ def _accounts(  # the hot loop of a million rows, kept flat
     currency_col = position.get(names["currency"])
     language_col = position.get(names["language"])
     width = len(header)
+    layout = _Layout(
+        width,
+        account_col,
+        item_col,
+        kind_col,
+        issue_col,
+        due_col,
+        amount_col,
+        open_col,
+        name_col,
+        currency_col,
+        language_col,
+    )
     dates: dict[str, dt.date] = {}
     dates_get = dates.get
     parse_date = cells.date
     number = cells.number  # Decimal itself, unless the decimal comma is asked for
     zeros_setdefault: Any = {}.setdefault  # one zero per spelling ("0.00") for the paid items
-    kinds_get = {kind.value: kind for kind in ItemKind}.get
+    kinds_get = _bulk.KINDS.get
     seen: set[str] = set()
     current: str | None = None
     first: list[str] = []
@@ -770,6 +949,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
     make_item = new_item  # a local name: read faster in the loop
     problems = _Problems(path)
     problem = problems.add
+    built_here: list[Account] = []  # the accounts a batch completes, yielded after it
 
     def account() -> Account:
         return Account(
@@ -781,79 +961,141 @@ def _accounts(  # the hot loop of a million rows, kept flat
         )
 
     line = end = header_reader.line_num  # the last line read, the last line of a row
+    undecodable: UnicodeDecodeError | None = None
     try:
-        for text in lines:
-            line += 1
-            if '"' in text or len(text) >= limit:
-                if len(text) == MAX_LINE and text[-1] not in "\r\n":
-                    problem(line, f"longer than {MAX_LINE:,} characters")
-                    raise problems.error()
-                reader = csv.reader(chain((text,), lines), delimiter=delimiter)
-                row = next(reader, [])
-                line += reader.line_num - 1
-            else:
-                stripped = text.rstrip("\r\n")
-                row = stripped.split(delimiter) if stripped else []
-            if len(row) != width:
-                if row:
-                    problem(line, f"{len(row)} fields, the header has {width}")
-                continue
-            account_id = row[account_col]
-            if account_id != current:
-                if current is not None:
-                    built = _built(problems, end, account)
-                    if built is not None and not problems:
-                        yield built
-                if account_id in seen:
-                    problem(
-                        line,
-                        f"account {account_id!r} appears again after other accounts "
-                        "(the rows of an account must be together)",
-                    )
-                seen.add(account_id)
-                current, first, items = account_id, row, []
-                append = items.append
-            elif currency_col is not None and row[currency_col] != first[currency_col]:
-                problem(
-                    line,
-                    f"account {account_id!r} in {row[currency_col]!r}, "
-                    f"its first rows in {first[currency_col]!r} (an account has one currency)",
-                )
-            end = line
-            issue_text, due_text = row[issue_col], row[due_col]
-            amount_text, open_text = row[amount_col], row[open_col]
+        while undecodable is None:
+            batch: list[str] = []
             try:
-                issue = dates_get(issue_text) or parse_date(dates, issue_text, "issue_date")
-                due = dates_get(due_text) or parse_date(dates, due_text, "due_date")
-                amount = number(amount_text)
-                # an unpaid item's open amount is its amount, a paid one's a shared zero
-                if open_text == amount_text:
-                    open_amount = amount
-                else:
-                    open_amount = number(open_text)
-                    if not open_amount:
-                        open_amount = zeros_setdefault(open_text, open_amount)
-                kind = row[kind_col]
-                append(
-                    make_item(row[item_col], kinds_get(kind, kind), issue, due, amount, open_amount)
-                )
-            except InvalidOperation:
-                message = cells.amount_error(amount_text, "amount") or cells.amount_error(
-                    open_text, "open_amount"
-                )
-                problem(line, str(message))
-            except CollectError as error:
-                problem(line, str(error))
+                batch.extend(islice(lines, _BATCH))  # keeps the lines read before an error
+            except UnicodeDecodeError as error:
+                undecodable = error
+            if not batch:
+                break
+            size = len(batch)
+            split = _split_batch(batch, delimiter, layout.width, limit)
+            read: _Batch | None = None
+            if split is not None:
+                found = _batch_items(split, layout, number, cells.read_date, dates)
+                if found is not None:
+                    going_currency = (
+                        first[currency_col] if currency_col is not None and first else None
+                    )
+                    read = _batch(split, layout, found, seen, (current, going_currency), currency)
+            if read is not None and split is not None:  # every row is fine: build its accounts
+                starts, new_ids = read.starts, read.ids
+                if not starts or starts[0]:  # it goes on with the account of the batch before
+                    items += read.items[: starts[0] if starts else size]
+                    end = line + (starts[0] if starts else size)
+                if starts:
+                    if current is not None:  # the account of the batches before
+                        done = _built(problems, end, account)
+                        if done is not None and not problems:
+                            built_here.append(done)
+                    whole = len(starts) - 1  # the accounts that end in the batch
+                    if whole and not problems:
+                        built_here += trusted_columns(
+                            Account,
+                            whole,
+                            id=new_ids[:whole],
+                            name=read.names[:whole],
+                            currency=read.currencies[:whole],
+                            language=read.languages[:whole],
+                            items=[tuple(read.items[a:b]) for a, b in pairwise(starts)],
+                        )
+                    last = starts[-1]
+                    current, first = new_ids[-1], split[last * width : (last + 1) * width]
+                    items = read.items[last:]
+                    append = items.append
+                    end = line + size
+                seen.update(new_ids)
+                line += size
+            else:
+                texts = iter(batch)
+                for text in texts:
+                    line += 1
+                    if '"' in text or len(text) >= limit:
+                        if len(text) == MAX_LINE and text[-1] not in "\r\n":
+                            problem(line, f"longer than {MAX_LINE:,} characters")
+                            raise problems.error()
+                        reader = csv.reader(chain((text,), texts, lines), delimiter=delimiter)
+                        row = next(reader, [])
+                        line += reader.line_num - 1
+                    else:
+                        stripped = text.rstrip("\r\n")
+                        row = stripped.split(delimiter) if stripped else []
+                    if len(row) != width:
+                        if row:
+                            problem(line, f"{len(row)} fields, the header has {width}")
+                        continue
+                    account_id = row[account_col]
+                    if account_id != current:
+                        if current is not None:
+                            done = _built(problems, end, account)
+                            if done is not None and not problems:
+                                built_here.append(done)
+                        if account_id in seen:
+                            problem(
+                                line,
+                                f"account {account_id!r} appears again after other accounts "
+                                "(the rows of an account must be together)",
+                            )
+                        seen.add(account_id)
+                        current, first, items = account_id, row, []
+                        append = items.append
+                    elif currency_col is not None and row[currency_col] != first[currency_col]:
+                        problem(
+                            line,
+                            f"account {account_id!r} in {row[currency_col]!r}, its first rows "
+                            f"in {first[currency_col]!r} (an account has one currency)",
+                        )
+                    end = line
+                    issue_text, due_text = row[issue_col], row[due_col]
+                    amount_text, open_text = row[amount_col], row[open_col]
+                    try:
+                        issue = dates_get(issue_text) or parse_date(dates, issue_text, "issue_date")
+                        due = dates_get(due_text) or parse_date(dates, due_text, "due_date")
+                        amount = number(amount_text)
+                        # an unpaid item's open amount is its amount, a paid one's a shared zero
+                        if open_text == amount_text:
+                            open_amount = amount
+                        else:
+                            open_amount = number(open_text)
+                            if not open_amount:
+                                open_amount = zeros_setdefault(open_text, open_amount)
+                        kind = row[kind_col]
+                        append(
+                            make_item(
+                                row[item_col],
+                                kinds_get(kind, kind),
+                                issue,
+                                due,
+                                amount,
+                                open_amount,
+                            )
+                        )
+                    except InvalidOperation:
+                        message = cells.amount_error(amount_text, "amount") or cells.amount_error(
+                            open_text, "open_amount"
+                        )
+                        problem(line, str(message))
+                    except CollectError as error:
+                        problem(line, str(error))
+            batch, split, read = [], None, None  # not held while the next batch is read
+            yield from built_here
+            built_here.clear()
     except csv.Error as error:
         problem(line, str(error))
         raise problems.error() from None
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError as error:  # in the lines of a quoted row
         problem(*_undecodable(error, binary, line, handle.encoding))
         raise problems.error() from None
+    if undecodable is not None:
+        problem(*_undecodable(undecodable, binary, line, handle.encoding))
+        raise problems.error() from None
     if current is not None:
-        built = _built(problems, line, account)
-        if built is not None and not problems:
-            yield built
+        done = _built(problems, line, account)
+        if done is not None and not problems:
+            yield done
     if problems:
         raise problems.error()
 

@@ -1,0 +1,448 @@
+"""The loaders' bulk paths give exactly what the one-at-a-time paths give (issue 19).
+
+``read_items_csv`` reads plain lines by batches, a column at a time, and builds the items
+and accounts with ``trusted_columns``; ``load_portfolio`` reads plain accounts the same
+way.  Each property here reads the same file twice, with the bulk path and without it
+(the reference: every value through the public constructors, or the converter), and
+finds the same accounts, or the same problems with the same lines and paths: for
+random portfolios with odd but valid values (unicode names, many decimals, credit
+notes, statuses, several currencies) and with bad values spliced in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from collectlib import Account, Item, ItemKind, LoadError
+from collectlib._frozen import trusted_columns
+from collectlib.io import _bulk, files
+from collectlib.io.converters import structure
+from collectlib.io.files import Portfolio, load_portfolio, read_items_csv, save_portfolio
+from collectlib.strategies import dates, policies, portfolios
+
+tmp_files = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+COLUMNS = ("account_id", "account_name", "item_id", "kind", "issue_date", "due_date",
+           "amount", "open_amount", "currency", "language")  # fmt: skip
+
+
+@contextlib.contextmanager
+def one_at_a_time() -> Iterator[None]:
+    """Read without the bulk paths: every line, every account as before them."""
+    with (
+        mock.patch.object(files, "_split_batch", return_value=None),
+        mock.patch.object(_bulk, "portfolio_accounts", return_value=None),
+    ):
+        yield
+
+
+def outcome(read: Any) -> Any:
+    """What reading gives: the records, or the problems (file, line, path, what)."""
+    try:
+        return read()
+    except LoadError as error:
+        return [(p.file, p.line, p.path, p.what) for p in error.problems]
+
+
+# --- Odd but valid values ----------------------------------------------------------------
+
+names = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+texts = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=8)
+
+
+@st.composite
+def odd_items(draw: st.DrawFn, /, item_id: str) -> Item:
+    """An item of any kind, with up to 18 decimals, paid, part paid or not, maybe qualified."""
+    kind = draw(st.sampled_from(ItemKind))
+    places = draw(st.integers(0, 18))
+    size = draw(st.integers(1, 10**18 - 1)).__index__()
+    amount = Decimal(size).scaleb(-places) if size < 10 ** (18 + places) else Decimal(size)
+    if kind is not ItemKind.INVOICE and (kind is not ItemKind.OTHER or draw(st.booleans())):
+        amount = -amount
+    state = draw(st.sampled_from(("open", "closed", "zero-spelt", "part")))
+    open_amount = {
+        "open": amount,
+        "closed": Decimal(0),
+        "zero-spelt": Decimal("0.00"),
+        "part": (amount / 2).quantize(Decimal(1).scaleb(-places)),
+    }[state]
+    issue = draw(dates())
+    extra: dict[str, Any] = {}
+    if draw(st.booleans()):
+        extra = {
+            "reference": draw(texts),
+            "comment": draw(st.text(st.characters(exclude_categories=("Cs",)), max_size=8)),
+            "status": draw(st.sampled_from((None, "DISPUTE", "PROMISE"))),
+            "owner": draw(st.sampled_from((None, "Ève", "Zoë"))),
+        }
+        if extra["status"]:
+            extra["status_date"] = issue
+            extra["promise_date"] = draw(st.none() | dates())
+    return Item(
+        id=item_id,
+        kind=kind,
+        issue_date=issue,
+        due_date=issue + dt.timedelta(days=draw(st.integers(-5, 90))),
+        amount=amount,
+        open_amount=open_amount or open_amount,
+        **extra,
+    )
+
+
+@st.composite
+def odd_accounts(draw: st.DrawFn, /, *, qualified: bool = True) -> tuple[Account, ...]:
+    """Accounts with unicode names, languages, several currencies, odd items (unique ids)."""
+    count = draw(st.integers(0, 8))
+    accounts = []
+    for number in range(count):
+        numbers = draw(st.lists(st.integers(1, 30), max_size=6, unique=True))
+        drawn = [draw(odd_items(f"F-{n}")) for n in numbers]
+        if not qualified:
+            drawn = [Item(id=i.id, kind=i.kind, issue_date=i.issue_date, due_date=i.due_date,
+                          amount=i.amount, open_amount=i.open_amount) for i in drawn]  # fmt: skip
+        accounts.append(
+            Account(
+                id=draw(st.sampled_from(("C-", "Ç-", "客户-"))) + str(number),
+                name=draw(names),
+                currency=draw(st.sampled_from(("EUR", "JPY", "KWD", "USD"))),
+                language=draw(st.sampled_from((None, "fr", "de_CH"))),
+                items=drawn,
+            )
+        )
+    return tuple(accounts)
+
+
+# --- The CSV reader ------------------------------------------------------------------------
+
+
+def csv_text(accounts: tuple[Account, ...], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")  # quotes a "\r" too
+    writer.writerow(COLUMNS)
+    for account in accounts:
+        for item in account.items:
+            writer.writerow((account.id, account.name, item.id, item.kind.value,
+                             item.issue_date, item.due_date, item.amount, item.open_amount,
+                             account.currency, account.language or ""))  # fmt: skip
+    return out.getvalue()
+
+
+def read_csv(path: Path, batch: int = 512, **options: Any) -> Any:
+    with mock.patch.object(files, "_BATCH", batch):
+        return outcome(lambda: tuple(read_items_csv(path, **options)))
+
+
+@tmp_files
+@given(accounts=odd_accounts(qualified=False), batch=st.integers(1, 9))
+def test_the_csv_bulk_path_reads_the_accounts_the_constructors_build(
+    tmp_path_factory, accounts, batch
+) -> None:
+    path = tmp_path_factory.mktemp("bulk") / "items.csv"
+    path.write_text(csv_text(accounts), encoding="utf-8")
+    with_items = tuple(account for account in accounts if account.items)  # a row per item
+    assert read_csv(path, batch) == with_items
+    with one_at_a_time():
+        assert read_csv(path, batch) == with_items
+
+
+# Bad lines, each a problem (or a quote: a line the csv module reads); spliced anywhere.
+SPLICED = (
+    "C-1,Durand,F-1,INVOICE,2026-13-01,2026-02-04,100.00,100.00,EUR,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,1.200,50,100.00,EUR,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,1e99,1e99,EUR,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,NaN,NaN,EUR,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,-100.00,-100.00,EUR,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,100.00,120.00,EUR,",
+    "C-1,Durand,F-1,BILL,2026-01-05,2026-02-04,100.00,100.00,EUR,",
+    "C-1,Durand, F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR,",
+    "C-1,Durand,,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,XYZ,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,JPY,",
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR,xx-YY-zz",
+    '"C-1",Durand,F-9,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR,',
+    "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR",
+    "C-1,Durand,F-1,CREDIT_NOTE,2026-01-05,2026-02-04,-100.00,0,EUR,",
+    "C-1,Durand,F-1,OTHER,2026-01-05,2026-02-04,0,0,EUR,",
+    "",
+    "C-2,Zoë,F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR,fr",
+    " C-3,Zoë,F-1,INVOICE,2026-01-05,2026-02-04,100.00,100.00,EUR,fr",
+)
+
+
+@tmp_files
+@given(
+    accounts=odd_accounts(qualified=False),
+    splices=st.lists(st.tuples(st.integers(0, 60), st.sampled_from(SPLICED)), max_size=3),
+    batch=st.integers(1, 9),
+)
+def test_the_csv_bulk_path_finds_the_problems_the_line_reader_finds(
+    tmp_path_factory, accounts, splices, batch
+) -> None:
+    lines = csv_text(accounts).splitlines()
+    for at, line in splices:
+        lines.insert(1 + at % len(lines), line)
+    path = tmp_path_factory.mktemp("bulk") / "items.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    fast = read_csv(path, batch)
+    with one_at_a_time():
+        assert read_csv(path, batch) == fast
+
+
+@tmp_files
+@given(accounts=odd_accounts(qualified=False), batch=st.integers(1, 9))
+def test_the_csv_options_read_in_bulk_too(tmp_path_factory, accounts, batch) -> None:
+    # a decimal comma, dotted dates, semicolons, Latin-1 (names it can write)
+    accounts = tuple(
+        attrs.evolve(account, name=account.name.encode("latin-1", "replace").decode("latin-1"))
+        for account in accounts
+        if all(character.isascii() for character in account.id)
+    )
+    text = csv_text(accounts, ";")
+    for account in accounts:
+        for item in account.items:
+            for day in {item.issue_date, item.due_date}:
+                text = text.replace(f";{day};", f";{day:%d.%m.%Y};")
+            for amount in {item.amount, item.open_amount}:
+                text = text.replace(f";{amount};", f";{str(amount).replace('.', ',')};")
+    path = tmp_path_factory.mktemp("bulk") / "items.csv"
+    path.write_bytes(text.encode("latin-1", "replace"))
+    options = {"delimiter": ";", "decimal_comma": True, "date_format": "%d.%m.%Y",
+               "encoding": "latin-1"}  # fmt: skip
+    fast = read_csv(path, batch, **options)
+    with one_at_a_time():
+        assert read_csv(path, batch, **options) == fast
+    if isinstance(fast, tuple):
+        assert fast == tuple(account for account in accounts if account.items)
+
+
+def test_an_account_of_two_currencies_is_a_problem_on_the_line_in_bulk_too(tmp_path) -> None:
+    header = ",".join(COLUMNS)
+    rows = [f"C-1,Durand,F-{n},INVOICE,2026-01-05,2026-02-04,1.00,1.00,EUR," for n in range(6)]
+    rows[4] = rows[4].replace("EUR", "USD")
+    path = tmp_path / "items.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    for batch in (1, 2, 3, 512):
+        assert read_csv(path, batch) == [
+            (str(path), 6, None, "account 'C-1' in 'USD', its first rows in 'EUR' "
+             "(an account has one currency)")]  # fmt: skip
+
+
+# --- The JSON portfolio --------------------------------------------------------------------
+
+
+@tmp_files
+@given(accounts=odd_accounts(), data=st.data())
+def test_load_portfolio_s_bulk_path_reads_what_the_converter_reads(
+    tmp_path_factory, accounts, data
+) -> None:
+    # plain accounts, and now and then one with actions, plans, a journal, a credit limit
+    policy = data.draw(policies())
+    others = data.draw(portfolios(policy=policy, max_size=3, with_plans=True, with_journal=True))
+    mixed = accounts + tuple(attrs.evolve(other, id=f"Z-{other.id}") for other in others)
+    path = tmp_path_factory.mktemp("bulk") / "portfolio.json"
+    save_portfolio(Portfolio(accounts=mixed), path)
+    assert load_portfolio(path).accounts == mixed
+    document = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    assert _bulk.portfolio_accounts(document["accounts"], lambda _: None) == list(mixed)
+    assert structure(document["accounts"], tuple[Account, ...]) == mixed
+
+
+JSON_SPLICES = (
+    ("amount", "12.3.4"), ("amount", 12), ("amount", "1e99"), ("amount", "NaN"),
+    ("amount", "-5.00"), ("open_amount", "999999"), ("kind", "BILL"), ("kind", ["INVOICE"]),
+    ("id", " F-1"), ("id", ""), ("id", "F\u00a01"), ("id", 7), ("issue_date", "2026-13-01"),
+    ("due_date", None), ("status", "A B\n"), ("status", 3), ("status_date", "soon"),
+    ("comment", "\ud800"), ("reference", None), ("owner", 5), ("promise_date", [1]),
+    ("extra", "x"), ("language", "xx-YY-zz"), ("currency", "XYZ"), ("name", 3),
+    ("penalties_enabled", True), ("credit_limit", "100"), ("items", {}), ("journal", [1]),
+)  # fmt: skip
+
+
+@tmp_files
+@given(
+    accounts=odd_accounts(),
+    splices=st.lists(
+        st.tuples(st.integers(0, 99), st.integers(0, 99), st.sampled_from(JSON_SPLICES)),
+        max_size=3,
+    ),
+    dropped=st.sampled_from((None, None, None, None, "status", "name", "items")),
+)
+def test_load_portfolio_s_bulk_path_finds_the_problems_the_converter_finds(
+    tmp_path_factory, accounts, splices, dropped
+) -> None:
+    path = tmp_path_factory.mktemp("bulk") / "portfolio.json"
+    save_portfolio(Portfolio(accounts=accounts), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    records = document["accounts"]
+    for at, item_at, (field, value) in splices:
+        if not records:
+            break
+        record = records[at % len(records)]
+        if field in {"language", "currency", "name", "penalties_enabled", "credit_limit",
+                     "items", "journal"} or not record["items"]:  # fmt: skip
+            record[field if field in record else "language"] = value
+        else:
+            record["items"][item_at % len(record["items"])][field] = value
+    if dropped and records:
+        target = (
+            records[0]["items"][0] if dropped == "status" and records[0]["items"] else records[0]
+        )
+        target.pop(dropped, None)
+    path.write_text(
+        json.dumps(document, ensure_ascii=False), encoding="utf-8", errors="surrogatepass"
+    )
+    fast = outcome(lambda: load_portfolio(path))
+    with one_at_a_time():
+        assert outcome(lambda: load_portfolio(path)) == fast
+
+
+def test_a_deep_account_is_refused_in_bulk_too(tmp_path: Path) -> None:
+    deep: Any = 1
+    for _ in range(70):
+        deep = [deep]
+    plain = {"id": "C-1", "name": "", "currency": "EUR", "client_type": None, "scenario": None,
+             "collector": None, "penalties_enabled": False, "group": None, "credit_limit": None,
+             "email": None, "language": None, "timezone": None, "items": [], "actions": [],
+             "plans": [], "journal": []}  # fmt: skip
+    for accounts in ([plain, {**plain, "id": "C-2", "journal": deep}], [{"id": deep}]):
+        path = tmp_path / "portfolio.json"
+        path.write_text(json.dumps({"format": 1, "accounts": accounts}), encoding="utf-8")
+        with pytest.raises(LoadError, match="nested more than 64 levels deep"):
+            load_portfolio(path)
+    path.write_text(json.dumps({"format": 1, "accounts": [plain], "as_of": deep}))
+    with pytest.raises(LoadError, match="nested more than 64 levels deep"):
+        load_portfolio(path)
+
+
+def test_save_portfolio_writes_the_same_bytes_as_before(tmp_path: Path) -> None:
+    account = Account(id="C-1", name="Zoë", items=[
+        Item(id="F-1", kind="INVOICE", issue_date=dt.date(2026, 1, 5),
+             due_date=dt.date(2026, 2, 4), amount="1200.50", open_amount="0.00")])  # fmt: skip
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=[account], as_of=dt.date(2026, 3, 1)), path)
+    assert path.read_text(encoding="utf-8") == (
+        '{"format": 1, "as_of": "2026-03-01", "accounts": [\n'
+        '{"id": "C-1", "name": "Zoë", "currency": "EUR", "client_type": null, "scenario": null, '
+        '"collector": null, "penalties_enabled": false, "group": null, "credit_limit": null, '
+        '"email": null, "language": null, "timezone": null, "items": [{"id": "F-1", '
+        '"kind": "INVOICE", "issue_date": "2026-01-05", "due_date": "2026-02-04", '
+        '"amount": "1200.50", "open_amount": "0.00", "reference": "", "status": null, '
+        '"status_date": null, "comment": "", "owner": null, "promise_date": null}], '
+        '"actions": [], "plans": [], "journal": []}\n]}\n'
+    )
+
+
+# --- trusted_columns -----------------------------------------------------------------------
+
+
+def test_trusted_columns_builds_what_the_constructor_builds() -> None:
+    day, amount = dt.date(2026, 1, 5), Decimal("10.00")
+    built = trusted_columns(Item, 2, id=["F-1", "F-2"], kind=[ItemKind.INVOICE] * 2,
+                            issue_date=[day] * 2, due_date=[day] * 2, amount=[amount] * 2,
+                            open_amount=[amount, Decimal(0)])  # fmt: skip
+    assert built == [
+        Item(id="F-1", kind="INVOICE", issue_date=day, due_date=day, amount=amount,
+             open_amount=amount),
+        Item(id="F-2", kind="INVOICE", issue_date=day, due_date=day, amount=amount,
+             open_amount=0),
+    ]  # fmt: skip
+    assert trusted_columns(Account, 1, id=["C-1"]) == [Account(id="C-1")]
+
+
+def test_trusted_columns_refuses_what_it_cannot_build() -> None:
+    with pytest.raises(TypeError, match="no field"):
+        trusted_columns(Account, 1, idd=["C-1"])
+    with pytest.raises(TypeError, match=r"the columns \['id'\] do not have 2 values"):
+        trusted_columns(Account, 2, id=["C-1"])
+    with pytest.raises(TypeError, match=r"Account\.id needs a column"):
+        trusted_columns(Account, 1, name=["Durand"])
+
+    @attrs.frozen
+    class Bag:
+        things: list[int] = attrs.Factory(list)
+
+    with pytest.raises(TypeError, match=r"Bag\.things needs a column"):
+        trusted_columns(Bag, 1)
+
+
+# --- Each bad value, in a file the bulk paths would read otherwise -----------------------
+
+PLAIN_ACCOUNTS = (
+    Account(id="C-1", name="Durand", items=[
+        Item(id=f"F-{n}", kind="INVOICE", issue_date=dt.date(2026, 1, 5),
+             due_date=dt.date(2026, 2, 4), amount="100.00", open_amount="100.00")
+        for n in range(4)]),
+    Account(id="C-2", name="Zoë", currency="JPY", language="fr", items=[
+        Item(id="F-1", kind="CREDIT_NOTE", issue_date=dt.date(2026, 1, 5),
+             due_date=dt.date(2026, 2, 4), amount="-100", open_amount="-50")]),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("line", SPLICED)
+@pytest.mark.parametrize("at", [1, 3, 6])
+def test_each_bad_line_is_found_as_the_line_reader_finds_it(tmp_path, line, at) -> None:
+    lines = csv_text(PLAIN_ACCOUNTS).splitlines()
+    lines.insert(at, line)
+    path = tmp_path / "items.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")  # no line break at the end
+    for batch in (1, 3, 512):
+        fast = read_csv(path, batch)
+        with one_at_a_time():
+            assert read_csv(path, batch) == fast
+
+
+@pytest.mark.parametrize(("field", "value"), JSON_SPLICES)
+@pytest.mark.parametrize("where", [0, 1])
+def test_each_bad_json_value_is_found_as_the_converter_finds_it(
+    tmp_path, field, value, where
+) -> None:
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    record = document["accounts"][where]
+    if (field in record and field not in {"id"}) or field in {"language", "currency"}:
+        record[field] = value
+    else:
+        record["items"][0][field] = value
+    path.write_text(json.dumps(document), encoding="utf-8")  # "\ud800" escaped
+    fast = outcome(lambda: load_portfolio(path))
+    with one_at_a_time():
+        assert outcome(lambda: load_portfolio(path)) == fast
+    valid = [
+        ("id", "F\u00a01"),
+        ("penalties_enabled", True),
+        ("credit_limit", "100"),
+        ("items", {}),
+        ("comment", "\ud800"),  # (Item keeps a lone surrogate in a comment)
+    ]
+    assert isinstance(fast, Portfolio) == ((field, value) in valid)
+
+
+@pytest.mark.parametrize(("field", "value"), [("amount", "1.2.3"), ("name", "\ud800")])
+def test_a_bad_plain_account_beside_another_kind_is_found_as_the_converter_finds_it(
+    tmp_path, field, value
+) -> None:
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["accounts"][0]["credit_limit"] = "100"  # read by the converter
+    record = document["accounts"][1]
+    (record if field in record else record["items"][0])[field] = value
+    path.write_text(json.dumps(document), encoding="utf-8")
+    fast = outcome(lambda: load_portfolio(path))
+    with one_at_a_time():
+        assert outcome(lambda: load_portfolio(path)) == fast
+    assert isinstance(fast, list)
