@@ -324,6 +324,13 @@ def test_text_may_hold_line_breaks_but_no_lone_surrogate(text, surrogate) -> Non
         ValidationError, match="account 'C-1': name must not contain lone surrogates"
     ):
         Account(id="C-1", name=text + surrogate)
+    for field in ("reference", "comment"):  # an item's free text too, on its quick path
+        item = Item(id="F-1", kind="INVOICE", issue_date=dt.date(2026, 1, 5), due_date=dt.date(2026, 2, 4), amount="1", open_amount="1", **{field: text})  # fmt: skip
+        assert getattr(item, field) == text
+        with pytest.raises(
+            ValidationError, match=f"item 'F-1': {field} must not contain lone surrogates"
+        ):
+            Item(id="F-1", kind="INVOICE", issue_date=dt.date(2026, 1, 5), due_date=dt.date(2026, 2, 4), amount="1", open_amount="1", **{field: surrogate + text})  # fmt: skip
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -114,7 +114,9 @@ class Item:
             and type(self.due_date) is _DATE
             and _amounts_ok(amount, open_amount)
             and self.reference.__class__ is str
+            and self.reference.isprintable()  # else check_text looks for lone surrogates
             and self.comment.__class__ is str
+            and self.comment.isprintable()
             and self.status is None
             and self.status_date is None
             and self.owner is None
