@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import collectlib
 from collectlib import (
+    Behaviour,
     CollectError,
     CreditHold,
     Money,
@@ -47,6 +48,7 @@ from collectlib import (
     plan_progress,
     predict_payment,
     qualification_rate,
+    simulate,
     template_context,
 )
 from collectlib._frozen import FrozenMap
@@ -102,6 +104,8 @@ def _results() -> list[Any]:
         profile,
         predict_payment(debit, profile, policy, on),
         cash_forecast(accounts, {a.id: profile for a in accounts}, policy, on, weeks=13),
+        Behaviour(profiles={"C-1": profile}, fallback=profile, seed=7),
+        simulate(accounts, policy, on, on + dt.timedelta(days=10), Behaviour(fallback=profile), 2),
     ]
 
 
