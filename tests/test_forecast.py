@@ -500,3 +500,22 @@ def test_the_forecast_counts_every_collectable_open_debit_once(
         assert monday <= row.start < monday + dt.timedelta(weeks=weeks)
         assert row.amount > 0
         assert row.items >= 1
+    # Each item in the week of its own prediction (predict_payment, the reference).
+    weekly: dict[tuple[dt.date, str], list[Decimal]] = {}
+    later: dict[str, Decimal] = {}
+    for customer in portfolio:
+        for item in collectable_items(customer, policy):
+            if not item.is_debit:
+                continue
+            guess = predict_payment(item, profiles.get(customer.id), policy, on, fallback)
+            start = guess.expected_on - dt.timedelta(days=guess.expected_on.weekday())
+            if start < monday + dt.timedelta(weeks=weeks):
+                weekly.setdefault((start, customer.currency), []).append(item.open_amount)
+            else:
+                later[customer.currency] = later.get(customer.currency, Decimal(0)) + (
+                    item.open_amount
+                )
+    assert {(row.start, row.currency): (row.amount, row.items) for row in forecast.rows} == {
+        key: (sum(amounts, Decimal(0)), len(amounts)) for key, amounts in weekly.items()
+    }
+    assert dict(forecast.later) == later

@@ -15,7 +15,7 @@ from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, expect, figures, pi
 from collectlib.forecast.profiles import PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
-from collectlib.rules import collectable_items
+from collectlib.rules.selection import scan
 
 __all__ = [
     "PRIOR_SETTLEMENTS",
@@ -197,27 +197,30 @@ def cash_forecast(
     check_int(owner, "weeks", weeks, minimum=1)
     check_profile(owner, "fallback", fallback)
     monday = on - dt.timedelta(days=on.weekday())
-    held = policy.held_statuses
     cash: dict[tuple[int, str], list[Decimal]] = {}
     counts: dict[tuple[int, str], int] = {}
     later: dict[str, Decimal] = {}
     weekday = on.weekday()  # ``on - monday``: an item due ``on`` and paid then is in week 0
-    # The fallback's figures depend only on the item's age and dispute: read once each.
-    priors: dict[tuple[bool, int], tuple[float, float, float] | None] = {}
+    # The fallback's figures depend only on the item's age (a collectable item is not
+    # disputed): read once each.
+    priors: dict[int, tuple[float, float, float] | None] = {}
     for account in check_each(owner, "accounts", accounts, Account):
-        profile = checked.get(account.id)
-        kinds = (pick(profile, False), pick(profile, True))  # read once per account
+        ids = scan(account, policy)[2]  # the collectable items (``collectable_items``)
+        if not ids:
+            continue
+        kept = None if len(ids) == len(account.items) else frozenset(ids)
+        kind = pick(checked.get(account.id), False)  # read once per account
         currency = account.currency
-        for item in collectable_items(account, policy):
-            if item.open_amount <= ZERO:
+        for item in account.items:
+            if item.open_amount <= ZERO or (kept is not None and item.id not in kept):
                 continue
-            disputed = item.status in held
             age = (on - item.due_date).days
-            if (disputed, age) not in priors:
-                priors[disputed, age] = figures(fallback, disputed, age)
-            kind = kinds[disputed]
+            try:
+                prior = priors[age]
+            except KeyError:
+                prior = priors[age] = figures(fallback, False, age)
             own = None if kind is None else kind._from(age)
-            days = expect(own, priors[disputed, age], age)[0]
+            days = expect(own, prior, age)[0]
             # Expected on ``on`` at the earliest (``days >= age``); a date past the last
             # one that exists lands in ``later`` as ``_shift`` would put it there.
             index = (weekday + days - age) // 7
