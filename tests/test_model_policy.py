@@ -628,7 +628,8 @@ def test_a_penalty_rate_above_one_is_refused(rate: str) -> None:
 
 def test_a_malformed_slot_is_named_whatever_the_order_of_the_others() -> None:
     with pytest.raises(
-        ValidationError, match=r"^sending window: a slot is a \(start, end\) pair of times, not 'x'$"
+        ValidationError,
+        match=r"^sending window: a slot is a \(start, end\) pair of times, not 'x'$",
     ):
         SendingWindow(weekdays={0}, slots=[(NOON, NINE), "x"])
 
