@@ -706,3 +706,29 @@ def test_a_missing_dispute_resolved_status_is_named_without_a_quick_promise() ->
     with pytest.raises(ConfigurationError) as raised:
         Policy(dispute_resolved_status="nope")
     assert str(raised.value) == "policy: dispute_resolved_status: no status 'nope'"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"min_days_between_contacts": -1},
+            "policy: min_days_between_contacts must be at least 0, not -1",
+        ),
+        (
+            {"collector_rules": ["senior"]},
+            "policy: collector_rules[0] must be a CollectorRule, not 'senior'",
+        ),
+    ],
+)
+def test_a_bad_contact_or_collector_setting_names_the_field(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Policy(**changes)
+    assert str(raised.value) == message
+
+
+def test_the_held_statuses_are_the_dispute_statuses() -> None:
+    assert policy().held_statuses == frozenset({"price"})
+    assert Policy().held_statuses == frozenset()
