@@ -732,3 +732,9 @@ def test_a_bad_contact_or_collector_setting_names_the_field(
 def test_the_held_statuses_are_the_dispute_statuses() -> None:
     assert policy().held_statuses == frozenset({"price"})
     assert Policy().held_statuses == frozenset()
+
+
+def test_each_period_s_rate_is_in_force_until_the_next_period() -> None:
+    timeline = RateTimeline(periods=[(JAN, "0.1115"), (JUL, "0.1015")])
+    assert timeline.rate_on(JUL - dt.timedelta(days=1)) == Decimal("0.1115")
+    assert timeline.rate_on(JUL) == Decimal("0.1015")
