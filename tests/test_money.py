@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Iterator
 from decimal import (
     ROUND_FLOOR,
+    ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     Context,
     Decimal,
@@ -39,7 +40,9 @@ from collectlib.money import (
     is_currency,
     per_currency_problem,
     per_currency_text,
+    quantize_in_context,
     quantize_ratio,
+    read_amount,
 )
 
 finite_decimals = st.decimals(allow_nan=False, allow_infinity=False)
@@ -664,3 +667,21 @@ def test_amounts_per_currency_are_written_each_in_its_currency() -> None:
     limits = FrozenMap({"EUR": Decimal(1000), "JPY": Decimal(150_000)})
     assert per_currency_text(limits) == "1,000.00 EUR, 150,000 JPY"
     assert per_currency_text(Decimal("50.00")) == "50.00"
+
+
+def test_an_amount_read_from_a_float_is_its_shortest_text() -> None:
+    assert read_amount(100.1) == Decimal("100.1")
+    assert read_amount(float("nan")) is None
+
+
+@pytest.mark.parametrize("rounding", [ROUND_FLOOR, ROUND_HALF_EVEN])
+def test_rounding_in_context_is_half_up_whatever_the_context_s_rounding(rounding: str) -> None:
+    with localcontext() as context:
+        context.rounding = rounding
+        assert quantize_in_context(Decimal("0.125"), "EUR") == Decimal("0.13")
+        assert quantize_in_context(Decimal("-0.125"), "EUR") == Decimal("-0.13")
+
+
+@pytest.mark.parametrize("numerator", [0, Decimal("0.00"), Decimal("0.001")])
+def test_a_zero_ratio_is_never_negative_zero(numerator: Decimal | int) -> None:
+    assert str(quantize_ratio(numerator, 3, "EUR")) == "0.00"
