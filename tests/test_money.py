@@ -32,6 +32,7 @@ from collectlib.money import (
     MAX_INTEGER_DIGITS,
     MAX_PLACES,
     ZERO,
+    amount_problem,
     coerce_amount,
     coerce_per_currency,
     exact,
@@ -685,3 +686,13 @@ def test_rounding_in_context_is_half_up_whatever_the_context_s_rounding(rounding
 @pytest.mark.parametrize("numerator", [0, Decimal("0.00"), Decimal("0.001")])
 def test_a_zero_ratio_is_never_negative_zero(numerator: Decimal | int) -> None:
     assert str(quantize_ratio(numerator, 3, "EUR")) == "0.00"
+
+
+def test_an_amount_has_eighteen_digits_before_the_point_and_a_total_thirty() -> None:
+    assert amount_problem(Decimal("1E+18")) == (
+        "out of range: at most 18 digits before the decimal point and 18 after: 1E+18"
+    )
+    assert amount_problem(Decimal("1E+18"), total=True) is None
+    assert amount_problem(Decimal("1E+30"), total=True) == (
+        "out of range: at most 30 digits before the decimal point and 18 after: 1E+30"
+    )
