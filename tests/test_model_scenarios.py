@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from collectlib import (
     Channel,
     Condition,
+    Fallback,
     Fee,
     Repeat,
     Restart,
@@ -378,3 +379,57 @@ def test_a_bad_fee_names_its_part(changes: dict[str, Any], message: str) -> None
 
 def test_a_whole_balance_is_a_fee() -> None:
     assert Fee(percent=1).percent == 1
+
+
+DUE = Trigger.leader_due(1)
+_CHANNELS = (
+    "CALL, EMAIL, INTERACTIVE_EMAIL, INTERNAL_INTERACTIVE_EMAIL, LETTER, REGISTERED_LETTER, "
+    "SMS, FAX, LITIGATION"
+)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Fallback(channel="EMAIL"),
+         "fallback: channel must not be an e-mail channel, not EMAIL"),
+        (lambda: Fallback(channel="nope"),
+         f"fallback: channel: unknown Channel 'nope' (one of {_CHANNELS})"),
+        (lambda: Fallback(channel="LETTER"), "fallback: LETTER actions need a template"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, when="x"),
+         "step 's': when must be a Condition, not 'x'"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, fee=5),
+         "step 's': fee must be a Fee, not 5"),
+        (lambda: Step(name="s", channel="EMAIL", template="Hi", trigger=DUE, fallback=3),
+         "step 's': fallback must be a Fallback, not 3"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, credit_hold="yes"),
+         "step 's': credit_hold must be True or False, not 'yes'"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, fallback=Fallback(channel="CALL")),
+         "step 's': a fallback is for an e-mail step, not a CALL one"),
+        (lambda: Step(name="s", channel="LETTER", trigger=DUE),
+         "step 's': LETTER actions need a template"),
+        (lambda: Repeat(every_days=7, max_times=2, fee=5), "repeat: fee must be a Fee, not 5"),
+    ],
+)  # fmt: skip
+def test_a_bad_fallback_step_setting_or_repeat_fee_names_its_owner(
+    build: Any, message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        build()
+    assert str(raised.value) == message
+
+
+def test_a_bare_channel_is_a_fallback_without_template() -> None:
+    step = Step(name="s", channel="EMAIL", template="Hi", trigger=DUE, fallback="CALL")
+    assert step.fallback == Fallback(channel=Channel.CALL)
+    fallback = Fallback(channel="LETTER", template="Dear client")
+    assert (
+        Step(name="s", channel="EMAIL", template="Hi", trigger=DUE, fallback=fallback).fallback
+        is fallback
+    )
+    assert Step(name="s", channel="EMAIL", template="Hi", trigger=DUE).fallback is None
+
+
+def test_a_repeat_may_charge_its_own_fee() -> None:
+    fee = Fee(fixed=5)
+    assert Repeat(every_days=7, max_times=2, fee=fee).fee is fee
