@@ -109,3 +109,9 @@ def test_a_sequence_operation_says_what_to_do_instead() -> None:
     with pytest.raises(TypeError) as raised:
         ids * 2  # type: ignore[operator]
     assert str(raised.value) == "ItemIds is a set: it cannot be repeated"
+
+
+def test_a_part_of_the_ids_is_not_equal_to_them() -> None:
+    assert ItemIds(["F-1"]) != ItemIds(["F-1", "F-2"])
+    assert ItemIds(["F-1"]) != frozenset({"F-1", "F-2"})
+    assert not ItemIds(["F-1", "F-2"]) == {"F-1"}  # noqa: SIM201  # == is its own method

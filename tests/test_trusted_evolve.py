@@ -112,3 +112,9 @@ def test_trusted_evolve_refuses_a_field_the_record_has_not() -> None:
     with pytest.raises(TypeError, match="no field"):
         trusted_new(Account, idd="C-1")
     assert trusted_new(Account, **attrs.asdict(account, recurse=False)) == account
+
+
+def test_trusted_evolve_may_change_every_field_at_once() -> None:
+    account = Account(id="C-1")
+    fields = attrs.asdict(Account(id="C-2", name="Durand"), recurse=False)
+    assert trusted_evolve(account, **fields) == Account(id="C-2", name="Durand")
