@@ -216,7 +216,7 @@ def test_check_template_lists_the_known_names_or_names_the_unknown_ones(text: st
     [
         ("\n#nme", "line 2, column 1"),
         ("#nme\nDear client", "line 1, column 1"),
-        ("Dear\nclient,\nyou owe #nme", "line 3, column 10"),
+        ("Dear\nclient,\nyou owe #nme", "line 3, column 9"),
         ("Dear #nme,\n\nyou owe #total_due", "line 1, column 6"),
     ],
 )
