@@ -412,3 +412,15 @@ def test_interest_adds_up_over_a_split_of_the_days(
         ),
         Decimal(0),
     )
+
+
+def test_an_unknown_status_says_why_penalties_need_it() -> None:
+    account = attrs.evolve(
+        DUPONT, items=[invoice("F-1", "100.00", dt.date(2024, 1, 1), status="mystery")]
+    )
+    with pytest.raises(UnknownStatusError) as raised:
+        penalties(account, ["F-1"], POLICY, ON)
+    assert raised.value.args[0] == (
+        "item 'F-1': status 'mystery' is not in the policy "
+        "(penalties need to know whether it is a dispute)"
+    )
