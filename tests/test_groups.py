@@ -361,3 +361,26 @@ def test_a_group_s_amounts_may_be_totals_past_one_item_s_range() -> None:
     assert line.balance == Decimal(total)
     assert line.credit_limit == Decimal(10000)
     assert GroupExposure(**{**_LINE, "credit_limit": None}).credit_limit is None  # type: ignore[arg-type]
+
+
+def test_a_row_holds_every_figure_of_its_line() -> None:
+    assert exposure(durand(), ON).rows()[0] == {
+        "on": ON, "group": "Durand", "currency": "EUR", "accounts": 2,
+        "account_ids": ("C-1", "C-2"), "balance": Decimal("12500.00"),
+        "overdue": Decimal("8000.00"), "not_due": Decimal("5000.00"),
+        "credits": Decimal("-500.00"), "credit_limit": Decimal(10000), "over_limit": True,
+    }  # fmt: skip
+
+
+def test_a_group_without_any_limit_has_none_whatever_its_accounts() -> None:
+    paris, lyon, _ = durand()
+    unlimited = attrs.evolve(paris, credit_limit=None)
+    line = exposure([unlimited, lyon], ON).by_group["Durand"]["EUR"]
+    assert line.credit_limit is None
+    assert not line.over_limit
+
+
+def test_an_exposure_s_date_is_named() -> None:
+    with pytest.raises(ValidationError) as raised:
+        Exposure(on="2026-03-16", by_group=FrozenMap())  # type: ignore[arg-type]
+    assert str(raised.value) == "exposure: on must be a date, not '2026-03-16'"
