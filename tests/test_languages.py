@@ -417,3 +417,11 @@ def test_a_lone_surrogate_in_one_language_names_that_text() -> None:
     assert str(raised.value) == (
         "action template 'mail': template['fr'] must not contain lone surrogates, not '\\ud800'"
     )
+
+
+def test_a_lone_surrogate_in_a_single_text_names_the_field() -> None:
+    with pytest.raises(ValidationError) as raised:
+        ActionTemplate(name="mail", channel="EMAIL", template="Hi \ud800")
+    assert str(raised.value) == (
+        "action template 'mail': template must not contain lone surrogates, not 'Hi \\ud800'"
+    )
