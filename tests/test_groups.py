@@ -384,3 +384,11 @@ def test_an_exposure_s_date_is_named() -> None:
     with pytest.raises(ValidationError) as raised:
         Exposure(on="2026-03-16", by_group=FrozenMap())  # type: ignore[arg-type]
     assert str(raised.value) == "exposure: on must be a date, not '2026-03-16'"
+
+
+def test_merging_the_lines_of_a_group_without_any_limit_keeps_none() -> None:
+    paris, lyon, _ = durand()
+    unlimited = attrs.evolve(paris, credit_limit=None)
+    merged = exposure([unlimited], ON) + exposure([lyon], ON)
+    assert merged == exposure([unlimited, lyon], ON)
+    assert merged.by_group["Durand"]["EUR"].credit_limit is None
