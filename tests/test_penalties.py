@@ -463,3 +463,12 @@ def test_a_recovery_cost_is_rounded_to_the_account_s_currency() -> None:
     account = attrs.evolve(DUPONT, currency="JPY")
     policy = attrs.evolve(POLICY, penalties=PenaltyRule(annual_rate="0.145", recovery_cost="40.5"))
     assert penalties(account, ["F-1"], policy, ON).recovery_cost == Decimal(41)
+
+
+def test_an_item_without_fee_bears_its_penalties_beside_one_with_fees() -> None:
+    account = attrs.evolve(DUPONT, journal=(_fee("F-1", dt.date(2024, 4, 15), "15.00"),))
+    result = penalties(account, ["F-1", "F-2"], POLICY, ON)
+    alone = penalties(DUPONT, ["F-1", "F-2"], POLICY, ON)
+    assert result.by_item["F-2"] == alone.by_item["F-2"]
+    assert result.by_item["F-2"].fees == 0
+    assert result.total == alone.total + Decimal("15.00")
