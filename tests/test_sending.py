@@ -633,3 +633,13 @@ def test_without_a_zone_the_calendar_skips_to_the_next_business_day(
     assert result >= plain
     if calendar.is_business_day(plain.date()):
         assert result == plain
+
+
+def test_a_slot_inside_the_repeated_hour_opens_again_in_standard_time() -> None:
+    fall = CHANGES["America/New_York"][1]
+    night = SendingWindow(weekdays=range(7), slots=[(dt.time(1, 10), dt.time(1, 50))])
+    # Past the slot the first time (daylight time): it opens again an hour later.
+    past_first = local(NEW_YORK, fall, 1, 55)
+    moment = send_at(night, fall, past_first, timezone="America/New_York")
+    assert utc(moment) == utc(local(NEW_YORK, fall, 1, 10, fold=1))
+    assert moment.utcoffset() == dt.timedelta(hours=-5)
