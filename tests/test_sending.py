@@ -691,3 +691,13 @@ def test_an_automatic_action_goes_out_on_the_next_business_day() -> None:
     assert timing(policy, True, False, MONDAY, MONDAY)[2] == tuesday
     zoned = timing(policy, True, False, MONDAY, MONDAY, "Europe/Paris")[2]
     assert zoned == tuesday.replace(tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_an_aware_now_without_time_zone_says_what_to_give() -> None:
+    now = dt.datetime(2026, 3, 9, 8, tzinfo=dt.timezone.utc)
+    with pytest.raises(ValidationError) as raised:
+        send_at(_EVERY_DAY, MONDAY, now)
+    assert str(raised.value) == (
+        f"send_at: now must be a local datetime without time zone, not {now!r} "
+        "(or give the customer's timezone)"
+    )
