@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -701,3 +702,19 @@ def test_an_aware_now_without_time_zone_says_what_to_give() -> None:
         f"send_at: now must be a local datetime without time zone, not {now!r} "
         "(or give the customer's timezone)"
     )
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="the machine's zone is set by tzset")
+def test_the_sending_time_does_not_depend_on_the_machine_s_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = dt.datetime(2026, 3, 9, 8, 30, tzinfo=ZoneInfo("America/New_York"))
+    expected = send_at(_EVERY_DAY, MONDAY, now, timezone="America/New_York")
+    try:
+        monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: another day than UTC
+        time.tzset()
+        moment = send_at(_EVERY_DAY, MONDAY, now, timezone="America/New_York")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert moment == expected == dt.datetime(2026, 3, 9, 9, tzinfo=ZoneInfo("America/New_York"))
