@@ -482,3 +482,36 @@ def test_the_forecast_counts_every_collectable_open_debit_once(
         assert monday <= row.start < monday + dt.timedelta(weeks=weeks)
         assert row.amount > 0
         assert row.items >= 1
+
+
+_SETTLEMENT = "settlement 'F-1' of account 'C-1': "
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"issue_date": "x"}, "issue_date must be a date, not 'x'"),
+        ({"due_date": None}, "due_date must be a date, not None"),
+        ({"settled_on": "x"}, "settled_on must be a date, not 'x'"),
+        ({"disputed": "yes"}, "disputed must be True or False, not 'yes'"),
+        ({"currency": "XYZ"}, "currency must be an ISO 4217 code like 'EUR', not 'XYZ'"),
+        ({"settled_on": d("2025-12-01")},
+         "settled_on 2025-12-01 is before the issue_date 2026-01-01"),
+    ],
+)  # fmt: skip
+def test_a_bad_settlement_field_is_named_in_a_whole_message(
+    changes: dict[str, object], message: str
+) -> None:
+    fields = attrs.asdict(paid("F-1", "2026-01-31", "2026-02-12"))
+    fields.update(changes)
+    with pytest.raises(ValidationError) as raised:
+        Settlement(**fields)
+    assert str(raised.value) == _SETTLEMENT + message
+
+
+def test_an_item_paid_the_day_it_is_issued_is_settled_in_the_account_s_currency() -> None:
+    customer = account(invoice("F-1", "2026-02-28", 500, issued="2026-02-10"), currency="JPY")
+    customer = sync_items(customer, [], d("2026-02-10"))
+    (settled,) = settlements_from_journal(customer)
+    assert (settled.item_id, settled.settled_on, settled.days_to_pay) == ("F-1", d("2026-02-10"), 0)
+    assert settled.currency == "JPY"
