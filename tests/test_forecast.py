@@ -515,3 +515,31 @@ def test_an_item_paid_the_day_it_is_issued_is_settled_in_the_account_s_currency(
     (settled,) = settlements_from_journal(customer)
     assert (settled.item_id, settled.settled_on, settled.days_to_pay) == ("F-1", d("2026-02-10"), 0)
     assert settled.currency == "JPY"
+
+
+def test_an_item_due_today_is_late_only_as_often_as_the_customer_is() -> None:
+    # Paid on the due date once, 4 days late once: due today, half a chance of lateness.
+    profile = payment_profile(
+        [paid("F-1", "2026-04-30", "2026-04-30"), paid("F-2", "2026-05-10", "2026-05-14")], ON
+    )
+    forecast = predict_payment(invoice("F-20", "2026-06-01", 100), profile, POLICY, ON)
+    assert (forecast.item_id, forecast.late_probability, forecast.expected_on) == (
+        "F-20",
+        0.5,
+        ON,
+    )
+
+
+def test_a_single_day_late_is_late() -> None:
+    one = payment_profile([paid("F-1", "2026-04-30", "2026-05-01")], ON)
+    forecast = predict_payment(OPEN, one, POLICY, ON)
+    assert (forecast.late_probability, forecast.days_late) == (1.0, 1)
+
+
+def test_a_settlement_exactly_as_late_as_the_item_already_is_still_counts() -> None:
+    # 12 days late in April (the more recent, weighing more) and 20 days late in March.
+    profile = payment_profile(
+        [paid("F-1", "2026-04-01", "2026-04-13"), paid("F-2", "2026-03-01", "2026-03-21")], ON
+    )
+    overdue = invoice("F-12", "2026-05-20", 300)  # 12 days late on ON
+    assert predict_payment(overdue, profile, POLICY, ON).days_late == 12
