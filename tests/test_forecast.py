@@ -543,3 +543,38 @@ def test_a_settlement_exactly_as_late_as_the_item_already_is_still_counts() -> N
     )
     overdue = invoice("F-12", "2026-05-20", 300)  # 12 days late on ON
     assert predict_payment(overdue, profile, POLICY, ON).days_late == 12
+
+
+def test_a_profile_keeps_its_date_and_half_life_and_counts_a_day_late_as_late() -> None:
+    on_time, a_day_late = (
+        paid("F-1", "2026-04-30", "2026-04-30"),
+        paid("F-2", "2026-05-10", "2026-05-11"),
+    )
+    profile = payment_profile([on_time, a_day_late], ON, half_life_days=30)
+    assert (profile.on, profile.half_life_days) == (ON, 30)
+    figures = profile.undisputed
+    assert (figures.late_share, figures.typical_delay) == (0.5, 1)
+    weights = dict(figures.delays)
+    assert figures.late_probability == pytest.approx(weights[1] / (weights[0] + weights[1]))
+
+
+def test_disputed_settlements_weigh_the_recent_ones_more_too() -> None:
+    history = [
+        paid("F-1", "2026-01-30", "2026-02-10", disputed=True),
+        paid("F-2", "2026-05-10", "2026-05-21", disputed=True),
+    ]
+    (older, recent) = payment_profile(history, ON, half_life_days=30).disputed.delays
+    assert older[1] < recent[1] == 1.0
+
+
+def test_settlements_of_another_account_are_named() -> None:
+    mixed = [
+        paid("F-1", "2026-04-30", "2026-04-30"),
+        paid("F-2", "2026-05-10", "2026-05-11", account_id="C-2"),
+    ]
+    with pytest.raises(ValidationError) as raised:
+        payment_profile(mixed, ON)
+    assert str(raised.value) == (
+        "payment_profile: settlements: settlement 'F-2' is of account 'C-2', not 'C-1' "
+        "(one account's settlements; payment_profiles profiles several)"
+    )
