@@ -578,3 +578,12 @@ def test_settlements_of_another_account_are_named() -> None:
         "payment_profile: settlements: settlement 'F-2' is of account 'C-2', not 'C-1' "
         "(one account's settlements; payment_profiles profiles several)"
     )
+
+
+def test_each_kind_of_item_reads_its_own_figures_from_the_customer_and_the_portfolio() -> None:
+    history = [*LATER_LATELY, paid("F-9", "2026-02-01", "2026-04-02", 700, disputed=True)]
+    profile = payment_profile(history, ON)
+    disputed = attrs.evolve(OPEN, status="price-dispute", status_date=d("2026-05-20"))
+    assert predict_payment(OPEN, profile, POLICY, ON).days_late == 12  # not the dispute's 60
+    from_portfolio = predict_payment(disputed, None, POLICY, ON, fallback=profile)
+    assert (from_portfolio.days_late, from_portfolio.basis) == (60, "portfolio")
