@@ -587,3 +587,17 @@ def test_each_kind_of_item_reads_its_own_figures_from_the_customer_and_the_portf
     assert predict_payment(OPEN, profile, POLICY, ON).days_late == 12  # not the dispute's 60
     from_portfolio = predict_payment(disputed, None, POLICY, ON, fallback=profile)
     assert (from_portfolio.days_late, from_portfolio.basis) == (60, "portfolio")
+
+
+def test_two_settlements_weigh_twice_against_the_portfolio() -> None:
+    portfolio = portfolio_profile(LATER_LATELY, ON)  # typical 12 days, always late
+    two = payment_profile(
+        [
+            paid("G-1", "2026-04-30", "2026-04-30", account_id="C-2"),
+            paid("G-2", "2026-05-15", "2026-05-15", account_id="C-2"),
+        ],
+        ON,
+    )
+    forecast = predict_payment(OPEN, two, POLICY, ON, fallback=portfolio)
+    # (2 x 0 + 3 x 12) / (2 + 3) = 7.2 days; (2 x 0 + 3 x 1) / 5 = 0.6.
+    assert (forecast.days_late, forecast.late_probability, forecast.basis) == (7, 0.6, "blended")
