@@ -207,3 +207,8 @@ def test_an_error_with_problems_pickles_and_copies_with_them(
     for again in (pickle.loads(pickle.dumps(made)), copy.copy(made)):
         assert type(again) is error
         assert (str(again), again.problems, again.more) == (str(made), made.problems, made.more)
+
+
+def test_a_listing_without_prefix_starts_with_its_first_problem() -> None:
+    error = ConfigurationError.of([Problem(path="default_scenario", what="no scenario 'x'")])
+    assert str(error) == "default_scenario: no scenario 'x'"

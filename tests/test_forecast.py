@@ -519,3 +519,123 @@ def test_the_forecast_counts_every_collectable_open_debit_once(
         key: (sum(amounts, Decimal(0)), len(amounts)) for key, amounts in weekly.items()
     }
     assert dict(forecast.later) == later
+
+
+_SETTLEMENT = "settlement 'F-1' of account 'C-1': "
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"issue_date": "x"}, "issue_date must be a date, not 'x'"),
+        ({"due_date": None}, "due_date must be a date, not None"),
+        ({"settled_on": "x"}, "settled_on must be a date, not 'x'"),
+        ({"disputed": "yes"}, "disputed must be True or False, not 'yes'"),
+        ({"currency": "XYZ"}, "currency must be an ISO 4217 code like 'EUR', not 'XYZ'"),
+        ({"settled_on": d("2025-12-01")},
+         "settled_on 2025-12-01 is before the issue_date 2026-01-01"),
+    ],
+)  # fmt: skip
+def test_a_bad_settlement_field_is_named_in_a_whole_message(
+    changes: dict[str, object], message: str
+) -> None:
+    fields = attrs.asdict(paid("F-1", "2026-01-31", "2026-02-12"))
+    fields.update(changes)
+    with pytest.raises(ValidationError) as raised:
+        Settlement(**fields)
+    assert str(raised.value) == _SETTLEMENT + message
+
+
+def test_an_item_paid_the_day_it_is_issued_is_settled_in_the_account_s_currency() -> None:
+    customer = account(invoice("F-1", "2026-02-28", 500, issued="2026-02-10"), currency="JPY")
+    customer = sync_items(customer, [], d("2026-02-10"))
+    (settled,) = settlements_from_journal(customer)
+    assert (settled.item_id, settled.settled_on, settled.days_to_pay) == ("F-1", d("2026-02-10"), 0)
+    assert settled.currency == "JPY"
+
+
+def test_an_item_due_today_is_late_only_as_often_as_the_customer_is() -> None:
+    # Paid on the due date once, 4 days late once: due today, half a chance of lateness.
+    profile = payment_profile(
+        [paid("F-1", "2026-04-30", "2026-04-30"), paid("F-2", "2026-05-10", "2026-05-14")], ON
+    )
+    forecast = predict_payment(invoice("F-20", "2026-06-01", 100), profile, POLICY, ON)
+    assert (forecast.item_id, forecast.late_probability, forecast.expected_on) == (
+        "F-20",
+        0.5,
+        ON,
+    )
+
+
+def test_a_single_day_late_is_late() -> None:
+    one = payment_profile([paid("F-1", "2026-04-30", "2026-05-01")], ON)
+    forecast = predict_payment(OPEN, one, POLICY, ON)
+    assert (forecast.late_probability, forecast.days_late) == (1.0, 1)
+
+
+def test_a_settlement_exactly_as_late_as_the_item_already_is_still_counts() -> None:
+    # 12 days late in April (the more recent, weighing more) and 20 days late in March.
+    profile = payment_profile(
+        [paid("F-1", "2026-04-01", "2026-04-13"), paid("F-2", "2026-03-01", "2026-03-21")], ON
+    )
+    overdue = invoice("F-12", "2026-05-20", 300)  # 12 days late on ON
+    assert predict_payment(overdue, profile, POLICY, ON).days_late == 12
+
+
+def test_a_profile_keeps_its_date_and_half_life_and_counts_a_day_late_as_late() -> None:
+    on_time, a_day_late = (
+        paid("F-1", "2026-04-30", "2026-04-30"),
+        paid("F-2", "2026-05-10", "2026-05-11"),
+    )
+    profile = payment_profile([on_time, a_day_late], ON, half_life_days=30)
+    assert (profile.on, profile.half_life_days) == (ON, 30)
+    figures = profile.undisputed
+    assert (figures.late_share, figures.typical_delay) == (0.5, 1)
+    weights = dict(figures.delays)
+    assert figures.late_probability == pytest.approx(weights[1] / (weights[0] + weights[1]))
+
+
+def test_disputed_settlements_weigh_the_recent_ones_more_too() -> None:
+    history = [
+        paid("F-1", "2026-01-30", "2026-02-10", disputed=True),
+        paid("F-2", "2026-05-10", "2026-05-21", disputed=True),
+    ]
+    (older, recent) = payment_profile(history, ON, half_life_days=30).disputed.delays
+    assert older[1] < recent[1] == 1.0
+
+
+def test_settlements_of_another_account_are_named() -> None:
+    mixed = [
+        paid("F-1", "2026-04-30", "2026-04-30"),
+        paid("F-2", "2026-05-10", "2026-05-11", account_id="C-2"),
+    ]
+    with pytest.raises(ValidationError) as raised:
+        payment_profile(mixed, ON)
+    assert str(raised.value) == (
+        "payment_profile: settlements: settlement 'F-2' is of account 'C-2', not 'C-1' "
+        "(one account's settlements; payment_profiles profiles several)"
+    )
+
+
+def test_each_kind_of_item_reads_its_own_figures_from_the_customer_and_the_portfolio() -> None:
+    history = [*LATER_LATELY, paid("F-9", "2026-02-01", "2026-04-02", 700, disputed=True)]
+    profile = payment_profile(history, ON)
+    disputed = attrs.evolve(OPEN, status="price-dispute", status_date=d("2026-05-20"))
+    assert predict_payment(OPEN, profile, POLICY, ON).days_late == 12  # not the dispute's 60
+    from_portfolio = predict_payment(disputed, None, POLICY, ON, fallback=profile)
+    assert (from_portfolio.days_late, from_portfolio.basis) == (60, "portfolio")
+
+
+def test_two_settlements_weigh_twice_against_the_portfolio() -> None:
+    portfolio = portfolio_profile(LATER_LATELY, ON)  # typical 12 days, always late
+    two = payment_profile(
+        [
+            paid("G-1", "2026-04-30", "2026-04-30", account_id="C-2"),
+            paid("G-2", "2026-05-15", "2026-05-15", account_id="C-2"),
+        ],
+        ON,
+    )
+    forecast = predict_payment(OPEN, two, POLICY, ON, fallback=portfolio)
+    # PRIOR_SETTLEMENTS is 2: (2 x 0 + 2 x 12) / (2 + 2) = 6 days; (2 x 0 + 2 x 1) / 4 = 0.5.
+    assert PRIOR_SETTLEMENTS == 2
+    assert (forecast.days_late, forecast.late_probability, forecast.basis) == (6, 0.5, "blended")

@@ -322,3 +322,73 @@ def test_no_hold_without_exposure_unless_a_step_set_one(case, horizon) -> None:
     ]
     for row in grouped:
         assert row.on_hold == (row.account_id in held)
+
+
+_LINE = {
+    "group": "Durand", "currency": "EUR", "account_ids": ["C-1", "C-2"], "balance": "12500.00",
+    "overdue": "9000.00", "not_due": "4000.00", "credits": "-500.00", "credit_limit": "10000",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"account_ids": [3]}, "account_ids[0] must be a str, not 3"),
+        ({"account_ids": [" C-1"]},
+         "account_ids must be a non-empty string without surrounding spaces, not ' C-1'"),
+        ({"balance": "x"}, "balance: not an amount: 'x'"),
+        ({"overdue": "x"}, "overdue: not an amount: 'x'"),
+        ({"not_due": "-1"}, "not_due must be at least 0, not -1"),
+        ({"not_due": "x"}, "not_due: not an amount: 'x'"),
+        ({"credits": "x"}, "credits: not an amount: 'x'"),
+        ({"credit_limit": "x"}, "credit_limit: not an amount: 'x'"),
+        ({"currency": "eur"}, "currency must be an ISO 4217 code like 'EUR', not 'eur'"),
+    ],
+)  # fmt: skip
+def test_a_bad_exposure_line_names_the_group_and_the_field(
+    change: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        GroupExposure(**{**_LINE, **change})  # type: ignore[arg-type]
+    assert str(raised.value) == f"exposure of group 'Durand': {message}"
+
+
+def test_a_group_s_amounts_may_be_totals_past_one_item_s_range() -> None:
+    total = "9" * 25  # 25 digits: a sum over many accounts, not one item
+    line = GroupExposure(
+        **{**_LINE, "balance": total, "overdue": total, "not_due": total, "credits": "-" + total}
+    )  # type: ignore[arg-type]
+    assert line.balance == Decimal(total)
+    assert line.credit_limit == Decimal(10000)
+    assert GroupExposure(**{**_LINE, "credit_limit": None}).credit_limit is None  # type: ignore[arg-type]
+
+
+def test_a_row_holds_every_figure_of_its_line() -> None:
+    assert exposure(durand(), ON).rows()[0] == {
+        "on": ON, "group": "Durand", "currency": "EUR", "accounts": 2,
+        "account_ids": ("C-1", "C-2"), "balance": Decimal("12500.00"),
+        "overdue": Decimal("8000.00"), "not_due": Decimal("5000.00"),
+        "credits": Decimal("-500.00"), "credit_limit": Decimal(10000), "over_limit": True,
+    }  # fmt: skip
+
+
+def test_a_group_without_any_limit_has_none_whatever_its_accounts() -> None:
+    paris, lyon, _ = durand()
+    unlimited = attrs.evolve(paris, credit_limit=None)
+    line = exposure([unlimited, lyon], ON).by_group["Durand"]["EUR"]
+    assert line.credit_limit is None
+    assert not line.over_limit
+
+
+def test_an_exposure_s_date_is_named() -> None:
+    with pytest.raises(ValidationError) as raised:
+        Exposure(on="2026-03-16", by_group=FrozenMap())  # type: ignore[arg-type]
+    assert str(raised.value) == "exposure: on must be a date, not '2026-03-16'"
+
+
+def test_merging_the_lines_of_a_group_without_any_limit_keeps_none() -> None:
+    paris, lyon, _ = durand()
+    unlimited = attrs.evolve(paris, credit_limit=None)
+    merged = exposure([unlimited], ON) + exposure([lyon], ON)
+    assert merged == exposure([unlimited, lyon], ON)
+    assert merged.by_group["Durand"]["EUR"].credit_limit is None

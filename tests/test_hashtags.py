@@ -21,7 +21,7 @@ from collectlib import (
     ValidationError,
     check_template,
 )
-from collectlib.hashtags import STATEMENT_TOTALS
+from collectlib.hashtags import STATEMENT_TOTALS, did_you_mean
 
 
 @pytest.mark.parametrize(
@@ -209,3 +209,40 @@ def test_check_template_lists_the_known_names_or_names_the_unknown_ones(text: st
             check_template(text)
     else:
         assert set(check_template(text)) == {name for name in tokens if name}
+
+
+@pytest.mark.parametrize(
+    ("template", "where"),
+    [
+        ("\n#nme", "line 2, column 1"),
+        ("#nme\nDear client", "line 1, column 1"),
+        ("Dear\nclient,\nyou owe #nme", "line 3, column 9"),
+        ("Dear #nme,\n\nyou owe #total_due", "line 1, column 6"),
+    ],
+)
+def test_an_unknown_hashtag_is_placed_at_its_line_and_column(template: str, where: str) -> None:
+    with pytest.raises(TemplateError) as raised:
+        check_template(template)
+    assert str(raised.value) == f"template: unknown hashtag #nme at {where}"
+
+
+def test_an_unknown_hashtag_in_one_language_names_that_text() -> None:
+    with pytest.raises(TemplateError) as raised:
+        check_template({"default": "Due #total_due", "fr": "Dû #totl_due"})
+    assert str(raised.value) == (
+        "template: 'fr' text: unknown hashtag #totl_due at line 1, column 4 "
+        "(did you mean #total_due?)"
+    )
+
+
+def test_what_is_not_a_template_is_named_by_check_template() -> None:
+    with pytest.raises(TemplateError) as raised:
+        check_template(3)  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "check_template: template must be a string, or a mapping language -> string, not 3"
+    )
+
+
+def test_did_you_mean_suggests_the_closest_name_or_nothing() -> None:
+    assert did_you_mean("promis", ["dispute", "promise"]) == " (did you mean 'promise'?)"
+    assert did_you_mean("xyz", ["promise"]) == ""

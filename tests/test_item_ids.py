@@ -96,3 +96,22 @@ def test_a_large_set_looks_up_in_a_table_built_once() -> None:
     assert "F-40" not in ids
     assert ids.__dict__["_set"] == frozenset(ids)  # built by the first lookup, kept
     assert "F-0" in ids
+
+
+def test_a_sequence_operation_says_what_to_do_instead() -> None:
+    ids = ItemIds(["F-1", "F-2"])
+    with pytest.raises(TypeError) as raised:
+        ids[0]
+    assert str(raised.value) == "ItemIds is a set: it has no positions (sorted(ids) gives a list)"
+    with pytest.raises(TypeError) as raised:
+        ids + ids  # type: ignore[operator]
+    assert str(raised.value) == "ItemIds is a set: combine sets with | (union), not +"
+    with pytest.raises(TypeError) as raised:
+        ids * 2  # type: ignore[operator]
+    assert str(raised.value) == "ItemIds is a set: it cannot be repeated"
+
+
+def test_a_part_of_the_ids_is_not_equal_to_them() -> None:
+    assert ItemIds(["F-1"]) != ItemIds(["F-1", "F-2"])
+    assert ItemIds(["F-1"]) != frozenset({"F-1", "F-2"})
+    assert not ItemIds(["F-1", "F-2"]) == {"F-1"}  # noqa: SIM201  # == is its own method

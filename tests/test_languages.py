@@ -36,7 +36,14 @@ from collectlib import (
 )
 from collectlib.io.converters import structure, unstructure
 from collectlib.io.files import load_policy, save_policy
-from collectlib.languages import DEFAULT, LANGUAGES, is_language, resolve, template_texts
+from collectlib.languages import (
+    DEFAULT,
+    LANGUAGES,
+    check_language,
+    is_language,
+    resolve,
+    template_texts,
+)
 
 ON = d("2026-03-02")
 LETTER = {
@@ -374,3 +381,47 @@ def test_the_demo_speaks_three_languages() -> None:
     assert set(courtesy.template) == {"default", "fr", "de"}
     languages = {a.language for a in demo.portfolio().accounts}
     assert languages == {None, "fr", "de_CH"}
+
+
+_NOT_A_LANGUAGE = (
+    "account 'C-1': language must be an ISO 639-1 language code, optionally with a region "
+    "('fr', 'de_CH'), not "
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("XX", _NOT_A_LANGUAGE + "'XX'"),  # 'xx' is no language either: nothing suggested
+        ("DE-ch", _NOT_A_LANGUAGE + "'DE-ch' (did you mean 'de_CH'?)"),
+    ],
+)
+def test_a_language_spelt_otherwise_is_suggested_only_when_it_is_one(
+    language: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Account(id="C-1", language=language)
+    assert str(raised.value) == message
+
+
+def test_a_language_is_required_unless_optional() -> None:
+    with pytest.raises(ValidationError) as raised:
+        check_language("account 'C-1'", "language", None)
+    assert str(raised.value) == _NOT_A_LANGUAGE + "None"
+    check_language("account 'C-1'", "language", None, optional=True)
+
+
+def test_a_lone_surrogate_in_one_language_names_that_text() -> None:
+    with pytest.raises(ValidationError) as raised:
+        ActionTemplate(name="mail", channel="EMAIL", template={"default": "Hi", "fr": "\ud800"})
+    assert str(raised.value) == (
+        "action template 'mail': template['fr'] must not contain lone surrogates, not '\\ud800'"
+    )
+
+
+def test_a_lone_surrogate_in_a_single_text_names_the_field() -> None:
+    with pytest.raises(ValidationError) as raised:
+        ActionTemplate(name="mail", channel="EMAIL", template="Hi \ud800")
+    assert str(raised.value) == (
+        "action template 'mail': template must not contain lone surrogates, not 'Hi \\ud800'"
+    )

@@ -344,3 +344,37 @@ def test_an_indexed_account_pickles_without_its_index() -> None:
     copy = pickle.loads(pickle.dumps(built))
     assert copy == built
     assert copy.item("F-3") == ITEMS[2]
+
+
+def test_looking_up_records_again_finds_them_again() -> None:
+    built = account(actions=(action("A1", "F-1"),), plans=(plan("P1", "F-2"),))
+    assert built.action("A1") is built.action("A1")
+    assert built.plan("P1") is built.plan("P1")
+    assert built.item("F-3") is built.item("F-3")
+
+
+def test_a_credit_limit_is_read_as_an_amount_and_may_be_none() -> None:
+    assert Account(id="C-1", credit_limit="1000").credit_limit == Decimal(1000)
+    assert Account(id="C-1", credit_limit=0).credit_limit == Decimal(0)
+    assert Account(id="C-1").credit_limit is None
+
+
+_LANGUAGE = "must be an ISO 639-1 language code, optionally with a region ('fr', 'de_CH')"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"credit_limit": -1}, "account 'C-1': credit_limit must be at least 0, not -1"),
+        ({"credit_limit": "x"}, "account 'C-1': credit_limit: not an amount: 'x'"),
+        ({"email": " a@example.com"}, "account 'C-1': email must be a non-empty string "
+         "without surrounding spaces, not ' a@example.com'"),
+        ({"language": "xx"}, f"account 'C-1': language {_LANGUAGE}, not 'xx'"),
+    ],
+)  # fmt: skip
+def test_a_bad_contact_or_credit_field_names_the_account_and_field(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Account(id="C-1", **changes)
+    assert str(raised.value) == message

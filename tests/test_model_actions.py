@@ -246,3 +246,11 @@ _ID_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1)
 @given(st.sets(_ID_TEXT.filter(lambda s: s == s.strip()), min_size=1))
 def test_any_non_empty_set_of_ids_is_accepted(item_ids: set[str]) -> None:
     assert action(item_ids=item_ids).item_ids == frozenset(item_ids)
+
+
+def test_an_empty_text_of_a_template_in_several_languages_names_its_language() -> None:
+    with pytest.raises(ValidationError) as raised:
+        ActionTemplate(name="mail", channel="EMAIL", template={"default": "Hello", "fr": " "})
+    assert str(raised.value) == (
+        "action template 'mail': EMAIL actions need a template (its 'fr' text is empty)"
+    )

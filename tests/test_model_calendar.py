@@ -100,3 +100,16 @@ def test_the_next_business_day_is_the_first_business_day_on_or_after(
         assert not calendar.is_business_day(between)
         between += dt.timedelta(days=1)
     assert calendar.next_business_day(moved) == moved
+
+
+def test_the_end_of_the_dates_is_named_by_the_calendar() -> None:
+    last = dt.date.max
+    with pytest.raises(ValidationError) as raised:
+        BusinessCalendar(holidays={last}).next_business_day(last)
+    assert str(raised.value) == "business calendar: no business day from 9999-12-31 to 9999-12-31"
+
+
+def test_holidays_of_several_wrong_types_name_one_of_them() -> None:
+    with pytest.raises(ValidationError) as raised:
+        BusinessCalendar(holidays=["2026-05-01", 3])
+    assert str(raised.value) == "business calendar: holidays must be dates, not '2026-05-01'"

@@ -301,3 +301,31 @@ def test_the_loaders_constructor_builds_and_refuses_exactly_what_item_does(
             _by_keywords(*values), recurse=False
         )
         assert hash(built) == hash(_by_keywords(*values))
+
+
+_HUNDRED, _SIXTY = Decimal(100), Decimal(60)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ("F-1", ItemKind.INVOICE, DAY, DUE, _HUNDRED, _SIXTY),
+        (" F-1", ItemKind.INVOICE, DAY, DUE, _HUNDRED, _SIXTY),
+        ("F-1", "INVOICE", DAY, DUE, _HUNDRED, _SIXTY),
+        ("F-1", "BILL", DAY, DUE, _HUNDRED, _SIXTY),
+        ("F-1", ItemKind.INVOICE, MIDNIGHT, DUE, _HUNDRED, _SIXTY),
+        ("F-1", ItemKind.INVOICE, DAY, MIDNIGHT, _HUNDRED, _SIXTY),
+        ("F-1", ItemKind.INVOICE, DAY, DUE, _HUNDRED, Decimal(120)),
+        ("F-1", ItemKind.CREDIT_NOTE, DAY, DUE, _HUNDRED, _HUNDRED),
+    ],
+)
+def test_the_loaders_constructor_refuses_each_broken_rule_as_item_does(
+    values: tuple[Any, ...],
+) -> None:
+    fast = _outcome(new_item, *values)
+    assert fast == _outcome(_by_keywords, *values)
+    if fast[0] == "built":
+        assert attrs.asdict(fast[1], recurse=False) == attrs.asdict(
+            _by_keywords(*values), recurse=False
+        )
+        assert type(fast[1].kind) is ItemKind  # type: ignore[attr-defined]

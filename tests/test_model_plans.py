@@ -182,3 +182,12 @@ def test_installments_that_miss_the_total_are_refused(
         ValidationError, match=rf"^plan 'P1': installments sum to .*, not the total {total}$"
     ):
         plan(installments=parts, total=total)
+
+
+def test_a_plan_s_total_may_exceed_what_one_installment_may_be() -> None:
+    largest = "999999999999999999.99"  # the largest amount of one installment
+    built = plan(
+        installments=installments(("2026-03-31", largest), ("2026-04-30", largest)),
+        total=Decimal(largest) * 2,
+    )
+    assert built.total == Decimal("1999999999999999999.98")

@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 
 from collectlib import (
     ActionTemplate,
+    BusinessCalendar,
     Channel,
+    CollectorRule,
     ConfigurationError,
+    Fallback,
     PenaltyRule,
     Policy,
     QuickPromise,
@@ -568,3 +571,170 @@ def test_changing_a_policy_setting_gives_a_new_valid_policy(
     assert changed.quick_promise == promise
     assert changed.status("promise") == drawn.status("promise")
     assert drawn == before
+
+
+# --- Boundaries and whole messages (mutation testing, 2026-12-05) -------------------------
+
+
+def test_a_rate_of_exactly_one_is_a_timeline_rate() -> None:
+    assert RateTimeline(periods=[(JAN, "1")]).rate_on(JUL) == Decimal(1)
+
+
+def test_no_rate_is_in_force_before_the_first_period() -> None:
+    timeline = RateTimeline(periods=[(JUL, "0.1")])
+    assert timeline.rate_on(JUL - dt.timedelta(days=1)) is None
+    assert timeline.rate_on(JUL) == Decimal("0.1")
+
+
+def test_a_timeline_s_day_is_named_as_given() -> None:
+    with pytest.raises(ValidationError, match=r"^rate_on: day must be a date, not '2025-01-01'$"):
+        RateTimeline(periods=[(JAN, "0.1")]).rate_on("2025-01-01")  # type: ignore[arg-type]
+
+
+def test_two_periods_on_one_date_name_the_date_once() -> None:
+    with pytest.raises(
+        ValidationError,
+        match=r"^rate timeline: periods\[1\]: two periods start on 2025-01-01 "
+        r"\(oldest first, one period a date\)$",
+    ):
+        RateTimeline(periods=[(JAN, "0.1"), (JAN, "0.2")])
+
+
+@pytest.mark.parametrize(
+    ("first_change", "first_period"),
+    [
+        (dt.date(2025, 1, 1), dt.date(2025, 1, 1)),  # fixed on 1 January itself
+        (dt.date(2025, 1, 2), dt.date(2025, 7, 1)),
+        (dt.date(2025, 2, 1), dt.date(2025, 7, 1)),
+        (dt.date(2025, 7, 1), dt.date(2025, 7, 1)),  # fixed on 1 July itself
+        (dt.date(2025, 7, 2), dt.date(2026, 1, 1)),
+    ],
+)
+def test_the_reference_rate_is_fixed_on_the_first_half_year_on_or_after_it(
+    first_change: dt.date, first_period: dt.date
+) -> None:
+    timeline = RateTimeline.reference_plus([(first_change, "0.02")], "0.08")
+    assert timeline.periods == ((first_period, Decimal("0.10")),)
+
+
+@pytest.mark.parametrize("rate", ["1.01", "1.5", "2"])
+def test_a_penalty_rate_above_one_is_refused(rate: str) -> None:
+    with pytest.raises(
+        ValidationError,
+        match=rf"^penalties: annual_rate is a fraction \(0\.12 for 12 %\), at most 1, not {rate}$",
+    ):
+        PenaltyRule(annual_rate=rate)
+
+
+def test_a_malformed_slot_is_named_whatever_the_order_of_the_others() -> None:
+    with pytest.raises(
+        ValidationError,
+        match=r"^sending window: a slot is a \(start, end\) pair of times, not 'x'$",
+    ):
+        SendingWindow(weekdays={0}, slots=[(NOON, NINE), "x"])
+
+
+@pytest.mark.parametrize("weekdays", [{5, 6}, {6}])
+def test_a_window_on_the_calendar_s_weekend_only_is_refused(weekdays: set[int]) -> None:
+    window = SendingWindow(weekdays=weekdays, slots=[(NINE, NOON)])
+    days = sorted(weekdays)
+    with pytest.raises(ConfigurationError) as raised:
+        Policy(sending_window=window, calendar=BusinessCalendar(weekend=(5, 6)))
+    assert str(raised.value) == (
+        f"policy: sending_window: weekdays {days} are all weekend days of the calendar: "
+        "automatic messages could never go out"
+    )
+
+
+def test_a_window_with_one_business_day_is_accepted() -> None:
+    window = SendingWindow(weekdays={4, 5}, slots=[(NINE, NOON)])
+    calendar = BusinessCalendar(weekend=(5, 6))
+    assert Policy(sending_window=window, calendar=calendar).sending_window == window
+
+
+def test_a_collector_rule_keeps_its_conditions() -> None:
+    rule = CollectorRule(
+        collector="senior", client_type="public", min_balance={"EUR": 10}, min_days_late=0
+    )
+    assert (rule.collector, rule.client_type, rule.min_days_late) == ("senior", "public", 0)
+    assert rule.min_balance == {"EUR": Decimal(10)}
+    assert CollectorRule(collector="junior") == CollectorRule(
+        collector="junior", client_type=None, min_balance=None, min_days_late=None
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"collector": ""}, "collector rule: collector must be a non-empty string without "
+         "surrounding spaces, not ''"),
+        ({"client_type": " public"}, "collector rule 'senior': client_type must be a non-empty "
+         "string without surrounding spaces, not ' public'"),
+        ({"min_balance": "x"}, "collector rule 'senior': min_balance: not an amount: 'x'"),
+        ({"min_balance": -1}, "collector rule 'senior': min_balance: must be at least 0, not -1"),
+        ({"min_balance": {"EUR": -1}},
+         "collector rule 'senior': min_balance: must be at least 0 (EUR), not -1"),
+        ({"min_days_late": -1}, "collector rule 'senior': min_days_late must be at least 0, not -1"),
+        ({"min_days_late": "1"},
+         "collector rule 'senior': min_days_late must be a whole number, not '1'"),
+    ],
+)  # fmt: skip
+def test_a_bad_collector_rule_names_the_rule_and_the_field(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        CollectorRule(**{"collector": "senior", **changes})
+    assert str(raised.value) == message
+
+
+def test_an_unknown_hashtag_in_a_step_s_fallback_names_the_fallback() -> None:
+    mail = Step(
+        name="mail",
+        channel="EMAIL",
+        trigger=Trigger.leader_due(1),
+        template="Pay #total_due",
+        fallback=Fallback(channel="LETTER", template="Dear #nme"),
+    )
+    with pytest.raises(ConfigurationError) as raised:
+        Policy(scenarios=(Scenario(name="standard", steps=(mail,)),))
+    assert str(raised.value) == (
+        "policy: scenario 'standard' step 'mail' fallback: unknown hashtag #nme at line 1, column 6"
+    )
+
+
+def test_a_missing_dispute_resolved_status_is_named_without_a_quick_promise() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Policy(dispute_resolved_status="nope")
+    assert str(raised.value) == "policy: dispute_resolved_status: no status 'nope'"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"min_days_between_contacts": -1},
+            "policy: min_days_between_contacts must be at least 0, not -1",
+        ),
+        (
+            {"collector_rules": ["senior"]},
+            "policy: collector_rules[0] must be a CollectorRule, not 'senior'",
+        ),
+    ],
+)
+def test_a_bad_contact_or_collector_setting_names_the_field(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Policy(**changes)
+    assert str(raised.value) == message
+
+
+def test_the_held_statuses_are_the_dispute_statuses() -> None:
+    assert policy().held_statuses == frozenset({"price"})
+    assert Policy().held_statuses == frozenset()
+
+
+def test_each_period_s_rate_is_in_force_until_the_next_period() -> None:
+    timeline = RateTimeline(periods=[(JAN, "0.1115"), (JUL, "0.1015")])
+    assert timeline.rate_on(JUL - dt.timedelta(days=1)) == Decimal("0.1115")
+    assert timeline.rate_on(JUL) == Decimal("0.1015")

@@ -391,3 +391,9 @@ def test_penalty_rules_and_sending_windows_are_records_too() -> None:
         weekdays=frozenset({1}), slots=((dt.time(9), dt.time(10)),)
     )
     assert Scenario(name="s") != Scenario(name="s", restart="CATCH_UP")
+
+
+def test_a_frozen_map_gives_the_default_for_a_key_it_has_not() -> None:
+    mapping = FrozenMap({"public": "gentle"})
+    assert mapping.get("public", "standard") == "gentle"
+    assert mapping.get("retail", "standard") == "standard"

@@ -17,6 +17,9 @@ from hypothesis import strategies as st
 
 from collectlib import (
     Channel,
+    Condition,
+    Fallback,
+    Fee,
     Repeat,
     Restart,
     Scenario,
@@ -296,3 +299,137 @@ def test_a_bad_repeat_names_the_field(changes: dict[str, Any], match: str) -> No
 def test_the_restart_rule_is_read_from_its_name() -> None:
     assert Scenario(name="s", restart="RESUME").restart is Restart.RESUME
     assert Scenario(name="s").restart is Restart.FIRST_STEP
+
+
+# --- Conditions and fees (mutation testing, 2026-12-05) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"min_balance": "x"}, "condition: min_balance: not an amount: 'x'"),
+        ({"min_balance": {"EUR": -1}}, "condition: min_balance: must be at least 0 (EUR), not -1"),
+        ({"min_overdue_items": 0}, "condition: min_overdue_items must be at least 1, not 0"),
+        ({"min_overdue_items": "2"},
+         "condition: min_overdue_items must be a whole number, not '2'"),
+        ({"min_days_late": -1}, "condition: min_days_late must be at least 0, not -1"),
+        ({"min_days_late": "3"}, "condition: min_days_late must be a whole number, not '3'"),
+    ],
+)  # fmt: skip
+def test_a_bad_condition_names_its_threshold(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Condition(**changes)
+    assert str(raised.value) == message
+
+
+def test_the_lowest_thresholds_are_conditions() -> None:
+    condition = Condition(min_balance=0, min_overdue_items=1, min_days_late=0)
+    assert (condition.min_balance, condition.min_overdue_items, condition.min_days_late) == (
+        0,
+        1,
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "text"),
+    [
+        (Condition(), "always"),
+        (Condition(min_balance="50.00"), "balance >= 50.00"),
+        (
+            Condition(
+                min_balance={"EUR": 1000, "JPY": 150_000}, min_overdue_items=2, min_days_late=0
+            ),
+            "balance >= 1,000.00 EUR, 150,000 JPY, overdue items >= 2, days late >= 0",
+        ),
+        (Condition(min_days_late=30), "days late >= 30"),
+    ],
+)
+def test_a_condition_reads_as_its_thresholds(condition: Condition, text: str) -> None:
+    assert str(condition) == text
+
+
+@pytest.mark.parametrize(
+    ("fee", "text"),
+    [
+        (Fee(), "no fee"),
+        (Fee(fixed=15), "15"),
+        (Fee(fixed={"EUR": 15}, percent="0.05"), "15.00 EUR + 5 %"),
+        (Fee(percent="0.125"), "12.5 %"),
+    ],
+)
+def test_a_fee_reads_as_its_fixed_part_and_percentage(fee: Fee, text: str) -> None:
+    assert str(fee) == text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"fixed": "x"}, "fee: fixed: not an amount: 'x'"),
+        ({"fixed": {"EUR": -1}}, "fee: fixed: must be at least 0 (EUR), not -1"),
+        ({"percent": -1}, "fee: percent must be at least 0, not -1"),
+        ({"percent": "1.5"}, "fee: percent is a fraction (0.05 for 5 %), at most 1, not 1.5"),
+    ],
+)
+def test_a_bad_fee_names_its_part(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Fee(**changes)
+    assert str(raised.value) == message
+
+
+def test_a_whole_balance_is_a_fee() -> None:
+    assert Fee(percent=1).percent == 1
+
+
+DUE = Trigger.leader_due(1)
+_CHANNELS = (
+    "CALL, EMAIL, INTERACTIVE_EMAIL, INTERNAL_INTERACTIVE_EMAIL, LETTER, REGISTERED_LETTER, "
+    "SMS, FAX, LITIGATION"
+)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Fallback(channel="EMAIL"),
+         "fallback: channel must not be an e-mail channel, not EMAIL"),
+        (lambda: Fallback(channel="nope"),
+         f"fallback: channel: unknown Channel 'nope' (one of {_CHANNELS})"),
+        (lambda: Fallback(channel="LETTER"), "fallback: LETTER actions need a template"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, when="x"),
+         "step 's': when must be a Condition, not 'x'"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, fee=5),
+         "step 's': fee must be a Fee, not 5"),
+        (lambda: Step(name="s", channel="EMAIL", template="Hi", trigger=DUE, fallback=3),
+         "step 's': fallback must be a Fallback, not 3"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, credit_hold="yes"),
+         "step 's': credit_hold must be True or False, not 'yes'"),
+        (lambda: Step(name="s", channel="CALL", trigger=DUE, fallback=Fallback(channel="CALL")),
+         "step 's': a fallback is for an e-mail step, not a CALL one"),
+        (lambda: Step(name="s", channel="LETTER", trigger=DUE),
+         "step 's': LETTER actions need a template"),
+        (lambda: Repeat(every_days=7, max_times=2, fee=5), "repeat: fee must be a Fee, not 5"),
+    ],
+)  # fmt: skip
+def test_a_bad_fallback_step_setting_or_repeat_fee_names_its_owner(
+    build: Any, message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        build()
+    assert str(raised.value) == message
+
+
+def test_a_bare_channel_is_a_fallback_without_template() -> None:
+    step = Step(name="s", channel="EMAIL", template="Hi", trigger=DUE, fallback="CALL")
+    assert step.fallback == Fallback(channel=Channel.CALL)
+    fallback = Fallback(channel="LETTER", template="Dear client")
+    assert (
+        Step(name="s", channel="EMAIL", template="Hi", trigger=DUE, fallback=fallback).fallback
+        is fallback
+    )
+    assert Step(name="s", channel="EMAIL", template="Hi", trigger=DUE).fallback is None
+
+
+def test_a_repeat_may_charge_its_own_fee() -> None:
+    fee = Fee(fixed=5)
+    assert Repeat(every_days=7, max_times=2, fee=fee).fee is fee

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Iterator
 from decimal import (
     ROUND_FLOOR,
+    ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     Context,
     Decimal,
@@ -24,17 +25,25 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from collectlib import Money, ValidationError, minor_unit_digits, quantize, to_amount
+from collectlib._frozen import FrozenMap
 from collectlib.money import (
     CONTEXT,
     CURRENCIES,
     MAX_INTEGER_DIGITS,
     MAX_PLACES,
     ZERO,
+    amount_problem,
     coerce_amount,
+    coerce_per_currency,
     exact,
+    in_currency,
     is_amount,
     is_currency,
+    per_currency_problem,
+    per_currency_text,
+    quantize_in_context,
     quantize_ratio,
+    read_amount,
 )
 
 finite_decimals = st.decimals(allow_nan=False, allow_infinity=False)
@@ -615,3 +624,75 @@ def test_money_prints_the_same_whatever_the_callers_context(
         caller.traps[Inexact] = True
         caller.traps[Rounded] = True
         assert str(money) == expected
+
+
+# --- Amounts per currency (mutation testing, 2026-12-05) ----------------------------------
+
+
+def test_a_mapping_of_amounts_per_currency_is_read_as_decimals() -> None:
+    limits = coerce_per_currency({"EUR": "1.50", "JPY": 5})
+    assert isinstance(limits, FrozenMap)
+    assert dict(limits) == {"EUR": Decimal("1.50"), "JPY": Decimal(5)}
+    assert coerce_per_currency("2") == Decimal(2)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (FrozenMap({"EUR": Decimal(1), "JPY": Decimal(0)}), None),
+        (Decimal(0), None),
+        (FrozenMap({"eur": Decimal(1)}), "'eur' is not an ISO 4217 code like 'EUR'"),
+        (FrozenMap({"EUR": Decimal(1), "JPY": "x"}), "JPY: not an amount: 'x'"),
+        ("x", "not an amount: 'x'"),
+        (FrozenMap({"EUR": Decimal(-1)}), "must be at least 0 (EUR), not -1"),
+        (Decimal(-1), "must be at least 0, not -1"),
+    ],
+)
+def test_a_per_currency_problem_names_the_currency(value: object, problem: str | None) -> None:
+    assert per_currency_problem(value) == problem
+
+
+def test_a_per_currency_value_without_minimum_may_be_negative() -> None:
+    assert per_currency_problem(FrozenMap({"EUR": Decimal(-1)}), minimum=None) is None
+
+
+def test_each_currency_reads_its_own_amount_and_zero_when_not_named() -> None:
+    limits = FrozenMap({"EUR": Decimal(50), "JPY": Decimal(5000)})
+    assert in_currency(limits, "EUR") == Decimal(50)
+    assert in_currency(limits, "JPY") == Decimal(5000)
+    assert str(in_currency(limits, "USD")) == "0"
+    assert in_currency(Decimal("5.00"), "USD") == Decimal("5.00")
+
+
+def test_amounts_per_currency_are_written_each_in_its_currency() -> None:
+    limits = FrozenMap({"EUR": Decimal(1000), "JPY": Decimal(150_000)})
+    assert per_currency_text(limits) == "1,000.00 EUR, 150,000 JPY"
+    assert per_currency_text(Decimal("50.00")) == "50.00"
+
+
+def test_an_amount_read_from_a_float_is_its_shortest_text() -> None:
+    assert read_amount(100.1) == Decimal("100.1")
+    assert read_amount(float("nan")) is None
+
+
+@pytest.mark.parametrize("rounding", [ROUND_FLOOR, ROUND_HALF_EVEN])
+def test_rounding_in_context_is_half_up_whatever_the_context_s_rounding(rounding: str) -> None:
+    with localcontext() as context:
+        context.rounding = rounding
+        assert quantize_in_context(Decimal("0.125"), "EUR") == Decimal("0.13")
+        assert quantize_in_context(Decimal("-0.125"), "EUR") == Decimal("-0.13")
+
+
+@pytest.mark.parametrize("numerator", [0, Decimal("0.00"), Decimal("0.001")])
+def test_a_zero_ratio_is_never_negative_zero(numerator: Decimal | int) -> None:
+    assert str(quantize_ratio(numerator, 3, "EUR")) == "0.00"
+
+
+def test_an_amount_has_eighteen_digits_before_the_point_and_a_total_thirty() -> None:
+    assert amount_problem(Decimal("1E+18")) == (
+        "out of range: at most 18 digits before the decimal point and 18 after: 1E+18"
+    )
+    assert amount_problem(Decimal("1E+18"), total=True) is None
+    assert amount_problem(Decimal("1E+30"), total=True) == (
+        "out of range: at most 30 digits before the decimal point and 18 after: 1E+30"
+    )

@@ -19,6 +19,7 @@ from collectlib import (
     PenaltyRule,
     Policy,
     RateTimeline,
+    ScenarioActionRecorded,
     Status,
     UnknownItemError,
     UnknownStatusError,
@@ -412,3 +413,62 @@ def test_interest_adds_up_over_a_split_of_the_days(
         ),
         Decimal(0),
     )
+
+
+def test_an_unknown_status_says_why_penalties_need_it() -> None:
+    account = attrs.evolve(
+        DUPONT, items=[invoice("F-1", "100.00", dt.date(2024, 1, 1), status="mystery")]
+    )
+    with pytest.raises(UnknownStatusError) as raised:
+        penalties(account, ["F-1"], POLICY, ON)
+    assert raised.value.args[0] == (
+        "item 'F-1': status 'mystery' is not in the policy "
+        "(penalties need to know whether it is a dispute)"
+    )
+
+
+def _fee(leader: str, on: dt.date, fee: str) -> ScenarioActionRecorded:
+    return ScenarioActionRecorded(
+        on=on, scenario="standard", step_index=1, step_name="second reminder", channel="LETTER",
+        leader_id=leader, item_ids={leader}, amount="12000.00", fee=fee,
+    )  # fmt: skip
+
+
+def test_fees_add_up_per_leader_up_to_the_day_asked_beside_the_penalties() -> None:
+    # F-1 bears penalties and two fees, the second one charged on the day asked; F-2,
+    # promised (not a dispute), bears a fee and its penalties; F-5, not late, bears none.
+    account = attrs.evolve(
+        DUPONT,
+        journal=(
+            _fee("F-1", dt.date(2024, 4, 15), "15.00"),
+            _fee("F-1", ON, "10.00"),
+            _fee("F-2", dt.date(2024, 5, 10), "5.00"),
+            _fee("F-1", ON + dt.timedelta(days=1), "99.00"),  # after the day asked
+        ),
+    )
+    result = penalties(account, ["F-1", "F-2", "F-5"], POLICY, ON)
+    alone = penalties(DUPONT, ["F-1", "F-2", "F-5"], POLICY, ON)
+    assert result.by_item["F-1"].fees == Decimal("25.00")
+    assert result.by_item["F-2"].fees == Decimal("5.00")
+    assert "F-5" not in result.by_item
+    for item_id in ("F-1", "F-2"):
+        line = result.by_item[item_id]
+        assert line.interest == alone.by_item[item_id].interest
+        assert line.total == line.interest + line.recovery_cost + line.fees
+    assert result.fees == Decimal("30.00")
+    assert result.total == alone.total + Decimal("30.00")
+
+
+def test_a_recovery_cost_is_rounded_to_the_account_s_currency() -> None:
+    account = attrs.evolve(DUPONT, currency="JPY")
+    policy = attrs.evolve(POLICY, penalties=PenaltyRule(annual_rate="0.145", recovery_cost="40.5"))
+    assert penalties(account, ["F-1"], policy, ON).recovery_cost == Decimal(41)
+
+
+def test_an_item_without_fee_bears_its_penalties_beside_one_with_fees() -> None:
+    account = attrs.evolve(DUPONT, journal=(_fee("F-1", dt.date(2024, 4, 15), "15.00"),))
+    result = penalties(account, ["F-1", "F-2"], POLICY, ON)
+    alone = penalties(DUPONT, ["F-1", "F-2"], POLICY, ON)
+    assert result.by_item["F-2"] == alone.by_item["F-2"]
+    assert result.by_item["F-2"].fees == 0
+    assert result.total == alone.total + Decimal("15.00")

@@ -96,3 +96,22 @@ def test_promise_date_is_today_plus_the_delay(acc, delay, today, data) -> None:
     holder = next(a for a in after.actions if a.is_open and chosen <= a.item_ids)
     assert holder.due_on == promised
     assert holder.item_ids == chosen
+
+
+def test_the_greyed_out_button_says_which_setting_is_missing() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        quick_promise(customer(), ["F-1"], qualifying_policy(quick_promise=None), TODAY)
+    assert str(raised.value) == "policy: the quick promise is not configured (quick_promise)"
+
+
+def test_every_credit_chosen_is_named_in_order() -> None:
+    acc = account(
+        invoice("F-1", "2026-01-10", 500),
+        credit("AV-1", "2026-01-01"),
+        credit("AV-2", "2026-01-02"),
+    )
+    with pytest.raises(RuleViolation) as raised:
+        quick_promise(acc, ["F-1", "AV-2", "AV-1"], qualifying_policy(), TODAY)
+    assert str(raised.value) == (
+        "account 'C-1': quick_promise: item 'AV-1', 'AV-2' is a credit, not a debt to promise"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -30,6 +31,7 @@ from collectlib import (
     record_action,
     send_at,
 )
+from collectlib.rules.sending import timing
 from collectlib.strategies import (
     TIME_ZONES,
     accounts,
@@ -633,3 +635,86 @@ def test_without_a_zone_the_calendar_skips_to_the_next_business_day(
     assert result >= plain
     if calendar.is_business_day(plain.date()):
         assert result == plain
+
+
+def test_a_slot_inside_the_repeated_hour_opens_again_in_standard_time() -> None:
+    fall = CHANGES["America/New_York"][1]
+    night = SendingWindow(weekdays=range(7), slots=[(dt.time(1, 10), dt.time(1, 50))])
+    # Past the slot the first time (daylight time): it opens again an hour later.
+    past_first = local(NEW_YORK, fall, 1, 55)
+    moment = send_at(night, fall, past_first, timezone="America/New_York")
+    assert utc(moment) == utc(local(NEW_YORK, fall, 1, 10, fold=1))
+    assert moment.utcoffset() == dt.timedelta(hours=-5)
+
+
+def test_no_moment_before_the_dates_run_out_is_named_with_the_first_day() -> None:
+    mondays = SendingWindow(weekdays={0}, slots=[(dt.time(9), dt.time(17))])
+    last = dt.datetime(9999, 12, 31, tzinfo=ZoneInfo("Europe/Paris"))  # a Friday
+    with pytest.raises(ValidationError) as raised:
+        send_at(mondays, last.date(), last, timezone="Europe/Paris")
+    assert str(raised.value) == (
+        "send_at: no moment of the sending window from 9999-12-31 to 9999-12-31"
+    )
+
+
+def test_a_window_on_exactly_the_calendar_s_weekend_is_refused() -> None:
+    weekend = SendingWindow(weekdays={5, 6}, slots=[(dt.time(9), dt.time(17))])
+    with pytest.raises(ValidationError) as raised:
+        send_at(
+            weekend, MONDAY, dt.datetime.combine(MONDAY, dt.time()), calendar=BusinessCalendar()
+        )
+    assert str(raised.value) == (
+        "send_at: calendar: the window's weekdays are all weekend days: no moment qualifies"
+    )
+
+
+_EVERY_DAY = SendingWindow(weekdays=range(7), slots=[(dt.time(9), dt.time(17))])
+
+
+@pytest.mark.parametrize(("late", "confirm"), [(-3, False), (0, False), (30, False), (31, True)])
+def test_an_automatic_action_waits_for_a_person_past_the_late_days_allowed(
+    late: int, confirm: bool
+) -> None:
+    policy = Policy(sending_window=_EVERY_DAY)  # automatic_max_late_days: 30
+    due_on = MONDAY - dt.timedelta(days=late)
+    days, needs_person, moment = timing(policy, True, False, due_on, MONDAY)
+    assert (days, needs_person) == (max(late, 0), confirm)
+    first_day = max(due_on, MONDAY)  # not before it is due
+    assert moment == (None if confirm else dt.datetime.combine(first_day, dt.time(9)))
+    zoned = timing(policy, True, False, due_on, MONDAY, "Europe/Paris")
+    assert zoned[:2] == (max(late, 0), confirm)
+
+
+def test_an_automatic_action_goes_out_on_the_next_business_day() -> None:
+    holiday = BusinessCalendar(holidays={MONDAY})
+    policy = Policy(sending_window=_EVERY_DAY, calendar=holiday)
+    tuesday = dt.datetime.combine(MONDAY + dt.timedelta(days=1), dt.time(9))
+    assert timing(policy, True, False, MONDAY, MONDAY)[2] == tuesday
+    zoned = timing(policy, True, False, MONDAY, MONDAY, "Europe/Paris")[2]
+    assert zoned == tuesday.replace(tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_an_aware_now_without_time_zone_says_what_to_give() -> None:
+    now = dt.datetime(2026, 3, 9, 8, tzinfo=dt.timezone.utc)
+    with pytest.raises(ValidationError) as raised:
+        send_at(_EVERY_DAY, MONDAY, now)
+    assert str(raised.value) == (
+        f"send_at: now must be a local datetime without time zone, not {now!r} "
+        "(or give the customer's timezone)"
+    )
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="the machine's zone is set by tzset")
+def test_the_sending_time_does_not_depend_on_the_machine_s_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = dt.datetime(2026, 3, 9, 8, 30, tzinfo=ZoneInfo("America/New_York"))
+    expected = send_at(_EVERY_DAY, MONDAY, now, timezone="America/New_York")
+    try:
+        monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: another day than UTC
+        time.tzset()
+        moment = send_at(_EVERY_DAY, MONDAY, now, timezone="America/New_York")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert moment == expected == dt.datetime(2026, 3, 9, 9, tzinfo=ZoneInfo("America/New_York"))

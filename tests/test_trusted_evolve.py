@@ -145,3 +145,9 @@ def test_trusted_maker_builds_by_position_what_the_class_builds() -> None:
     make = trusted_maker(Account, ("name", "id"))
     assert make("Durand", "C-1") == Account(id="C-1", name="Durand")
     assert trusted_maker(Account, ("name", "id")) is make  # generated once
+
+
+def test_trusted_evolve_may_change_every_field_at_once() -> None:
+    account = Account(id="C-1")
+    fields = attrs.asdict(Account(id="C-2", name="Durand"), recurse=False)
+    assert trusted_evolve(account, **fields) == Account(id="C-2", name="Durand")
