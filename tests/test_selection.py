@@ -203,3 +203,38 @@ def test_leader_does_not_depend_on_item_order(acc, pol, data) -> None:
 def test_the_exclusion_rule_needs_the_policy() -> None:
     with pytest.raises(ValidationError, match=r"^excluded_item_ids: policy must be a Policy"):
         excluded_item_ids(account(), "standard")  # type: ignore[arg-type]
+
+
+def test_items_after_a_disputed_one_are_still_read_and_every_dispute_is_listed() -> None:
+    from builders import qualifying_policy
+    from collectlib.rules.selection import unfollowed_disputes
+
+    pol = qualifying_policy()
+    first = attrs.evolve(
+        invoice("F-1", "2026-01-05", "450.00"), status="price-dispute", status_date=d("2026-02-01")
+    )
+    second = attrs.evolve(
+        invoice("F-2", "2026-01-20", "80.00"), status="price-dispute", status_date=d("2026-02-03")
+    )
+    acc = account(first, second, invoice("F-3", "2026-02-10", "300.00"))
+    # The disputes are out of the scenario, and the item after them is read as usual.
+    assert [item.id for item in collectable_items(acc, pol)] == ["F-3"]
+    assert balance(acc, pol) == Decimal("300.00")
+    assert leader_invoice(acc, pol).id == "F-3"
+    assert unfollowed_disputes(acc, pol) == [first, second]
+
+
+def test_the_leader_is_the_earliest_due_even_when_issued_later() -> None:
+    older = invoice("F-1", "2026-03-01", issued="2026-01-01")
+    earlier_due = invoice("F-2", "2026-02-01", issued="2026-01-15")
+    for items in ((older, earlier_due), (earlier_due, older)):
+        assert leader_invoice(account(*items), policy()).id == "F-2"
+
+
+def test_a_selection_function_names_itself_and_the_argument_at_fault() -> None:
+    with pytest.raises(ValidationError) as raised:
+        scenario_for(None, policy())  # type: ignore[arg-type]
+    assert str(raised.value) == "scenario_for: account must be an Account, not None"
+    with pytest.raises(ValidationError) as raised:
+        collectable_items(account(), None)  # type: ignore[arg-type]
+    assert str(raised.value) == "collectable_items: policy must be a Policy, not None"
