@@ -769,3 +769,72 @@ def test_check_template_agrees_with_render(template: str) -> None:
 @given(st.text(st.characters(blacklist_characters="#")))
 def test_text_without_a_hash_renders_as_itself(text: str) -> None:
     assert render(text, {}) == text
+
+
+# --- whole messages and edges (mutation testing, 2026-12-05) --------------------------------
+
+
+def test_each_refusal_of_a_template_or_an_argument_is_a_whole_message() -> None:
+    from builders import account, invoice, policy
+
+    customer = account(invoice("F-1", "2026-02-01", "120.00"))
+    cases = [
+        (
+            lambda: template_context(customer, ["F-1"], policy(), dt.date(2026, 3, 1), names=5),
+            "template_context: names must be a collection of hashtag names, not 5",
+        ),
+        (lambda: format_date(None), "format_date: day must be a date, not None"),
+        (
+            lambda: format_date(dt.date(2026, 1, 1), locale=5),
+            "format_date: locale must be a string, not 5",
+        ),
+        (
+            lambda: render("<a href=#customer_name>x</a>", {"customer_name": "x"}, html=True),
+            "template: #customer_name at line 1, column 9 is inside a tag but not in a quoted "
+            'attribute value: quote it (href="#...")',
+        ),
+        (
+            lambda: render('<a onclick="#customer_name">x</a>', {"customer_name": "x"}, html=True),
+            "template: #customer_name at line 1, column 13 is inside the event handler onclick= "
+            "(script: escaping cannot make a value safe there)",
+        ),
+        (
+            lambda: render("Hi #customer_name", {"customer_name": 5}),
+            "#customer_name: cannot insert a int (a context value is a str, Money, date, "
+            "Statement, a tuple of them, or None)",
+        ),
+    ]
+    for call, message in cases:
+        with pytest.raises((ValidationError, TemplateError)) as raised:
+            call()
+        assert str(raised.value) == message
+
+
+def test_a_statement_shows_a_credit_as_not_late_and_no_penalty_without_penalties() -> None:
+    from builders import account, credit, invoice, policy
+
+    customer = account(invoice("F-1", "2026-02-01", "120.00"), credit("AV-1", "2026-01-10"))
+    context = template_context(customer, ["F-1"], policy(), dt.date(2026, 3, 1))
+    rows = {row.item_id: row for row in context["items_list"].rows}
+    assert (rows["F-1"].days_late, rows["AV-1"].days_late) == (28, 0)
+    assert (rows["F-1"].penalties, rows["AV-1"].penalties) == (None, None)
+
+
+def test_an_item_at_exactly_the_ignore_threshold_is_listed() -> None:
+    from builders import account, invoice, policy
+
+    customer = account(invoice("F-1", "2026-02-01", "10.00"), invoice("F-2", "2026-02-01", "9.99"))
+    context = template_context(customer, [], policy(ignore_below="10.00"), dt.date(2026, 3, 1))
+    assert [row.item_id for row in context["items_list"].rows] == ["F-1"]
+
+
+def test_an_html_statement_is_one_row_a_line_with_adjacent_cells() -> None:
+    from builders import account, invoice, policy
+
+    customer = account(
+        invoice("F-1", "2026-02-01", "120.00"), invoice("F-2", "2026-02-05", "80.00")
+    )
+    context = template_context(customer, [], policy(), dt.date(2026, 3, 1))
+    html = render("#items_list", context, html=True)
+    assert "<tr><th>Item</th><th>Issued</th><th>Due</th>" in html
+    assert "</td></tr>\n<tr><td>F-2</td>" in html
