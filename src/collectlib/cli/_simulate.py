@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from collectlib.cli._commands import _accounts, _check_options, _policy
+from collectlib.cli._paid import HALF_LIFE_DAYS, Profiles
 from collectlib.cli._progress import Progress
 from collectlib.cli._writers import count, totals, write_rows
 from collectlib.forecast import (
     PaymentProfile,
     Settlement,
-    payment_profiles,
     portfolio_profile,
     settlements_from_journal,
 )
@@ -60,16 +60,17 @@ def _behaviour(
     else:
         history = [s for a in accounts for s in settlements_from_journal(a, policy)]
         source = "the accounts' journals"
-    history = [s for s in history if s.settled_on < start]
-    if not history:
+    if not any(s.settled_on < start for s in history):
         fallback = _typical(start)
         return Behaviour(fallback=fallback, seed=args.seed), "typical delays (no history)"
-    # The portfolio's profile is of one currency: the one most payments are in.
-    currency = Counter(s.currency for s in history).most_common(1)[0][0]
+    # The same profiles as ``forecast`` and ``agenda --order risk`` (recency-weighted);
+    # a simulation's fallback is of one currency: the one most payments are in.
+    found = Profiles(history, start, HALF_LIFE_DAYS)
+    paid = Counter(s.currency for s in history if s.settled_on < start)
     return (
         Behaviour(
-            profiles=payment_profiles(history, start),
-            fallback=portfolio_profile([s for s in history if s.currency == currency], start),
+            profiles=found.by_account,
+            fallback=found.fallback(paid.most_common(1)[0][0]),
             seed=args.seed,
         ),
         source,
