@@ -6,6 +6,7 @@ call it per item without the public functions' checks.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from collectlib.forecast.profiles import PaymentFigures, PaymentProfile
@@ -72,3 +73,11 @@ def expect(
         basis, delay, late = "default", 0.0, DEFAULT_LATE_PROBABILITY
     # Unpaid on ``on``: paid on ``on`` at the earliest, and late for sure when overdue.
     return max(math.floor(delay + 0.5), age), 1.0 if age > 0 else late, basis
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """Return ``day`` plus ``days``, at most the last date (an expected payment date)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max

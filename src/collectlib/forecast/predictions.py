@@ -11,7 +11,7 @@ import attrs
 from collectlib._checks import check_date, check_each, check_instance, check_int, fail
 from collectlib._frozen import FrozenMap
 from collectlib.forecast._arguments import check_profile, check_profiles
-from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, expect, figures, pick
+from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, expect, figures, pick, shift
 from collectlib.forecast.profiles import PaymentProfile
 from collectlib.model import Account, Item, Policy
 from collectlib.money import ZERO, exact
@@ -48,14 +48,6 @@ class PaymentForecast:
     late_probability: float
     basis: str
     disputed: bool = False
-
-
-def _shift(day: dt.date, days: int) -> dt.date:
-    """Return ``day`` plus ``days`` (never before ``on``: no underflow), at most the last date."""
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max
 
 
 def predict_payment(
@@ -114,7 +106,7 @@ def predict_payment(
     )
     return PaymentForecast(
         item_id=item.id,
-        expected_on=_shift(item.due_date, days),
+        expected_on=shift(item.due_date, days),
         days_late=max(days, 0),
         late_probability=late,
         basis=basis,
@@ -198,7 +190,6 @@ def cash_forecast(
     check_profile(owner, "fallback", fallback)
     monday = on - dt.timedelta(days=on.weekday())
     cash: dict[tuple[int, str], list[Decimal]] = {}
-    counts: dict[tuple[int, str], int] = {}
     later: dict[str, Decimal] = {}
     weekday = on.weekday()  # ``on - monday``: an item due ``on`` and paid then is in week 0
     # The fallback's figures depend only on the item's age (a collectable item is not
@@ -222,14 +213,13 @@ def cash_forecast(
             own = None if kind is None else kind._from(age)
             days = expect(own, prior, age)[0]
             # Expected on ``on`` at the earliest (``days >= age``); a date past the last
-            # one that exists lands in ``later`` as ``_shift`` would put it there.
+            # one that exists lands in ``later`` as ``shift`` would put it there.
             index = (weekday + days - age) // 7
             if index >= weeks:
                 later[currency] = later.get(currency, ZERO) + item.open_amount
             else:
                 key = (index, currency)
                 cash.setdefault(key, []).append(item.open_amount)
-                counts[key] = counts.get(key, 0) + 1
     rows = []
     for (index, currency), amounts in sorted(cash.items()):
         start = monday + dt.timedelta(days=7 * index)
@@ -239,7 +229,7 @@ def cash_forecast(
                 start=start,
                 currency=currency,
                 amount=sum(amounts, ZERO),
-                items=counts[(index, currency)],
+                items=len(amounts),
             )
         )
     return CashForecast(

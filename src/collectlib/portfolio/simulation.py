@@ -35,7 +35,7 @@ from collectlib._frozen import FrozenMap
 from collectlib.enums import ActionState, Channel, EntryKind, FollowUp, Restart
 from collectlib.errors import RuleViolation
 from collectlib.forecast import PaymentFigures, PaymentProfile
-from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, pick
+from collectlib.forecast._estimate import PRIOR_SETTLEMENTS, pick, shift
 from collectlib.model import Account, ActionTemplate, Item, Policy, Scenario
 from collectlib.money import ZERO, exact
 from collectlib.portfolio.agenda import REVIEW_DISPUTE, AgendaEntry, agenda
@@ -252,7 +252,6 @@ class Simulation:
 
 
 _ONE_DAY = dt.timedelta(days=1)
-_LAST_DAY = dt.date.max.toordinal()
 _SNAPSHOT_DAYS = 7
 _SALES_PERIODS = 3  # three periods of 30 days before the first day: the DSO's sales
 _REVIEW_CALL = "Review follow-up"
@@ -327,10 +326,7 @@ def _draw_payment(
         delay = cast(_Settled, prior).draw(theirs[0], rng)
     else:
         return None  # nobody ever paid so late
-    try:
-        return max(item.due_date + dt.timedelta(days=delay), start)
-    except OverflowError:
-        return dt.date.max
+    return max(shift(item.due_date, delay), start)
 
 
 def _check_capacity(capacity: object) -> Mapping[str, int] | int | None:
@@ -477,7 +473,7 @@ class _Run:
                            row.channel.value)  # fmt: skip
             if draw.random() < probability:
                 after = draw.randint(1, self.behaviour.response_days)
-                paid = dt.date.fromordinal(min(day.toordinal() + after, _LAST_DAY))
+                paid = shift(day, after)
                 if paid < self.pay_on.get((account.id, item_id), dt.date.max):
                     self._schedule(account.id, item_id, paid)
 
