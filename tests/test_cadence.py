@@ -540,3 +540,42 @@ def test_conditions_and_fees_read_as_a_person_writes_them() -> None:
     )
     assert str(Condition()) == "always"
     assert str(Trigger.leader_issued(40)) == "leader issued +40"
+
+
+# --- Amounts by currency (SPEC 13.10) ---------------------------------------------------------
+
+
+@settings(max_examples=60)
+@given(
+    currency=st.sampled_from(["EUR", "JPY", "KWD"]),
+    amounts=st.lists(st.integers(1, 200_000), min_size=1, max_size=4),
+    threshold=st.integers(0, 300_000),
+    later=st.integers(0, 60),
+)
+def test_an_amount_by_currency_is_the_plain_amount_in_the_account_s_currency(
+    currency: str, amounts: list[int], threshold: int, later: int
+) -> None:
+    # Condition.min_balance, Fee.fixed and CollectorRule.min_balance read a mapping as the
+    # amount it names for the account's currency, and as none (0) when it names another.
+    acc = account(
+        *(invoice(f"F-{n}", "2026-01-10", str(amount)) for n, amount in enumerate(amounts)),
+        currency=currency,
+    )
+    on = d("2026-01-11") + dt.timedelta(days=later)
+
+    def outcome(value: object) -> tuple[object, ...]:
+        pol = with_steps((0, {"when": Condition(min_balance=value), "fee": Fee(fixed=value)}))
+        pol = attrs.evolve(
+            pol, collector_rules=(CollectorRule(collector="senior", min_balance=value),)
+        )
+        proposal = next_action(acc, pol, on)
+        if proposal is None:
+            return None, None, [row.collector for row in agenda([acc], pol, on)]
+        fee = record_action(acc, proposal, pol, on).journal[-1].fee
+        # The proposal without its step (which holds the value as written).
+        shown = attrs.asdict(proposal, recurse=False, filter=lambda a, _: a.name != "step")
+        return (proposal.step.name, shown), fee, [row.collector for row in agenda([acc], pol, on)]
+
+    plain = outcome(threshold)
+    assert outcome({currency: threshold, "USD": threshold + 1}) == plain
+    assert outcome({"USD": threshold}) == outcome(0)
