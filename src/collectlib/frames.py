@@ -72,6 +72,7 @@ from collectlib._frozen import ItemIds, trusted_maker
 from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
+from collectlib.io._bulk import KINDS
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.languages import is_language
@@ -103,7 +104,6 @@ _AGENDA_AMOUNTS = ("amount", "arrears")
 
 
 _ITEM_FIELDS = ("id", "kind", "issue_date", "due_date", "amount", "open_amount")
-_KINDS = {kind.value: kind for kind in ItemKind}
 _CREDITS = (ItemKind.CREDIT_NOTE.value, ItemKind.PAYMENT.value)
 # What the bulk checks let through builds without new_item's checks, so they are strict:
 # a printable ASCII id without surrounding spaces, a plain decimal amount in range.  Any
@@ -380,9 +380,9 @@ def _arrow_items(
     trusted = _mask(pc.match_substring_regex(item_ids, _PLAIN_ID))
     kinds_column = column("kind")
     if _is_text(kinds_column.type):
-        kinds_set = pa.array(list(_KINDS), kinds_column.type)
+        kinds_set = pa.array(list(KINDS), kinds_column.type)
         trusted &= _mask(pc.is_in(kinds_column, value_set=kinds_set))
-        kinds = _decoded(kinds_column, lambda value: _KINDS.get(value, value))
+        kinds = _decoded(kinds_column, lambda value: KINDS.get(value, value))
     else:
         trusted[:] = False
         kinds = kinds_column.to_pylist()
@@ -458,13 +458,18 @@ def _arrow_dates(values: pa.Array, what: str) -> list[dt.date]:
     kind = values.type
     if pa.types.is_timestamp(kind) or pa.types.is_date64(kind):
         values = values.cast(pa.date32(), safe=False)
-    elif not pa.types.is_date32(kind):
+    elif not pa.types.is_date32(kind):  # text: each distinct value read once
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
         encoded = values.dictionary_encode()
-        for position, value in enumerate(encoded.dictionary.to_pylist()):
-            if read_date(value) is None:
-                indices = encoded.indices.to_numpy(zero_copy_only=False)
+        texts = encoded.dictionary.to_pylist()
+        days = [read_date(text) for text in texts]
+        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        for position, day in enumerate(days):
+            if day is None:
                 row = int(np.flatnonzero(indices == position)[0])
-                raise LoadError(f"items table: row {row}: {what}: not a date: {value!r}")
+                raise LoadError(f"items table: row {row}: {what}: not a date: {texts[position]!r}")
+        return np.array(days, dtype=object)[indices].tolist()  # type: ignore[no-any-return]
     return _decoded(values, read_date)
 
 
