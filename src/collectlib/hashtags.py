@@ -26,7 +26,7 @@ from typing import Final
 
 from collectlib._frozen import FrozenMap
 from collectlib.errors import TemplateError
-from collectlib.languages import Template, template_problem, template_texts, to_template
+from collectlib.languages import Template, read_template, template_texts
 
 __all__ = [
     "HASHTAGS",
@@ -163,10 +163,7 @@ def check_template(template: Template) -> tuple[str, ...]:
     >>> check_template({"default": "Due: #total_due", "fr": "Dû : #total_due au #today"})
     ('total_due', 'today')
     """
-    template = to_template(template)  # type: ignore[assignment]
-    problem = template_problem("template", template)
-    if problem is not None:
-        raise TemplateError(f"check_template: {problem}")
+    template = read_template("check_template", template)
     problems = template_problems(template)
     if problems:
         raise TemplateError("template: " + "; ".join(problems))

@@ -25,6 +25,7 @@ from typing import Final, TypeAlias
 
 from collectlib._checks import fail, has_category
 from collectlib._frozen import FrozenMap
+from collectlib.errors import TemplateError
 
 __all__ = [
     "DEFAULT",
@@ -33,6 +34,7 @@ __all__ = [
     "check_language",
     "check_template_texts",
     "is_language",
+    "read_template",
     "resolve",
     "template_for",
     "template_problem",
@@ -128,6 +130,19 @@ def template_problem(field: str, value: object) -> str | None:
             f"languages), not only {sorted(value)}"
         )
     return None
+
+
+def read_template(owner: str, value: object) -> Template:
+    """Return ``value`` as a template (``to_template``), or raise ``TemplateError``.
+
+    The message names ``owner`` and says what is wrong (``template_problem``): the one
+    reading of a template a function is given (``render``, ``check_template``).
+    """
+    template = to_template(value)
+    problem = template_problem("template", template)
+    if problem is not None:
+        raise TemplateError(f"{owner}: {problem}")
+    return template  # type: ignore[return-value]
 
 
 def check_template_texts(owner: str, field: str, value: object, *, optional: bool = False) -> None:

@@ -65,7 +65,7 @@ from collectlib._checks import (
 from collectlib._frozen import FrozenMap, trusted_new
 from collectlib.errors import ConfigurationError, TemplateError, UnknownStatusError
 from collectlib.hashtags import HASHTAGS, TOKEN, position, template_problems
-from collectlib.languages import Template, is_language, resolve, template_problem, to_template
+from collectlib.languages import Template, is_language, read_template, resolve
 from collectlib.model import Account, Item, Policy
 from collectlib.money import (
     ZERO,
@@ -483,10 +483,7 @@ def render(
     collectlib.errors.TemplateError: template: unknown hashtag #todya at line 1, column 12 \
 (did you mean #today?); no value for #total_due at line 1, column 1
     """
-    template = to_template(template)  # type: ignore[assignment]
-    problem = template_problem("template", template)
-    if problem is not None:
-        raise TemplateError(f"render: {problem}")
+    template = read_template("render", template)
     check_instance("render", "context", context, Mapping)
     check_bool("render", "html", html)
     check_text("render", "locale", locale, optional=True)
