@@ -68,7 +68,7 @@ except ImportError as missing:  # the extra is not installed: say which one to i
     ) from missing
 
 from collectlib._checks import check_bool, check_currency, check_each, read_date
-from collectlib._frozen import ItemIds, trusted_maker
+from collectlib._frozen import item_ids_trusted, trusted_maker
 from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
@@ -695,7 +695,7 @@ def _frame_rows(frame: pd.DataFrame) -> list[AgendaEntry]:
         elif name == "arrears":
             values = [None if value is None else Decimal(value) for value in values]
         elif name == "item_ids":  # an agenda row's ids, unique: as the agenda builds them
-            values = [_new_row(ItemIds, ids) for ids in values]
+            values = list(map(item_ids_trusted, values))
         fields.append(values)
     # each row of the agenda's own fields, checked where it was computed
     return [_new_row(AgendaEntry, row) for row in zip(*fields, strict=True)]
