@@ -13,6 +13,7 @@ equal the reference path's).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import accumulate, chain, compress, repeat
@@ -206,15 +207,26 @@ _EMPTY_FIELDS = ("actions", "plans", "journal")
 _CHUNK = 64  # the accounts read at a time (their items' values stay in the cache)
 
 
-def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, list[Any]] | None:
+@functools.cache
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """Return the function that gives the values of the fields ``names`` of a record."""
+    return itemgetter(*names)  # a tuple: two names or more
+
+
+def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, Sequence[Any]] | None:
     """Return the values of each field of ``records`` (JSON objects) by name, or ``None``.
 
     ``None`` unless every record is an object with exactly the fields ``names``, as
     ``save_portfolio`` writes them (a missing or unknown field: the reference path says
-    which).
+    which).  Each record is read once, all its fields at a time (while it is in the
+    cache), then the rows are turned into columns.
     """
+    if not records:
+        return dict.fromkeys(names, ())
     try:
-        columns = {name: list(map(itemgetter(name), records)) for name in names}
+        columns: dict[str, Sequence[Any]] = dict(
+            zip(names, zip(*map(_getter(names), records)), strict=True)
+        )
     except (KeyError, TypeError):  # a missing field, a record that is no object
         return None
     # every record has the fields: it has no other if it has no more
@@ -231,7 +243,7 @@ def _given(values: Sequence[Any]) -> list[Any]:
     return list(compress(values, map(is_not, values, repeat(None))))
 
 
-def _dates_or_none(values: list[Any], cache: dict[str, dt.date]) -> list[Any] | None:
+def _dates_or_none(values: Sequence[Any], cache: dict[str, dt.date]) -> Sequence[Any] | None:
     """Read a column of ISO dates and ``None``s, or return ``None`` if a value is neither."""
     if _none(values):
         return values
@@ -301,7 +313,7 @@ def _plain(columns: Mapping[str, Sequence[Any]]) -> bool:
 
 
 def _plain_accounts(
-    columns: dict[str, list[Any]], cache: dict[str, dt.date]
+    columns: dict[str, Sequence[Any]], cache: dict[str, dt.date]
 ) -> list[Account] | None:
     """Return the plain accounts of ``columns``, or ``None`` if one breaks a rule."""
     ids, names, currencies = columns["id"], columns["name"], columns["currency"]
