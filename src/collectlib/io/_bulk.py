@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, ge, gt, is_, is_not, itemgetter, le, not_
+from operator import attrgetter, ge, gt, is_, is_not, itemgetter, le, ne, not_
 from typing import Any
 
 import attrs
@@ -95,45 +95,61 @@ def dates_of(
     ``cache`` holds the dates read before (a file has few distinct dates); ``read``
     reads the others, once each.
     """
-    days = list(map(cache.get, texts))
-    if not all(days):  # a text not read before (None)
-        for text in set(compress(texts, map(is_, days, repeat(None)))):
-            day = read(text)
-            if day is None:
-                return None
-            cache[text] = day
-        days = list(map(cache.__getitem__, texts))
-    return days  # type: ignore[return-value]  # no None left
+    try:
+        return list(map(cache.__getitem__, texts))
+    except KeyError:  # a text not read before
+        pass
+    for text in set(texts).difference(cache):
+        day = read(text)
+        if day is None:
+            return None
+        cache[text] = day
+    return list(map(cache.__getitem__, texts))
 
 
 def amounts_of(
-    amount_texts: Sequence[str], open_texts: Sequence[str], number: Callable[[str], Decimal]
+    kinds: Sequence[str],
+    amount_texts: Sequence[str],
+    open_texts: Sequence[str],
+    number: Callable[[str], Decimal],
 ) -> tuple[list[Decimal], list[Decimal]] | None:
-    """Return the amounts and open amounts that ``number`` reads, or ``None`` if one is not.
+    """Return the amounts and open amounts that ``number`` reads, or ``None``.
 
-    An open amount written as its item's amount (an unpaid item) is the same object;
-    the others are read once per spelling (the zeros of the paid items: one object).
+    ``None`` if a text is not an amount (``number`` refuses it, or it is out of range)
+    or an item's amounts do not have the signs and sizes its kind asks (``kinds``:
+    the kinds' values, see ``signs_ok``).  An open amount written as its item's
+    amount (an unpaid item) is the same object; the others are read once per
+    spelling (the zeros of the paid items: one object).
     """
     try:
         amounts = list(map(number, amount_texts))
-        known = dict(zip(amount_texts, amounts, strict=True))
-        others = set(open_texts) - known.keys()
-        values = list(map(number, others))
+        differ = list(map(ne, open_texts, amount_texts))  # the paid and part paid items
+        others = set(compress(open_texts, differ))
+        values = dict(zip(others, map(number, others), strict=True))
         texts = "".join(chain(amount_texts, others))  # a TypeError if one is not a str
     except (InvalidOperation, ValueError, TypeError):
         return None
-    short = max(map(len, amount_texts)) <= _SHORT and max(map(len, others), default=0) <= _SHORT
-    # a short text without an exponent has at most 18 digits: in range if finite
+    if not amounts:
+        return [], []
+    # Decimal reads a text with an "n" only as not finite (nan, inf...), with an "e" or
+    # an "E" only with an exponent: without them, a short text has at most 18 digits
     if not (
-        short
-        and "e" not in texts
-        and "E" not in texts
-        and all(map(Decimal.is_finite, amounts))
-        and all(map(Decimal.is_finite, values))
-    ) and not (all(map(is_amount, amounts)) and all(map(is_amount, values))):
+        max(map(len, amount_texts)) <= _SHORT
+        and max(map(len, others), default=0) <= _SHORT
+        and not any(map(texts.__contains__, "nNeE"))
+    ) and not (all(map(is_amount, amounts)) and all(map(is_amount, values.values()))):
         return None
-    known.update(zip(others, values, strict=True))
-    return amounts, list(map(known.__getitem__, open_texts))
+    opens = list(map(values.get, open_texts, amounts))  # an unpaid item's: its amount
+    if min(amounts) > ZERO:  # the usual column, debits only: the open amounts of the
+        # unpaid items are their amounts, the others must be between zero and them
+        if (
+            set(kinds) <= _DEBIT_KINDS
+            and min(values.values(), default=ZERO) >= ZERO
+            and all(map(le, compress(opens, differ), compress(amounts, differ)))
+        ):
+            return amounts, opens
+        return None
+    return (amounts, opens) if signs_ok(kinds, amounts, opens) else None
 
 
 def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[Decimal]) -> bool:
@@ -225,7 +241,7 @@ def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, Sequence[A
         return dict.fromkeys(names, ())
     try:
         columns: dict[str, Sequence[Any]] = dict(
-            zip(names, zip(*map(_getter(names), records)), strict=True)
+            zip(names, zip(*map(_getter(names), records), strict=True), strict=True)
         )
     except (KeyError, TypeError):  # a missing field, a record that is no object
         return None
@@ -276,14 +292,12 @@ def _portfolio_items(records: list[Any], cache: dict[str, dt.date]) -> list[Item
             for name in ("issue_date", "due_date", "status_date", "promise_date")
         ]
         issues, dues, status_dates, promise_dates = dates
-        read = amounts_of(amount_texts, open_texts, Decimal)
+        read = amounts_of(kinds, amount_texts, open_texts, Decimal)
     except TypeError:  # an unhashable value
         return None
     if read is None or None in dates or not (all(issues) and all(dues)):  # type: ignore[arg-type]
         return None
     amounts, opens = read
-    if not signs_ok(kinds, amounts, opens):
-        return None
     return new_items(
         ids,
         kinds,

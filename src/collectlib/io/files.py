@@ -31,7 +31,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from itertools import chain, compress, islice, pairwise, repeat
+from itertools import chain, compress, islice, pairwise
 from operator import ne
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TextIO, get_args, get_type_hints
@@ -755,22 +755,27 @@ _BATCH = 256  # the lines read, checked and built at a time (their cells fit in 
 
 
 def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> list[str] | None:
-    """Return the cells of ``batch``'s lines, row after row, or ``None`` if a line is not plain.
+    r"""Return the cells of ``batch``'s lines, row after row, or ``None`` if a line is not plain.
 
     A plain line has ``width`` cells, no quote and fewer than ``limit`` characters
     (the csv module's field limit): split on the delimiter, it gives csv.reader's row.
+    Each row is followed by a cell ``"\n"`` (its line break): a row takes ``width + 1``
+    places (``_Layout.stride``).
     """
     block = "".join(batch)
     if '"' in block or (len(block) >= limit and max(map(len, batch)) >= limit):
-        return None
-    if set(map(str.count, batch, repeat(delimiter))) != {width - 1}:  # an empty line too
         return None
     if "\r" in block:
         block = block.replace("\r\n", "\n").replace("\r", "\n")
     if not block.endswith("\n"):  # the last line of the file
         block += "\n"
-    cells = block.replace("\n", delimiter).split(delimiter)
+    # Each line break a cell of its own: the lines have ``width`` cells each (an empty
+    # line none) when every ``width + 1``-th cell is one, the cells being as many.
+    cells = block.replace("\n", f"{delimiter}\n{delimiter}").split(delimiter)
     cells.pop()  # the text after the last line break: none
+    lines = len(batch)
+    if len(cells) != lines * (width + 1) or cells[width :: width + 1].count("\n") != lines:
+        return None
     return cells
 
 
@@ -778,6 +783,7 @@ class _Layout(NamedTuple):
     """Where each field of an open-items table is: its column's position (``None``: absent)."""
 
     width: int
+    stride: int  # the places of a row in a batch's cells: its cells and its line break
     account: int
     item: int
     kind: int
@@ -808,18 +814,18 @@ def _batch_items(
 
     Each column is checked at once (``collectlib.io._bulk``).
     """
-    width = at.width
+    width = at.stride
     ids, kinds = cells[at.item :: width], cells[at.kind :: width]
     if not (set(kinds) <= _bulk.KINDS.keys() and _bulk.ids_ok(ids)):
         return None
     issues = _bulk.dates_of(cells[at.issue :: width], dates, read)
     dues = _bulk.dates_of(cells[at.due :: width], dates, read)
-    read_amounts = _bulk.amounts_of(cells[at.amount :: width], cells[at.open :: width], number)
+    read_amounts = _bulk.amounts_of(
+        kinds, cells[at.amount :: width], cells[at.open :: width], number
+    )
     if issues is None or dues is None or read_amounts is None:
         return None
     amounts, opens = read_amounts
-    if not _bulk.signs_ok(kinds, amounts, opens):
-        return None
     return _bulk.new_items(ids, kinds, issues, dues, amounts, opens)
 
 
@@ -839,7 +845,7 @@ def _batch(
     again), a second currency, an item id twice, an account's bad id, name, currency
     or language: ``None``.
     """
-    width, size = at.width, len(items)
+    width, size = at.stride, len(items)
     accounts = cells[at.account :: width]
     starts = [0, *compress(range(1, size), map(ne, accounts[1:], accounts))]
     going_id, going_currency = going_on
@@ -924,6 +930,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
     width = len(header)
     layout = _Layout(
         width,
+        width + 1,
         account_col,
         item_col,
         kind_col,
@@ -1003,7 +1010,8 @@ def _accounts(  # the hot loop of a million rows, kept flat
                             items=[tuple(read.items[a:b]) for a, b in pairwise(starts)],
                         )
                     last = starts[-1]
-                    current, first = new_ids[-1], split[last * width : (last + 1) * width]
+                    row_at = last * layout.stride
+                    current, first = new_ids[-1], split[row_at : row_at + width]
                     items = read.items[last:]
                     append = items.append
                     end = line + size
