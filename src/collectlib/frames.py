@@ -50,6 +50,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -72,7 +73,7 @@ from collectlib._frozen import ItemIds, trusted_maker
 from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
-from collectlib.io._bulk import KINDS
+from collectlib.io._bulk import KINDS, unique_within
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.languages import is_language
@@ -113,6 +114,7 @@ _PLAIN_AMOUNT = rf"^[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_PLACE
 _MARGIN = 1 - 1e-12  # open amounts this close to their amount are compared exactly
 _make_item = trusted_maker(Item, _ITEM_FIELDS)
 _make_account = trusted_maker(Account, ("id", "name", "currency", "language", "items"))
+_item_id = operator.attrgetter("id")
 
 
 def accounts_from_frame(
@@ -268,6 +270,8 @@ def _built_accounts(
     # An account's own fields checked in bulk too: a plain id, a known currency, a valid
     # language, its items' ids once each; the others go through Account, which says why.
     plain_ids = _mask(pc.match_substring_regex(encoded.dictionary, _PLAIN_ID)).tolist()
+    # most tables have no item id twice at all, checked at once (else account by account)
+    ids_unique = unique_within(list(map(_item_id, items)), [0, *ends.tolist()])
     accounts = []
     start = 0
     for number, (account_id, end) in enumerate(zip(account_ids, ends.tolist(), strict=True)):
@@ -280,7 +284,7 @@ def _built_accounts(
             plain_ids[number]
             and is_currency(account_currency)
             and (language is None or is_language(language))
-            and len({item.id for item in group}) == len(group)
+            and (ids_unique or len({item.id for item in group}) == len(group))
         ):
             accounts.append(_make_account(account_id, name, account_currency, language, group))
             start = end

@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, ge, gt, is_, is_not, itemgetter, le, ne, not_
+from operator import ge, gt, is_, is_not, itemgetter, le, ne, not_
 from typing import Any
 
 import attrs
@@ -37,11 +37,13 @@ __all__ = [
     "amounts_of",
     "dates_of",
     "ids_ok",
+    "kinds_in",
     "new_items",
     "portfolio_accounts",
     "signs_ok",
     "texts_ok",
     "unique",
+    "unique_within",
 ]
 
 KINDS = {kind.value: kind for kind in ItemKind}
@@ -57,6 +59,23 @@ _SHORT = 18  # a text of at most 18 characters has at most 18 digits: an amount 
 def unique(values: Sequence[Any]) -> bool:
     """Whether no value comes twice."""
     return len(set(values)) == len(values)
+
+
+def kinds_in(kinds: Sequence[str]) -> set[str]:
+    """Return the distinct values of ``kinds`` (a column of kinds: one, most often)."""
+    if kinds and kinds.count(kinds[0]) == len(kinds):  # no hash of each value
+        return {kinds[0]}
+    return set(kinds)
+
+
+def unique_within(values: Sequence[Any], bounds: Sequence[int]) -> bool:
+    """Whether no value comes twice between two bounds (``values[bounds[i]:bounds[i + 1]]``).
+
+    An account's item ids: most files have no id twice at all, checked at once.
+    """
+    return unique(values) or all(
+        map(unique, map(values.__getitem__, map(slice, bounds, bounds[1:])))
+    )
 
 
 def ids_ok(ids: Sequence[str]) -> bool:
@@ -143,7 +162,7 @@ def amounts_of(
     if min(amounts) > ZERO:  # the usual column, debits only: the open amounts of the
         # unpaid items are their amounts, the others must be between zero and them
         if (
-            set(kinds) <= _DEBIT_KINDS
+            kinds_in(kinds) <= _DEBIT_KINDS
             and min(values.values(), default=ZERO) >= ZERO
             and all(map(le, compress(opens, differ), compress(amounts, differ)))
         ):
@@ -193,7 +212,7 @@ def new_items(
     (``status``...), of values that ``Item`` would keep as they are.
     """
     count = len(ids)
-    one = set(kinds)
+    one = kinds_in(kinds)
     return trusted_columns(
         Item,
         count,
@@ -220,7 +239,7 @@ _NONE_FIELDS = (
     "timezone",
 )
 _EMPTY_FIELDS = ("actions", "plans", "journal")
-_CHUNK = 64  # the accounts read at a time (their items' values stay in the cache)
+_CHUNK = 256  # the accounts read at a time (their items' values stay in the cache)
 
 
 @functools.cache
@@ -268,8 +287,10 @@ def _dates_or_none(values: Sequence[Any], cache: dict[str, dt.date]) -> Sequence
     return list(map(cache.get, values))
 
 
-def _portfolio_items(records: list[Any], cache: dict[str, dt.date]) -> list[Item] | None:
-    """Return the items of JSON objects, or ``None`` if one breaks a rule (any rule).
+def _portfolio_items(
+    records: list[Any], cache: dict[str, dt.date]
+) -> tuple[list[Item], Sequence[str]] | None:
+    """Return the items of JSON objects and their ids, or ``None`` if one breaks a rule.
 
     ``cache`` holds the dates read before.  A value of a wrong type fails a check
     (``str.join`` refuses a number, a set a list...): ``None`` too.
@@ -281,37 +302,39 @@ def _portfolio_items(records: list[Any], cache: dict[str, dt.date]) -> list[Item
     amount_texts, open_texts = columns["amount"], columns["open_amount"]
     try:
         if not (
-            set(kinds) <= KINDS.keys()
+            kinds_in(kinds) <= KINDS.keys()
             and ids_ok(ids)
             and (_none(statuses) or ids_ok(_given(statuses)))
             and texts_ok(chain(columns["reference"], columns["comment"], _given(columns["owner"])))
         ):
             return None
-        dates = [
-            _dates_or_none(columns[name], cache)
-            for name in ("issue_date", "due_date", "status_date", "promise_date")
-        ]
-        issues, dues, status_dates, promise_dates = dates
+        issues = dates_of(columns["issue_date"], cache, read_date)  # a None: not a date
+        dues = dates_of(columns["due_date"], cache, read_date)
+        status_dates = _dates_or_none(columns["status_date"], cache)
+        promise_dates = _dates_or_none(columns["promise_date"], cache)
         read = amounts_of(kinds, amount_texts, open_texts, Decimal)
     except TypeError:  # an unhashable value
         return None
-    if read is None or None in dates or not (all(issues) and all(dues)):  # type: ignore[arg-type]
+    if read is None or issues is None or dues is None:
+        return None
+    if status_dates is None or promise_dates is None:
         return None
     amounts, opens = read
-    return new_items(
+    items = new_items(
         ids,
         kinds,
-        issues,  # type: ignore[arg-type]
-        dues,  # type: ignore[arg-type]
+        issues,
+        dues,
         amounts,
         opens,
         reference=columns["reference"],
         status=statuses,
-        status_date=status_dates,  # type: ignore[arg-type]
+        status_date=status_dates,
         comment=columns["comment"],
         owner=columns["owner"],
-        promise_date=promise_dates,  # type: ignore[arg-type]
+        promise_date=promise_dates,
     )
+    return items, ids
 
 
 def _plain(columns: Mapping[str, Sequence[Any]]) -> bool:
@@ -343,14 +366,14 @@ def _plain_accounts(
             return None
     except TypeError:  # a value of a wrong type
         return None
-    items = _portfolio_items(list(chain.from_iterable(lists)), cache) if any(lists) else []
-    if items is None:
+    read = _portfolio_items(list(chain.from_iterable(lists)), cache) if any(lists) else ([], ())
+    if read is None:
         return None
-    item_ids = list(map(attrgetter("id"), items))
+    items, item_ids = read
     bounds = [0, *accumulate(map(len, lists))]
-    ranges = list(map(slice, bounds, bounds[1:]))
-    if not (unique(item_ids) or all(map(unique, map(item_ids.__getitem__, ranges)))):
+    if not unique_within(item_ids, bounds):
         return None
+    ranges = map(slice, bounds, bounds[1:])
     return trusted_columns(
         Account,
         len(ids),

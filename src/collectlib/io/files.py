@@ -32,7 +32,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from itertools import chain, compress, islice, pairwise
-from operator import ne
+from operator import attrgetter, ne
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TextIO, get_args, get_type_hints
 
@@ -147,6 +147,7 @@ def column_names(columns: Mapping[str, str] | None, where: str) -> dict[str, str
     return names
 
 
+_ACCOUNT_ID = attrgetter("id")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
@@ -449,8 +450,9 @@ def load_portfolio(
         )
     as_of, found = _structured(path, body.get("as_of"), dt.date | None, "as_of")
     problems += unread + found
-    if not unread:
-        counts = collections.Counter(account.id for account in accounts)
+    ids = [] if unread else list(map(_ACCOUNT_ID, accounts))
+    if not _bulk.unique(ids):  # most portfolios: every id once, seen at once
+        counts = collections.Counter(ids)
         problems += (
             Problem(file=str(path), path="accounts", what=f"account {id_!r} appears twice")
             for id_, count in counts.items()
@@ -816,7 +818,7 @@ def _batch_items(
     """
     width = at.stride
     ids, kinds = cells[at.item :: width], cells[at.kind :: width]
-    if not (set(kinds) <= _bulk.KINDS.keys() and _bulk.ids_ok(ids)):
+    if not (_bulk.kinds_in(kinds) <= _bulk.KINDS.keys() and _bulk.ids_ok(ids)):
         return None
     issues = _bulk.dates_of(cells[at.issue :: width], dates, read)
     dues = _bulk.dates_of(cells[at.due :: width], dates, read)
@@ -856,12 +858,8 @@ def _batch(
         _bulk.unique(ids) and seen.isdisjoint(ids) and going_id not in ids and _bulk.ids_ok(ids)
     ):
         return None
-    item_ids = cells[at.item :: width]
     bounds = [0, *starts, size] if not starts or starts[0] else [*starts, size]
-    if not (
-        _bulk.unique(item_ids)
-        or all(map(_bulk.unique, map(item_ids.__getitem__, map(slice, bounds, bounds[1:]))))
-    ):
+    if not _bulk.unique_within(cells[at.item :: width], bounds):
         return None
 
     def column(place: int | None, default: Any) -> list[Any]:
@@ -873,8 +871,12 @@ def _batch(
     languages = [text or None for text in column(at.language, None)]
     if at.currency is not None:
         of = cells[at.currency :: width]
-        changes = set(compress(range(1, size), map(ne, of[1:], of)))
-        if not (changes <= set(starts) and (bounds[0] in starts or of[0] == going_currency)):
+        # the usual batch has one currency: no account changes it
+        if of.count(of[0]) != size and not (
+            set(compress(range(1, size), map(ne, of[1:], of))) <= set(starts)
+        ):
+            return None
+        if not (bounds[0] in starts or of[0] == going_currency):
             return None
     if not (
         _bulk.texts_ok(names)
