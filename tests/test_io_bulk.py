@@ -141,7 +141,7 @@ def csv_text(accounts: tuple[Account, ...], delimiter: str = ",") -> str:
 
 
 def read_csv(path: Path, batch: int = 512, **options: Any) -> Any:
-    with mock.patch.object(files, "_BATCH", batch):
+    with mock.patch.object(files, "_BLOCK", batch):
         return outcome(lambda: tuple(read_items_csv(path, **options)))
 
 
@@ -445,3 +445,83 @@ def test_a_bad_plain_account_beside_another_kind_is_found_as_the_converter_finds
     with one_at_a_time():
         assert outcome(lambda: load_portfolio(path)) == fast
     assert isinstance(fast, list)
+
+
+# --- The line reader ---------------------------------------------------------------------
+
+line_texts = st.lists(st.sampled_from(["a", ",", '"', "\r", "\n", "\r\n", "é", "€", "𝄞"])).map("".join)
+
+
+def readline_lines(data: bytes, cap: int) -> list[str]:
+    """The lines TextIOWrapper gives, as the loaders read before ``_Lines``."""
+    handle = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    return list(iter(lambda: handle.readline(cap), ""))
+
+
+@given(text=line_texts, block=st.integers(1, 9), more=st.integers(0, 9), steps=st.data())
+def test_the_line_reader_gives_the_lines_readline_gives(text, block, more, steps) -> None:
+    # a block or a line at a time, in any order; a line longer than MAX_LINE in pieces
+    cap = block + more  # no line longer than MAX_LINE after the first of a block
+    data = text.encode("utf-8")
+    with mock.patch.object(files, "_BLOCK", block), mock.patch.object(files, "MAX_LINE", cap):
+        lines = files._Lines(io.BytesIO(data), "utf-8")
+        got: list[str] = []
+        while True:
+            if steps.draw(st.booleans()):
+                block_text, count, given = lines.block()
+                if not count:
+                    assert block_text == ""
+                    break
+                read = files._lines_of(block_text) if given is None else given
+                assert len(read) == count
+                assert "".join(read) == block_text
+                got += read
+            else:
+                line = next(lines, None)
+                if line is None:
+                    break
+                got.append(line)
+        assert got == readline_lines(data, cap)
+        assert next(lines, None) is None
+        assert lines.block() == ("", 0, None)
+
+
+@given(
+    before=st.lists(st.sampled_from(["a", "\n", "\r\n", "é"])).map("".join),
+    after=st.text(st.sampled_from(["a", "\n", "\xff"])),
+    block=st.integers(1, 9),
+    steps=st.data(),
+)
+def test_the_line_reader_hands_on_every_line_before_bytes_not_of_the_encoding(
+    before, after, block, steps
+) -> None:
+    # what _undecodable counts on: the line of the bad byte is the lines handed on, plus
+    # the line breaks of the bytes decoded with it before it, plus one
+    data = before.encode("utf-8") + b"\xff" + after.encode("latin-1")
+    line = before.count("\n") + 1
+    with mock.patch.object(files, "_BLOCK", block):
+        lines = files._Lines(io.BytesIO(data), "utf-8")
+        handed = 0
+        with pytest.raises(UnicodeDecodeError) as raised:
+            while True:
+                if steps.draw(st.booleans()):
+                    handed += lines.block()[1]
+                else:
+                    next(lines)
+                    handed += 1
+        error = raised.value
+        assert handed + 1 + error.object[: error.start].count(b"\n") == line
+
+
+def test_a_long_line_is_read_in_pieces_in_a_block_too(tmp_path) -> None:
+    header = ",".join(COLUMNS)
+    row = "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,1.00,1.00,EUR,"
+    long = '"' + "x" * 150 + '"'
+    path = tmp_path / "items.csv"
+    path.write_text("\n".join([header, row, long, row]) + "\n", encoding="utf-8")
+    with mock.patch.object(files, "MAX_LINE", 120):
+        for block in (100, 120):
+            fast = read_csv(path, block)
+            with one_at_a_time():
+                assert read_csv(path, block) == fast
+            assert fast == [(str(path), 3, None, "longer than 120 characters")]

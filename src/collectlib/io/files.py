@@ -753,19 +753,136 @@ def _codec(name: str, encoding: object) -> str:
     return "utf-8-sig" if known == "utf-8" else known
 
 
-_BATCH = 256  # the lines read, checked and built at a time (their cells fit in the cache)
+_BLOCK = 2**16  # the characters checked and built at a time: some 1,000 lines
+_READ = 2**13  # the bytes decoded at a time (as TextIOWrapper does)
+_LINE_END = re.compile("\r\n?|\n")
+_LINE = re.compile("[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
-def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> list[str] | None:
-    r"""Return the cells of ``batch``'s lines, row after row, or ``None`` if a line is not plain.
+class _Lines:
+    r"""The text of a binary stream, decoded by chunks: whole lines a block at a time, or one.
 
-    A plain line has ``width`` cells, no quote and fewer than ``limit`` characters
-    (the csv module's field limit): split on the delimiter, it gives csv.reader's row.
+    Iterated, it gives the lines as ``TextIOWrapper(newline="").readline(MAX_LINE)``
+    does (a line ends with ``"\n"``, ``"\r\n"`` or a lone ``"\r"``; a longer one comes
+    in pieces of ``MAX_LINE`` characters); ``block`` gives the whole lines of some
+    ``_BLOCK`` characters at once, without a Python step per line.  Bytes not of the
+    encoding raise once every line decoded before their chunk is handed on (the text
+    held back then has no line break: what ``_undecodable`` counts on).
+    """
+
+    __slots__ = ("at", "decode", "ended", "error", "read", "text")
+
+    def __init__(self, binary: IO[bytes], encoding: str) -> None:
+        self.read = binary.read
+        self.decode = codecs.getincrementaldecoder(encoding)().decode
+        self.text = ""  # decoded, from ``at`` on not handed on yet
+        self.at = 0
+        self.ended = False
+        self.error: UnicodeDecodeError | None = None  # raised once the lines before are read
+
+    def _more(self, size: int) -> None:
+        """Decode chunks of bytes until ``size`` characters are held, the end or an error."""
+        parts = [self.text[self.at :]]
+        held = len(parts[0])
+        while held < size and not self.ended and self.error is None:
+            data = self.read(min(_READ, _BLOCK))
+            self.ended = not data
+            try:
+                part = self.decode(data, final=self.ended)
+            except UnicodeDecodeError as error:
+                self.error = error
+                break
+            parts.append(part)
+            held += len(part)
+        self.text, self.at = "".join(parts), 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            text, at = self.text, self.at
+            found = _LINE_END.search(text, at, at + MAX_LINE)
+            # a "\r" last may begin a "\r\n": known once more text is read
+            if found and (
+                text[found.end() - 1] == "\n"
+                or found.end() < len(text)
+                or self.ended
+                or found.end() - at == MAX_LINE
+            ):
+                self.at = found.end()
+                return text[at : found.end()]
+            if not found and len(text) - at >= MAX_LINE:  # a long line: in pieces
+                self.at = at + MAX_LINE
+                return text[at : self.at]
+            if self.error is not None:
+                raise self.error
+            if self.ended:
+                if at == len(text):
+                    raise StopIteration
+                self.at = len(text)
+                return text[at:]
+            self._more(len(text) - at + 1)
+
+    def block(self) -> tuple[str, int, list[str] | None]:
+        """Return the next whole lines: their text, their count and ``None``; ``""`` at the end.
+
+        When the next line is longer than ``MAX_LINE``, the lines come by iteration
+        instead: up to a block's lines, their text, their count and the lines themselves.
+        """
+        self._more(_BLOCK)
+        while True:
+            text, at = self.text, self.at
+            if len(text) - at >= MAX_LINE and not _LINE_END.search(text, at, at + MAX_LINE):
+                break  # a long line (the first: the others fit in a block)
+            if self.ended:
+                cut = len(text)
+            else:
+                cut = text.rfind("\n", at) + 1
+                lone = text.rfind("\r", max(cut, at), len(text) - 1)  # a "\r" not last: lone
+                cut = max(cut, lone + 1)
+            if cut > at:
+                block = text[at:cut]
+                self.at = cut
+                count = block.count("\n")
+                if "\r" in block:
+                    count += block.count("\r") - block.count("\r\n")
+                if block[-1] not in "\r\n":  # the last line of the text, without a line break
+                    count += 1
+                return block, count, None
+            if self.error is not None:
+                raise self.error
+            if self.ended:
+                return "", 0, None
+            self._more(len(text) - at + _BLOCK)  # a line longer than a block
+        lines: list[str] = []  # a long line's pieces and the lines after: as readline reads them
+        try:
+            lines.extend(islice(self, _BLOCK // 64 or 1))
+        except UnicodeDecodeError:  # raised again once the lines before are read
+            if not lines:
+                raise
+        return "".join(lines), len(lines), lines
+
+
+def _lines_of(block: str) -> list[str]:
+    """Return the lines of ``block``, each with its line break (the last one may have none)."""
+    return _LINE.findall(block)
+
+
+def _split_batch(
+    block: str, count: int, lines: list[str] | None, delimiter: str, width: int, limit: int
+) -> list[str] | None:
+    r"""Return the cells of the ``count`` lines of ``block``, row after row, or ``None``.
+
+    ``None`` unless every line is plain: it has ``width`` cells, no quote and fewer
+    than ``limit`` characters (the csv module's field limit); split on the delimiter,
+    it gives csv.reader's row.  ``lines`` are the lines, if the block came by them.
     Each row is followed by a cell ``"\n"`` (its line break): a row takes ``width + 1``
     places (``_Layout.stride``).
     """
-    block = "".join(batch)
-    if '"' in block or (len(block) >= limit and max(map(len, batch)) >= limit):
+    if '"' in block:
+        return None
+    if len(block) >= limit and max(map(len, lines or _lines_of(block))) >= limit:
         return None
     if "\r" in block:
         block = block.replace("\r\n", "\n").replace("\r", "\n")
@@ -775,8 +892,7 @@ def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> li
     # line none) when every ``width + 1``-th cell is one, the cells being as many.
     cells = block.replace("\n", f"{delimiter}\n{delimiter}").split(delimiter)
     cells.pop()  # the text after the last line break: none
-    lines = len(batch)
-    if len(cells) != lines * (width + 1) or cells[width :: width + 1].count("\n") != lines:
+    if len(cells) != count * (width + 1) or cells[width :: width + 1].count("\n") != count:
         return None
     return cells
 
@@ -905,7 +1021,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
     # longer than the csv module's field limit) is read by the csv module, with the
     # lines its quotes span: the same rows as csv.reader gives.
     limit = csv.field_size_limit()
-    lines = iter(functools.partial(handle.readline, MAX_LINE), "")  # no line is unbounded
+    lines = _Lines(binary, handle.encoding)  # no line is unbounded
     try:
         header_reader = csv.reader(_capped(path, lines), delimiter=delimiter)
         header = next(header_reader)
@@ -972,16 +1088,15 @@ def _accounts(  # the hot loop of a million rows, kept flat
     line = end = header_reader.line_num  # the last line read, the last line of a row
     undecodable: UnicodeDecodeError | None = None
     try:
-        while undecodable is None:
-            batch: list[str] = []
+        while True:
             try:
-                batch.extend(islice(lines, _BATCH))  # keeps the lines read before an error
-            except UnicodeDecodeError as error:
+                block, size, batch = lines.block()
+            except UnicodeDecodeError as error:  # the lines before it were read
                 undecodable = error
-            if not batch:
                 break
-            size = len(batch)
-            split = _split_batch(batch, delimiter, layout.width, limit)
+            if not size:
+                break
+            split = _split_batch(block, size, batch, delimiter, layout.width, limit)
             read: _Batch | None = None
             if split is not None:
                 found = _batch_items(split, layout, number, cells.read_date, dates)
@@ -1020,7 +1135,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
                 seen.update(new_ids)
                 line += size
             else:
-                texts = iter(batch)
+                texts = iter(batch or _lines_of(block))
                 for text in texts:
                     line += 1
                     if '"' in text or len(text) >= limit:
@@ -1090,7 +1205,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
                         problem(line, str(message))
                     except CollectError as error:
                         problem(line, str(error))
-            batch, split, read = [], None, None  # not held while the next batch is read
+            block, batch, split, read = "", None, None, None  # not held while reading on
             yield from built_here
             built_here.clear()
     except csv.Error as error:
