@@ -500,17 +500,22 @@ def test_the_line_reader_hands_on_every_line_before_bytes_not_of_the_encoding(
     data = before.encode("utf-8") + b"\xff" + after.encode("latin-1")
     line = before.count("\n") + 1
     with mock.patch.object(files, "_BLOCK", block):
-        lines = files._Lines(io.BytesIO(data), "utf-8")
-        handed = 0
-        with pytest.raises(UnicodeDecodeError) as raised:
-            while True:
-                if steps.draw(st.booleans()):
-                    handed += lines.block()[1]
-                else:
-                    next(lines)
-                    handed += 1
-        error = raised.value
+        handed, error = read_to_the_error(files._Lines(io.BytesIO(data), "utf-8"), steps)
         assert handed + 1 + error.object[: error.start].count(b"\n") == line
+
+
+def read_to_the_error(lines: Any, steps: st.DataObject) -> tuple[int, UnicodeDecodeError]:
+    """Read blocks and lines up to bytes not of the encoding: the lines read, the error."""
+    handed = 0
+    while True:
+        try:
+            if steps.draw(st.booleans()):
+                handed += lines.block()[1]
+            else:
+                next(lines)
+                handed += 1
+        except UnicodeDecodeError as error:
+            return handed, error
 
 
 def test_a_long_line_is_read_in_pieces_in_a_block_too(tmp_path) -> None:
