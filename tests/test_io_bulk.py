@@ -449,7 +449,9 @@ def test_a_bad_plain_account_beside_another_kind_is_found_as_the_converter_finds
 
 # --- The line reader ---------------------------------------------------------------------
 
-line_texts = st.lists(st.sampled_from(["a", ",", '"', "\r", "\n", "\r\n", "é", "€", "𝄞"])).map("".join)
+line_texts = st.lists(st.sampled_from(["a", ",", '"', "\r", "\n", "\r\n", "é", "€", "𝄞"])).map(
+    "".join
+)
 
 
 def readline_lines(data: bytes, cap: int) -> list[str]:
@@ -507,15 +509,15 @@ def test_the_line_reader_hands_on_every_line_before_bytes_not_of_the_encoding(
 def read_to_the_error(lines: Any, steps: st.DataObject) -> tuple[int, UnicodeDecodeError]:
     """Read blocks and lines up to bytes not of the encoding: the lines read, the error."""
     handed = 0
-    while True:
-        try:
+    try:
+        while True:
             if steps.draw(st.booleans()):
                 handed += lines.block()[1]
             else:
                 next(lines)
                 handed += 1
-        except UnicodeDecodeError as error:
-            return handed, error
+    except UnicodeDecodeError as error:
+        return handed, error
 
 
 def test_a_long_line_is_read_in_pieces_in_a_block_too(tmp_path) -> None:
