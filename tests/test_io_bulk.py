@@ -463,7 +463,7 @@ def readline_lines(data: bytes, cap: int) -> list[str]:
 @given(text=line_texts, block=st.integers(1, 9), more=st.integers(0, 9), steps=st.data())
 def test_the_line_reader_gives_the_lines_readline_gives(text, block, more, steps) -> None:
     # a block or a line at a time, in any order; a line longer than MAX_LINE in pieces
-    cap = block + more  # no line longer than MAX_LINE after the first of a block
+    cap = 2 * block + more  # no line longer than MAX_LINE after the first of a block
     data = text.encode("utf-8")
     with mock.patch.object(files, "_BLOCK", block), mock.patch.object(files, "MAX_LINE", cap):
         lines = files._Lines(io.BytesIO(data), "utf-8")

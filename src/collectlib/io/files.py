@@ -753,7 +753,7 @@ def _codec(name: str, encoding: object) -> str:
     return "utf-8-sig" if known == "utf-8" else known
 
 
-_BLOCK = 2**16  # the characters checked and built at a time: some 1,000 lines
+_BLOCK = 2**15  # the characters checked and built at a time: some 500 lines
 _READ = 2**13  # the bytes decoded at a time (as TextIOWrapper does)
 _LINE_END = re.compile("\r\n?|\n")
 _LINE = re.compile("[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
@@ -833,7 +833,7 @@ class _Lines:
         self._more(_BLOCK)
         while True:
             text, at = self.text, self.at
-            if len(text) - at >= MAX_LINE and not _LINE_END.search(text, at, at + MAX_LINE):
+            if len(text) - at >= MAX_LINE and not _whole(text, at):
                 break  # a long line (the first: the others fit in a block)
             if self.ended:
                 cut = len(text)
@@ -862,6 +862,15 @@ class _Lines:
             if not lines:
                 raise
         return "".join(lines), len(lines), lines
+
+
+def _whole(text: str, at: int) -> bool:
+    """Whether ``readline(MAX_LINE)`` reads the line of ``text`` at ``at`` whole (not in pieces)."""
+    found = _LINE_END.search(text, at, at + MAX_LINE)
+    # a "\r\n" across the limit: readline reads the "\r", then the "\n" as a line
+    return found is not None and not (
+        found.end() == at + MAX_LINE and text.startswith("\r\n", found.end() - 1)
+    )
 
 
 def _lines_of(block: str) -> list[str]:
