@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import json
 from collections.abc import Iterator
@@ -532,3 +533,33 @@ def test_a_long_line_is_read_in_pieces_in_a_block_too(tmp_path) -> None:
             with one_at_a_time():
                 assert read_csv(path, block) == fast
             assert fast == [(str(path), 3, None, "longer than 120 characters")]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_loaders_leave_the_cycle_collector_as_they_found_it(tmp_path, enabled) -> None:
+    # paused while a block's records are built, as the caller left it between accounts
+    items = tmp_path / "items.csv"
+    items.write_text(csv_text(PLAIN_ACCOUNTS), encoding="utf-8")
+    portfolio = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), portfolio)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text(PLAIN_ACCOUNTS).replace("100.00", "abc"), encoding="utf-8")
+    (gc.enable if enabled else gc.disable)()
+    try:
+        for _ in read_items_csv(items):
+            assert gc.isenabled() is enabled
+        assert load_portfolio(portfolio).accounts == PLAIN_ACCOUNTS
+        assert gc.isenabled() is enabled
+        with pytest.raises(LoadError):
+            list(read_items_csv(bad))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test_unique_within_says_whether_a_value_comes_twice_in_a_range() -> None:
+    assert _bulk.unique_within(["F-1", "F-2", "F-1"], [0, 2, 3])  # in two accounts
+    assert not _bulk.unique_within(["F-1", "F-1", "F-2"], [0, 2, 3])
+    assert _bulk.kinds_in(["INVOICE"] * 3) == {"INVOICE"}
+    assert _bulk.kinds_in(["INVOICE", "PAYMENT"]) == {"INVOICE", "PAYMENT"}
+    assert _bulk.kinds_in([]) == set()

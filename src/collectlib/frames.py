@@ -46,12 +46,10 @@ Name: amount, dtype: float64
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -73,7 +71,7 @@ from collectlib._frozen import ItemIds, trusted_maker
 from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
-from collectlib.io._bulk import KINDS, unique_within
+from collectlib.io._bulk import KINDS, collection_paused, unique_within
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.languages import is_language
@@ -221,24 +219,8 @@ def _arrow_accounts(
         )
     if not table.num_rows:
         return ()
-    with _collection_paused():
+    with collection_paused():
         return _built_accounts(table, names, currency, present)
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a table's records are built, then restore it.
-
-    A million items and their accounts hold no reference cycle, but allocating them
-    runs the collector over the whole heap again and again: half the building time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _built_accounts(
@@ -723,7 +705,7 @@ def _partition_agenda(  # called positionally by map_partitions
     """
     if elsewhere:
         part = part[~_spread(part, names["account_id"], elsewhere)]
-    with _collection_paused():  # the agenda's rows hold no cycle either
+    with collection_paused():  # the agenda's rows hold no cycle either
         accounts = _arrow_accounts(_frame_table("agenda_dask", part), names, currency)
         return _rows_frame(agenda(accounts, policy, on, horizon_days))
 
@@ -805,7 +787,7 @@ def agenda_dask(
                     [rows, moved.map_partitions(_partition_agenda, *arguments, meta=meta)]
                 )
     parts = rows.compute()
-    with _collection_paused():
+    with collection_paused():
         return tuple(_sorted_rows(parts))
 
 

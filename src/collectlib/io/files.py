@@ -419,6 +419,11 @@ def load_portfolio(
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return Portfolio(accounts=tuple(read_items_csv(path, **csv_options)))
+    with _bulk.collection_paused():  # a document and accounts hold no cycle
+        return _json_portfolio(path, max_bytes)
+
+
+def _json_portfolio(path: Path, max_bytes: int) -> Portfolio:
     raise_it = " (a bigger portfolio: max_bytes=, --max-size on the command line)"
     document = _read_document(path, max_bytes, raise_it, depth=False)
     syntax = _syntax(path)
@@ -1098,123 +1103,128 @@ def _accounts(  # the hot loop of a million rows, kept flat
     undecodable: UnicodeDecodeError | None = None
     try:
         while True:
-            try:
-                block, size, batch = lines.block()
-            except UnicodeDecodeError as error:  # the lines before it were read
-                undecodable = error
-                break
-            if not size:
-                break
-            split = _split_batch(block, size, batch, delimiter, layout.width, limit)
-            read: _Batch | None = None
-            if split is not None:
-                found = _batch_items(split, layout, number, cells.read_date, dates)
-                if found is not None:
-                    going_currency = (
-                        first[currency_col] if currency_col is not None and first else None
-                    )
-                    read = _batch(split, layout, found, seen, (current, going_currency), currency)
-            if read is not None and split is not None:  # every row is fine: build its accounts
-                starts, new_ids = read.starts, read.ids
-                if not starts or starts[0]:  # it goes on with the account of the batch before
-                    items += read.items[: starts[0] if starts else size]
-                    end = line + (starts[0] if starts else size)
-                if starts:
-                    if current is not None:  # the account of the batches before
-                        done = _built(problems, end, account)
-                        if done is not None and not problems:
-                            built_here.append(done)
-                    whole = len(starts) - 1  # the accounts that end in the batch
-                    if whole and not problems:
-                        built_here += trusted_columns(
-                            Account,
-                            whole,
-                            id=new_ids[:whole],
-                            name=read.names[:whole],
-                            currency=read.currencies[:whole],
-                            language=read.languages[:whole],
-                            items=[tuple(read.items[a:b]) for a, b in pairwise(starts)],
+            with _bulk.collection_paused():  # the block's records hold no cycle
+                try:
+                    block, size, batch = lines.block()
+                except UnicodeDecodeError as error:  # the lines before it were read
+                    undecodable = error
+                    break
+                if not size:
+                    break
+                split = _split_batch(block, size, batch, delimiter, layout.width, limit)
+                read: _Batch | None = None
+                if split is not None:
+                    found = _batch_items(split, layout, number, cells.read_date, dates)
+                    if found is not None:
+                        going_currency = (
+                            first[currency_col] if currency_col is not None and first else None
                         )
-                    last = starts[-1]
-                    row_at = last * layout.stride
-                    current, first = new_ids[-1], split[row_at : row_at + width]
-                    items = read.items[last:]
-                    append = items.append
-                    end = line + size
-                seen.update(new_ids)
-                line += size
-            else:
-                texts = iter(batch or _lines_of(block))
-                for text in texts:
-                    line += 1
-                    if '"' in text or len(text) >= limit:
-                        if len(text) == MAX_LINE and text[-1] not in "\r\n":
-                            problem(line, f"longer than {MAX_LINE:,} characters")
-                            raise problems.error()
-                        reader = csv.reader(chain((text,), texts, lines), delimiter=delimiter)
-                        row = next(reader, [])
-                        line += reader.line_num - 1
-                    else:
-                        stripped = text.rstrip("\r\n")
-                        row = stripped.split(delimiter) if stripped else []
-                    if len(row) != width:
-                        if row:
-                            problem(line, f"{len(row)} fields, the header has {width}")
-                        continue
-                    account_id = row[account_col]
-                    if account_id != current:
-                        if current is not None:
+                        read = _batch(
+                            split, layout, found, seen, (current, going_currency), currency
+                        )
+                if read is not None and split is not None:  # every row is fine: build its accounts
+                    starts, new_ids = read.starts, read.ids
+                    if not starts or starts[0]:  # it goes on with the account of the batch before
+                        items += read.items[: starts[0] if starts else size]
+                        end = line + (starts[0] if starts else size)
+                    if starts:
+                        if current is not None:  # the account of the batches before
                             done = _built(problems, end, account)
                             if done is not None and not problems:
                                 built_here.append(done)
-                        if account_id in seen:
+                        whole = len(starts) - 1  # the accounts that end in the batch
+                        if whole and not problems:
+                            built_here += trusted_columns(
+                                Account,
+                                whole,
+                                id=new_ids[:whole],
+                                name=read.names[:whole],
+                                currency=read.currencies[:whole],
+                                language=read.languages[:whole],
+                                items=[tuple(read.items[a:b]) for a, b in pairwise(starts)],
+                            )
+                        last = starts[-1]
+                        row_at = last * layout.stride
+                        current, first = new_ids[-1], split[row_at : row_at + width]
+                        items = read.items[last:]
+                        append = items.append
+                        end = line + size
+                    seen.update(new_ids)
+                    line += size
+                else:
+                    texts = iter(batch or _lines_of(block))
+                    for text in texts:
+                        line += 1
+                        if '"' in text or len(text) >= limit:
+                            if len(text) == MAX_LINE and text[-1] not in "\r\n":
+                                problem(line, f"longer than {MAX_LINE:,} characters")
+                                raise problems.error()
+                            reader = csv.reader(chain((text,), texts, lines), delimiter=delimiter)
+                            row = next(reader, [])
+                            line += reader.line_num - 1
+                        else:
+                            stripped = text.rstrip("\r\n")
+                            row = stripped.split(delimiter) if stripped else []
+                        if len(row) != width:
+                            if row:
+                                problem(line, f"{len(row)} fields, the header has {width}")
+                            continue
+                        account_id = row[account_col]
+                        if account_id != current:
+                            if current is not None:
+                                done = _built(problems, end, account)
+                                if done is not None and not problems:
+                                    built_here.append(done)
+                            if account_id in seen:
+                                problem(
+                                    line,
+                                    f"account {account_id!r} appears again after other accounts "
+                                    "(the rows of an account must be together)",
+                                )
+                            seen.add(account_id)
+                            current, first, items = account_id, row, []
+                            append = items.append
+                        elif currency_col is not None and row[currency_col] != first[currency_col]:
                             problem(
                                 line,
-                                f"account {account_id!r} appears again after other accounts "
-                                "(the rows of an account must be together)",
+                                f"account {account_id!r} in {row[currency_col]!r}, its first rows "
+                                f"in {first[currency_col]!r} (an account has one currency)",
                             )
-                        seen.add(account_id)
-                        current, first, items = account_id, row, []
-                        append = items.append
-                    elif currency_col is not None and row[currency_col] != first[currency_col]:
-                        problem(
-                            line,
-                            f"account {account_id!r} in {row[currency_col]!r}, its first rows "
-                            f"in {first[currency_col]!r} (an account has one currency)",
-                        )
-                    end = line
-                    issue_text, due_text = row[issue_col], row[due_col]
-                    amount_text, open_text = row[amount_col], row[open_col]
-                    try:
-                        issue = dates_get(issue_text) or parse_date(dates, issue_text, "issue_date")
-                        due = dates_get(due_text) or parse_date(dates, due_text, "due_date")
-                        amount = number(amount_text)
-                        # an unpaid item's open amount is its amount, a paid one's a shared zero
-                        if open_text == amount_text:
-                            open_amount = amount
-                        else:
-                            open_amount = number(open_text)
-                            if not open_amount:
-                                open_amount = zeros_setdefault(open_text, open_amount)
-                        kind = row[kind_col]
-                        append(
-                            make_item(
-                                row[item_col],
-                                kinds_get(kind, kind),
-                                issue,
-                                due,
-                                amount,
-                                open_amount,
+                        end = line
+                        issue_text, due_text = row[issue_col], row[due_col]
+                        amount_text, open_text = row[amount_col], row[open_col]
+                        try:
+                            issue = dates_get(issue_text) or parse_date(
+                                dates, issue_text, "issue_date"
                             )
-                        )
-                    except InvalidOperation:
-                        message = cells.amount_error(amount_text, "amount") or cells.amount_error(
-                            open_text, "open_amount"
-                        )
-                        problem(line, str(message))
-                    except CollectError as error:
-                        problem(line, str(error))
-            block, batch, split, read = "", None, None, None  # not held while reading on
+                            due = dates_get(due_text) or parse_date(dates, due_text, "due_date")
+                            amount = number(amount_text)
+                            # an unpaid item's open amount is its amount, a paid one's a shared zero
+                            if open_text == amount_text:
+                                open_amount = amount
+                            else:
+                                open_amount = number(open_text)
+                                if not open_amount:
+                                    open_amount = zeros_setdefault(open_text, open_amount)
+                            kind = row[kind_col]
+                            append(
+                                make_item(
+                                    row[item_col],
+                                    kinds_get(kind, kind),
+                                    issue,
+                                    due,
+                                    amount,
+                                    open_amount,
+                                )
+                            )
+                        except InvalidOperation:
+                            message = cells.amount_error(
+                                amount_text, "amount"
+                            ) or cells.amount_error(open_text, "open_amount")
+                            problem(line, str(message))
+                        except CollectError as error:
+                            problem(line, str(error))
+                block, batch, split, read = "", None, None, None  # not held while reading on
             yield from built_here
             built_here.clear()
     except csv.Error as error:
