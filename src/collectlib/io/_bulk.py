@@ -42,7 +42,9 @@ __all__ = [
     "ids_ok",
     "kinds_in",
     "new_items",
+    "pause_collection",
     "portfolio_accounts",
+    "resume_collection",
     "signs_ok",
     "texts_ok",
     "unique",
@@ -69,13 +71,28 @@ def collection_paused() -> Iterator[None]:
     collector runs again as before once the block is built (a generator yields with it
     as its caller left it).
     """
-    enabled = gc.isenabled()
-    gc.disable()
+    enabled = pause_collection()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        resume_collection(enabled)
+
+
+def pause_collection() -> bool:
+    """Pause the cycle collector; return whether it ran, for ``resume_collection``.
+
+    ``collection_paused`` by hand, for a loop that must not allocate a record before
+    the pause (the allocation of a context manager may run the collector).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    return enabled
+
+
+def resume_collection(enabled: bool) -> None:
+    """Run the cycle collector again if it ran before ``pause_collection``."""
+    if enabled:
+        gc.enable()
 
 
 def unique(values: Sequence[Any]) -> bool:

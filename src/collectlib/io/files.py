@@ -1103,7 +1103,9 @@ def _accounts(  # the hot loop of a million rows, kept flat
     undecodable: UnicodeDecodeError | None = None
     try:
         while True:
-            with _bulk.collection_paused():  # the block's records hold no cycle
+            # the block's records hold no cycle: the collector waits while they are built
+            collecting = _bulk.pause_collection()
+            try:
                 try:
                     block, size, batch = lines.block()
                 except UnicodeDecodeError as error:  # the lines before it were read
@@ -1225,7 +1227,10 @@ def _accounts(  # the hot loop of a million rows, kept flat
                         except CollectError as error:
                             problem(line, str(error))
                 block, batch, split, read = "", None, None, None  # not held while reading on
-            yield from built_here
+                accounts = iter(built_here)  # a record too: allocated while it waits
+            finally:
+                _bulk.resume_collection(collecting)
+            yield from accounts
             built_here.clear()
     except csv.Error as error:
         problem(line, str(error))
