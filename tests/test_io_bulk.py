@@ -280,10 +280,13 @@ JSON_SPLICES = (
         max_size=3,
     ),
     dropped=st.sampled_from((None, None, None, None, "status", "name", "items")),
+    saved=st.booleans(),
+    chunk=st.integers(1, 3),
 )
 def test_load_portfolio_s_bulk_path_finds_the_problems_the_converter_finds(
-    tmp_path_factory, accounts, splices, dropped
+    tmp_path_factory, accounts, splices, dropped, saved, chunk
 ) -> None:
+    # laid out as save_portfolio writes (an account a line, read a few at a time) or not
     path = tmp_path_factory.mktemp("bulk") / "portfolio.json"
     save_portfolio(Portfolio(accounts=accounts), path)
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -302,12 +305,66 @@ def test_load_portfolio_s_bulk_path_finds_the_problems_the_converter_finds(
             records[0]["items"][0] if dropped == "status" and records[0]["items"] else records[0]
         )
         target.pop(dropped, None)
-    path.write_text(
-        json.dumps(document, ensure_ascii=False), encoding="utf-8", errors="surrogatepass"
-    )
-    fast = outcome(lambda: load_portfolio(path))
-    with one_at_a_time():
-        assert outcome(lambda: load_portfolio(path)) == fast
+    text = saved_layout(document) if saved else json.dumps(document, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    with mock.patch.object(_bulk, "CHUNK", chunk):
+        fast = outcome(lambda: load_portfolio(path))
+        with one_at_a_time():
+            assert outcome(lambda: load_portfolio(path)) == fast
+
+
+def saved_layout(document: dict[str, Any]) -> str:
+    """The text of ``document`` laid out as ``save_portfolio`` writes a portfolio."""
+    head = {key: value for key, value in document.items() if key != "accounts"}
+    lines = ",\n".join(json.dumps(account, ensure_ascii=False) for account in document["accounts"])
+    return f'{json.dumps(head)[:-1]}, "accounts": [\n{lines}\n]}}\n'
+
+
+SAVED = (
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "as_of": "2026-03-01", "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "as_of": "2026-13-01", "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "as_of": "2026-03-01", "as_of": null, "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}\n\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]} x\n',
+    '{"format": 1, "accounts": [\n{A}\n{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B},\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}',
+    '{"format": 1, "accounts": [{A},\n{B}\n]}\n',
+    '{"format": 2, "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{A}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n]}\n',
+    '{"format": 1, "accounts": [\n\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}\n'.replace("EUR", "XYZ"),
+)
+
+
+@pytest.mark.parametrize("layout", SAVED)
+@pytest.mark.parametrize("chunk", [1, 2, 256])
+def test_a_portfolio_laid_out_as_saved_or_almost_reads_as_the_converter_reads_it(
+    tmp_path, layout, chunk
+) -> None:
+    # the accounts of a few lines parsed alone, or the whole document when it is not so
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), path)
+    first, second = path.read_text(encoding="utf-8").splitlines()[1:3]
+    text = layout.replace("{A}", first.rstrip(",")).replace("{B}", second)
+    if "{A}\n{B}" in layout:  # an account over two lines
+        text = text.replace('"name": ', '"name":\n', 1)
+    path.write_text(text, encoding="utf-8")
+    with mock.patch.object(_bulk, "CHUNK", chunk):
+        fast = outcome(lambda: load_portfolio(path))
+        with one_at_a_time():
+            assert outcome(lambda: load_portfolio(path)) == fast
+        whole = outcome(lambda: structure_whole(path))
+    assert fast == whole
+
+
+def structure_whole(path: Path) -> Portfolio:
+    """The portfolio as the whole document gives it: the reference for the layout's path."""
+    with mock.patch.object(files, "_saved_portfolio", return_value=None):
+        return load_portfolio(path)
 
 
 def test_a_deep_account_is_refused_in_bulk_too(tmp_path: Path) -> None:

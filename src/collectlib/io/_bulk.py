@@ -35,6 +35,7 @@ from collectlib.model import Account, Item
 from collectlib.money import CURRENCIES, ZERO, is_amount
 
 __all__ = [
+    "CHUNK",
     "KINDS",
     "amounts_of",
     "collection_paused",
@@ -278,7 +279,7 @@ _NONE_FIELDS = (
     "timezone",
 )
 _EMPTY_FIELDS = ("actions", "plans", "journal")
-_CHUNK = 256  # the accounts read at a time (their items' values stay in the cache)
+CHUNK = 256  # the accounts read at a time (their items' values stay in the cache)
 
 
 @functools.cache
@@ -424,7 +425,9 @@ def _plain_accounts(
     )
 
 
-def portfolio_accounts(records: object, check: Callable[[Any], None]) -> list[Account] | None:
+def portfolio_accounts(
+    records: object, check: Callable[[Any], None], cache: dict[str, dt.date] | None = None
+) -> list[Account] | None:
     """Return the accounts of a portfolio's ``accounts`` (JSON data), or ``None``.
 
     The fast path of ``load_portfolio`` for what ``save_portfolio`` writes: the plain
@@ -438,9 +441,9 @@ def portfolio_accounts(records: object, check: Callable[[Any], None]) -> list[Ac
     if type(records) is not list:
         return None
     every: list[Account] = []
-    cache: dict[str, dt.date] = {}
-    for start in range(0, len(records), _CHUNK):
-        chunk = records[start : start + _CHUNK]
+    cache = {} if cache is None else cache  # the dates read before
+    for start in range(0, len(records), CHUNK):
+        chunk = records[start : start + CHUNK]
         columns = _columns(chunk, _ACCOUNT_FIELDS)
         if columns is None:
             return None

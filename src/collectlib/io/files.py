@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import io
 import json
+import json.scanner
 import os
 import re
 import stat
@@ -222,10 +223,19 @@ def _read_document(path: Path, max_bytes: int, raise_it: str = "", *, depth: boo
     ``depth`` is false: the caller checks it); ``raise_it`` tells how to raise the
     size cap.
     """
+    return _parsed(path, _read_text(path, max_bytes, raise_it), depth=depth)
+
+
+def _read_text(path: Path, max_bytes: int, raise_it: str) -> str:
+    """Read a UTF-8 text file of at most ``max_bytes`` bytes (see ``_read_bytes``)."""
     try:
-        text = _read_bytes(path, max_bytes, raise_it).decode("utf-8")
+        return _read_bytes(path, max_bytes, raise_it).decode("utf-8")
     except UnicodeDecodeError:
         raise _error(path, "not a UTF-8 text file") from None
+
+
+def _parsed(path: Path, text: str, *, depth: bool = True) -> Any:
+    """Return the plain data of a JSON or TOML text (``_read_document``'s second half)."""
     syntax = _syntax(path)
     try:
         if syntax == "TOML":
@@ -425,13 +435,19 @@ def load_portfolio(
 
 def _json_portfolio(path: Path, max_bytes: int) -> Portfolio:
     raise_it = " (a bigger portfolio: max_bytes=, --max-size on the command line)"
-    document = _read_document(path, max_bytes, raise_it, depth=False)
+    text = _read_text(path, max_bytes, raise_it)
     syntax = _syntax(path)
-    data = document.get("accounts", []) if type(document) is dict else None
 
     def deep(account: Any) -> None:  # an account of the document's list: at level 3
         _check_depth(path, account, syntax, 3)
 
+    saved = _saved_portfolio(text, deep) if syntax == "JSON" else None
+    if saved is not None:
+        read, as_of_text = saved
+        day, found = _structured(path, as_of_text, dt.date | None, "as_of")
+        return _checked_portfolio(path, tuple(read), day, found, read=True)
+    document = _parsed(path, text, depth=False)
+    data = document.get("accounts", []) if type(document) is dict else None
     # The accounts read a column at a time; None: read (again) by the converter, which
     # names every problem.  The depth of what the fast path does not read is checked.
     fast = _bulk.portfolio_accounts(data, deep)
@@ -454,8 +470,17 @@ def _json_portfolio(path: Path, max_bytes: int) -> Portfolio:
             path, body.get("accounts", []), tuple[Account, ...], "accounts"
         )
     as_of, found = _structured(path, body.get("as_of"), dt.date | None, "as_of")
-    problems += unread + found
-    ids = [] if unread else list(map(_ACCOUNT_ID, accounts))
+    return _checked_portfolio(path, accounts, as_of, problems + unread + found, read=not unread)
+
+
+def _checked_portfolio(
+    path: Path, accounts: Any, as_of: Any, problems: list[Problem], *, read: bool
+) -> Portfolio:
+    """Return the portfolio, or raise with ``problems`` and the accounts found twice.
+
+    ``read``: whether the accounts could be read (else ``accounts`` is none).
+    """
+    ids = list(map(_ACCOUNT_ID, accounts)) if read else []
     if not _bulk.unique(ids):  # most portfolios: every id once, seen at once
         counts = collections.Counter(ids)
         problems += (
@@ -466,6 +491,53 @@ def _json_portfolio(path: Path, max_bytes: int) -> Portfolio:
     if problems:
         raise LoadError.of(problems)
     return Portfolio(accounts=accounts, as_of=as_of)
+
+
+# What save_portfolio writes: the head on the first line, then one account a line.
+_SAVED_HEAD = re.compile(r'\{"format": 1(?:, "as_of": ("[^"\\\x00-\x1f]*"))?, "accounts": \[')
+
+
+def _saved_portfolio(
+    text: str, deep: Callable[[Any], None]
+) -> tuple[list[Account], str | None] | None:
+    """Return the accounts and ``as_of`` text of a portfolio as ``save_portfolio`` writes it.
+
+    A document laid out so (its head on the first line, then an account a line) is
+    read a few hundred accounts at a time: each account parsed by ``json``'s scanner
+    where it is in the text, and a run of them built at once
+    (``_bulk.portfolio_accounts``) while they are in the cache, then freed.  ``None``
+    for any other layout, syntax error or value that breaks a rule: the whole
+    document is read again, which names every problem.
+    """
+    head = _SAVED_HEAD.match(text)
+    if head is None or not text.startswith("\n", head.end()) or not text.endswith("\n]}\n"):
+        return None
+    # json.loads' own scanner (typeshed wants the scanner's attributes: a decoder has them)
+    scan = json.scanner.make_scanner(json.JSONDecoder(parse_float=Decimal))  # type: ignore[arg-type]
+    at, end = head.end() + 1, len(text) - 4  # the accounts' lines
+    every: list[Account] = []
+    cache: dict[str, dt.date] = {}
+    records: list[Any] = []
+    while at < end:
+        try:
+            record, at = scan(text, at)
+        except (StopIteration, ValueError, RecursionError):  # no value, bad syntax, deep
+            return None
+        records.append(record)
+        if at < end:  # another account on the next line
+            if not text.startswith(",\n", at):
+                return None
+            at += 2
+        if len(records) == _bulk.CHUNK or at >= end:
+            read = _bulk.portfolio_accounts(records, deep, cache)
+            if read is None:
+                return None
+            every += read
+            records = []
+    if at != end and not (at == end + 1 and not every):  # an account across the end
+        return None
+    as_of = head.group(1)
+    return every, None if as_of is None else json.loads(as_of)
 
 
 def save_portfolio(portfolio: Portfolio, path: str | Path) -> None:
