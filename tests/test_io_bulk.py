@@ -336,6 +336,8 @@ SAVED = (
     '{"format": 1, "accounts": [\n{A},\n{A}\n]}\n',
     '{"format": 1, "accounts": [\n{A},\n[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n]}\n',
     '{"format": 1, "accounts": [\n\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B} {A}\n]}\n',
     '{"format": 1, "accounts": [\n{A},\n{B}\n]}\n'.replace("EUR", "XYZ"),
 )
 
@@ -620,3 +622,34 @@ def test_unique_within_says_whether_a_value_comes_twice_in_a_range() -> None:
     assert _bulk.kinds_in(["INVOICE"] * 3) == {"INVOICE"}
     assert _bulk.kinds_in(["INVOICE", "PAYMENT"]) == {"INVOICE", "PAYMENT"}
     assert _bulk.kinds_in([]) == set()
+
+
+def test_an_item_id_twice_in_an_account_is_found_as_the_converter_finds_it(tmp_path) -> None:
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), path)
+    text = path.read_text(encoding="utf-8").replace('"id": "F-2"', '"id": "F-1"')
+    path.write_text(text, encoding="utf-8")
+    fast = outcome(lambda: load_portfolio(path))
+    with one_at_a_time():
+        assert outcome(lambda: load_portfolio(path)) == fast
+    assert isinstance(fast, list)
+
+
+def test_a_long_line_then_bytes_not_of_the_encoding_are_read_as_readline_reads_them() -> None:
+    data = b"a" * 25 + b"\nb\n" + b"c" * 8 + b"\xff"  # the bad byte in the chunk after
+    with mock.patch.object(files, "_BLOCK", 8), mock.patch.object(files, "MAX_LINE", 10):
+        read = lines_to_the_error(files._Lines(io.BytesIO(data), "utf-8"))
+    assert read == ["a" * 10, "a" * 10, "aaaaa\n", "b\n"]  # the pieces readline gives
+
+
+def lines_to_the_error(lines: Any) -> list[str]:
+    """The lines of the blocks of ``lines`` up to bytes not of the encoding."""
+    read: list[str] = []
+    try:
+        while True:
+            text, count, given = lines.block()
+            block = files._lines_of(text) if given is None else given
+            assert (len(block), "".join(block)) == (count, text)
+            read += block
+    except UnicodeDecodeError:
+        return read

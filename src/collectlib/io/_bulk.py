@@ -172,7 +172,7 @@ def amounts_of(
     open_texts: Sequence[str],
     number: Callable[[str], Decimal],
 ) -> tuple[list[Decimal], list[Decimal]] | None:
-    """Return the amounts and open amounts that ``number`` reads, or ``None``.
+    """Return the amounts and open amounts that ``number`` reads (a value or more), or ``None``.
 
     ``None`` if a text is not an amount (``number`` refuses it, or it is out of range)
     or an item's amounts do not have the signs and sizes its kind asks (``kinds``:
@@ -188,8 +188,6 @@ def amounts_of(
         texts = "".join(chain(amount_texts, others))  # a TypeError if one is not a str
     except (InvalidOperation, ValueError, TypeError):
         return None
-    if not amounts:
-        return [], []
     # Decimal reads a text with an "n" only as not finite (nan, inf...), with an "e" or
     # an "E" only with an exponent: without them, a short text has at most 18 digits
     if not (
@@ -219,8 +217,6 @@ def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[D
     ``CREDIT_NOTE``, a ``PAYMENT``, an ``OTHER``) negative and its open amount between
     it and zero.
     """
-    if min(amounts) > ZERO:  # the usual column: debits only
-        return set(kinds) <= _DEBIT_KINDS and min(opens) >= ZERO and all(map(le, opens, amounts))
     if not all(amounts):  # an amount is zero
         return False
     debit = list(map(gt, amounts, repeat(ZERO)))
@@ -232,7 +228,7 @@ def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[D
         and set(compress(kinds, credit)) <= _CREDIT_KINDS
         and min(debits_open, default=ZERO) >= ZERO
         and all(map(le, debits_open, debits))
-        and max(credits_open) <= ZERO
+        and max(credits_open, default=ZERO) <= ZERO
         and all(map(ge, credits_open, credits))
     )
 
@@ -296,8 +292,6 @@ def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, Sequence[A
     which).  Each record is read once, all its fields at a time (while it is in the
     cache), then the rows are turned into columns.
     """
-    if not records:
-        return dict.fromkeys(names, ())
     try:
         columns: dict[str, Sequence[Any]] = dict(
             zip(names, zip(*map(_getter(names), records), strict=True), strict=True)

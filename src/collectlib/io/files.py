@@ -933,11 +933,8 @@ class _Lines:
                 return "", 0, None
             self._more(len(text) - at + _BLOCK)  # a line longer than a block
         lines: list[str] = []  # a long line's pieces and the lines after: as readline reads them
-        try:
-            lines.extend(islice(self, _BLOCK // 64 or 1))
-        except UnicodeDecodeError:  # raised again once the lines before are read
-            if not lines:
-                raise
+        with contextlib.suppress(UnicodeDecodeError):  # raised again on the next call
+            lines.extend(islice(self, _BLOCK // 64 or 1))  # a piece of the long line first
         return "".join(lines), len(lines), lines
 
 
