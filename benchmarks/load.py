@@ -6,8 +6,9 @@ Writes the files to a temporary folder, then measures in one run, in CPU time (t
 - the floor: splitting the file into rows with the csv module, nothing else;
 - reading the CSV into accounts, streamed (one account at a time, as ``collectlib agenda``
   reads it), then all kept in memory, with the cyclic garbage collector off (as the CLI
-  runs) and on (Python's default: its full passes over millions of live records cost
-  about a third of the time), in items/s and as a ratio to the floor;
+  runs) and on (Python's default; the loaders pause it while they build records, which
+  hold no cycle: its full passes over millions of live records cost about a third of
+  the time), in items/s and as a ratio to the floor;
 - writing and reading the portfolio JSON (items/s), the reading (gc off and on) as a
   ratio to the CSV's, streamed and kept with the collector alike: the target is at most 2x;
 - the memory the loaded accounts take (bytes/item, ``tracemalloc`` over a 1 % sample): the

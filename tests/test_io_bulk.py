@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import json
 from collections.abc import Iterator
@@ -141,7 +142,7 @@ def csv_text(accounts: tuple[Account, ...], delimiter: str = ",") -> str:
 
 
 def read_csv(path: Path, batch: int = 512, **options: Any) -> Any:
-    with mock.patch.object(files, "_BATCH", batch):
+    with mock.patch.object(files, "_BLOCK", batch):
         return outcome(lambda: tuple(read_items_csv(path, **options)))
 
 
@@ -279,10 +280,13 @@ JSON_SPLICES = (
         max_size=3,
     ),
     dropped=st.sampled_from((None, None, None, None, "status", "name", "items")),
+    saved=st.booleans(),
+    chunk=st.integers(1, 3),
 )
 def test_load_portfolio_s_bulk_path_finds_the_problems_the_converter_finds(
-    tmp_path_factory, accounts, splices, dropped
+    tmp_path_factory, accounts, splices, dropped, saved, chunk
 ) -> None:
+    # laid out as save_portfolio writes (an account a line, read a few at a time) or not
     path = tmp_path_factory.mktemp("bulk") / "portfolio.json"
     save_portfolio(Portfolio(accounts=accounts), path)
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -301,12 +305,68 @@ def test_load_portfolio_s_bulk_path_finds_the_problems_the_converter_finds(
             records[0]["items"][0] if dropped == "status" and records[0]["items"] else records[0]
         )
         target.pop(dropped, None)
-    path.write_text(
-        json.dumps(document, ensure_ascii=False), encoding="utf-8", errors="surrogatepass"
-    )
-    fast = outcome(lambda: load_portfolio(path))
-    with one_at_a_time():
-        assert outcome(lambda: load_portfolio(path)) == fast
+    text = saved_layout(document) if saved else json.dumps(document, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    with mock.patch.object(_bulk, "CHUNK", chunk):
+        fast = outcome(lambda: load_portfolio(path))
+        with one_at_a_time():
+            assert outcome(lambda: load_portfolio(path)) == fast
+
+
+def saved_layout(document: dict[str, Any]) -> str:
+    """The text of ``document`` laid out as ``save_portfolio`` writes a portfolio."""
+    head = {key: value for key, value in document.items() if key != "accounts"}
+    lines = ",\n".join(json.dumps(account, ensure_ascii=False) for account in document["accounts"])
+    return f'{json.dumps(head)[:-1]}, "accounts": [\n{lines}\n]}}\n'
+
+
+SAVED = (
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "as_of": "2026-03-01", "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "as_of": "2026-13-01", "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "as_of": "2026-03-01", "as_of": null, "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}\n\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]} x\n',
+    '{"format": 1, "accounts": [\n{A}\n{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B},\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}',
+    '{"format": 1, "accounts": [{A},\n{B}\n]}\n',
+    '{"format": 2, "accounts": [\n{A},\n{B}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{A}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n]}\n',
+    '{"format": 1, "accounts": [\n\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B} {A}\n]}\n',
+    '{"format": 1, "accounts": [\n{A},\n{B}\n]}\n'.replace("EUR", "XYZ"),
+)
+
+
+@pytest.mark.parametrize("layout", SAVED)
+@pytest.mark.parametrize("chunk", [1, 2, 256])
+def test_a_portfolio_laid_out_as_saved_or_almost_reads_as_the_converter_reads_it(
+    tmp_path, layout, chunk
+) -> None:
+    # the accounts of a few lines parsed alone, or the whole document when it is not so
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), path)
+    first, second = path.read_text(encoding="utf-8").splitlines()[1:3]
+    text = layout.replace("{A}", first.rstrip(",")).replace("{B}", second)
+    if "{A}\n{B}" in layout:  # an account over two lines
+        text = text.replace('"name": ', '"name":\n', 1)
+    path.write_text(text, encoding="utf-8")
+    with mock.patch.object(_bulk, "CHUNK", chunk):
+        fast = outcome(lambda: load_portfolio(path))
+        with one_at_a_time():
+            assert outcome(lambda: load_portfolio(path)) == fast
+        whole = outcome(lambda: structure_whole(path))
+    assert fast == whole
+
+
+def structure_whole(path: Path) -> Portfolio:
+    """The portfolio as the whole document gives it: the reference for the layout's path."""
+    with mock.patch.object(files, "_saved_portfolio", return_value=None):
+        return load_portfolio(path)
 
 
 def test_a_deep_account_is_refused_in_bulk_too(tmp_path: Path) -> None:
@@ -445,3 +505,151 @@ def test_a_bad_plain_account_beside_another_kind_is_found_as_the_converter_finds
     with one_at_a_time():
         assert outcome(lambda: load_portfolio(path)) == fast
     assert isinstance(fast, list)
+
+
+# --- The line reader ---------------------------------------------------------------------
+
+line_texts = st.lists(st.sampled_from(["a", ",", '"', "\r", "\n", "\r\n", "é", "€", "𝄞"])).map(
+    "".join
+)
+
+
+def readline_lines(data: bytes, cap: int) -> list[str]:
+    """The lines TextIOWrapper gives, as the loaders read before ``_Lines``."""
+    handle = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    return list(iter(lambda: handle.readline(cap), ""))
+
+
+@given(text=line_texts, block=st.integers(1, 9), more=st.integers(0, 9), steps=st.data())
+def test_the_line_reader_gives_the_lines_readline_gives(text, block, more, steps) -> None:
+    # a block or a line at a time, in any order; a line longer than MAX_LINE in pieces
+    cap = 2 * block + more  # no line longer than MAX_LINE after the first of a block
+    data = text.encode("utf-8")
+    with mock.patch.object(files, "_BLOCK", block), mock.patch.object(files, "MAX_LINE", cap):
+        lines = files._Lines(io.BytesIO(data), "utf-8")
+        got: list[str] = []
+        while True:
+            if steps.draw(st.booleans()):
+                block_text, count, given = lines.block()
+                if not count:
+                    assert block_text == ""
+                    break
+                read = files._lines_of(block_text) if given is None else given
+                assert len(read) == count
+                assert "".join(read) == block_text
+                got += read
+            else:
+                line = next(lines, None)
+                if line is None:
+                    break
+                got.append(line)
+        assert got == readline_lines(data, cap)
+        assert next(lines, None) is None
+        assert lines.block() == ("", 0, None)
+
+
+@given(
+    before=st.lists(st.sampled_from(["a", "\n", "\r\n", "é"])).map("".join),
+    after=st.text(st.sampled_from(["a", "\n", "\xff"])),
+    block=st.integers(1, 9),
+    steps=st.data(),
+)
+def test_the_line_reader_hands_on_every_line_before_bytes_not_of_the_encoding(
+    before, after, block, steps
+) -> None:
+    # what _undecodable counts on: the line of the bad byte is the lines handed on, plus
+    # the line breaks of the bytes decoded with it before it, plus one
+    data = before.encode("utf-8") + b"\xff" + after.encode("latin-1")
+    line = before.count("\n") + 1
+    with mock.patch.object(files, "_BLOCK", block):
+        handed, error = read_to_the_error(files._Lines(io.BytesIO(data), "utf-8"), steps)
+        assert handed + 1 + error.object[: error.start].count(b"\n") == line
+
+
+def read_to_the_error(lines: Any, steps: st.DataObject) -> tuple[int, UnicodeDecodeError]:
+    """Read blocks and lines up to bytes not of the encoding: the lines read, the error."""
+    handed = 0
+    try:
+        while True:
+            if steps.draw(st.booleans()):
+                handed += lines.block()[1]
+            else:
+                next(lines)
+                handed += 1
+    except UnicodeDecodeError as error:
+        return handed, error
+
+
+def test_a_long_line_is_read_in_pieces_in_a_block_too(tmp_path) -> None:
+    header = ",".join(COLUMNS)
+    row = "C-1,Durand,F-1,INVOICE,2026-01-05,2026-02-04,1.00,1.00,EUR,"
+    long = '"' + "x" * 150 + '"'
+    path = tmp_path / "items.csv"
+    path.write_text("\n".join([header, row, long, row]) + "\n", encoding="utf-8")
+    with mock.patch.object(files, "MAX_LINE", 120):
+        for block in (100, 120):
+            fast = read_csv(path, block)
+            with one_at_a_time():
+                assert read_csv(path, block) == fast
+            assert fast == [(str(path), 3, None, "longer than 120 characters")]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_loaders_leave_the_cycle_collector_as_they_found_it(tmp_path, enabled) -> None:
+    # paused while a block's records are built, as the caller left it between accounts
+    items = tmp_path / "items.csv"
+    items.write_text(csv_text(PLAIN_ACCOUNTS), encoding="utf-8")
+    portfolio = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), portfolio)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text(PLAIN_ACCOUNTS).replace("100.00", "abc"), encoding="utf-8")
+    (gc.enable if enabled else gc.disable)()
+    try:
+        for _ in read_items_csv(items):
+            assert gc.isenabled() is enabled
+        assert load_portfolio(portfolio).accounts == PLAIN_ACCOUNTS
+        assert gc.isenabled() is enabled
+        with pytest.raises(LoadError):
+            list(read_items_csv(bad))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test_unique_within_says_whether_a_value_comes_twice_in_a_range() -> None:
+    assert _bulk.unique_within(["F-1", "F-2", "F-1"], [0, 2, 3])  # in two accounts
+    assert not _bulk.unique_within(["F-1", "F-1", "F-2"], [0, 2, 3])
+    assert _bulk.kinds_in(["INVOICE"] * 3) == {"INVOICE"}
+    assert _bulk.kinds_in(["INVOICE", "PAYMENT"]) == {"INVOICE", "PAYMENT"}
+    assert _bulk.kinds_in([]) == set()
+
+
+def test_an_item_id_twice_in_an_account_is_found_as_the_converter_finds_it(tmp_path) -> None:
+    path = tmp_path / "portfolio.json"
+    save_portfolio(Portfolio(accounts=PLAIN_ACCOUNTS), path)
+    text = path.read_text(encoding="utf-8").replace('"id": "F-2"', '"id": "F-1"')
+    path.write_text(text, encoding="utf-8")
+    fast = outcome(lambda: load_portfolio(path))
+    with one_at_a_time():
+        assert outcome(lambda: load_portfolio(path)) == fast
+    assert isinstance(fast, list)
+
+
+def test_a_long_line_then_bytes_not_of_the_encoding_are_read_as_readline_reads_them() -> None:
+    data = b"a" * 25 + b"\nb\n" + b"c" * 8 + b"\xff"  # the bad byte in the chunk after
+    with mock.patch.object(files, "_BLOCK", 8), mock.patch.object(files, "MAX_LINE", 10):
+        read = lines_to_the_error(files._Lines(io.BytesIO(data), "utf-8"))
+    assert read == ["a" * 10, "a" * 10, "aaaaa\n", "b\n"]  # the pieces readline gives
+
+
+def lines_to_the_error(lines: Any) -> list[str]:
+    """The lines of the blocks of ``lines`` up to bytes not of the encoding."""
+    read: list[str] = []
+    try:
+        while True:
+            text, count, given = lines.block()
+            block = files._lines_of(text) if given is None else given
+            assert (len(block), "".join(block)) == (count, text)
+            read += block
+    except UnicodeDecodeError:
+        return read

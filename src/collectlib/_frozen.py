@@ -151,14 +151,35 @@ def trusted_columns(cls: type[R], count: int, **columns: Sequence[Any]) -> list[
     if short:
         raise TypeError(f"the columns {short} do not have {count} values")
     records: list[R] = list(map(object.__new__, itertools.repeat(kind, count)))
-    for field in attrs.fields(kind):
-        values: Iterable[Any] | None = columns.get(field.name)
+    for name, set_, default in _setters(kind):
+        values: Iterable[Any] | None = columns.get(name)
         if values is None:
-            if field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-                raise TypeError(f"{kind.__name__}.{field.name} needs a column")
-            values = itertools.repeat(field.default, count)
-        _drain(map(getattr(kind, field.name).__set__, records, values))
+            if default is _NO_DEFAULT:
+                raise TypeError(f"{kind.__name__}.{name} needs a column")
+            values = itertools.repeat(default, count)
+        _drain(map(set_, records, values))
     return records
+
+
+_NO_DEFAULT = object()  # a field without a plain default: a factory, or none
+
+
+@functools.cache
+def _setters(cls: type) -> tuple[tuple[str, Callable[[Any, Any], None], Any], ...]:
+    """Return each field of ``cls``: its name, the setter of its slot, its plain default.
+
+    The default is ``_NO_DEFAULT`` for a field without one (or with a factory).
+    """
+    return tuple(
+        (
+            field.name,
+            getattr(cls, field.name).__set__,
+            _NO_DEFAULT
+            if field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+            else field.default,
+        )
+        for field in attrs.fields(cls)
+    )
 
 
 class FrozenMap(Mapping[K, V], Generic[K, V]):

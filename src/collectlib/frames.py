@@ -46,12 +46,10 @@ Name: amount, dtype: float64
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -73,7 +71,7 @@ from collectlib._frozen import item_ids_trusted, trusted_maker
 from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
-from collectlib.io._bulk import KINDS
+from collectlib.io._bulk import KINDS, collection_paused, unique_within
 from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.languages import is_language
@@ -114,6 +112,7 @@ _PLAIN_AMOUNT = rf"^[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_PLACE
 _MARGIN = 1 - 1e-12  # open amounts this close to their amount are compared exactly
 _make_item = trusted_maker(Item, _ITEM_FIELDS)
 _make_account = trusted_maker(Account, ("id", "name", "currency", "language", "items"))
+_item_id = operator.attrgetter("id")
 
 
 def accounts_from_frame(
@@ -220,24 +219,8 @@ def _arrow_accounts(
         )
     if not table.num_rows:
         return ()
-    with _collection_paused():
+    with collection_paused():
         return _built_accounts(table, names, currency, present)
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a table's records are built, then restore it.
-
-    A million items and their accounts hold no reference cycle, but allocating them
-    runs the collector over the whole heap again and again: half the building time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _built_accounts(
@@ -269,6 +252,8 @@ def _built_accounts(
     # An account's own fields checked in bulk too: a plain id, a known currency, a valid
     # language, its items' ids once each; the others go through Account, which says why.
     plain_ids = _mask(pc.match_substring_regex(encoded.dictionary, _PLAIN_ID)).tolist()
+    # most tables have no item id twice at all, checked at once (else account by account)
+    ids_unique = unique_within(list(map(_item_id, items)), [0, *ends.tolist()])
     accounts = []
     start = 0
     for number, (account_id, end) in enumerate(zip(account_ids, ends.tolist(), strict=True)):
@@ -281,7 +266,7 @@ def _built_accounts(
             plain_ids[number]
             and is_currency(account_currency)
             and (language is None or is_language(language))
-            and len({item.id for item in group}) == len(group)
+            and (ids_unique or len({item.id for item in group}) == len(group))
         ):
             accounts.append(_make_account(account_id, name, account_currency, language, group))
             start = end
@@ -723,7 +708,7 @@ def _partition_agenda(  # called positionally by map_partitions
     """
     if elsewhere:
         part = part[~_spread(part, names["account_id"], elsewhere)]
-    with _collection_paused():  # the agenda's rows hold no cycle either
+    with collection_paused():  # the agenda's rows hold no cycle either
         accounts = _arrow_accounts(_frame_table("agenda_dask", part), names, currency)
         return _rows_frame(agenda(accounts, policy, on, horizon_days))
 
@@ -805,7 +790,7 @@ def agenda_dask(
                     [rows, moved.map_partitions(_partition_agenda, *arguments, meta=meta)]
                 )
     parts = rows.compute()
-    with _collection_paused():
+    with collection_paused():
         return tuple(_sorted_rows(parts))
 
 

@@ -12,11 +12,14 @@ equal the reference path's).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import functools
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, ge, gt, is_, is_not, itemgetter, le, not_
+from operator import ge, gt, is_, is_not, itemgetter, le, ne, not_
 from typing import Any
 
 import attrs
@@ -32,15 +35,21 @@ from collectlib.model import Account, Item
 from collectlib.money import CURRENCIES, ZERO, is_amount
 
 __all__ = [
+    "CHUNK",
     "KINDS",
     "amounts_of",
+    "collection_paused",
     "dates_of",
     "ids_ok",
+    "kinds_in",
     "new_items",
+    "pause_collection",
     "portfolio_accounts",
+    "resume_collection",
     "signs_ok",
     "texts_ok",
     "unique",
+    "unique_within",
 ]
 
 KINDS = {kind.value: kind for kind in ItemKind}
@@ -53,9 +62,60 @@ _CREDIT_KINDS = frozenset(
 _SHORT = 18  # a text of at most 18 characters has at most 18 digits: an amount in range
 
 
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while records are built, then restore it.
+
+    A million items and their accounts hold no reference cycle, but allocating them
+    runs the collector over the whole heap again and again (or, streamed, over each
+    block's records as they are promoted): up to half the building time.  The
+    collector runs again as before once the block is built (a generator yields with it
+    as its caller left it).
+    """
+    enabled = pause_collection()
+    try:
+        yield
+    finally:
+        resume_collection(enabled)
+
+
+def pause_collection() -> bool:
+    """Pause the cycle collector; return whether it ran, for ``resume_collection``.
+
+    ``collection_paused`` by hand, for a loop that must not allocate a record before
+    the pause (the allocation of a context manager may run the collector).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    return enabled
+
+
+def resume_collection(enabled: bool) -> None:
+    """Run the cycle collector again if it ran before ``pause_collection``."""
+    if enabled:
+        gc.enable()
+
+
 def unique(values: Sequence[Any]) -> bool:
     """Whether no value comes twice."""
     return len(set(values)) == len(values)
+
+
+def kinds_in(kinds: Sequence[str]) -> set[str]:
+    """Return the distinct values of ``kinds`` (a column of kinds: one, most often)."""
+    if kinds and kinds.count(kinds[0]) == len(kinds):  # no hash of each value
+        return {kinds[0]}
+    return set(kinds)
+
+
+def unique_within(values: Sequence[Any], bounds: Sequence[int]) -> bool:
+    """Whether no value comes twice between two bounds (``values[bounds[i]:bounds[i + 1]]``).
+
+    An account's item ids: most files have no id twice at all, checked at once.
+    """
+    return unique(values) or all(
+        map(unique, map(values.__getitem__, map(slice, bounds, bounds[1:])))
+    )
 
 
 def ids_ok(ids: Sequence[str]) -> bool:
@@ -94,45 +154,59 @@ def dates_of(
     ``cache`` holds the dates read before (a file has few distinct dates); ``read``
     reads the others, once each.
     """
-    days = list(map(cache.get, texts))
-    if not all(days):  # a text not read before (None)
-        for text in set(compress(texts, map(is_, days, repeat(None)))):
-            day = read(text)
-            if day is None:
-                return None
-            cache[text] = day
-        days = list(map(cache.__getitem__, texts))
-    return days  # type: ignore[return-value]  # no None left
+    try:
+        return list(map(cache.__getitem__, texts))
+    except KeyError:  # a text not read before
+        pass
+    for text in set(texts).difference(cache):
+        day = read(text)
+        if day is None:
+            return None
+        cache[text] = day
+    return list(map(cache.__getitem__, texts))
 
 
 def amounts_of(
-    amount_texts: Sequence[str], open_texts: Sequence[str], number: Callable[[str], Decimal]
+    kinds: Sequence[str],
+    amount_texts: Sequence[str],
+    open_texts: Sequence[str],
+    number: Callable[[str], Decimal],
 ) -> tuple[list[Decimal], list[Decimal]] | None:
-    """Return the amounts and open amounts that ``number`` reads, or ``None`` if one is not.
+    """Return the amounts and open amounts that ``number`` reads (a value or more), or ``None``.
 
-    An open amount written as its item's amount (an unpaid item) is the same object;
-    the others are read once per spelling (the zeros of the paid items: one object).
+    ``None`` if a text is not an amount (``number`` refuses it, or it is out of range)
+    or an item's amounts do not have the signs and sizes its kind asks (``kinds``:
+    the kinds' values, see ``signs_ok``).  An open amount written as its item's
+    amount (an unpaid item) is the same object; the others are read once per
+    spelling (the zeros of the paid items: one object).
     """
     try:
         amounts = list(map(number, amount_texts))
-        known = dict(zip(amount_texts, amounts, strict=True))
-        others = set(open_texts) - known.keys()
-        values = list(map(number, others))
+        differ = list(map(ne, open_texts, amount_texts))  # the paid and part paid items
+        others = set(compress(open_texts, differ))
+        values = dict(zip(others, map(number, others), strict=True))
         texts = "".join(chain(amount_texts, others))  # a TypeError if one is not a str
     except (InvalidOperation, ValueError, TypeError):
         return None
-    short = max(map(len, amount_texts)) <= _SHORT and max(map(len, others), default=0) <= _SHORT
-    # a short text without an exponent has at most 18 digits: in range if finite
+    # Decimal reads a text with an "n" only as not finite (nan, inf...), with an "e" or
+    # an "E" only with an exponent: without them, a short text has at most 18 digits
     if not (
-        short
-        and "e" not in texts
-        and "E" not in texts
-        and all(map(Decimal.is_finite, amounts))
-        and all(map(Decimal.is_finite, values))
-    ) and not (all(map(is_amount, amounts)) and all(map(is_amount, values))):
+        max(map(len, amount_texts)) <= _SHORT
+        and max(map(len, others), default=0) <= _SHORT
+        and not any(map(texts.__contains__, "nNeE"))
+    ) and not (all(map(is_amount, amounts)) and all(map(is_amount, values.values()))):
         return None
-    known.update(zip(others, values, strict=True))
-    return amounts, list(map(known.__getitem__, open_texts))
+    opens = list(map(values.get, open_texts, amounts))  # an unpaid item's: its amount
+    if min(amounts) > ZERO:  # the usual column, debits only: the open amounts of the
+        # unpaid items are their amounts, the others must be between zero and them
+        if (
+            kinds_in(kinds) <= _DEBIT_KINDS
+            and min(values.values(), default=ZERO) >= ZERO
+            and all(map(le, compress(opens, differ), compress(amounts, differ)))
+        ):
+            return amounts, opens
+        return None
+    return (amounts, opens) if signs_ok(kinds, amounts, opens) else None
 
 
 def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[Decimal]) -> bool:
@@ -143,8 +217,6 @@ def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[D
     ``CREDIT_NOTE``, a ``PAYMENT``, an ``OTHER``) negative and its open amount between
     it and zero.
     """
-    if min(amounts) > ZERO:  # the usual column: debits only
-        return set(kinds) <= _DEBIT_KINDS and min(opens) >= ZERO and all(map(le, opens, amounts))
     if not all(amounts):  # an amount is zero
         return False
     debit = list(map(gt, amounts, repeat(ZERO)))
@@ -156,7 +228,7 @@ def signs_ok(kinds: Sequence[str], amounts: Sequence[Decimal], opens: Sequence[D
         and set(compress(kinds, credit)) <= _CREDIT_KINDS
         and min(debits_open, default=ZERO) >= ZERO
         and all(map(le, debits_open, debits))
-        and max(credits_open) <= ZERO
+        and max(credits_open, default=ZERO) <= ZERO
         and all(map(ge, credits_open, credits))
     )
 
@@ -176,7 +248,7 @@ def new_items(
     (``status``...), of values that ``Item`` would keep as they are.
     """
     count = len(ids)
-    one = set(kinds)
+    one = kinds_in(kinds)
     return trusted_columns(
         Item,
         count,
@@ -203,18 +275,27 @@ _NONE_FIELDS = (
     "timezone",
 )
 _EMPTY_FIELDS = ("actions", "plans", "journal")
-_CHUNK = 64  # the accounts read at a time (their items' values stay in the cache)
+CHUNK = 256  # the accounts read at a time (their items' values stay in the cache)
 
 
-def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, list[Any]] | None:
+@functools.cache
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """Return the function that gives the values of the fields ``names`` of a record."""
+    return itemgetter(*names)  # a tuple: two names or more
+
+
+def _columns(records: list[Any], names: tuple[str, ...]) -> dict[str, Sequence[Any]] | None:
     """Return the values of each field of ``records`` (JSON objects) by name, or ``None``.
 
     ``None`` unless every record is an object with exactly the fields ``names``, as
     ``save_portfolio`` writes them (a missing or unknown field: the reference path says
-    which).
+    which).  Each record is read once, all its fields at a time (while it is in the
+    cache), then the rows are turned into columns.
     """
     try:
-        columns = {name: list(map(itemgetter(name), records)) for name in names}
+        columns: dict[str, Sequence[Any]] = dict(
+            zip(names, zip(*map(_getter(names), records), strict=True), strict=True)
+        )
     except (KeyError, TypeError):  # a missing field, a record that is no object
         return None
     # every record has the fields: it has no other if it has no more
@@ -231,7 +312,7 @@ def _given(values: Sequence[Any]) -> list[Any]:
     return list(compress(values, map(is_not, values, repeat(None))))
 
 
-def _dates_or_none(values: list[Any], cache: dict[str, dt.date]) -> list[Any] | None:
+def _dates_or_none(values: Sequence[Any], cache: dict[str, dt.date]) -> Sequence[Any] | None:
     """Read a column of ISO dates and ``None``s, or return ``None`` if a value is neither."""
     if _none(values):
         return values
@@ -240,8 +321,10 @@ def _dates_or_none(values: list[Any], cache: dict[str, dt.date]) -> list[Any] | 
     return list(map(cache.get, values))
 
 
-def _portfolio_items(records: list[Any], cache: dict[str, dt.date]) -> list[Item] | None:
-    """Return the items of JSON objects, or ``None`` if one breaks a rule (any rule).
+def _portfolio_items(
+    records: list[Any], cache: dict[str, dt.date]
+) -> tuple[list[Item], Sequence[str]] | None:
+    """Return the items of JSON objects and their ids, or ``None`` if one breaks a rule.
 
     ``cache`` holds the dates read before.  A value of a wrong type fails a check
     (``str.join`` refuses a number, a set a list...): ``None`` too.
@@ -253,39 +336,39 @@ def _portfolio_items(records: list[Any], cache: dict[str, dt.date]) -> list[Item
     amount_texts, open_texts = columns["amount"], columns["open_amount"]
     try:
         if not (
-            set(kinds) <= KINDS.keys()
+            kinds_in(kinds) <= KINDS.keys()
             and ids_ok(ids)
             and (_none(statuses) or ids_ok(_given(statuses)))
             and texts_ok(chain(columns["reference"], columns["comment"], _given(columns["owner"])))
         ):
             return None
-        dates = [
-            _dates_or_none(columns[name], cache)
-            for name in ("issue_date", "due_date", "status_date", "promise_date")
-        ]
-        issues, dues, status_dates, promise_dates = dates
-        read = amounts_of(amount_texts, open_texts, Decimal)
+        issues = dates_of(columns["issue_date"], cache, read_date)  # a None: not a date
+        dues = dates_of(columns["due_date"], cache, read_date)
+        status_dates = _dates_or_none(columns["status_date"], cache)
+        promise_dates = _dates_or_none(columns["promise_date"], cache)
+        read = amounts_of(kinds, amount_texts, open_texts, Decimal)
     except TypeError:  # an unhashable value
         return None
-    if read is None or None in dates or not (all(issues) and all(dues)):  # type: ignore[arg-type]
+    if read is None or issues is None or dues is None:
+        return None
+    if status_dates is None or promise_dates is None:
         return None
     amounts, opens = read
-    if not signs_ok(kinds, amounts, opens):
-        return None
-    return new_items(
+    items = new_items(
         ids,
         kinds,
-        issues,  # type: ignore[arg-type]
-        dues,  # type: ignore[arg-type]
+        issues,
+        dues,
         amounts,
         opens,
         reference=columns["reference"],
         status=statuses,
-        status_date=status_dates,  # type: ignore[arg-type]
+        status_date=status_dates,
         comment=columns["comment"],
         owner=columns["owner"],
-        promise_date=promise_dates,  # type: ignore[arg-type]
+        promise_date=promise_dates,
     )
+    return items, ids
 
 
 def _plain(columns: Mapping[str, Sequence[Any]]) -> bool:
@@ -301,7 +384,7 @@ def _plain(columns: Mapping[str, Sequence[Any]]) -> bool:
 
 
 def _plain_accounts(
-    columns: dict[str, list[Any]], cache: dict[str, dt.date]
+    columns: dict[str, Sequence[Any]], cache: dict[str, dt.date]
 ) -> list[Account] | None:
     """Return the plain accounts of ``columns``, or ``None`` if one breaks a rule."""
     ids, names, currencies = columns["id"], columns["name"], columns["currency"]
@@ -317,14 +400,14 @@ def _plain_accounts(
             return None
     except TypeError:  # a value of a wrong type
         return None
-    items = _portfolio_items(list(chain.from_iterable(lists)), cache) if any(lists) else []
-    if items is None:
+    read = _portfolio_items(list(chain.from_iterable(lists)), cache) if any(lists) else ([], ())
+    if read is None:
         return None
-    item_ids = list(map(attrgetter("id"), items))
+    items, item_ids = read
     bounds = [0, *accumulate(map(len, lists))]
-    ranges = list(map(slice, bounds, bounds[1:]))
-    if not (unique(item_ids) or all(map(unique, map(item_ids.__getitem__, ranges)))):
+    if not unique_within(item_ids, bounds):
         return None
+    ranges = map(slice, bounds, bounds[1:])
     return trusted_columns(
         Account,
         len(ids),
@@ -336,7 +419,9 @@ def _plain_accounts(
     )
 
 
-def portfolio_accounts(records: object, check: Callable[[Any], None]) -> list[Account] | None:
+def portfolio_accounts(
+    records: object, check: Callable[[Any], None], cache: dict[str, dt.date] | None = None
+) -> list[Account] | None:
     """Return the accounts of a portfolio's ``accounts`` (JSON data), or ``None``.
 
     The fast path of ``load_portfolio`` for what ``save_portfolio`` writes: the plain
@@ -350,9 +435,9 @@ def portfolio_accounts(records: object, check: Callable[[Any], None]) -> list[Ac
     if type(records) is not list:
         return None
     every: list[Account] = []
-    cache: dict[str, dt.date] = {}
-    for start in range(0, len(records), _CHUNK):
-        chunk = records[start : start + _CHUNK]
+    cache = {} if cache is None else cache  # the dates read before
+    for start in range(0, len(records), CHUNK):
+        chunk = records[start : start + CHUNK]
         columns = _columns(chunk, _ACCOUNT_FIELDS)
         if columns is None:
             return None

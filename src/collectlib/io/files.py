@@ -25,14 +25,15 @@ import datetime as dt
 import functools
 import io
 import json
+import json.scanner
 import os
 import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from itertools import chain, compress, islice, pairwise, repeat
-from operator import ne
+from itertools import chain, compress, islice, pairwise
+from operator import attrgetter, ne
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TextIO, get_args, get_type_hints
 
@@ -147,6 +148,7 @@ def column_names(columns: Mapping[str, str] | None, where: str) -> dict[str, str
     return names
 
 
+_ACCOUNT_ID = attrgetter("id")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
@@ -221,10 +223,19 @@ def _read_document(path: Path, max_bytes: int, raise_it: str = "", *, depth: boo
     ``depth`` is false: the caller checks it); ``raise_it`` tells how to raise the
     size cap.
     """
+    return _parsed(path, _read_text(path, max_bytes, raise_it), depth=depth)
+
+
+def _read_text(path: Path, max_bytes: int, raise_it: str) -> str:
+    """Read a UTF-8 text file of at most ``max_bytes`` bytes (see ``_read_bytes``)."""
     try:
-        text = _read_bytes(path, max_bytes, raise_it).decode("utf-8")
+        return _read_bytes(path, max_bytes, raise_it).decode("utf-8")
     except UnicodeDecodeError:
         raise _error(path, "not a UTF-8 text file") from None
+
+
+def _parsed(path: Path, text: str, *, depth: bool = True) -> Any:
+    """Return the plain data of a JSON or TOML text (``_read_document``'s second half)."""
     syntax = _syntax(path)
     try:
         if syntax == "TOML":
@@ -418,14 +429,25 @@ def load_portfolio(
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return Portfolio(accounts=tuple(read_items_csv(path, **csv_options)))
+    with _bulk.collection_paused():  # a document and accounts hold no cycle
+        return _json_portfolio(path, max_bytes)
+
+
+def _json_portfolio(path: Path, max_bytes: int) -> Portfolio:
     raise_it = " (a bigger portfolio: max_bytes=, --max-size on the command line)"
-    document = _read_document(path, max_bytes, raise_it, depth=False)
+    text = _read_text(path, max_bytes, raise_it)
     syntax = _syntax(path)
-    data = document.get("accounts", []) if type(document) is dict else None
 
     def deep(account: Any) -> None:  # an account of the document's list: at level 3
         _check_depth(path, account, syntax, 3)
 
+    saved = _saved_portfolio(text, deep) if syntax == "JSON" else None
+    if saved is not None:
+        read, as_of_text = saved
+        day, found = _structured(path, as_of_text, dt.date | None, "as_of")
+        return _checked_portfolio(path, tuple(read), day, found, read=True)
+    document = _parsed(path, text, depth=False)
+    data = document.get("accounts", []) if type(document) is dict else None
     # The accounts read a column at a time; None: read (again) by the converter, which
     # names every problem.  The depth of what the fast path does not read is checked.
     fast = _bulk.portfolio_accounts(data, deep)
@@ -448,9 +470,19 @@ def load_portfolio(
             path, body.get("accounts", []), tuple[Account, ...], "accounts"
         )
     as_of, found = _structured(path, body.get("as_of"), dt.date | None, "as_of")
-    problems += unread + found
-    if not unread:
-        counts = collections.Counter(account.id for account in accounts)
+    return _checked_portfolio(path, accounts, as_of, problems + unread + found, read=not unread)
+
+
+def _checked_portfolio(
+    path: Path, accounts: Any, as_of: Any, problems: list[Problem], *, read: bool
+) -> Portfolio:
+    """Return the portfolio, or raise with ``problems`` and the accounts found twice.
+
+    ``read``: whether the accounts could be read (else ``accounts`` is none).
+    """
+    ids = list(map(_ACCOUNT_ID, accounts)) if read else []
+    if not _bulk.unique(ids):  # most portfolios: every id once, seen at once
+        counts = collections.Counter(ids)
         problems += (
             Problem(file=str(path), path="accounts", what=f"account {id_!r} appears twice")
             for id_, count in counts.items()
@@ -459,6 +491,53 @@ def load_portfolio(
     if problems:
         raise LoadError.of(problems)
     return Portfolio(accounts=accounts, as_of=as_of)
+
+
+# What save_portfolio writes: the head on the first line, then one account a line.
+_SAVED_HEAD = re.compile(r'\{"format": 1(?:, "as_of": ("[^"\\\x00-\x1f]*"))?, "accounts": \[')
+
+
+def _saved_portfolio(
+    text: str, deep: Callable[[Any], None]
+) -> tuple[list[Account], str | None] | None:
+    """Return the accounts and ``as_of`` text of a portfolio as ``save_portfolio`` writes it.
+
+    A document laid out so (its head on the first line, then an account a line) is
+    read a few hundred accounts at a time: each account parsed by ``json``'s scanner
+    where it is in the text, and a run of them built at once
+    (``_bulk.portfolio_accounts``) while they are in the cache, then freed.  ``None``
+    for any other layout, syntax error or value that breaks a rule: the whole
+    document is read again, which names every problem.
+    """
+    head = _SAVED_HEAD.match(text)
+    if head is None or not text.startswith("\n", head.end()) or not text.endswith("\n]}\n"):
+        return None
+    # json.loads' own scanner (typeshed wants the scanner's attributes: a decoder has them)
+    scan = json.scanner.make_scanner(json.JSONDecoder(parse_float=Decimal))  # type: ignore[arg-type]
+    at, end = head.end() + 1, len(text) - 4  # the accounts' lines
+    every: list[Account] = []
+    cache: dict[str, dt.date] = {}
+    records: list[Any] = []
+    while at < end:
+        try:
+            record, at = scan(text, at)
+        except (StopIteration, ValueError, RecursionError):  # no value, bad syntax, deep
+            return None
+        records.append(record)
+        if at < end:  # another account on the next line
+            if not text.startswith(",\n", at):
+                return None
+            at += 2
+        if len(records) == _bulk.CHUNK or at >= end:
+            read = _bulk.portfolio_accounts(records, deep, cache)
+            if read is None:
+                return None
+            every += read
+            records = []
+    if at != end and not (at == end + 1 and not every):  # an account across the end
+        return None
+    as_of = head.group(1)
+    return every, None if as_of is None else json.loads(as_of)
 
 
 def save_portfolio(portfolio: Portfolio, path: str | Path) -> None:
@@ -751,26 +830,153 @@ def _codec(name: str, encoding: object) -> str:
     return "utf-8-sig" if known == "utf-8" else known
 
 
-_BATCH = 256  # the lines read, checked and built at a time (their cells fit in the cache)
+_BLOCK = 2**15  # the characters checked and built at a time: some 500 lines
+_READ = 2**13  # the bytes decoded at a time (as TextIOWrapper does)
+_LINE_END = re.compile("\r\n?|\n")
+_LINE = re.compile("[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
-def _split_batch(batch: list[str], delimiter: str, width: int, limit: int) -> list[str] | None:
-    """Return the cells of ``batch``'s lines, row after row, or ``None`` if a line is not plain.
+class _Lines:
+    r"""The text of a binary stream, decoded by chunks: whole lines a block at a time, or one.
 
-    A plain line has ``width`` cells, no quote and fewer than ``limit`` characters
-    (the csv module's field limit): split on the delimiter, it gives csv.reader's row.
+    Iterated, it gives the lines as ``TextIOWrapper(newline="").readline(MAX_LINE)``
+    does (a line ends with ``"\n"``, ``"\r\n"`` or a lone ``"\r"``; a longer one comes
+    in pieces of ``MAX_LINE`` characters); ``block`` gives the whole lines of some
+    ``_BLOCK`` characters at once, without a Python step per line.  Bytes not of the
+    encoding raise once every line decoded before their chunk is handed on (the text
+    held back then has no line break: what ``_undecodable`` counts on).
     """
-    block = "".join(batch)
-    if '"' in block or (len(block) >= limit and max(map(len, batch)) >= limit):
+
+    __slots__ = ("at", "decode", "ended", "error", "read", "text")
+
+    def __init__(self, binary: IO[bytes], encoding: str) -> None:
+        self.read = binary.read
+        self.decode = codecs.getincrementaldecoder(encoding)().decode
+        self.text = ""  # decoded, from ``at`` on not handed on yet
+        self.at = 0
+        self.ended = False
+        self.error: UnicodeDecodeError | None = None  # raised once the lines before are read
+
+    def _more(self, size: int) -> None:
+        """Decode chunks of bytes until ``size`` characters are held, the end or an error."""
+        parts = [self.text[self.at :]]
+        held = len(parts[0])
+        while held < size and not self.ended and self.error is None:
+            data = self.read(min(_READ, _BLOCK))
+            self.ended = not data
+            try:
+                part = self.decode(data, final=self.ended)
+            except UnicodeDecodeError as error:
+                self.error = error
+                break
+            parts.append(part)
+            held += len(part)
+        self.text, self.at = "".join(parts), 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            text, at = self.text, self.at
+            found = _LINE_END.search(text, at, at + MAX_LINE)
+            # a "\r" last may begin a "\r\n": known once more text is read
+            if found and (
+                text[found.end() - 1] == "\n"
+                or found.end() < len(text)
+                or self.ended
+                or found.end() - at == MAX_LINE
+            ):
+                self.at = found.end()
+                return text[at : found.end()]
+            if not found and len(text) - at >= MAX_LINE:  # a long line: in pieces
+                self.at = at + MAX_LINE
+                return text[at : self.at]
+            if self.error is not None:
+                raise self.error
+            if self.ended:
+                if at == len(text):
+                    raise StopIteration
+                self.at = len(text)
+                return text[at:]
+            self._more(len(text) - at + 1)
+
+    def block(self) -> tuple[str, int, list[str] | None]:
+        """Return the next whole lines: their text, their count and ``None``; ``""`` at the end.
+
+        When the next line is longer than ``MAX_LINE``, the lines come by iteration
+        instead: up to a block's lines, their text, their count and the lines themselves.
+        """
+        self._more(_BLOCK)
+        while True:
+            text, at = self.text, self.at
+            if len(text) - at >= MAX_LINE and not _whole(text, at):
+                break  # a long line (the first: the others fit in a block)
+            if self.ended:
+                cut = len(text)
+            else:
+                cut = text.rfind("\n", at) + 1
+                lone = text.rfind("\r", max(cut, at), len(text) - 1)  # a "\r" not last: lone
+                cut = max(cut, lone + 1)
+            if cut > at:
+                block = text[at:cut]
+                self.at = cut
+                count = block.count("\n")
+                if "\r" in block:
+                    count += block.count("\r") - block.count("\r\n")
+                if block[-1] not in "\r\n":  # the last line of the text, without a line break
+                    count += 1
+                return block, count, None
+            if self.error is not None:
+                raise self.error
+            if self.ended:
+                return "", 0, None
+            self._more(len(text) - at + _BLOCK)  # a line longer than a block
+        lines: list[str] = []  # a long line's pieces and the lines after: as readline reads them
+        with contextlib.suppress(UnicodeDecodeError):  # raised again on the next call
+            lines.extend(islice(self, _BLOCK // 64 or 1))  # a piece of the long line first
+        return "".join(lines), len(lines), lines
+
+
+def _whole(text: str, at: int) -> bool:
+    """Whether ``readline(MAX_LINE)`` reads the line of ``text`` at ``at`` whole (not in pieces)."""
+    found = _LINE_END.search(text, at, at + MAX_LINE)
+    # a "\r\n" across the limit: readline reads the "\r", then the "\n" as a line
+    return found is not None and not (
+        found.end() == at + MAX_LINE and text.startswith("\r\n", found.end() - 1)
+    )
+
+
+def _lines_of(block: str) -> list[str]:
+    """Return the lines of ``block``, each with its line break (the last one may have none)."""
+    return _LINE.findall(block)
+
+
+def _split_batch(
+    block: str, count: int, lines: list[str] | None, delimiter: str, width: int, limit: int
+) -> list[str] | None:
+    r"""Return the cells of the ``count`` lines of ``block``, row after row, or ``None``.
+
+    ``None`` unless every line is plain: it has ``width`` cells, no quote and fewer
+    than ``limit`` characters (the csv module's field limit); split on the delimiter,
+    it gives csv.reader's row.  ``lines`` are the lines, if the block came by them.
+    Each row is followed by a cell ``"\n"`` (its line break): a row takes ``width + 1``
+    places (``_Layout.stride``).
+    """
+    if '"' in block:
         return None
-    if set(map(str.count, batch, repeat(delimiter))) != {width - 1}:  # an empty line too
+    if len(block) >= limit and max(map(len, lines or _lines_of(block))) >= limit:
         return None
     if "\r" in block:
         block = block.replace("\r\n", "\n").replace("\r", "\n")
     if not block.endswith("\n"):  # the last line of the file
         block += "\n"
-    cells = block.replace("\n", delimiter).split(delimiter)
+    # Each line break a cell of its own: the lines have ``width`` cells each (an empty
+    # line none) when every ``width + 1``-th cell is one, the cells being as many.
+    cells = block.replace("\n", f"{delimiter}\n{delimiter}").split(delimiter)
     cells.pop()  # the text after the last line break: none
+    if len(cells) != count * (width + 1) or cells[width :: width + 1].count("\n") != count:
+        return None
     return cells
 
 
@@ -778,6 +984,7 @@ class _Layout(NamedTuple):
     """Where each field of an open-items table is: its column's position (``None``: absent)."""
 
     width: int
+    stride: int  # the places of a row in a batch's cells: its cells and its line break
     account: int
     item: int
     kind: int
@@ -808,18 +1015,18 @@ def _batch_items(
 
     Each column is checked at once (``collectlib.io._bulk``).
     """
-    width = at.width
+    width = at.stride
     ids, kinds = cells[at.item :: width], cells[at.kind :: width]
-    if not (set(kinds) <= _bulk.KINDS.keys() and _bulk.ids_ok(ids)):
+    if not (_bulk.kinds_in(kinds) <= _bulk.KINDS.keys() and _bulk.ids_ok(ids)):
         return None
     issues = _bulk.dates_of(cells[at.issue :: width], dates, read)
     dues = _bulk.dates_of(cells[at.due :: width], dates, read)
-    read_amounts = _bulk.amounts_of(cells[at.amount :: width], cells[at.open :: width], number)
+    read_amounts = _bulk.amounts_of(
+        kinds, cells[at.amount :: width], cells[at.open :: width], number
+    )
     if issues is None or dues is None or read_amounts is None:
         return None
     amounts, opens = read_amounts
-    if not _bulk.signs_ok(kinds, amounts, opens):
-        return None
     return _bulk.new_items(ids, kinds, issues, dues, amounts, opens)
 
 
@@ -839,7 +1046,7 @@ def _batch(
     again), a second currency, an item id twice, an account's bad id, name, currency
     or language: ``None``.
     """
-    width, size = at.width, len(items)
+    width, size = at.stride, len(items)
     accounts = cells[at.account :: width]
     starts = [0, *compress(range(1, size), map(ne, accounts[1:], accounts))]
     going_id, going_currency = going_on
@@ -850,12 +1057,8 @@ def _batch(
         _bulk.unique(ids) and seen.isdisjoint(ids) and going_id not in ids and _bulk.ids_ok(ids)
     ):
         return None
-    item_ids = cells[at.item :: width]
     bounds = [0, *starts, size] if not starts or starts[0] else [*starts, size]
-    if not (
-        _bulk.unique(item_ids)
-        or all(map(_bulk.unique, map(item_ids.__getitem__, map(slice, bounds, bounds[1:]))))
-    ):
+    if not _bulk.unique_within(cells[at.item :: width], bounds):
         return None
 
     def column(place: int | None, default: Any) -> list[Any]:
@@ -867,8 +1070,12 @@ def _batch(
     languages = [text or None for text in column(at.language, None)]
     if at.currency is not None:
         of = cells[at.currency :: width]
-        changes = set(compress(range(1, size), map(ne, of[1:], of)))
-        if not (changes <= set(starts) and (bounds[0] in starts or of[0] == going_currency)):
+        # the usual batch has one currency: no account changes it
+        if of.count(of[0]) != size and not (
+            set(compress(range(1, size), map(ne, of[1:], of))) <= set(starts)
+        ):
+            return None
+        if not (bounds[0] in starts or of[0] == going_currency):
             return None
     if not (
         _bulk.texts_ok(names)
@@ -897,7 +1104,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
     # longer than the csv module's field limit) is read by the csv module, with the
     # lines its quotes span: the same rows as csv.reader gives.
     limit = csv.field_size_limit()
-    lines = iter(functools.partial(handle.readline, MAX_LINE), "")  # no line is unbounded
+    lines = _Lines(binary, handle.encoding)  # no line is unbounded
     try:
         header_reader = csv.reader(_capped(path, lines), delimiter=delimiter)
         header = next(header_reader)
@@ -924,6 +1131,7 @@ def _accounts(  # the hot loop of a million rows, kept flat
     width = len(header)
     layout = _Layout(
         width,
+        width + 1,
         account_col,
         item_col,
         kind_col,
@@ -963,125 +1171,135 @@ def _accounts(  # the hot loop of a million rows, kept flat
     line = end = header_reader.line_num  # the last line read, the last line of a row
     undecodable: UnicodeDecodeError | None = None
     try:
-        while undecodable is None:
-            batch: list[str] = []
+        while True:
+            # the block's records hold no cycle: the collector waits while they are built
+            collecting = _bulk.pause_collection()
             try:
-                batch.extend(islice(lines, _BATCH))  # keeps the lines read before an error
-            except UnicodeDecodeError as error:
-                undecodable = error
-            if not batch:
-                break
-            size = len(batch)
-            split = _split_batch(batch, delimiter, layout.width, limit)
-            read: _Batch | None = None
-            if split is not None:
-                found = _batch_items(split, layout, number, cells.read_date, dates)
-                if found is not None:
-                    going_currency = (
-                        first[currency_col] if currency_col is not None and first else None
-                    )
-                    read = _batch(split, layout, found, seen, (current, going_currency), currency)
-            if read is not None and split is not None:  # every row is fine: build its accounts
-                starts, new_ids = read.starts, read.ids
-                if not starts or starts[0]:  # it goes on with the account of the batch before
-                    items += read.items[: starts[0] if starts else size]
-                    end = line + (starts[0] if starts else size)
-                if starts:
-                    if current is not None:  # the account of the batches before
-                        done = _built(problems, end, account)
-                        if done is not None and not problems:
-                            built_here.append(done)
-                    whole = len(starts) - 1  # the accounts that end in the batch
-                    if whole and not problems:
-                        built_here += trusted_columns(
-                            Account,
-                            whole,
-                            id=new_ids[:whole],
-                            name=read.names[:whole],
-                            currency=read.currencies[:whole],
-                            language=read.languages[:whole],
-                            items=[tuple(read.items[a:b]) for a, b in pairwise(starts)],
+                try:
+                    block, size, batch = lines.block()
+                except UnicodeDecodeError as error:  # the lines before it were read
+                    undecodable = error
+                    break
+                if not size:
+                    break
+                split = _split_batch(block, size, batch, delimiter, layout.width, limit)
+                read: _Batch | None = None
+                if split is not None:
+                    found = _batch_items(split, layout, number, cells.read_date, dates)
+                    if found is not None:
+                        going_currency = (
+                            first[currency_col] if currency_col is not None and first else None
                         )
-                    last = starts[-1]
-                    current, first = new_ids[-1], split[last * width : (last + 1) * width]
-                    items = read.items[last:]
-                    append = items.append
-                    end = line + size
-                seen.update(new_ids)
-                line += size
-            else:
-                texts = iter(batch)
-                for text in texts:
-                    line += 1
-                    if '"' in text or len(text) >= limit:
-                        if len(text) == MAX_LINE and text[-1] not in "\r\n":
-                            problem(line, f"longer than {MAX_LINE:,} characters")
-                            raise problems.error()
-                        reader = csv.reader(chain((text,), texts, lines), delimiter=delimiter)
-                        row = next(reader, [])
-                        line += reader.line_num - 1
-                    else:
-                        stripped = text.rstrip("\r\n")
-                        row = stripped.split(delimiter) if stripped else []
-                    if len(row) != width:
-                        if row:
-                            problem(line, f"{len(row)} fields, the header has {width}")
-                        continue
-                    account_id = row[account_col]
-                    if account_id != current:
-                        if current is not None:
+                        read = _batch(
+                            split, layout, found, seen, (current, going_currency), currency
+                        )
+                if read is not None and split is not None:  # every row is fine: build its accounts
+                    starts, new_ids = read.starts, read.ids
+                    if not starts or starts[0]:  # it goes on with the account of the batch before
+                        items += read.items[: starts[0] if starts else size]
+                        end = line + (starts[0] if starts else size)
+                    if starts:
+                        if current is not None:  # the account of the batches before
                             done = _built(problems, end, account)
                             if done is not None and not problems:
                                 built_here.append(done)
-                        if account_id in seen:
+                        whole = len(starts) - 1  # the accounts that end in the batch
+                        if whole and not problems:
+                            built_here += trusted_columns(
+                                Account,
+                                whole,
+                                id=new_ids[:whole],
+                                name=read.names[:whole],
+                                currency=read.currencies[:whole],
+                                language=read.languages[:whole],
+                                items=[tuple(read.items[a:b]) for a, b in pairwise(starts)],
+                            )
+                        last = starts[-1]
+                        row_at = last * layout.stride
+                        current, first = new_ids[-1], split[row_at : row_at + width]
+                        items = read.items[last:]
+                        append = items.append
+                        end = line + size
+                    seen.update(new_ids)
+                    line += size
+                else:
+                    texts = iter(batch or _lines_of(block))
+                    for text in texts:
+                        line += 1
+                        if '"' in text or len(text) >= limit:
+                            if len(text) == MAX_LINE and text[-1] not in "\r\n":
+                                problem(line, f"longer than {MAX_LINE:,} characters")
+                                raise problems.error()
+                            reader = csv.reader(chain((text,), texts, lines), delimiter=delimiter)
+                            row = next(reader, [])
+                            line += reader.line_num - 1
+                        else:
+                            stripped = text.rstrip("\r\n")
+                            row = stripped.split(delimiter) if stripped else []
+                        if len(row) != width:
+                            if row:
+                                problem(line, f"{len(row)} fields, the header has {width}")
+                            continue
+                        account_id = row[account_col]
+                        if account_id != current:
+                            if current is not None:
+                                done = _built(problems, end, account)
+                                if done is not None and not problems:
+                                    built_here.append(done)
+                            if account_id in seen:
+                                problem(
+                                    line,
+                                    f"account {account_id!r} appears again after other accounts "
+                                    "(the rows of an account must be together)",
+                                )
+                            seen.add(account_id)
+                            current, first, items = account_id, row, []
+                            append = items.append
+                        elif currency_col is not None and row[currency_col] != first[currency_col]:
                             problem(
                                 line,
-                                f"account {account_id!r} appears again after other accounts "
-                                "(the rows of an account must be together)",
+                                f"account {account_id!r} in {row[currency_col]!r}, its first rows "
+                                f"in {first[currency_col]!r} (an account has one currency)",
                             )
-                        seen.add(account_id)
-                        current, first, items = account_id, row, []
-                        append = items.append
-                    elif currency_col is not None and row[currency_col] != first[currency_col]:
-                        problem(
-                            line,
-                            f"account {account_id!r} in {row[currency_col]!r}, its first rows "
-                            f"in {first[currency_col]!r} (an account has one currency)",
-                        )
-                    end = line
-                    issue_text, due_text = row[issue_col], row[due_col]
-                    amount_text, open_text = row[amount_col], row[open_col]
-                    try:
-                        issue = dates_get(issue_text) or parse_date(dates, issue_text, "issue_date")
-                        due = dates_get(due_text) or parse_date(dates, due_text, "due_date")
-                        amount = number(amount_text)
-                        # an unpaid item's open amount is its amount, a paid one's a shared zero
-                        if open_text == amount_text:
-                            open_amount = amount
-                        else:
-                            open_amount = number(open_text)
-                            if not open_amount:
-                                open_amount = zeros_setdefault(open_text, open_amount)
-                        kind = row[kind_col]
-                        append(
-                            make_item(
-                                row[item_col],
-                                kinds_get(kind, kind),
-                                issue,
-                                due,
-                                amount,
-                                open_amount,
+                        end = line
+                        issue_text, due_text = row[issue_col], row[due_col]
+                        amount_text, open_text = row[amount_col], row[open_col]
+                        try:
+                            issue = dates_get(issue_text) or parse_date(
+                                dates, issue_text, "issue_date"
                             )
-                        )
-                    except InvalidOperation:
-                        message = cells.amount_error(amount_text, "amount") or cells.amount_error(
-                            open_text, "open_amount"
-                        )
-                        problem(line, str(message))
-                    except CollectError as error:
-                        problem(line, str(error))
-            batch, split, read = [], None, None  # not held while the next batch is read
-            yield from built_here
+                            due = dates_get(due_text) or parse_date(dates, due_text, "due_date")
+                            amount = number(amount_text)
+                            # an unpaid item's open amount is its amount, a paid one's a shared zero
+                            if open_text == amount_text:
+                                open_amount = amount
+                            else:
+                                open_amount = number(open_text)
+                                if not open_amount:
+                                    open_amount = zeros_setdefault(open_text, open_amount)
+                            kind = row[kind_col]
+                            append(
+                                make_item(
+                                    row[item_col],
+                                    kinds_get(kind, kind),
+                                    issue,
+                                    due,
+                                    amount,
+                                    open_amount,
+                                )
+                            )
+                        except InvalidOperation:
+                            message = cells.amount_error(
+                                amount_text, "amount"
+                            ) or cells.amount_error(open_text, "open_amount")
+                            problem(line, str(message))
+                        except CollectError as error:
+                            problem(line, str(error))
+                block, batch, split, read = "", None, None, None  # not held while reading on
+                accounts = iter(built_here)  # a record too: allocated while it waits
+            finally:
+                _bulk.resume_collection(collecting)
+            yield from accounts
             built_here.clear()
     except csv.Error as error:
         problem(line, str(error))
