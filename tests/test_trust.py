@@ -18,14 +18,20 @@ from hypothesis import strategies as st
 from builders import CALL_BACK, STANDARD, account, d, invoice, policy, qualifying_policy
 from collectlib import (
     Account,
+    BusinessCalendar,
+    Channel,
     EntryKind,
+    Fallback,
     IdleReason,
     ItemsSynced,
     Repeat,
     Restart,
     RuleViolation,
+    Scenario,
     ScenarioActionRecorded,
     SendingWindow,
+    Step,
+    Trigger,
     ValidationError,
     agenda,
     apply_status,
@@ -239,6 +245,63 @@ def test_a_scenario_without_steps_has_no_review() -> None:
     acc = account(invoice("F-1", "2026-01-10"))
     assert idle_reason(acc, pol, d("2026-03-16")) is IdleReason.SCENARIO_COMPLETED
     assert due_actions(acc, pol, d("2026-03-16")) == ()
+
+
+def test_a_review_row_shows_the_last_step_of_the_scenario_as_it_is_now() -> None:
+    """F-1 had the four steps; the scenario lost its last two since: the review shows the call."""
+    acc, pol = completed(review_after_days=5)
+    shorter = policy(scenarios=(attrs.evolve(pol.scenarios[0], steps=STANDARD.steps[:2]),))
+    (row,) = due_actions(acc, shorter, d("2026-03-16"))
+    assert (row.kind, row.due_on, row.step_index, row.channel) == (
+        EntryKind.REVIEW, d("2026-03-01"), 1, Channel.CALL,
+    )  # fmt: skip
+
+
+def test_a_review_row_shows_the_step_channel_not_its_fallback() -> None:
+    """An e-mail step with a letter for accounts without address, sent by e-mail."""
+    letter = Fallback(channel="LETTER", template="Dear #customer_name, #total_due is due.")
+    e_mail = Step(name="reminder", channel="EMAIL", template="#total_due",
+                  trigger=Trigger.leader_due(1), fallback=letter)  # fmt: skip
+    pol = policy(scenarios=(Scenario(name="standard", steps=(e_mail,), review_after_days=2),))
+    acc = account(invoice("F-1", "2026-01-10"), email="billing@durand.example")
+    acc = run_scenario(acc, pol, ["2026-01-11"])
+    (row,) = due_actions(acc, pol, d("2026-01-13"))
+    assert (row.kind, row.due_on, row.channel) == (EntryKind.REVIEW, d("2026-01-13"), Channel.EMAIL)
+
+
+def test_a_review_past_the_last_business_day_is_a_rule_violation_naming_the_leader() -> None:
+    closed = BusinessCalendar(holidays={dt.date.max})  # Friday 9999-12-31
+    one_step = Scenario(name="standard", steps=STANDARD.steps[:1], review_after_days=2)
+    pol = policy(scenarios=(one_step,), calendar=closed)
+    acc = run_scenario(account(invoice("F-1", "9999-12-28")), pol, ["9999-12-29"])
+    with pytest.raises(RuleViolation) as raised:
+        idle_reason(acc, pol, d("9999-12-29"))
+    assert str(raised.value) == (
+        "account 'C-1': item 'F-1': no business day from 9999-12-31 to 9999-12-31"
+    )
+
+
+def test_the_review_counts_from_the_last_step_whose_items_contain_the_leader() -> None:
+    """SPEC 13.2: a journal (written by hand) whose steps leave the leader out of their items."""
+    one_step = Scenario(name="standard", steps=STANDARD.steps[:1], review_after_days=5)
+    two_steps = Scenario(name="standard", steps=STANDARD.steps[:2], review_after_days=5)
+    paid = invoice("F-0", "2026-01-05", open_amount=0)
+
+    def step(on: str, index: int, item_ids: set[str]) -> ScenarioActionRecorded:
+        return ScenarioActionRecorded(
+            on=d(on), scenario="standard", step_index=index, step_name=f"step {index}",
+            channel="EMAIL", leader_id="F-1", item_ids=item_ids, amount="100.00",
+        )  # fmt: skip
+
+    # No step names F-1 among its items: the review counts from the step completing the scenario.
+    acc = account(paid, invoice("F-1", "2026-01-10"), journal=(step("2026-01-11", 0, {"F-0"}),))
+    (row,) = due_actions(acc, policy(scenarios=(one_step,)), d("2026-03-16"))
+    assert (row.kind, row.due_on) == (EntryKind.REVIEW, d("2026-01-16"))
+    # The first step names it, the last does not: from the first.
+    journal = (step("2026-01-11", 0, {"F-0", "F-1"}), step("2026-01-25", 1, {"F-0"}))
+    acc = attrs.evolve(acc, journal=journal)
+    (row,) = due_actions(acc, policy(scenarios=(two_steps,)), d("2026-03-16"))
+    assert (row.kind, row.due_on) == (EntryKind.REVIEW, d("2026-01-16"))
 
 
 # --- Repeat and cap ------------------------------------------------------------------------
