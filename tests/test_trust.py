@@ -270,7 +270,8 @@ def test_a_review_row_shows_the_step_channel_not_its_fallback() -> None:
 
 
 def test_a_review_past_the_last_business_day_is_a_rule_violation_naming_the_leader() -> None:
-    closed = BusinessCalendar(holidays={dt.date.max})  # Friday 9999-12-31
+    last = dt.date.max  # a Friday
+    closed = BusinessCalendar(holidays={last})
     one_step = Scenario(name="standard", steps=STANDARD.steps[:1], review_after_days=2)
     pol = policy(scenarios=(one_step,), calendar=closed)
     acc = run_scenario(account(invoice("F-1", "9999-12-28")), pol, ["9999-12-29"])
@@ -279,6 +280,11 @@ def test_a_review_past_the_last_business_day_is_a_rule_violation_naming_the_lead
     assert str(raised.value) == (
         "account 'C-1': item 'F-1': no business day from 9999-12-31 to 9999-12-31"
     )
+    # A disputed item's review row is the account's, not an item's.
+    disputed = attrs.evolve(invoice("F-1", "9999-12-01"), status="price-dispute", status_date=last)
+    with pytest.raises(RuleViolation) as raised:
+        due_actions(account(disputed), qualifying_policy(calendar=closed), last)
+    assert str(raised.value) == "account 'C-1': no business day from 9999-12-31 to 9999-12-31"
 
 
 def test_the_review_counts_from_the_last_step_whose_items_contain_the_leader() -> None:
