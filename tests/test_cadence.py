@@ -57,6 +57,7 @@ from collectlib import (
     template_context,
 )
 from collectlib.rules.cadence import collector_for
+from collectlib.rules.dunning import channel_of
 from collectlib.strategies import accounts, dates, policies
 
 
@@ -356,6 +357,9 @@ def test_a_letter_when_there_is_no_e_mail_address() -> None:
     )  # fmt: skip
     (row,) = agenda([without], pol, d("2026-01-11"))
     assert (row.channel, row.automatic) == (Channel.LETTER, False)
+    assert channel_of(pol.scenarios[0].steps[0], True) == (
+        Channel.LETTER, letter.template, False, False,
+    )  # fmt: skip
     recorded = record_action(without, proposal, pol, d("2026-01-11"))
     assert recorded.journal[-1].channel is Channel.LETTER
     with_address = account(invoice("F-1", "2026-01-10"), email="billing@durand.example")

@@ -8,6 +8,7 @@ Hypothesis properties over random portfolios.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import attrs
@@ -269,9 +270,16 @@ def test_a_review_row_shows_the_step_channel_not_its_fallback() -> None:
     assert (row.kind, row.due_on, row.channel) == (EntryKind.REVIEW, d("2026-01-13"), Channel.EMAIL)
 
 
-def test_a_review_past_the_last_business_day_is_a_rule_violation_naming_the_leader() -> None:
+def test_a_step_or_review_past_the_last_business_day_is_a_rule_violation_naming_the_leader() -> (
+    None
+):
     last = dt.date.max  # a Friday
     closed = BusinessCalendar(holidays={last})
+    with pytest.raises(RuleViolation) as raised:
+        next_action(account(invoice("F-1", "9999-12-30")), policy(calendar=closed), last)
+    assert str(raised.value) == (
+        "account 'C-1': item 'F-1': no business day from 9999-12-31 to 9999-12-31"
+    )
     one_step = Scenario(name="standard", steps=STANDARD.steps[:1], review_after_days=2)
     pol = policy(scenarios=(one_step,), calendar=closed)
     acc = run_scenario(account(invoice("F-1", "9999-12-28")), pol, ["9999-12-29"])
@@ -360,6 +368,24 @@ def test_a_courtesy_e_mail_127_days_late_waits_for_a_person() -> None:
     assert (fresh.needs_confirmation, fresh.send_at) == (False, dt.datetime(2025, 11, 12, 9))
     unlimited = next_action(acc, attrs.evolve(pol, automatic_max_late_days=None), d("2026-03-16"))
     assert unlimited.send_at == dt.datetime(2026, 3, 16, 9)
+
+
+def test_an_automatic_step_to_be_confirmed_waits_for_a_person_even_on_time() -> None:
+    pol = policy(sending_window=OFFICE)
+    acc = run_scenario(account(invoice("F-1", "2026-01-10")), pol, ["2026-01-11", "2026-01-25"])
+    acc = run_scenario(acc, pol, ["2026-02-04"])
+    notice = next_action(acc, pol, d("2026-02-24"))  # due today, 0 days late
+    assert (notice.step.name, notice.late_days, notice.automatic) == ("formal notice", 0, True)
+    assert (notice.needs_confirmation, notice.send_at) == (True, None)
+
+
+def test_an_automatic_step_goes_out_in_the_customer_s_time_zone() -> None:
+    pol = policy(sending_window=OFFICE)
+    acc = account(invoice("F-1", "2026-01-10"), timezone="America/Montreal")
+    proposal = next_action(acc, pol, d("2026-01-12"))  # due Sunday 11: Monday 9:00 there
+    montreal = zoneinfo.ZoneInfo("America/Montreal")
+    assert proposal.send_at == dt.datetime(2026, 1, 12, 9, tzinfo=montreal)
+    assert proposal.send_at.utcoffset() == dt.timedelta(hours=-5)
 
 
 def test_an_automatic_specific_action_too_late_waits_too() -> None:
