@@ -21,6 +21,7 @@ from collectlib import (
     Account,
     BusinessCalendar,
     Channel,
+    Condition,
     EntryKind,
     Fallback,
     IdleReason,
@@ -339,6 +340,23 @@ def test_the_last_step_comes_back_every_fortnight_twice_then_a_review() -> None:
     assert next_action(acc, pol, d("2026-03-25")) is None
     (row,) = due_actions(acc, pol, d("2026-03-28"))
     assert (row.name, row.due_on, row.repeat) == (REVIEW_COMPLETED, d("2026-03-28"), 2)
+
+
+def test_the_last_step_comes_back_only_while_its_condition_holds() -> None:
+    notice = attrs.evolve(STANDARD.steps[3], when=Condition(min_balance=500))
+    scenario = attrs.evolve(
+        STANDARD, steps=(*STANDARD.steps[:3], notice), repeat=Repeat(every_days=14, max_times=2)
+    )
+    pol = policy(scenarios=(attrs.evolve(scenario, review_after_days=3),))
+    acc = account(invoice("F-1", "2026-01-10", "950.00"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"])
+    again = next_action(acc, pol, d("2026-03-01"))
+    assert (again.step.name, again.repeat, again.due_on) == ("formal notice", 1, d("2026-03-10"))
+    # 650.00 paid: 300.00 left, below the notice's 500: no repeat, the review.
+    paid = attrs.evolve(acc, items=(invoice("F-1", "2026-01-10", "950.00", open_amount=300),))
+    assert next_action(paid, pol, d("2026-03-01")) is None
+    (row,) = due_actions(paid, pol, d("2026-03-01"))
+    assert (row.name, row.due_on, row.repeat) == (REVIEW_COMPLETED, d("2026-02-27"), 0)
 
 
 def test_a_repeat_proposal_recorded_twice_is_stale() -> None:
