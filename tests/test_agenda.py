@@ -49,6 +49,25 @@ def test_scenario_row_carries_the_proposal() -> None:
     assert row.amount == 1000
 
 
+def test_rows_keep_no_copies() -> None:
+    # SPEC 8: the rows stay small.  Rows falling due the same day share one date and one
+    # count of days late; a row of one item keeps that item's amount; ids are a tuple's.
+    accounts = [
+        account(invoice("F-1", "2026-01-10", 700), invoice("F-2", "2026-01-10", 300)),
+        account(invoice("F-3", "2026-01-10", "1E+3"), id="C-2"),
+        account(invoice("F-4", "2026-01-10", 900), id="C-3"),
+    ]
+    first, second, third = agenda(accounts, policy(), d("2026-12-15"))
+    assert [row.account_id for row in (first, second, third)] == ["C-1", "C-2", "C-3"]
+    assert first.due_on is second.due_on is third.due_on
+    assert first.late_days is second.late_days is third.late_days == 338
+    assert second.amount is accounts[1].items[0].open_amount  # the item's, exactly as given
+    assert str(second.amount) == "1E+3"
+    assert third.amount is accounts[2].items[0].open_amount
+    assert first.amount == 1000
+    assert not hasattr(first.item_ids, "__dict__")
+
+
 def test_nothing_due_before_the_due_date() -> None:
     acc = account(invoice("F-1", "2026-01-10"))
     assert due_actions(acc, policy(), d("2026-01-10")) == ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+import sys
 
 import pytest
 from hypothesis import given
@@ -58,7 +59,8 @@ def test_it_pickles_copies_and_serializes_as_its_ids(left: list[str]) -> None:
     for twin in (pickle.loads(pickle.dumps(ids)), copy.copy(ids), copy.deepcopy(ids)):
         assert twin == ids
         assert list(twin) == list(ids)
-        assert type(twin) is ItemIds
+        assert isinstance(twin, ItemIds)
+        assert type(twin) is type(ids)  # a large set's lookup kind too
     assert json.loads(json.dumps(ids)) == list(ids)
     assert eval(repr(ids), {"ItemIds": ItemIds}) == ids  # a repr round trip
 
@@ -88,6 +90,23 @@ def test_it_is_a_set_not_a_sequence() -> None:
 def test_bad_ids_are_a_validation_error(given_ids: object, message: str) -> None:
     with pytest.raises(ValidationError, match=f"^ItemIds: {message}$"):
         ItemIds(given_ids)  # type: ignore[arg-type]
+
+
+def test_a_small_set_takes_a_tuples_memory() -> None:
+    # An agenda keeps one per row, by the hundred thousand: no instance dictionary.
+    for count in (0, 1, 16):
+        ids = ItemIds(f"F-{n}" for n in range(count))
+        assert sys.getsizeof(ids) == sys.getsizeof(tuple(ids))
+        assert not hasattr(ids, "__dict__")
+    assert hasattr(ItemIds(f"F-{n}" for n in range(17)), "__dict__")  # for its lookup table
+
+
+def test_combining_sets_keeps_the_lookup_kind() -> None:
+    many = ItemIds(f"F-{n}" for n in range(40))
+    assert type(many & {"F-1"}) is ItemIds
+    assert type(many - {"F-1"}) is type(many)  # 39 ids: a table again
+    assert "F-39" in many - {"F-1"}
+    assert "F-1" not in many - {"F-1"}
 
 
 def test_a_large_set_looks_up_in_a_table_built_once() -> None:

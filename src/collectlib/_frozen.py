@@ -234,26 +234,25 @@ class ItemIds(tuple[str, ...], AbstractSet[str]):  # a tuple's storage, a set's 
     True
     """
 
+    # No instance dictionary: a tuple's memory exactly (a set of more than
+    # ``_SCAN_UP_TO`` ids is a ``_ManyItemIds``, which keeps a lookup table).
+    __slots__ = ()
+
     def __new__(cls, ids: Iterable[str] = ()) -> ItemIds:
         """Return the set of ``ids`` (repeats dropped, the first occurrence kept)."""
         if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
             raise ValidationError(f"ItemIds: ids must be a collection of str, not {ids!r}")
-        unique = dict.fromkeys(ids)
+        unique = list(dict.fromkeys(ids))
         for item_id in unique:
             if type(item_id) is not str:
                 raise ValidationError(f"ItemIds: an item id must be a str, not {item_id!r}")
-        return tuple.__new__(cls, unique)
+        return item_ids_trusted(unique)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"ItemIds is immutable: cannot set {name!r}")
 
     def __contains__(self, value: object) -> bool:
-        if len(self) <= _SCAN_UP_TO:
-            return tuple.__contains__(self, value)
-        found = self.__dict__.get("_set")  # a large set looks up in a hash table, built once
-        if found is None:
-            found = self.__dict__["_set"] = frozenset(self)
-        return value in found
+        return tuple.__contains__(self, value)  # up to _SCAN_UP_TO ids: a scan is fastest
 
     def __hash__(self) -> int:
         return hash(frozenset(self))
@@ -300,12 +299,12 @@ class ItemIds(tuple[str, ...], AbstractSet[str]):  # a tuple's storage, a set's 
     def intersection(self, *others: Iterable[object]) -> ItemIds:
         """Return the ids in this set and in every one of ``others``."""
         common = frozenset(self).intersection(*others)
-        return tuple.__new__(ItemIds, [item_id for item_id in self if item_id in common])
+        return item_ids_trusted([item_id for item_id in self if item_id in common])
 
     def difference(self, *others: Iterable[object]) -> ItemIds:
         """Return the ids in this set and in none of ``others``."""
         left = frozenset(self).difference(*others)
-        return tuple.__new__(ItemIds, [item_id for item_id in self if item_id in left])
+        return item_ids_trusted([item_id for item_id in self if item_id in left])
 
     def __reduce__(self) -> tuple[type[ItemIds], tuple[tuple[str, ...]]]:
         # Rebuilt from its ids: neither a pickle nor a copy carries the lookup table.
@@ -316,3 +315,21 @@ class ItemIds(tuple[str, ...], AbstractSet[str]):  # a tuple's storage, a set's 
 
 
 _SCAN_UP_TO = 16  # up to this many ids, a scan of the tuple beats building a hash table
+
+
+class _ManyItemIds(ItemIds):
+    """An ``ItemIds`` of more than ``_SCAN_UP_TO`` ids: ``in`` looks up a table built once."""
+
+    def __contains__(self, value: object) -> bool:
+        found = self.__dict__.get("_set")
+        if found is None:
+            found = self.__dict__["_set"] = frozenset(self)
+        return value in found
+
+
+_new_ids = tuple.__new__
+
+
+def item_ids_trusted(ids: list[str]) -> ItemIds:
+    """Return the ``ItemIds`` of ``ids``, str each and unique already: no check, no copy."""
+    return _new_ids(ItemIds if len(ids) <= _SCAN_UP_TO else _ManyItemIds, ids)

@@ -50,6 +50,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -68,7 +69,7 @@ except ImportError as missing:  # the extra is not installed: say which one to i
     ) from missing
 
 from collectlib._checks import check_bool, check_currency, check_each, read_date
-from collectlib._frozen import ItemIds, trusted_maker
+from collectlib._frozen import item_ids_trusted, trusted_maker
 from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
@@ -624,6 +625,7 @@ _ARROW_TYPES = {
 }
 _ROW_TYPES = {name: _ARROW_TYPES.get(name) for name in AgendaEntry._fields}
 _ENUMS: dict[str, Any] = {"kind": EntryKind, "channel": Channel}
+_ENUM_VALUE = operator.attrgetter("_value_")
 _new_row = tuple.__new__
 
 
@@ -632,8 +634,10 @@ def _rows_frame(rows: Iterable[AgendaEntry]) -> pd.DataFrame:
     fields = list(zip(*rows, strict=True)) or [()] * len(_ROW_TYPES)
     frame: dict[str, Any] = {}
     for (name, kind), cells in zip(_ROW_TYPES.items(), fields, strict=True):
-        if name in _ENUMS:
-            values: list[Any] = [value.value for value in cells]
+        if name in _ENUMS:  # a member's value without the ``value`` property's call
+            values: list[Any] = list(map(_ENUM_VALUE, cells))
+        elif name == "amount":  # never None
+            values = list(map(str, cells))
         elif name in _AGENDA_AMOUNTS:
             values = [None if value is None else str(value) for value in cells]
         else:
@@ -695,7 +699,7 @@ def _frame_rows(frame: pd.DataFrame) -> list[AgendaEntry]:
         elif name == "arrears":
             values = [None if value is None else Decimal(value) for value in values]
         elif name == "item_ids":  # an agenda row's ids, unique: as the agenda builds them
-            values = [_new_row(ItemIds, ids) for ids in values]
+            values = list(map(item_ids_trusted, values))
         fields.append(values)
     # each row of the agenda's own fields, checked where it was computed
     return [_new_row(AgendaEntry, row) for row in zip(*fields, strict=True)]

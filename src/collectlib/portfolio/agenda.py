@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from collectlib._checks import check_date, check_each, check_instance
-from collectlib._frozen import ItemIds
+from collectlib._frozen import _SCAN_UP_TO, ItemIds, _ManyItemIds, item_ids_trusted
 from collectlib.enums import ActionState, Channel, EntryKind
 from collectlib.errors import ValidationError
 from collectlib.forecast import PaymentProfile
@@ -91,22 +91,25 @@ REVIEW_COMPLETED = "Scenario completed: decide"
 REVIEW_DISPUTE = "Dispute without follow-up"
 """The name of the review row of disputed items that no open action follows."""
 
-_new_entry = tuple.__new__
-_new_ids = tuple.__new__  # ids the account holds once each: no check, no copy into a hash table
+_new_entry = _new_ids = tuple.__new__
 
 
-def _collect(
+def _collect(  # noqa: PLR0917
     account: Account,
     policy: Policy,
     on: dt.date,
     until: dt.date,
     append: Callable[[AgendaEntry], None],
+    days: dict[dt.date, tuple[dt.date, int]],
     over_limit: Mapping[str, object] | None = None,
 ) -> None:
     """Append the account's actions due by ``until`` (late days counted on ``on``).
 
-    ``over_limit``: the groups above their credit limit (``Exposure.over_limit``), or
-    ``None`` when the agenda was given no exposure.
+    ``days``: the due dates met so far, each with its days late on ``on``: the rows
+    of one date share one date and one count (a portfolio's rows fall on a few
+    hundred dates), and each is computed once.  ``over_limit``: the groups above their
+    credit limit (``Exposure.over_limit``), or ``None`` when the agenda was given no
+    exposure.
     """
     selection = scan(account, policy)
     decision = decide(account, policy, on, selection)
@@ -131,9 +134,12 @@ def _collect(
                     step.to_be_confirmed,
                 )
             # What ``timing`` says, its call made only for a message the window times.
-            late, confirm, send = (on - due).days, False, None
-            if late < 0:  # noqa: PLR1730  # faster than max() in the hot loop
-                late = 0
+            known = days.get(due)
+            if known is None:
+                late = (on - due).days
+                known = days[due] = (due, late if late > 0 else 0)
+            due, late = known
+            confirm, send = False, None
             automatic = automatic and not review
             if automatic:
                 limit = policy.automatic_max_late_days
@@ -152,7 +158,8 @@ def _collect(
                         _REVIEW if review else _SCENARIO,
                         channel,
                         REVIEW_COMPLETED if review else step.name,
-                        _new_ids(ItemIds, ids),
+                        # item_ids_trusted(ids), without a call in the hot loop
+                        _new_ids(ItemIds if len(ids) <= _SCAN_UP_TO else _ManyItemIds, ids),
                         total,
                         automatic,
                         confirm,
@@ -213,7 +220,7 @@ def _review_disputes(  # noqa: PLR0917
                 _REVIEW,
                 _CALL,
                 REVIEW_DISPUTE,
-                _new_ids(ItemIds, ids),
+                item_ids_trusted(ids),
                 amount,
                 False,
                 False,
@@ -266,7 +273,7 @@ def _collect_specific(  # noqa: PLR0917
                     _SPECIFIC,
                     action.channel,
                     action.name,
-                    _new_ids(ItemIds, held),
+                    item_ids_trusted(held),
                     sum((open_amounts[item_id] for item_id in held), ZERO),
                     action.automatic,
                     confirm,
@@ -294,7 +301,7 @@ def due_actions(account: Account, policy: Policy, on: dt.date) -> tuple[AgendaEn
     check_account_policy("due_actions", account, policy)
     check_date("due_actions", "on", on)
     rows: list[AgendaEntry] = []
-    _collect(account, policy, on, on, rows.append)
+    _collect(account, policy, on, on, rows.append, {})
     return tuple(rows)
 
 
@@ -355,6 +362,7 @@ def agenda(
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise ValidationError(f"agenda: accounts must be a collection of Account, not {given!r}")
     risks: dict[int, float] = {}
+    days: dict[dt.date, tuple[dt.date, int]] = {}
     if ranking is not None:  # checked once: the loop below is the date order's
         accounts = _rank_as_read(accounts, rows, risks, ranking, policy, on)
     for count, account in enumerate(accounts, 1):
@@ -365,7 +373,7 @@ def agenda(
         add_seen(account.id)
         if len(seen) != count:
             raise ValidationError(f"agenda: account {account.id!r} appears twice")
-        _collect(account, policy, on, until, append, over_limit)
+        _collect(account, policy, on, until, append, days, over_limit)
     ordered = _sort_agenda(rows)
     if ranking is None:
         return ordered

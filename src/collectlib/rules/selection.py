@@ -96,7 +96,7 @@ def scan(account: Account, policy: Policy) -> Selection:
     held = _held_by_actions(account) if account.actions else None
     leader: Item | None = None
     leader_due = _NEVER
-    total = ZERO
+    total = kept = ZERO
     ids: list[str] = []
     append = ids.append
     unfollowed: list[Item] | None = None
@@ -122,7 +122,10 @@ def scan(account: Account, policy: Policy) -> Selection:
         elif open_amount > ZERO:  # a debit below the threshold: ignored
             continue
         total += open_amount
+        kept = open_amount
         append(item.id)
+    if len(ids) == 1:  # the one amount itself: an agenda row of it keeps no new Decimal
+        total = kept
     return leader, total, ids, unfollowed
 
 
