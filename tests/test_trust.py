@@ -174,6 +174,29 @@ def test_a_dispute_arriving_from_the_erp_gets_a_review_row_on_its_status_date() 
     ]
 
 
+def test_a_dispute_review_row_sums_its_items_and_counts_late_days_from_the_first() -> None:
+    def disputed(item_id: str, due: str, amount: str, since: str):
+        return attrs.evolve(
+            invoice(item_id, due, amount), status="price-dispute", status_date=d(since)
+        )
+
+    pol = qualifying_policy()
+    acc = account(
+        disputed("F-1", "2026-01-10", "500.00", "2026-02-12"),
+        disputed("F-2", "2026-01-20", "300.00", "2026-02-10"),
+    )
+    for on, late in (("2026-02-10", 0), ("2026-02-11", 1)):
+        (row,) = due_actions(acc, pol, d(on))  # due on the first status date, 800.00
+        assert (row.kind, row.name, row.due_on, row.late_days, row.amount, row.item_ids) == (
+            EntryKind.REVIEW, REVIEW_DISPUTE, d("2026-02-10"), late, Decimal("800.00"),
+            {"F-1", "F-2"},
+        )  # fmt: skip
+        assert (row.automatic, row.needs_confirmation, row.repeat) == (False, False, 0)
+    (row,) = agenda([acc], pol, d("2026-02-07"), horizon_days=3)  # due in 3 days: 0 late
+    assert (row.due_on, row.late_days) == (d("2026-02-10"), 0)
+    assert not due_actions(acc, pol, d("2026-02-09"))
+
+
 # --- Nobody forgotten: the review row ----------------------------------------------------
 
 
