@@ -91,6 +91,21 @@ def test_specific_row_amount_is_the_open_amount_of_its_open_items() -> None:
     assert rows[1].late_days == 11
 
 
+def test_each_open_action_shows_on_its_due_date_whatever_the_actions_before_it() -> None:
+    acc = account(
+        invoice("F-1", "2026-01-10", 700),
+        invoice("F-2", "2026-01-10", 300, open_amount=0),
+        invoice("F-3", "2026-01-10", 100),
+        actions=(
+            action("A1", {"F-1"}, "2026-03-13"),  # not yet due
+            action("A2", {"F-2"}, "2026-03-01"),  # its item closed
+            action("A3", {"F-3"}, "2026-03-12"),  # due today
+        ),
+    )
+    rows = due_actions(acc, policy(), d("2026-03-12"))
+    assert [(r.action_id, r.due_on, r.late_days) for r in rows] == [("A3", d("2026-03-12"), 0)]
+
+
 def test_action_whose_items_are_all_closed_is_deleted_as_of_its_date() -> None:
     acc = account(
         invoice("F-1", "2026-01-10", 700, open_amount=0),

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import account, d, invoice, policy, qualifying_policy
+from builders import CALL_BACK, account, credit, d, invoice, policy, qualifying_policy
 from collectlib import (
     Account,
     AgendaEntry,
@@ -20,6 +20,7 @@ from collectlib import (
     Settlement,
     ValidationError,
     agenda,
+    create_action,
     payment_profile,
     payment_profiles,
     portfolio_profile,
@@ -253,6 +254,20 @@ def test_the_amount_at_risk_is_exact_for_a_row_of_two_items() -> None:
     (row,) = agenda([acc], policy(), ON)
     assert _risk(row, acc, dict(PROFILES), None, policy(), ON) == 4000 * 40
     assert row.amount == Decimal(4000)
+
+
+def test_a_row_without_open_debits_is_at_no_risk() -> None:
+    # A call about a credit note, due 25 March, after a row at no risk due 21 March.
+    refund = create_action(
+        account(credit("C-1", "2026-02-01")), ["C-1"], CALL_BACK, d("2026-03-22")
+    )
+    rows = [refund, account(invoice("E-1", "2026-03-20", 100), id="EARLY")]
+    ranked = agenda(
+        rows, policy(), ON, horizon_days=30, order="risk", profiles={"EARLY": PROFILES["MARTIN"]}
+    )
+    assert [(row.account_id, row.due_on) for row in ranked] == [
+        ("EARLY", d("2026-03-21")), ("C-1", d("2026-03-25")),
+    ]  # fmt: skip
 
 
 def test_a_row_of_two_items_weighs_both_by_their_open_amounts() -> None:
