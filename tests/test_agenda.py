@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -14,11 +15,15 @@ from hypothesis import strategies as st
 from builders import account, action, d, invoice, policy
 from collectlib import (
     Account,
+    ActionTemplate,
     AgendaEntry,
     Channel,
+    CollectorRule,
     EntryKind,
+    SendingWindow,
     ValidationError,
     agenda,
+    create_action,
     due_actions,
     next_action,
     sort_agenda,
@@ -104,6 +109,29 @@ def test_each_open_action_shows_on_its_due_date_whatever_the_actions_before_it()
     )
     rows = due_actions(acc, policy(), d("2026-03-12"))
     assert [(r.action_id, r.due_on, r.late_days) for r in rows] == [("A3", d("2026-03-12"), 0)]
+
+
+def test_an_automatic_specific_row_goes_out_in_the_customer_s_time_zone_unless_confirmed() -> None:
+    letter = ActionTemplate(
+        name="letter", channel="EMAIL", template="#total_due", delay_days=3, automatic=True
+    )
+    office = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
+    pol = policy(sending_window=office, collector_rules=[CollectorRule(collector="desk")])
+    acc = account(invoice("F-1", "2026-03-10"), timezone="America/Montreal", collector="marie")
+    sent = create_action(acc, ["F-1"], letter, d("2026-01-05"))
+    montreal = dt.datetime(2026, 1, 12, 9, tzinfo=zoneinfo.ZoneInfo("America/Montreal"))
+    row = AgendaEntry(
+        account_id="C-1", collector="marie", due_on=d("2026-01-08"), late_days=4,
+        kind=EntryKind.SPECIFIC, channel=Channel.EMAIL, name="letter", item_ids=frozenset({"F-1"}),
+        amount=Decimal(100), automatic=True, needs_confirmation=False, action_id="A1",
+        step_index=None, send_at=montreal, repeat=0,
+    )  # fmt: skip
+    assert due_actions(sent, pol, d("2026-01-12")) == (row,)
+    confirmed = attrs.evolve(letter, to_be_confirmed=True)
+    to_confirm = create_action(acc, ["F-1"], confirmed, d("2026-01-05"))
+    assert due_actions(to_confirm, pol, d("2026-01-12")) == (
+        row._replace(needs_confirmation=True, send_at=None),
+    )
 
 
 def test_action_whose_items_are_all_closed_is_deleted_as_of_its_date() -> None:

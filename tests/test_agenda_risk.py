@@ -104,6 +104,16 @@ def test_rows_at_no_risk_keep_the_date_order() -> None:
     assert [row.account_id for row in ranked] == ["DURAND", "MARTIN"]
 
 
+def test_risk_order_without_profiles_says_what_to_give() -> None:
+    with pytest.raises(ValidationError) as raised:
+        agenda(customers(), policy(), ON, order="risk")
+    assert str(raised.value) == (
+        "agenda: profiles must be a mapping account id -> PaymentProfile with order='risk', "
+        "not None (payment_profiles; {} with a fallback: every account reads the portfolio's "
+        "profile)"
+    )
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
