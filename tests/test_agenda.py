@@ -134,6 +134,20 @@ def test_an_automatic_specific_row_goes_out_in_the_customer_s_time_zone_unless_c
     )
 
 
+def test_a_row_names_the_account_s_collector_else_the_first_rule_that_matches() -> None:
+    pol = policy(collector_rules=[CollectorRule(collector="escalations", min_days_late=30),
+                                  CollectorRule(collector="desk")])  # fmt: skip
+    portfolio = [
+        account(invoice("F-1", "2026-01-10"), id="C-1"),  # 36 days late on 15 February
+        account(invoice("F-2", "2026-02-01"), id="C-2"),  # 14 days late
+        account(invoice("F-3", "2026-01-10"), id="C-3", collector="marie"),
+    ]
+    rows = agenda(portfolio, pol, d("2026-02-15"))
+    assert [(row.account_id, row.collector) for row in rows] == [
+        ("C-1", "escalations"), ("C-3", "marie"), ("C-2", "desk"),
+    ]  # fmt: skip
+
+
 def test_action_whose_items_are_all_closed_is_deleted_as_of_its_date() -> None:
     acc = account(
         invoice("F-1", "2026-01-10", 700, open_amount=0),
