@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import account, action, d, invoice, policy
+from builders import STANDARD, account, action, d, invoice, policy
 from collectlib import (
     Account,
     ActionTemplate,
@@ -20,6 +20,7 @@ from collectlib import (
     Channel,
     CollectorRule,
     EntryKind,
+    Fallback,
     SendingWindow,
     ValidationError,
     agenda,
@@ -146,6 +147,22 @@ def test_a_row_names_the_account_s_collector_else_the_first_rule_that_matches() 
     assert [(row.account_id, row.collector) for row in rows] == [
         ("C-1", "escalations"), ("C-3", "marie"), ("C-2", "desk"),
     ]  # fmt: skip
+
+
+def test_a_scenario_row_counts_its_days_late_and_waits_for_a_person_past_the_limit() -> None:
+    acc = account(invoice("F-1", "2026-01-10"))  # the e-mail, automatic, due 11 January
+    (row,) = due_actions(acc, policy(), d("2026-01-12"))
+    assert (row.late_days, row.automatic, row.needs_confirmation) == (1, True, False)
+    (row,) = due_actions(acc, policy(), d("2026-02-11"))  # 31 days: past the 30 allowed
+    assert (row.late_days, row.automatic, row.needs_confirmation) == (31, True, True)
+
+
+def test_a_scenario_row_on_its_fallback_channel_is_never_automatic() -> None:
+    letter = Fallback(channel="LETTER", template="Dear #customer_name, #total_due is due.")
+    steps = (attrs.evolve(STANDARD.steps[0], fallback=letter), *STANDARD.steps[1:])
+    pol = policy(scenarios=(attrs.evolve(STANDARD, steps=steps),))
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), pol, d("2026-01-12"))
+    assert (row.channel, row.automatic, row.needs_confirmation) == (Channel.LETTER, False, False)
 
 
 def test_action_whose_items_are_all_closed_is_deleted_as_of_its_date() -> None:
