@@ -157,6 +157,29 @@ def test_a_scenario_row_counts_its_days_late_and_waits_for_a_person_past_the_lim
     assert (row.late_days, row.automatic, row.needs_confirmation) == (31, True, True)
 
 
+def test_a_scenario_row_goes_out_in_the_window_in_the_customer_s_time_zone() -> None:
+    office = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
+    pol = policy(sending_window=office)
+    montreal = account(invoice("F-1", "2026-01-10"), timezone="America/Montreal")
+    (row,) = due_actions(montreal, pol, d("2026-01-12"))  # due Sunday 11: Monday 9:00 there
+    zone = zoneinfo.ZoneInfo("America/Montreal")
+    assert (row.late_days, row.needs_confirmation) == (1, False)
+    assert row.send_at == dt.datetime(2026, 1, 12, 9, tzinfo=zone)
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), pol, d("2026-01-12"))
+    assert (row.send_at, row.send_at.tzinfo) == (dt.datetime(2026, 1, 12, 9), None)
+    # 30 days late is not past the 30 allowed; the formal notice waits for a person.
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), pol, d("2026-02-10"))
+    assert (row.late_days, row.needs_confirmation, row.send_at) == (
+        30, False, dt.datetime(2026, 2, 10, 9),
+    )  # fmt: skip
+    notice = policy(
+        sending_window=office, scenarios=(attrs.evolve(STANDARD, steps=STANDARD.steps[3:]),)
+    )
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), notice, d("2026-02-24"))
+    assert (row.name, row.late_days, row.automatic) == ("formal notice", 0, True)
+    assert (row.needs_confirmation, row.send_at) == (True, None)
+
+
 def test_a_scenario_row_on_its_fallback_channel_is_never_automatic() -> None:
     letter = Fallback(channel="LETTER", template="Dear #customer_name, #total_due is due.")
     steps = (attrs.evolve(STANDARD.steps[0], fallback=letter), *STANDARD.steps[1:])
