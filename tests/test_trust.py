@@ -184,6 +184,7 @@ def test_a_dispute_review_row_sums_its_items_and_counts_late_days_from_the_first
     acc = account(
         disputed("F-1", "2026-01-10", "500.00", "2026-02-12"),
         disputed("F-2", "2026-01-20", "300.00", "2026-02-10"),
+        collector="marie",
     )
     for on, late in (("2026-02-10", 0), ("2026-02-11", 1)):
         (row,) = due_actions(acc, pol, d(on))  # due on the first status date, 800.00
@@ -192,6 +193,8 @@ def test_a_dispute_review_row_sums_its_items_and_counts_late_days_from_the_first
             {"F-1", "F-2"},
         )  # fmt: skip
         assert (row.automatic, row.needs_confirmation, row.repeat) == (False, False, 0)
+        assert (row.collector, row.on_hold) == ("marie", False)
+        assert row.on_hold is False
     (row,) = agenda([acc], pol, d("2026-02-07"), horizon_days=3)  # due in 3 days: 0 late
     assert (row.due_on, row.late_days) == (d("2026-02-10"), 0)
     assert not due_actions(acc, pol, d("2026-02-09"))
