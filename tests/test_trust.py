@@ -51,6 +51,7 @@ from collectlib import (
 )
 from collectlib.io.files import load_policy, save_policy
 from collectlib.portfolio.agenda import REVIEW_COMPLETED, REVIEW_DISPUTE
+from collectlib.rules.dunning import decide
 from collectlib.strategies import accounts, dates, policies
 
 OFFICE = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
@@ -383,6 +384,20 @@ def test_the_last_step_comes_back_only_while_its_condition_holds() -> None:
     assert next_action(paid, pol, d("2026-03-01")) is None
     (row,) = due_actions(paid, pol, d("2026-03-01"))
     assert (row.name, row.due_on, row.repeat) == (REVIEW_COMPLETED, d("2026-02-27"), 0)
+
+
+def test_a_repeat_goes_out_on_the_fallback_and_counts_from_the_last_recording() -> None:
+    letter = Fallback(channel="LETTER", template="Dear #customer_name, #total_due is due.")
+    e_mail = Step(name="reminder", channel="EMAIL", template="#total_due",
+                  trigger=Trigger.leader_due(1), fallback=letter)  # fmt: skip
+    scenario = Scenario(name="standard", steps=(e_mail,), repeat=Repeat(every_days=7, max_times=2))
+    pol = policy(scenarios=(scenario,))
+    acc = run_scenario(account(invoice("F-1", "2026-01-10")), pol, ["2026-01-11"])
+    again = next_action(acc, pol, d("2026-01-12"))
+    assert (again.repeat, again.due_on, again.channel) == (1, d("2026-01-18"), Channel.LETTER)
+    assert decide(acc, pol, d("2026-01-12")).anchor is acc.journal[-1]
+    with_address = attrs.evolve(acc, email="billing@durand.example")
+    assert next_action(with_address, pol, d("2026-01-12")).channel is Channel.EMAIL
 
 
 def test_a_repeat_proposal_recorded_twice_is_stale() -> None:
