@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -11,14 +12,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import account, action, d, invoice, policy
+from builders import STANDARD, account, action, d, invoice, policy
 from collectlib import (
     Account,
+    ActionTemplate,
     AgendaEntry,
     Channel,
+    CollectorRule,
     EntryKind,
+    Fallback,
+    SendingWindow,
     ValidationError,
     agenda,
+    create_action,
     due_actions,
     next_action,
     sort_agenda,
@@ -89,6 +95,97 @@ def test_specific_row_amount_is_the_open_amount_of_its_open_items() -> None:
     assert rows[1].action_id == "A1"
     assert rows[1].step_index is None
     assert rows[1].late_days == 11
+
+
+def test_each_open_action_shows_on_its_due_date_whatever_the_actions_before_it() -> None:
+    acc = account(
+        invoice("F-1", "2026-01-10", 700),
+        invoice("F-2", "2026-01-10", 300, open_amount=0),
+        invoice("F-3", "2026-01-10", 100),
+        actions=(
+            action("A1", {"F-1"}, "2026-03-13"),  # not yet due
+            action("A2", {"F-2"}, "2026-03-01"),  # its item closed
+            action("A3", {"F-3"}, "2026-03-12"),  # due today
+        ),
+    )
+    rows = due_actions(acc, policy(), d("2026-03-12"))
+    assert [(r.action_id, r.due_on, r.late_days) for r in rows] == [("A3", d("2026-03-12"), 0)]
+
+
+def test_an_automatic_specific_row_goes_out_in_the_customer_s_time_zone_unless_confirmed() -> None:
+    letter = ActionTemplate(
+        name="letter", channel="EMAIL", template="#total_due", delay_days=3, automatic=True
+    )
+    office = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
+    pol = policy(sending_window=office, collector_rules=[CollectorRule(collector="desk")])
+    acc = account(invoice("F-1", "2026-03-10"), timezone="America/Montreal", collector="marie")
+    sent = create_action(acc, ["F-1"], letter, d("2026-01-05"))
+    montreal = dt.datetime(2026, 1, 12, 9, tzinfo=zoneinfo.ZoneInfo("America/Montreal"))
+    row = AgendaEntry(
+        account_id="C-1", collector="marie", due_on=d("2026-01-08"), late_days=4,
+        kind=EntryKind.SPECIFIC, channel=Channel.EMAIL, name="letter", item_ids=frozenset({"F-1"}),
+        amount=Decimal(100), automatic=True, needs_confirmation=False, action_id="A1",
+        step_index=None, send_at=montreal, repeat=0,
+    )  # fmt: skip
+    assert due_actions(sent, pol, d("2026-01-12")) == (row,)
+    confirmed = attrs.evolve(letter, to_be_confirmed=True)
+    to_confirm = create_action(acc, ["F-1"], confirmed, d("2026-01-05"))
+    assert due_actions(to_confirm, pol, d("2026-01-12")) == (
+        row._replace(needs_confirmation=True, send_at=None),
+    )
+
+
+def test_a_row_names_the_account_s_collector_else_the_first_rule_that_matches() -> None:
+    pol = policy(collector_rules=[CollectorRule(collector="escalations", min_days_late=30),
+                                  CollectorRule(collector="desk")])  # fmt: skip
+    portfolio = [
+        account(invoice("F-1", "2026-01-10"), id="C-1"),  # 36 days late on 15 February
+        account(invoice("F-2", "2026-02-01"), id="C-2"),  # 14 days late
+        account(invoice("F-3", "2026-01-10"), id="C-3", collector="marie"),
+    ]
+    rows = agenda(portfolio, pol, d("2026-02-15"))
+    assert [(row.account_id, row.collector) for row in rows] == [
+        ("C-1", "escalations"), ("C-3", "marie"), ("C-2", "desk"),
+    ]  # fmt: skip
+
+
+def test_a_scenario_row_counts_its_days_late_and_waits_for_a_person_past_the_limit() -> None:
+    acc = account(invoice("F-1", "2026-01-10"))  # the e-mail, automatic, due 11 January
+    (row,) = due_actions(acc, policy(), d("2026-01-12"))
+    assert (row.late_days, row.automatic, row.needs_confirmation) == (1, True, False)
+    (row,) = due_actions(acc, policy(), d("2026-02-11"))  # 31 days: past the 30 allowed
+    assert (row.late_days, row.automatic, row.needs_confirmation) == (31, True, True)
+
+
+def test_a_scenario_row_goes_out_in_the_window_in_the_customer_s_time_zone() -> None:
+    office = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
+    pol = policy(sending_window=office)
+    montreal = account(invoice("F-1", "2026-01-10"), timezone="America/Montreal")
+    (row,) = due_actions(montreal, pol, d("2026-01-12"))  # due Sunday 11: Monday 9:00 there
+    zone = zoneinfo.ZoneInfo("America/Montreal")
+    assert (row.late_days, row.needs_confirmation) == (1, False)
+    assert row.send_at == dt.datetime(2026, 1, 12, 9, tzinfo=zone)
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), pol, d("2026-01-12"))
+    assert (row.send_at, row.send_at.tzinfo) == (dt.datetime(2026, 1, 12, 9), None)
+    # 30 days late is not past the 30 allowed; the formal notice waits for a person.
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), pol, d("2026-02-10"))
+    assert (row.late_days, row.needs_confirmation, row.send_at) == (
+        30, False, dt.datetime(2026, 2, 10, 9),
+    )  # fmt: skip
+    notice = policy(
+        sending_window=office, scenarios=(attrs.evolve(STANDARD, steps=STANDARD.steps[3:]),)
+    )
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), notice, d("2026-02-24"))
+    assert (row.name, row.late_days, row.automatic) == ("formal notice", 0, True)
+    assert (row.needs_confirmation, row.send_at) == (True, None)
+
+
+def test_a_scenario_row_on_its_fallback_channel_is_never_automatic() -> None:
+    letter = Fallback(channel="LETTER", template="Dear #customer_name, #total_due is due.")
+    steps = (attrs.evolve(STANDARD.steps[0], fallback=letter), *STANDARD.steps[1:])
+    pol = policy(scenarios=(attrs.evolve(STANDARD, steps=steps),))
+    (row,) = due_actions(account(invoice("F-1", "2026-01-10")), pol, d("2026-01-12"))
+    assert (row.channel, row.automatic, row.needs_confirmation) == (Channel.LETTER, False, False)
 
 
 def test_action_whose_items_are_all_closed_is_deleted_as_of_its_date() -> None:

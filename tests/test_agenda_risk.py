@@ -10,15 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import account, d, invoice, policy
+from builders import CALL_BACK, account, credit, d, invoice, policy, qualifying_policy
 from collectlib import (
     Account,
     AgendaEntry,
+    EntryKind,
     PaymentProfile,
     Policy,
     Settlement,
     ValidationError,
     agenda,
+    create_action,
     payment_profile,
     payment_profiles,
     portfolio_profile,
@@ -100,6 +102,16 @@ def test_rows_at_no_risk_keep_the_date_order() -> None:
     ranked = agenda(rows, policy(), ON, horizon_days=30, order="risk", profiles=early)
     assert ranked == by_date
     assert [row.account_id for row in ranked] == ["DURAND", "MARTIN"]
+
+
+def test_risk_order_without_profiles_says_what_to_give() -> None:
+    with pytest.raises(ValidationError) as raised:
+        agenda(customers(), policy(), ON, order="risk")
+    assert str(raised.value) == (
+        "agenda: profiles must be a mapping account id -> PaymentProfile with order='risk', "
+        "not None (payment_profiles; {} with a fallback: every account reads the portfolio's "
+        "profile)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -252,3 +264,62 @@ def test_the_amount_at_risk_is_exact_for_a_row_of_two_items() -> None:
     (row,) = agenda([acc], policy(), ON)
     assert _risk(row, acc, dict(PROFILES), None, policy(), ON) == 4000 * 40
     assert row.amount == Decimal(4000)
+
+
+def test_a_row_without_open_debits_is_at_no_risk() -> None:
+    # A call about a credit note, due 25 March, after a row at no risk due 21 March.
+    refund = create_action(
+        account(credit("C-1", "2026-02-01")), ["C-1"], CALL_BACK, d("2026-03-22")
+    )
+    rows = [refund, account(invoice("E-1", "2026-03-20", 100), id="EARLY")]
+    ranked = agenda(
+        rows, policy(), ON, horizon_days=30, order="risk", profiles={"EARLY": PROFILES["MARTIN"]}
+    )
+    assert [(row.account_id, row.due_on) for row in ranked] == [
+        ("EARLY", d("2026-03-21")), ("C-1", d("2026-03-25")),
+    ]  # fmt: skip
+
+
+def test_a_row_of_two_items_weighs_both_by_their_open_amounts() -> None:
+    # Durand's row: 3,000 and 1,000, both expected 40 days late: 4,000 x 40 = 160,000,
+    # between two on-time payers 10 days late, 18,000 x 10 and 14,000 x 10.
+    portfolio = [
+        account(
+            invoice("G-1", "2026-02-20", 3000), invoice("G-2", "2026-03-20", 1000), id="DURAND"
+        ),
+        account(invoice("X-1", "2026-02-20", 14000), id="X"),
+        account(invoice("Y-1", "2026-02-20", 18000), id="Y"),
+    ]
+    profiles = {"DURAND": PROFILES["DURAND"], "X": PROFILES["MARTIN"], "Y": PROFILES["MARTIN"]}
+    ranked = agenda(portfolio, policy(), ON, order="risk", profiles=profiles)
+    assert [row.account_id for row in ranked] == ["Y", "DURAND", "X"]
+
+
+def test_the_fallback_is_read_by_kind_disputed_or_not() -> None:
+    # The portfolio's disputed invoices were paid 70 days late, its others 10 days late
+    # or more 40 days late.  Acme's disputed 1,500 (no profile of its own): 1,500 x 70;
+    # New's 2,000 (no profile): 2,000 x 40; Durand's 1,000, its own 40 days blended with
+    # the portfolio's 40: 1,000 x 40.
+    disputed = [attrs.evolve(paid("OTHER", n, 70), disputed=True) for n in (6, 7, 8)]
+    fallback = portfolio_profile([*HISTORY, *disputed], ON)
+    acme = attrs.evolve(
+        invoice("A-1", "2026-02-20", 1500), status="price-dispute", status_date=d("2026-02-20")
+    )
+    portfolio = [
+        account(invoice("N-1", "2026-02-20", 2000), id="NEW"),
+        account(invoice("G-1", "2026-02-20", 1000), id="DURAND"),
+        account(acme, id="ACME"),
+    ]
+    ranked = agenda(
+        portfolio, qualifying_policy(), ON, order="risk",
+        profiles={"DURAND": PROFILES["DURAND"]}, fallback=fallback,
+    )  # fmt: skip
+    assert [(row.account_id, row.kind) for row in ranked] == [
+        ("ACME", EntryKind.REVIEW), ("NEW", EntryKind.SCENARIO), ("DURAND", EntryKind.SCENARIO),
+    ]  # fmt: skip
+    # A customer's own profile too: Acme pays on time, but its disputes 70 days late.
+    disputes = [attrs.evolve(paid("ACME", n, 70), disputed=True) for n in (6, 7, 8)]
+    own = payment_profile([*(paid("ACME", n, 0) for n in (3, 4, 5)), *disputes], ON)
+    profiles = {"DURAND": PROFILES["DURAND"], "ACME": own}
+    ranked = agenda(portfolio[1:], qualifying_policy(), ON, order="risk", profiles=profiles)
+    assert [row.account_id for row in ranked] == ["ACME", "DURAND"]  # 1,500 x 70, 1,000 x 40

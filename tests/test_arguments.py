@@ -37,6 +37,7 @@ from collectlib import (
     schedule,
     sync_items,
 )
+from collectlib._checks import read_date
 
 ON = d("2026-03-02")
 PLAN = Status(
@@ -167,3 +168,31 @@ def test_review_leaves_the_follow_up_alone_when_not_yet_due() -> None:
     reviewed = review_plan(acc, "P1", POLICY, d("2026-03-05"))
     assert reviewed.actions == acc.actions
     assert reviewed.journal[-1].state.value == "ON_TRACK"
+
+
+# --- The shared checks (collectlib._checks): their whole wording -----------------------------
+
+
+def test_the_shared_checks_name_the_record_the_field_and_the_value() -> None:
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: next_action("C-1", POLICY, ON), "next_action: account must be an Account, not 'C-1'"),
+        (lambda: next_action(customer(), "standard", ON), "next_action: policy must be a Policy, not 'standard'"),
+        (lambda: invoice("F\x1b1", "2026-01-10"),
+         r"item: id must not contain control characters or surrogates, not 'F\x1b1'"),
+        (lambda: apply_status(customer(), ["F-1"], "ongoing", POLICY, ON, comment="\ud800"),
+         r"apply_status: comment must not contain lone surrogates, not '\ud800'"),
+        (lambda: invoice("F-1", "2026-01-10", 10**18),
+         "item 'F-1': amount: out of range: at most 18 digits before the decimal point and 18 "
+         "after: 1000000000000000000"),
+    ]  # fmt: skip
+    for call, message in cases:
+        with pytest.raises(ValidationError) as raised:
+            call()
+        assert str(raised.value) == message
+
+
+def test_read_date_reads_a_date_or_iso_text_and_nothing_else() -> None:
+    assert read_date(ON) is ON
+    assert read_date(" 2026-03-02\n") == ON
+    for value in ("02/03/2026", "", dt.datetime(2026, 3, 2), 20260302, None):
+        assert read_date(value) is None

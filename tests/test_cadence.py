@@ -57,6 +57,7 @@ from collectlib import (
     template_context,
 )
 from collectlib.rules.cadence import collector_for
+from collectlib.rules.dunning import channel_of
 from collectlib.strategies import accounts, dates, policies
 
 
@@ -331,6 +332,18 @@ def test_never_two_contacts_within_fourteen_days() -> None:
     assert next_action(dropped, pol, d("2026-01-30")).due_on == d("2026-02-03")
 
 
+def test_a_fallback_off_the_customer_s_channels_is_no_contact_to_space() -> None:
+    """No e-mail address: the e-mail step asks the account manager, unspaced; else it waits."""
+    internal = Fallback(
+        channel="INTERNAL_INTERACTIVE_EMAIL", template="Find #customer_name's address."
+    )
+    e_mail = {"channel": Channel.EMAIL, "template": "#total_due", "fallback": internal}
+    pol = attrs.evolve(with_steps((1, e_mail)), min_days_between_contacts=30)
+    for address, due in ((None, "2026-01-25"), ("billing@durand.example", "2026-02-10")):
+        acc = perform(account(invoice("F-1", "2026-01-10"), email=address), pol, "2026-01-11")
+        assert next_action(acc, pol, d("2026-01-11")).due_on == d(due)
+
+
 # --- Fallback (OCA: a letter when there is no e-mail address) ----------------------------------
 
 
@@ -344,6 +357,9 @@ def test_a_letter_when_there_is_no_e_mail_address() -> None:
     )  # fmt: skip
     (row,) = agenda([without], pol, d("2026-01-11"))
     assert (row.channel, row.automatic) == (Channel.LETTER, False)
+    assert channel_of(pol.scenarios[0].steps[0], True) == (
+        Channel.LETTER, letter.template, False, False,
+    )  # fmt: skip
     recorded = record_action(without, proposal, pol, d("2026-01-11"))
     assert recorded.journal[-1].channel is Channel.LETTER
     with_address = account(invoice("F-1", "2026-01-10"), email="billing@durand.example")

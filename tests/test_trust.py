@@ -8,6 +8,7 @@ Hypothesis properties over random portfolios.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import attrs
@@ -18,14 +19,21 @@ from hypothesis import strategies as st
 from builders import CALL_BACK, STANDARD, account, d, invoice, policy, qualifying_policy
 from collectlib import (
     Account,
+    BusinessCalendar,
+    Channel,
+    Condition,
     EntryKind,
+    Fallback,
     IdleReason,
     ItemsSynced,
     Repeat,
     Restart,
     RuleViolation,
+    Scenario,
     ScenarioActionRecorded,
     SendingWindow,
+    Step,
+    Trigger,
     ValidationError,
     agenda,
     apply_status,
@@ -43,6 +51,7 @@ from collectlib import (
 )
 from collectlib.io.files import load_policy, save_policy
 from collectlib.portfolio.agenda import REVIEW_COMPLETED, REVIEW_DISPUTE
+from collectlib.rules.dunning import decide
 from collectlib.strategies import accounts, dates, policies
 
 OFFICE = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
@@ -166,6 +175,32 @@ def test_a_dispute_arriving_from_the_erp_gets_a_review_row_on_its_status_date() 
     ]
 
 
+def test_a_dispute_review_row_sums_its_items_and_counts_late_days_from_the_first() -> None:
+    def disputed(item_id: str, due: str, amount: str, since: str):
+        return attrs.evolve(
+            invoice(item_id, due, amount), status="price-dispute", status_date=d(since)
+        )
+
+    pol = qualifying_policy()
+    acc = account(
+        disputed("F-1", "2026-01-10", "500.00", "2026-02-12"),
+        disputed("F-2", "2026-01-20", "300.00", "2026-02-10"),
+        collector="marie",
+    )
+    for on, late in (("2026-02-10", 0), ("2026-02-11", 1)):
+        (row,) = due_actions(acc, pol, d(on))  # due on the first status date, 800.00
+        assert (row.kind, row.name, row.due_on, row.late_days, row.amount, row.item_ids) == (
+            EntryKind.REVIEW, REVIEW_DISPUTE, d("2026-02-10"), late, Decimal("800.00"),
+            {"F-1", "F-2"},
+        )  # fmt: skip
+        assert (row.automatic, row.needs_confirmation, row.repeat) == (False, False, 0)
+        assert (row.collector, row.on_hold) == ("marie", False)
+        assert row.on_hold is False
+    (row,) = agenda([acc], pol, d("2026-02-07"), horizon_days=3)  # due in 3 days: 0 late
+    assert (row.due_on, row.late_days) == (d("2026-02-10"), 0)
+    assert not due_actions(acc, pol, d("2026-02-09"))
+
+
 # --- Nobody forgotten: the review row ----------------------------------------------------
 
 
@@ -241,6 +276,76 @@ def test_a_scenario_without_steps_has_no_review() -> None:
     assert due_actions(acc, pol, d("2026-03-16")) == ()
 
 
+def test_a_review_row_shows_the_last_step_of_the_scenario_as_it_is_now() -> None:
+    """F-1 had the four steps; the scenario lost its last two since: the review shows the call."""
+    acc, pol = completed(review_after_days=5)
+    shorter = policy(scenarios=(attrs.evolve(pol.scenarios[0], steps=STANDARD.steps[:2]),))
+    (row,) = due_actions(acc, shorter, d("2026-03-16"))
+    assert (row.kind, row.due_on, row.step_index, row.channel) == (
+        EntryKind.REVIEW, d("2026-03-01"), 1, Channel.CALL,
+    )  # fmt: skip
+
+
+def test_a_review_row_shows_the_step_channel_not_its_fallback() -> None:
+    """An e-mail step with a letter for accounts without address, sent by e-mail."""
+    letter = Fallback(channel="LETTER", template="Dear #customer_name, #total_due is due.")
+    e_mail = Step(name="reminder", channel="EMAIL", template="#total_due",
+                  trigger=Trigger.leader_due(1), fallback=letter)  # fmt: skip
+    pol = policy(scenarios=(Scenario(name="standard", steps=(e_mail,), review_after_days=2),))
+    acc = account(invoice("F-1", "2026-01-10"), email="billing@durand.example")
+    acc = run_scenario(acc, pol, ["2026-01-11"])
+    (row,) = due_actions(acc, pol, d("2026-01-13"))
+    assert (row.kind, row.due_on, row.channel) == (EntryKind.REVIEW, d("2026-01-13"), Channel.EMAIL)
+
+
+def test_a_step_or_review_past_the_last_business_day_is_a_rule_violation_naming_the_leader() -> (
+    None
+):
+    last = dt.date.max  # a Friday
+    closed = BusinessCalendar(holidays={last})
+    with pytest.raises(RuleViolation) as raised:
+        next_action(account(invoice("F-1", "9999-12-30")), policy(calendar=closed), last)
+    assert str(raised.value) == (
+        "account 'C-1': item 'F-1': no business day from 9999-12-31 to 9999-12-31"
+    )
+    one_step = Scenario(name="standard", steps=STANDARD.steps[:1], review_after_days=2)
+    pol = policy(scenarios=(one_step,), calendar=closed)
+    acc = run_scenario(account(invoice("F-1", "9999-12-28")), pol, ["9999-12-29"])
+    with pytest.raises(RuleViolation) as raised:
+        idle_reason(acc, pol, d("9999-12-29"))
+    assert str(raised.value) == (
+        "account 'C-1': item 'F-1': no business day from 9999-12-31 to 9999-12-31"
+    )
+    # A disputed item's review row is the account's, not an item's.
+    disputed = attrs.evolve(invoice("F-1", "9999-12-01"), status="price-dispute", status_date=last)
+    with pytest.raises(RuleViolation) as raised:
+        due_actions(account(disputed), qualifying_policy(calendar=closed), last)
+    assert str(raised.value) == "account 'C-1': no business day from 9999-12-31 to 9999-12-31"
+
+
+def test_the_review_counts_from_the_last_step_whose_items_contain_the_leader() -> None:
+    """SPEC 13.2: a journal (written by hand) whose steps leave the leader out of their items."""
+    one_step = Scenario(name="standard", steps=STANDARD.steps[:1], review_after_days=5)
+    two_steps = Scenario(name="standard", steps=STANDARD.steps[:2], review_after_days=5)
+    paid = invoice("F-0", "2026-01-05", open_amount=0)
+
+    def step(on: str, index: int, item_ids: set[str]) -> ScenarioActionRecorded:
+        return ScenarioActionRecorded(
+            on=d(on), scenario="standard", step_index=index, step_name=f"step {index}",
+            channel="EMAIL", leader_id="F-1", item_ids=item_ids, amount="100.00",
+        )  # fmt: skip
+
+    # No step names F-1 among its items: the review counts from the step completing the scenario.
+    acc = account(paid, invoice("F-1", "2026-01-10"), journal=(step("2026-01-11", 0, {"F-0"}),))
+    (row,) = due_actions(acc, policy(scenarios=(one_step,)), d("2026-03-16"))
+    assert (row.kind, row.due_on) == (EntryKind.REVIEW, d("2026-01-16"))
+    # The first step names it, the last does not: from the first.
+    journal = (step("2026-01-11", 0, {"F-0", "F-1"}), step("2026-01-25", 1, {"F-0"}))
+    acc = attrs.evolve(acc, journal=journal)
+    (row,) = due_actions(acc, policy(scenarios=(two_steps,)), d("2026-03-16"))
+    assert (row.kind, row.due_on) == (EntryKind.REVIEW, d("2026-01-16"))
+
+
 # --- Repeat and cap ------------------------------------------------------------------------
 
 
@@ -262,6 +367,37 @@ def test_the_last_step_comes_back_every_fortnight_twice_then_a_review() -> None:
     assert next_action(acc, pol, d("2026-03-25")) is None
     (row,) = due_actions(acc, pol, d("2026-03-28"))
     assert (row.name, row.due_on, row.repeat) == (REVIEW_COMPLETED, d("2026-03-28"), 2)
+
+
+def test_the_last_step_comes_back_only_while_its_condition_holds() -> None:
+    notice = attrs.evolve(STANDARD.steps[3], when=Condition(min_balance=500))
+    scenario = attrs.evolve(
+        STANDARD, steps=(*STANDARD.steps[:3], notice), repeat=Repeat(every_days=14, max_times=2)
+    )
+    pol = policy(scenarios=(attrs.evolve(scenario, review_after_days=3),))
+    acc = account(invoice("F-1", "2026-01-10", "950.00"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24"])
+    again = next_action(acc, pol, d("2026-03-01"))
+    assert (again.step.name, again.repeat, again.due_on) == ("formal notice", 1, d("2026-03-10"))
+    # 650.00 paid: 300.00 left, below the notice's 500: no repeat, the review.
+    paid = attrs.evolve(acc, items=(invoice("F-1", "2026-01-10", "950.00", open_amount=300),))
+    assert next_action(paid, pol, d("2026-03-01")) is None
+    (row,) = due_actions(paid, pol, d("2026-03-01"))
+    assert (row.name, row.due_on, row.repeat) == (REVIEW_COMPLETED, d("2026-02-27"), 0)
+
+
+def test_a_repeat_goes_out_on_the_fallback_and_counts_from_the_last_recording() -> None:
+    letter = Fallback(channel="LETTER", template="Dear #customer_name, #total_due is due.")
+    e_mail = Step(name="reminder", channel="EMAIL", template="#total_due",
+                  trigger=Trigger.leader_due(1), fallback=letter)  # fmt: skip
+    scenario = Scenario(name="standard", steps=(e_mail,), repeat=Repeat(every_days=7, max_times=2))
+    pol = policy(scenarios=(scenario,))
+    acc = run_scenario(account(invoice("F-1", "2026-01-10")), pol, ["2026-01-11"])
+    again = next_action(acc, pol, d("2026-01-12"))
+    assert (again.repeat, again.due_on, again.channel) == (1, d("2026-01-18"), Channel.LETTER)
+    assert decide(acc, pol, d("2026-01-12")).anchor is acc.journal[-1]
+    with_address = attrs.evolve(acc, email="billing@durand.example")
+    assert next_action(with_address, pol, d("2026-01-12")).channel is Channel.EMAIL
 
 
 def test_a_repeat_proposal_recorded_twice_is_stale() -> None:
@@ -291,6 +427,24 @@ def test_a_courtesy_e_mail_127_days_late_waits_for_a_person() -> None:
     assert (fresh.needs_confirmation, fresh.send_at) == (False, dt.datetime(2025, 11, 12, 9))
     unlimited = next_action(acc, attrs.evolve(pol, automatic_max_late_days=None), d("2026-03-16"))
     assert unlimited.send_at == dt.datetime(2026, 3, 16, 9)
+
+
+def test_an_automatic_step_to_be_confirmed_waits_for_a_person_even_on_time() -> None:
+    pol = policy(sending_window=OFFICE)
+    acc = run_scenario(account(invoice("F-1", "2026-01-10")), pol, ["2026-01-11", "2026-01-25"])
+    acc = run_scenario(acc, pol, ["2026-02-04"])
+    notice = next_action(acc, pol, d("2026-02-24"))  # due today, 0 days late
+    assert (notice.step.name, notice.late_days, notice.automatic) == ("formal notice", 0, True)
+    assert (notice.needs_confirmation, notice.send_at) == (True, None)
+
+
+def test_an_automatic_step_goes_out_in_the_customer_s_time_zone() -> None:
+    pol = policy(sending_window=OFFICE)
+    acc = account(invoice("F-1", "2026-01-10"), timezone="America/Montreal")
+    proposal = next_action(acc, pol, d("2026-01-12"))  # due Sunday 11: Monday 9:00 there
+    montreal = zoneinfo.ZoneInfo("America/Montreal")
+    assert proposal.send_at == dt.datetime(2026, 1, 12, 9, tzinfo=montreal)
+    assert proposal.send_at.utcoffset() == dt.timedelta(hours=-5)
 
 
 def test_an_automatic_specific_action_too_late_waits_too() -> None:
