@@ -113,6 +113,23 @@ def test_small_balances_skip_the_formal_notice() -> None:
     assert next_action(just, pol, d("2026-03-01")).step.name == "formal notice"
 
 
+def test_when_the_steps_left_are_skipped_a_collector_reviews_the_balance() -> None:
+    # The last step done is the letter, the formal notice is skipped for a small balance:
+    # with a review, the scenario is completed and a person decides, on the letter's row.
+    pol = with_steps((3, {"when": Condition(min_balance=1000)}), review_after_days=7)
+    small = account(invoice("F-1", "2026-01-10", "300.00"), invoice("F-2", "2026-01-20", "20.00"))
+    small = perform(
+        perform(perform(small, pol, "2026-01-11"), pol, "2026-01-25"), pol, "2026-02-04"
+    )
+    (row,) = agenda([small], pol, d("2026-03-01"))
+    assert (row.kind, row.step_index, row.repeat) == (EntryKind.REVIEW, 2, 0)
+    assert (row.due_on, row.late_days) == (d("2026-02-11"), 18)  # the letter + 7 days
+    assert row.amount == Decimal("320.00")
+    assert row.item_ids == {"F-1", "F-2"}
+    why = explain(small, pol, d("2026-03-01"))
+    assert why.skipped == ((3, "balance 320.00 is below 1000"),)
+
+
 def test_a_step_for_leaders_so_many_days_late() -> None:
     pol = with_steps((0, {"when": Condition(min_days_late=5)}))
     acc = account(invoice("F-1", "2026-01-10"))
