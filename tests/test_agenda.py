@@ -29,6 +29,7 @@ from collectlib import (
     next_action,
     sort_agenda,
 )
+from collectlib.portfolio.agenda import REVIEW_DISPUTE
 from collectlib.strategies import accounts, dates, policies
 
 
@@ -267,6 +268,21 @@ def portfolios(draw: st.DrawFn) -> list[Account]:
 
 def _order(row: AgendaEntry) -> tuple[object, ...]:
     return (row.due_on, row.currency, -row.amount, row.account_id)
+
+
+@given(portfolios(), policies(min_steps=1, with_default=True), on_dates)
+def test_scenario_rows_keep_no_copies(portfolio, pol, on) -> None:
+    # SPEC 8, the rows stay small: the scenario rows (and reviews of completed scenarios)
+    # of one due date share that date; a row of one item keeps that item's amount itself.
+    by_id = {acc.id: acc for acc in portfolio}
+    first_of: dict[dt.date, dt.date] = {}
+    for row in agenda(portfolio, pol, on):
+        if row.action_id is not None or row.name == REVIEW_DISPUTE:
+            continue
+        assert row.due_on is first_of.setdefault(row.due_on, row.due_on)
+        if len(row.item_ids) == 1:
+            (item_id,) = row.item_ids
+            assert row.amount is by_id[row.account_id].item(item_id).open_amount
 
 
 @given(portfolios(), policies(min_steps=1, with_default=True), on_dates)
