@@ -280,9 +280,9 @@ def speed(accounts_count: int, repeat: int) -> None:
     timed: Callable[[], Any] = lambda: cash_forecast(  # noqa: E731
         accounts, profiles, policy, ON, 13, fallback
     )
-    forecast_time, forecast = best_of(repeat, timed)
-    agenda_time, rows = best_of(repeat, lambda: agenda(accounts, policy, ON))
-    risk_time, _ = best_of(
+    forecast_time, forecast, _ = best_of(repeat, timed)
+    agenda_time, rows, _ = best_of(repeat, lambda: agenda(accounts, policy, ON))
+    risk_time, _, _ = best_of(
         repeat,
         lambda: agenda(accounts, policy, ON, order="risk", profiles=profiles, fallback=fallback),
     )

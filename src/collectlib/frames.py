@@ -754,7 +754,8 @@ def agenda_dask(
     by an Arrow sort).  Runs on whatever scheduler is active (a ``distributed.Client``
     for a cluster).
     """
-    from dask.dataframe import concat  # noqa: PLC0415  # the extra collectlib[dask]
+    from dask.base import compute  # noqa: PLC0415  # the extra collectlib[dask]
+    from dask.dataframe import concat  # noqa: PLC0415
 
     check_currency("agenda_dask", "currency", currency)
     check_bool("agenda_dask", "partitioned_by_account", partitioned_by_account)
@@ -789,9 +790,12 @@ def agenda_dask(
                 rows = concat(  # type: ignore[no-untyped-call]
                     [rows, moved.map_partitions(_partition_agenda, *arguments, meta=meta)]
                 )
-    parts = rows.compute()
+    # Each partition's rows come straight to this process (no last task on a worker
+    # gathering them first, which would wait for every partition and move them twice),
+    # then are put in the agenda's order once.
+    parts = compute(*rows.to_delayed())  # type: ignore[no-untyped-call]
     with collection_paused():
-        return tuple(_sorted_rows(parts))
+        return tuple(_sorted_rows(pd.concat(parts, ignore_index=True)))
 
 
 # --- simulations -------------------------------------------------------------------------
