@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from collectlib import (
     Account,
     AgendaEntry,
+    Channel,
+    EntryKind,
     LoadError,
     Policy,
     SalesPeriod,
@@ -199,6 +201,23 @@ def test_agenda_frame_is_the_agenda_records(policy, data) -> None:
     assert list(frame.columns) == list(AgendaEntry._fields)
     for column in ("account_id", "kind", "channel", "item_ids", "amount", "currency"):
         assert list(frame[column]) == [record[column] for record in records]
+    # Built a column at a time, the frame is the one pandas builds from the records
+    # (the reference): every cell and every column's type, also for no row at all.
+    reference = pd.DataFrame.from_records(records, columns=list(AgendaEntry._fields))
+    pd.testing.assert_frame_equal(frame, reference)
+    pd.testing.assert_frame_equal(agenda_frame(list(rows)), reference)
+    pd.testing.assert_frame_equal(agenda_frame(iter(rows)), reference)
+
+
+def test_agenda_frame_names_what_is_not_a_row() -> None:
+    row = AgendaEntry("C-1", None, ON, 0, EntryKind.SCENARIO, Channel.EMAIL, "e-mail",
+                      frozenset({"F-1"}), Decimal(1), True, False, None, 0)  # fmt: skip
+    with pytest.raises(ValidationError, match=r"agenda_frame: entries\[1\] must be an "
+                       r"AgendaEntry, not \('C-2',\)"):  # fmt: skip
+        agenda_frame([row, ("C-2",)])
+    with pytest.raises(ValidationError, match="agenda_frame: entries must be a collection"):
+        agenda_frame("C-1")
+    assert agenda_frame((row,))["item_ids"].tolist() == [("F-1",)]
 
 
 @given(policies(min_steps=1), st.data())

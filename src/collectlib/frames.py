@@ -72,7 +72,6 @@ from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
 from collectlib.io._bulk import KINDS, collection_paused, unique_within
-from collectlib.io.converters import agenda_records
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.languages import is_language
 from collectlib.model import Account, Item, Policy
@@ -100,6 +99,8 @@ __all__ = [
 
 _AGENDA_COLUMNS = list(AgendaEntry._fields)
 _AGENDA_AMOUNTS = ("amount", "arrears")
+_AGENDA_TYPE = frozenset({AgendaEntry})
+_ROW_COLLECTIONS = (tuple, list)
 
 
 _ITEM_FIELDS = ("id", "kind", "issue_date", "due_date", "amount", "open_amount")
@@ -519,7 +520,16 @@ def agenda_frame(
     (exact amounts as ``Decimal`` columns); it needs ``collectlib[polars]``.
     """
     _check_views("agenda_frame", numeric, formatted, library)
-    frame = pd.DataFrame.from_records(agenda_records(entries), columns=_AGENDA_COLUMNS)
+    rows: list[AgendaEntry] = (
+        list(entries)  # an agenda's rows: their types told in one pass in C
+        if type(entries) in _ROW_COLLECTIONS and set(map(type, entries)) <= _AGENDA_TYPE
+        else list(check_each("agenda_frame", "entries", entries, AgendaEntry))
+    )
+    frame = (
+        pd.DataFrame(_agenda_columns(rows), columns=_AGENDA_COLUMNS)
+        if rows
+        else pd.DataFrame.from_records([], columns=_AGENDA_COLUMNS)  # columns of objects
+    )
     if formatted:
         frame = _formatted(frame, _AGENDA_AMOUNTS)
     elif numeric:
@@ -527,6 +537,23 @@ def agenda_frame(
     if library == "polars":  # a step's index, not a float (pandas has no int with None)
         frame["step_index"] = frame["step_index"].astype("Int64")
     return _in_library(frame, library)
+
+
+def _agenda_columns(rows: list[AgendaEntry]) -> dict[str, list[Any]]:
+    """Return ``agenda_records(rows)`` (one row or more) as columns: one list per field.
+
+    The same cells as the records (enums by value, ``item_ids`` sorted tuples), built
+    without a dictionary per row: half the time of a frame from the records.
+    """
+    columns: dict[str, list[Any]] = {}
+    for name, cells in zip(_AGENDA_COLUMNS, zip(*rows, strict=True), strict=True):
+        if name in _ENUMS:
+            columns[name] = list(map(_ENUM_VALUE, cells))
+        elif name == "item_ids":
+            columns[name] = [tuple(sorted(ids)) for ids in cells]
+        else:
+            columns[name] = list(cells)
+    return columns
 
 
 def report_frame(
