@@ -20,6 +20,7 @@ from collectlib import (
     Account,
     ActionTemplate,
     Channel,
+    ConfigurationError,
     Item,
     Money,
     PenaltyRule,
@@ -738,6 +739,8 @@ def test_rendering_any_known_hashtags_with_a_full_context_never_raises(
     names = data.draw(st.lists(st.sampled_from(sorted(HASHTAGS)), max_size=6))
     template = " ".join(f"#{name}" for name in names)
     values = template_context(account, selected, policy, on)
+    # Every amount is a Decimal, zero included (it is written with the minor unit's digits).
+    assert all(type(v.amount) is Decimal for v in values.values() if isinstance(v, Money))
     assert isinstance(render(template, values), str)
     assert isinstance(render(template, values, html=True), str)
     included = values["items_amount_selected_include_late_penalties"]
@@ -838,3 +841,105 @@ def test_an_html_statement_is_one_row_a_line_with_adjacent_cells() -> None:
     html = render("#items_list", context, html=True)
     assert "<tr><th>Item</th><th>Issued</th><th>Due</th>" in html
     assert "</td></tr>\n<tr><td>F-2</td>" in html
+
+
+# --- the last survivors of rules/templates.py (killed by hand-applied mutants) --------------
+
+
+def test_an_item_a_call_holds_at_exactly_the_ignore_threshold_is_listed_as_excluded() -> None:
+    from builders import account, action, invoice, policy
+
+    # Garage Morel owes 120.00 (F-1); a call follows F-2 (10.00) and F-3 (9.99).
+    customer = account(
+        invoice("F-1", "2026-02-01", "120.00"),
+        invoice("F-2", "2026-02-01", "10.00"),
+        invoice("F-3", "2026-02-01", "9.99"),
+        actions=(action("A1", {"F-2", "F-3"}, "2026-03-05", created="2026-02-20"),),
+    )
+    threshold = policy(ignore_below="10.00")
+    scenario = template_context(customer, ["F-1"], threshold, dt.date(2026, 3, 1))
+    assert [row.item_id for row in scenario["items_list_excluded"].rows] == ["F-2"]
+    assert scenario["excluded_amount"] == Money(amount=Decimal("10.00"))
+    call = template_context(customer, ["F-2", "F-3"], threshold, dt.date(2026, 3, 1))
+    assert [row.item_id for row in call["items_list_selected"].rows] == ["F-2"]
+    assert call["items_amount_selected"] == Money(amount=Decimal("10.00"))
+
+
+@given(
+    threshold=st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2),
+    cents=st.integers(-3, 3),
+)
+def test_an_excluded_debit_is_listed_exactly_when_it_reaches_ignore_below(
+    threshold: Decimal, cents: int
+) -> None:
+    from builders import account, action, invoice, policy
+
+    open_amount = max(threshold + Decimal(cents) / 100, Decimal("0.01"))
+    customer = account(
+        invoice("F-1", "2026-02-01", "5000.00"),
+        invoice("F-2", "2026-02-01", str(open_amount)),
+        actions=(action("A1", {"F-2"}, "2026-03-05", created="2026-02-20"),),
+    )
+    values = template_context(customer, [], policy(ignore_below=threshold), dt.date(2026, 3, 1))
+    listed = [row.item_id for row in values["items_list_excluded"].rows]
+    assert listed == (["F-2"] if open_amount >= threshold else [])
+
+
+def test_the_late_penalties_of_a_customer_not_yet_late_are_zero_and_render() -> None:
+    # Dupont's only invoice falls due on June 14: penalties shown, none accrued yet.
+    customer = attrs.evolve(DUPONT, items=[item("F-4", "800.00", dt.date(2024, 6, 14))], actions=[])
+    values = template_context(customer, [], POLICY, ON)
+    for name in ("items_amount_late_penalties", "items_amount_selected_late_penalties"):
+        late = values[name]
+        assert isinstance(late, Money)
+        assert (type(late.amount), late) == (Decimal, Money(amount=0))
+        assert render(f"Penalties: #{name}", values) == "Penalties: 0.00 EUR"
+
+
+def test_a_bad_part_of_a_list_value_is_a_template_error_naming_the_hashtag() -> None:
+    with pytest.raises(TemplateError) as raised:
+        render("#status", {"status": ("promise", 5)})  # type: ignore[dict-item]
+    assert str(raised.value) == (
+        "#status: cannot insert a int (a context value is a str, Money, date, Statement, "
+        "a tuple of them, or None)"
+    )
+
+
+def test_a_hashtag_in_the_text_after_a_tag_is_not_read_as_in_the_tag_s_attributes() -> None:
+    template = '<p>Dear #customer_name,</p><p><a href="https://pay.example/#account_id">Pay</a></p>'
+    values = {"customer_name": "Dupont & Fils", "account_id": "C-1"}
+    assert render(template, values, html=True) == (
+        '<p>Dear Dupont &amp; Fils,</p><p><a href="https://pay.example/C-1">Pay</a></p>'
+    )
+
+
+def test_an_unquoted_hashtag_before_a_quoted_attribute_is_a_whole_template_error() -> None:
+    with pytest.raises(TemplateError) as raised:
+        render('<img alt=#customer_name src="logo.png">', {"customer_name": "x"}, html=True)
+    assert str(raised.value) == (
+        "template: #customer_name at line 1, column 10 is inside a tag but not in a quoted "
+        'attribute value: quote it (href="#...")'
+    )
+
+
+def test_a_locale_without_babel_is_a_configuration_error_naming_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import collectlib
+
+    # Babel not installed: importing it fails, and so does collectlib._babel.
+    monkeypatch.setitem(sys.modules, "babel", None)
+    monkeypatch.delitem(sys.modules, "collectlib._babel", raising=False)
+    monkeypatch.delattr(collectlib, "_babel", raising=False)
+    message = "locale 'fr_FR' needs Babel: pip install 'collectlib[i18n]'"
+    for call in (
+        lambda: format_amount(Decimal("1234.5"), "EUR", "fr_FR"),
+        lambda: format_date(ON, "fr_FR"),
+        lambda: render("#today", {"today": ON}, locale="fr_FR"),
+    ):
+        with pytest.raises(ConfigurationError) as raised:
+            call()
+        assert str(raised.value) == message
+    # Without a locale, nothing needs Babel.
+    assert format_amount(Decimal("1234.5"), "EUR") == "1,234.50 EUR"
+    assert render("#today", {"today": ON}) == "2024-05-15"

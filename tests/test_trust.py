@@ -51,7 +51,7 @@ from collectlib import (
 )
 from collectlib.io.files import load_policy, save_policy
 from collectlib.portfolio.agenda import REVIEW_COMPLETED, REVIEW_DISPUTE
-from collectlib.rules.dunning import decide
+from collectlib.rules.dunning import Decision, decide, last_cycle_action
 from collectlib.strategies import accounts, dates, policies
 
 OFFICE = SendingWindow(weekdays={0, 1, 2, 3, 4}, slots=[(dt.time(9), dt.time(12))])
@@ -400,6 +400,45 @@ def test_a_repeat_goes_out_on_the_fallback_and_counts_from_the_last_recording() 
     assert next_action(with_address, pol, d("2026-01-12")).channel is Channel.EMAIL
 
 
+def test_a_scenario_done_to_its_last_repeat_passes_over_no_step() -> None:
+    pol = policy(scenarios=(attrs.evolve(STANDARD, repeat=Repeat(every_days=14, max_times=1)),))
+    acc = account(invoice("F-1", "2026-01-10", "950.00"))
+    days = ["2026-01-11", "2026-01-25", "2026-02-04", "2026-02-24", "2026-03-10"]
+    acc = run_scenario(acc, pol, days)  # every step, then the formal notice again
+    why = explain(acc, pol, d("2026-03-12"))
+    assert (why.proposal, why.review_due, why.skipped) == (None, d("2026-03-10"), ())
+    decision = decide(acc, pol, d("2026-03-12"))
+    assert (decision.review, decision.repeat, decision.skipped) == (True, 1, ())
+    assert decision.anchor is acc.journal[-1]
+
+
+def test_a_resumed_cycle_names_the_call_it_continues_after_step_or_review() -> None:
+    """RESUME: B (300.00) had the call of January 26; A (800.00) is taken out on the 28th."""
+    pol = policy(scenarios=(attrs.evolve(STANDARD, restart=Restart.RESUME, review_after_days=5),))
+    acc = account(invoice("A", "2026-01-10", "800.00"), invoice("B", "2026-01-20", "300.00"))
+    acc = run_scenario(acc, pol, ["2026-01-11", "2026-01-26"])  # the call names A and B
+    acc = create_action(acc, ["A"], CALL_BACK, d("2026-01-28"))
+    call = acc.journal[-2]
+    assert (call.step_name, call.item_ids) == ("call", {"A", "B"})
+    # The letter, ten days after that call: B's new cycle continues after it.
+    why = explain(acc, pol, d("2026-01-28"))
+    assert (why.proposal.step.name, why.proposal.due_on) == ("letter", d("2026-02-05"))
+    assert (why.cycle, why.resumed_from, why.skipped) == ((), call, ())
+    assert decide(acc, pol, d("2026-01-28")).anchor is call
+    # The letter and the formal notice only from 500.00: both skipped for B, a review.
+    rich = attrs.evolve(STANDARD.steps[2], when=Condition(min_balance=500))
+    notice = attrs.evolve(STANDARD.steps[3], when=Condition(min_balance=500))
+    steps = (*STANDARD.steps[:2], rich, notice)
+    pol = policy(scenarios=(attrs.evolve(pol.scenarios[0], steps=steps),))
+    why = explain(acc, pol, d("2026-01-28"))
+    below = "balance 300.00 is below 500"
+    assert (why.proposal, why.idle_reason) == (None, IdleReason.SCENARIO_COMPLETED)
+    assert (why.cycle, why.resumed_from, why.skipped) == ((), call, ((2, below), (3, below)))
+    assert why.review_due == d("2026-01-31")  # the call + 5 days
+    decision = decide(acc, pol, d("2026-01-28"))
+    assert (decision.review, decision.step_index, decision.anchor) == (True, 1, call)
+
+
 def test_a_repeat_proposal_recorded_twice_is_stale() -> None:
     pol = policy(scenarios=(attrs.evolve(STANDARD, repeat=Repeat(every_days=7, max_times=3)),))
     acc = account(invoice("F-1", "2026-01-10"))
@@ -598,7 +637,29 @@ def test_resume_never_proposes_a_step_the_leader_already_had_while_overdue(pol, 
         pol, scenarios=tuple(attrs.evolve(s, restart=Restart.RESUME) for s in pol.scenarios)
     )
     acc = data.draw(worked_accounts(pol))
+    leader = leader_invoice(acc, pol)
+    if acc.journal and leader is not None and data.draw(st.booleans()):
+        # The leader is promised and taken out: the next one's new cycle resumes.
+        acc = create_action(acc, [leader.id], CALL_BACK, acc.journal[-1].on)
     on = some_day_after_the_leader(data, acc, pol)
+    decision = None if on is None else decide(acc, pol, on)
+    if type(decision) is Decision and not last_cycle_action(
+        acc.journal, decision.scenario.name, decision.leader.id
+    ):
+        # A new cycle continues after the highest step the leader had while overdue (newest
+        # of equal ones): its proposal or its review says so.
+        leader = decision.leader
+        chased = [
+            event
+            for event in reversed(acc.journal)
+            if isinstance(event, ScenarioActionRecorded)
+            and event.scenario == decision.scenario.name
+            and leader.id in event.item_ids
+            and event.on > leader.due_date
+        ]
+        newest_highest = max(chased, key=lambda e: (e.step_index, e.repeat), default=None)
+        assert decision.anchor is newest_highest
+        assert explain(acc, pol, on).resumed_from is newest_highest
     proposal = None if on is None else next_action(acc, pol, on)
     if proposal is None:
         return
