@@ -297,6 +297,13 @@ def test_agenda_is_every_accounts_due_actions_in_order(portfolio, pol, on) -> No
 def test_agenda_does_not_depend_on_the_order_of_accounts(portfolio, pol, on, data) -> None:
     shuffled = data.draw(st.permutations(portfolio))
     assert agenda(shuffled, pol, on) == agenda(portfolio, pol, on)
+    # In id order, the accounts' rows need no sort by account id: the same agenda.
+    by_id = sorted(portfolio, key=lambda account: account.id)
+    assert (
+        agenda(by_id, pol, on)
+        == agenda(portfolio, pol, on)
+        == sort_agenda(row for account in shuffled for row in due_actions(account, pol, on))
+    )
 
 
 @given(

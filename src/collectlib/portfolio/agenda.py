@@ -365,16 +365,23 @@ def agenda(
     days: dict[dt.date, tuple[dt.date, int]] = {}
     if ranking is not None:  # checked once: the loop below is the date order's
         accounts = _rank_as_read(accounts, rows, risks, ranking, policy, on)
+    # Accounts read in id order (an export sorted by account, most often) leave their
+    # rows in account order already: the sort then skips that key.
+    in_order, previous = True, ""
     for count, account in enumerate(accounts, 1):
         if type(account) is not Account and not isinstance(account, Account):
             raise ValidationError(
                 f"agenda: accounts[{count - 1}] must be an Account, not {account!r}"
             )
-        add_seen(account.id)
+        account_id = account.id
+        add_seen(account_id)
         if len(seen) != count:
-            raise ValidationError(f"agenda: account {account.id!r} appears twice")
+            raise ValidationError(f"agenda: account {account_id!r} appears twice")
+        if in_order:
+            in_order = previous < account_id
+            previous = account_id
         _collect(account, policy, on, until, append, days, over_limit)
-    ordered = _sort_agenda(rows)
+    ordered = _sort_agenda(rows, by_account=not in_order)
     if ranking is None:
         return ordered
     # Stable: rows of equal risk keep the date order.
@@ -460,8 +467,14 @@ def sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
     return _sort_agenda(check_each("sort_agenda", "entries", entries, AgendaEntry))
 
 
-def _sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
-    """Return ``entries`` in agenda order like ``sort_agenda``, the entries already checked."""
+def _sort_agenda(
+    entries: Iterable[AgendaEntry], *, by_account: bool = True
+) -> tuple[AgendaEntry, ...]:
+    """Return ``entries`` in agenda order like ``sort_agenda``, the entries already checked.
+
+    ``by_account=False``: the entries are in account id order already (each account's
+    rows together), so the account id needs no sort.
+    """
     # A portfolio's rows fall on a few hundred dates: group them by date, then sort
     # each group, which costs half of one sort of all rows on a composite key.  Most
     # portfolios have one currency: the currency joins the key only when there are two
@@ -478,7 +491,8 @@ def _sort_agenda(entries: Iterable[AgendaEntry]) -> tuple[AgendaEntry, ...]:
         if len(group) > 1:
             # Stable sorts on C-level keys, least significant first: account id, then
             # amount (largest first, the equal ones keeping their order), then currency.
-            group.sort(key=_ACCOUNT_ID)
+            if by_account:
+                group.sort(key=_ACCOUNT_ID)
             group.sort(key=_AMOUNT, reverse=True)
             if mixed:
                 group.sort(key=_CURRENCY)
