@@ -31,7 +31,7 @@ from collectlib import (
     overdue_ratio,
 )
 from collectlib.frames import accounts_from_frame, agenda_dask, agenda_frame, report_frame
-from collectlib.io.converters import agenda_records
+from collectlib.io.converters import agenda_columns, agenda_records
 from collectlib.strategies import accounts, policies
 
 ON = dt.date(2026, 6, 1)
@@ -198,6 +198,16 @@ def test_agenda_frame_is_the_agenda_records(policy, data) -> None:
     rows = agenda(portfolio, policy, ON, horizon_days=30)
     frame = agenda_frame(rows)
     records = agenda_records(rows)
+    # A record is its row's fields, enums by value and the ids sorted (read field by field,
+    # not through the columns both are built on).
+    assert records == [
+        {**row._asdict(), "kind": row.kind.value, "channel": row.channel.value,
+         "item_ids": tuple(sorted(row.item_ids))}
+        for row in rows
+    ]  # fmt: skip
+    assert agenda_columns(rows) == {
+        name: [record[name] for record in records] for name in AgendaEntry._fields
+    }
     assert list(frame.columns) == list(AgendaEntry._fields)
     for column in ("account_id", "kind", "channel", "item_ids", "amount", "currency"):
         assert list(frame[column]) == [record[column] for record in records]

@@ -72,6 +72,7 @@ from collectlib.enums import Channel, EntryKind, ItemKind
 from collectlib.errors import CollectError, LoadError, ValidationError
 from collectlib.forecast import CashForecast, PaymentForecast
 from collectlib.io._bulk import KINDS, collection_paused, unique_within
+from collectlib.io.converters import agenda_columns
 from collectlib.io.files import ITEM_COLUMNS, REQUIRED_COLUMNS, column_names
 from collectlib.languages import is_language
 from collectlib.model import Account, Item, Policy
@@ -99,8 +100,6 @@ __all__ = [
 
 _AGENDA_COLUMNS = list(AgendaEntry._fields)
 _AGENDA_AMOUNTS = ("amount", "arrears")
-_AGENDA_TYPE = frozenset({AgendaEntry})
-_ROW_COLLECTIONS = (tuple, list)
 
 
 _ITEM_FIELDS = ("id", "kind", "issue_date", "due_date", "amount", "open_amount")
@@ -509,24 +508,21 @@ def agenda_frame(
 ) -> Any:
     """Return agenda rows as a DataFrame: one column per ``AgendaEntry`` field.
 
-    The rows are ``agenda_records``: ``item_ids`` sorted tuples, enums their values,
-    amounts exact ``Decimal`` objects (an ``object`` column), with the row's
-    ``currency`` beside them.  ``numeric=True`` gives the amounts (``amount``,
-    ``arrears``) as ``float64`` instead, ``NaN`` for none: for ``describe()``, sums by
-    group and charts, never for adding money (and only within one currency).
+    The rows are ``agenda_records`` (read as ``agenda_columns``): ``item_ids`` sorted
+    tuples, enums their values, amounts exact ``Decimal`` objects (an ``object``
+    column), with the row's ``currency`` beside them.  ``numeric=True`` gives the
+    amounts (``amount``, ``arrears``) as ``float64`` instead, ``NaN`` for none: for
+    ``describe()``, sums by group and charts, never for adding money (and only within
+    one currency).
     ``formatted=True`` gives them as text for people, as ``format_amount`` writes them
     in the row's currency (``1,200.125 KWD``, ``120,000 JPY``), ``None`` for none.
     ``library="polars"`` gives a polars DataFrame of the same columns, through Arrow
     (exact amounts as ``Decimal`` columns); it needs ``collectlib[polars]``.
     """
     _check_views("agenda_frame", numeric, formatted, library)
-    rows: list[AgendaEntry] = (
-        list(entries)  # an agenda's rows: their types told in one pass in C
-        if type(entries) in _ROW_COLLECTIONS and set(map(type, entries)) <= _AGENDA_TYPE
-        else list(check_each("agenda_frame", "entries", entries, AgendaEntry))
-    )
+    rows = list(check_each("agenda_frame", "entries", entries, AgendaEntry))
     frame = (
-        pd.DataFrame(_agenda_columns(rows), columns=_AGENDA_COLUMNS)
+        pd.DataFrame(agenda_columns(rows), columns=_AGENDA_COLUMNS)
         if rows
         else pd.DataFrame.from_records([], columns=_AGENDA_COLUMNS)  # columns of objects
     )
@@ -537,23 +533,6 @@ def agenda_frame(
     if library == "polars":  # a step's index, not a float (pandas has no int with None)
         frame["step_index"] = frame["step_index"].astype("Int64")
     return _in_library(frame, library)
-
-
-def _agenda_columns(rows: list[AgendaEntry]) -> dict[str, list[Any]]:
-    """Return ``agenda_records(rows)`` (one row or more) as columns: one list per field.
-
-    The same cells as the records (enums by value, ``item_ids`` sorted tuples), built
-    without a dictionary per row: half the time of a frame from the records.
-    """
-    columns: dict[str, list[Any]] = {}
-    for name, cells in zip(_AGENDA_COLUMNS, zip(*rows, strict=True), strict=True):
-        if name in _ENUMS:
-            columns[name] = list(map(_ENUM_VALUE, cells))
-        elif name == "item_ids":
-            columns[name] = [tuple(sorted(ids)) for ids in cells]
-        else:
-            columns[name] = list(cells)
-    return columns
 
 
 def report_frame(

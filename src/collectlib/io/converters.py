@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, TypeVar, get_args, get_type_hints
@@ -56,7 +57,14 @@ from collectlib.money import (
 )
 from collectlib.portfolio import AgendaEntry
 
-__all__ = ["agenda_records", "converter", "problem_message", "structure", "unstructure"]
+__all__ = [
+    "agenda_columns",
+    "agenda_records",
+    "converter",
+    "problem_message",
+    "structure",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
@@ -246,15 +254,35 @@ def agenda_records(entries: Iterable[AgendaEntry]) -> list[dict[str, Any]]:
     >>> record["kind"], record["item_ids"], record["amount"], record["currency"]
     ('SCENARIO', ('F-1', 'F-2'), Decimal('1200.00'), 'EUR')
     """
-    return [_agenda_record(entry) for entry in entries]
+    rows = zip(*agenda_columns(entries).values(), strict=True)
+    return [dict(zip(_AGENDA_FIELDS, cells, strict=True)) for cells in rows]
 
 
-def _agenda_record(entry: AgendaEntry) -> dict[str, Any]:
-    record = entry._asdict()
-    record["kind"] = entry.kind.value
-    record["channel"] = entry.channel.value
-    record["item_ids"] = tuple(sorted(entry.item_ids))
-    return record
+def agenda_columns(entries: Iterable[AgendaEntry]) -> dict[str, list[Any]]:
+    """Return agenda rows as columns: the cells of ``agenda_records``, a list per field.
+
+    For a data frame or an Arrow table, built a field at a time (no dict per row).
+
+    >>> agenda_columns([])["item_ids"]
+    []
+    """
+    rows = list(entries)
+    if not rows:
+        return {name: [] for name in _AGENDA_FIELDS}
+    columns: dict[str, list[Any]] = {}
+    for name, cells in zip(_AGENDA_FIELDS, zip(*rows, strict=True), strict=True):
+        if name in _AGENDA_ENUMS:
+            columns[name] = list(map(_ENUM_VALUE, cells))
+        elif name == "item_ids":
+            columns[name] = [tuple(sorted(ids)) for ids in cells]
+        else:
+            columns[name] = list(cells)
+    return columns
+
+
+_AGENDA_FIELDS = AgendaEntry._fields
+_AGENDA_ENUMS = frozenset({"kind", "channel"})
+_ENUM_VALUE = operator.attrgetter("_value_")  # a member's value, without the property's call
 
 
 def _scenario(fields: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
@@ -415,7 +443,7 @@ def _make_converter() -> cattrs.Converter:
     made.register_unstructure_hook(ItemIds, sorted)
     made.register_structure_hook(ItemIds, _item_ids)
     made.register_unstructure_hook(
-        AgendaEntry, lambda entry: made.unstructure(_agenda_record(entry))
+        AgendaEntry, lambda entry: made.unstructure(agenda_records((entry,))[0])
     )
     made.register_structure_hook(AgendaEntry, _agenda_entry)
     include_subclasses(
